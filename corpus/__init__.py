@@ -1,0 +1,1 @@
+"""Sample corpus and the generator of realistic reports with planted errors."""

@@ -1,0 +1,117 @@
+"""The ``crossfoot`` command line.
+
+Subcommands are thin: each parses its flags and calls a function that the app
+and the tests call too.  Flags and JSON fields named in the issues are
+contracts: add to them, never rename.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from crossfoot import __version__
+
+log = logging.getLogger("crossfoot")
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors; keep that, say it plainly
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"crossfoot: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="crossfoot", description="Tie out the numbers in departmental disclosures.")
+    p.add_argument("--version", action="version", version=f"crossfoot {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="read, extract and check reports; print JSON or text")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="PDF, .txt or .md files (folders are walked)")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    c.add_argument("--claims", action="store_true", help="with --format text: list the claims too")
+    c.add_argument("--tables", action="store_true", help="with --format text: list the tables' rows too")
+    c.set_defaults(func=_cmd_check)
+
+    g = sub.add_parser("corpus", help="the generated corpus")
+    gsub = g.add_subparsers(dest="corpus_command", required=True, parser_class=_Parser)
+    gen = gsub.add_parser("generate", help="generate reports with planted errors and anomalies")
+    gen.add_argument("--out", required=True, metavar="DIR")
+    gen.add_argument("--departments", type=int, default=20, metavar="N")
+    gen.add_argument("--years", default="2023-2024", metavar="Y1-Y2")
+    gen.add_argument("--errors", type=float, default=0.3, metavar="RATE")
+    gen.add_argument("--anomalies", type=float, default=0.05, metavar="RATE")
+    gen.add_argument("--seed", type=int, default=0, metavar="S")
+    gen.add_argument("--format", choices=["pdf", "txt", "both"], default="pdf")
+    gen.add_argument("--error-kinds", default=None, metavar="K1,K2", help="only plant these error kinds")
+    gen.add_argument("--workers", type=int, default=None, metavar="N")
+    gen.set_defaults(func=_cmd_corpus_generate)
+    return p
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from crossfoot.pipeline import check_paths, render_text
+
+    docs = check_paths([Path(p) for p in args.paths])
+    if not docs:
+        print("crossfoot: error: no PDF, .txt or .md file found under the given paths", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        out = json.dumps({"documents": [d for d in docs]}, ensure_ascii=False, indent=1)
+    else:
+        out = render_text(docs, claims=args.claims)
+    if args.output:
+        Path(args.output).write_text(out + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(out + "\n")
+    if any(d["status"] != "ok" for d in docs):
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _cmd_corpus_generate(args: argparse.Namespace) -> int:
+    from corpus.generate import generate_corpus, parse_years
+
+    try:
+        years = parse_years(args.years)
+    except ValueError as e:
+        print(f"crossfoot: error: --years: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    kinds = [k.strip() for k in args.error_kinds.split(",")] if args.error_kinds else None
+    records = generate_corpus(
+        out=Path(args.out),
+        departments=args.departments,
+        years=years,
+        errors=args.errors,
+        anomalies=args.anomalies,
+        seed=args.seed,
+        fmt=args.format,
+        error_kinds=kinds,
+        workers=args.workers,
+    )
+    print(f"wrote {len(records)} documents to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

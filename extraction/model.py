@@ -1,0 +1,320 @@
+"""The document model every other part of crossfoot reads.
+
+A file becomes one :class:`Document`: metadata, the text of each page, the
+heading tree, the prose paragraphs and the tables.  Every table cell and every
+paragraph keeps its page (from 1) and its position (character offsets into the
+page text, and a box on PDF pages), so a finding can point at its evidence.
+
+All classes are frozen dataclasses with ``to_dict()``; nothing here parses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterator
+
+BBox = tuple[float, float, float, float]
+
+
+def _round_bbox(b: BBox | None) -> list[float] | None:
+    return None if b is None else [round(v, 1) for v in b]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of text.  ``number`` counts from 1; a text export is one page."""
+
+    number: int
+    text: str
+    width: float | None = None
+    height: float | None = None
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """Where a slice of a paragraph stands on its page.
+
+    ``para_start`` is the offset of this piece inside the paragraph text;
+    ``start``/``end`` are offsets into ``Page.text`` of page ``page``.
+    """
+
+    para_start: int
+    page: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its place in the heading tree."""
+
+    id: str
+    title: str
+    level: int  # 1 = 第X部分 / '#', 2 = 一、, 3 = （一）, 4 = 1.
+    parent: str | None
+    page: int
+    start: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of prose, rejoined across line and page breaks."""
+
+    id: str
+    text: str
+    section: str | None
+    pieces: tuple[TextPiece, ...]
+
+    @property
+    def page(self) -> int:
+        return self.pieces[0].page
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0].start
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1].end
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """Map an offset inside the paragraph to (page, offset in that page's text)."""
+        piece = self.pieces[0]
+        for p in self.pieces:
+            if p.para_start <= offset:
+                piece = p
+            else:
+                break
+        return piece.page, min(piece.start + (offset - piece.para_start), piece.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "section": self.section,
+            "page": self.page,
+            "start": self.start,
+            "end": self.end,
+            "pieces": [asdict(p) for p in self.pieces],
+        }
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell as printed.
+
+    ``value`` is the number the cell shows (None when it shows nothing: empty,
+    '—', '-', '--'); ``decimals`` is how many decimals were printed, which sets
+    the rounding tolerance downstream.
+    """
+
+    text: str
+    value: float | None
+    decimals: int | None
+    page: int
+    bbox: BBox | None = None
+    start: int | None = None  # offset in the page text (text exports)
+    end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "value": self.value,
+            "decimals": self.decimals,
+            "page": self.page,
+            "bbox": _round_bbox(self.bbox),
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column: its header label (parent/child joined by '/') and its block."""
+
+    index: int
+    label: str
+    block: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row inside one block.
+
+    ``code`` is a classification code with split parts joined (类/款/项 ->
+    '2010308'); ``cells`` has one entry per column of the row's block, in the
+    order of ``Table.columns`` restricted to that block (None where the layout
+    has no cell there).
+    """
+
+    index: int
+    block: str | None
+    code: str | None
+    name: str
+    cells: tuple[Cell | None, ...]
+    columns: tuple[int, ...]  # Column.index for each entry of ``cells``
+    page: int
+    line_no: int | None = None  # 行次 where printed
+    name_bbox: BBox | None = None
+
+    @property
+    def values(self) -> tuple[float | None, ...]:
+        return tuple(c.value if c is not None else None for c in self.cells)
+
+    def cell(self, column_index: int) -> Cell | None:
+        for ci, c in zip(self.columns, self.cells):
+            if ci == column_index:
+                return c
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "block": self.block,
+            "code": self.code,
+            "name": self.name,
+            "line_no": self.line_no,
+            "page": self.page,
+            "values": list(self.values),
+            "columns": list(self.columns),
+            "cells": [c.to_dict() if c is not None else None for c in self.cells],
+        }
+
+
+@dataclass(frozen=True)
+class Table:
+    """A recognised table, possibly spanning several pages."""
+
+    id: str
+    kind: str
+    number: str | None
+    title: str
+    unit: str | None
+    pages: tuple[int, ...]
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    empty: bool = False  # printed as 本表无数据 / 不涉及 / 无
+    blocks: tuple[str, ...] = ()
+    bbox: BBox | None = None  # on its first page
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    def columns_of(self, block: str | None) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.block == block)
+
+    def find_column(self, *needles: str, block: str | None = ...) -> Column | None:  # type: ignore[assignment]
+        """The first column whose label contains every needle (optionally within a block)."""
+        for c in self.columns:
+            if block is not ... and c.block != block:
+                continue
+            if all(n in c.label for n in needles):
+                return c
+        return None
+
+    def rows_in(self, block: str | None) -> Iterator[Row]:
+        return (r for r in self.rows if r.block == block)
+
+    def summary(self) -> dict[str, Any]:
+        """The short form used in the ``crossfoot check`` JSON."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "number": self.number,
+            "title": self.title,
+            "unit": self.unit,
+            "pages": list(self.pages),
+            "n_rows": self.n_rows,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.summary()
+        d.update(
+            empty=self.empty,
+            blocks=list(self.blocks),
+            bbox=_round_bbox(self.bbox),
+            columns=[c.to_dict() for c in self.columns],
+            rows=[r.to_dict() for r in self.rows],
+        )
+        return d
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    department: str | None
+    year: int | None
+    kind: str | None  # 'final_account' | 'budget'
+    unit: str | None  # the unit most tables use
+    pages: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """Why a file could not be read.  ``code`` is stable (see extraction.errors)."""
+
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    sha256: str
+    format: str  # 'pdf' | 'text'
+    meta: DocumentMeta
+    pages: tuple[Page, ...] = ()
+    sections: tuple[Section, ...] = ()
+    paragraphs: tuple[Paragraph, ...] = ()
+    tables: tuple[Table, ...] = ()
+    error: ReadError | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def tables_of(self, kind: str) -> list[Table]:
+        return [t for t in self.tables if t.kind == kind]
+
+    def table(self, kind: str) -> Table | None:
+        ts = self.tables_of(kind)
+        return ts[0] if ts else None
+
+    def summary(self) -> dict[str, Any]:
+        """The document entry of the ``crossfoot check`` JSON (claims/findings filled later)."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": "ok" if self.ok else "error",
+            "error": self.error.to_dict() if self.error else None,
+            "meta": self.meta.to_dict(),
+            "tables": [t.summary() for t in self.tables],
+            "claims": [],
+            "findings": [],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "format": self.format,
+            "meta": self.meta.to_dict(),
+            "error": self.error.to_dict() if self.error else None,
+            "sections": [s.to_dict() for s in self.sections],
+            "paragraphs": [p.to_dict() for p in self.paragraphs],
+            "tables": [t.to_dict() for t in self.tables],
+            "notes": list(self.notes),
+        }

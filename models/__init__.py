@@ -1,0 +1,1 @@
+"""Department features and anomaly scores (IsolationForest, Benford)."""

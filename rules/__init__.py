@@ -1,0 +1,1 @@
+"""Reconciliation rules: one small unit per check, each with a stable code."""
