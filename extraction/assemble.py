@@ -1,0 +1,380 @@
+"""From the reading flow to a Document: captions, tables across pages, headings, paragraphs, metadata."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extraction.layout import FlowItem, Line, RawGrid
+from extraction.model import Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece
+from extraction.tables import interpret_grid, squash
+
+_TITLE = re.compile(r"(表|绩效自评情况|自评情况)(（续）|\(续\))?$")
+_NUMBER = re.compile(r"(公开\s*\d+\s*表|附表\s*\d+|表\s*\d+)")
+_UNIT = re.compile(r"(?:金额单位|计量单位|单位)\s*[:：]\s*(亿元|万元|千元|元)")
+_DEPT = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|部门|单位)\s*[:：]\s*([^\s\t：:]{2,40}?)(?=\s|$|公开|\d{4}年|金额单位|单位[:：])")
+_PAGE_FOOTER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+)?[-—–－\s]*$")
+_TERMINAL = tuple("。！？；：:;!?”」）)》")
+_EMPTY_TABLE = re.compile(r"本表无数据|不涉及|无数据|本表为空|本部门无|本单位无|为空表|没有.*(收支|支出|收入)")
+
+_H1 = re.compile(r"^第[一二三四五六七八九十]+部分")
+_H2 = re.compile(r"^[一二三四五六七八九十]+[、．.]")
+_H3 = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+_H4 = re.compile(r"^\d{1,2}[\.．、](?!\d)")
+_H5 = re.compile(r"^[（(]\d{1,2}[)）]")
+_TOC = re.compile(r"^目\s*录$")
+_TOC_ENTRY = re.compile(r"[\.…·。]{3,}\s*\d+\s*$|\s\d{1,3}$")
+_TITLE_YEAR = re.compile(
+    r"^(?P<dept>.*?)\s*(?P<year>20\d\d)\s*年\s*度?\s*(?P<unitkind>部门|单位)?\s*(?:财务)?\s*(?P<kind>决算|预算)")
+_YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*年\s*度?\s*(?P<dept>.+?)\s*(?:部门|单位)?(?:整体|项目)?(?:支出)?(?:绩效|决算|预算)")
+_YEAR_KIND = re.compile(r"(20\d\d)\s*年\s*度?\s*(?:部门|单位)?\s*(?:财务收支)?\s*(决算|预算)")
+
+
+@dataclass
+class _Caption:
+    title: str = ""
+    number: str | None = None
+    unit: str | None = None
+    department: str | None = None
+    lines: list[int] = field(default_factory=list)  # flow indexes consumed
+    empty_note: bool = False
+
+
+def heading_level(text: str) -> int | None:
+    """The level of a heading line, or None for prose.  Long or sentence-like lines are prose."""
+    t = text.strip()
+    if not t or len(t) > 48:
+        return None
+    if t.endswith(("。", "；", ";", "，")):
+        return None
+    if _H1.match(t):
+        return 1
+    if "。" in t or t.count("，") >= 2:
+        return None
+    if _H2.match(t):
+        return 2
+    if _H3.match(t):
+        return 3
+    if _H4.match(t) and len(t) <= 30 and not re.search(r"\d+\.\d", t):
+        return 4
+    if _H5.match(t) and len(t) <= 30:
+        return 5
+    return None
+
+
+def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
+    """Look back from grid k for its title, number, unit and department lines."""
+    cap = _Caption()
+    j = k - 1
+    seen = 0
+    while j >= 0 and seen < 8:
+        it = flow[j]
+        if isinstance(it, RawGrid):
+            break
+        if j in consumed:
+            break
+        t = it.text.strip()
+        if not t:
+            j -= 1
+            continue
+        if _PAGE_FOOTER.match(t):
+            j -= 1
+            continue
+        seen += 1
+        hit = False
+        if len(t) > 80 or (t.endswith("。") and len(t) > 30):
+            break
+        m = _UNIT.search(t)
+        if m:
+            hit = True
+            cap.unit = cap.unit or m.group(1)
+        m = _NUMBER.search(t)
+        if m:
+            hit = True
+            cap.number = cap.number or squash(m.group(1))
+        m = _DEPT.search(_UNIT.sub("", t))
+        if m:
+            hit = True
+            cap.department = cap.department or m.group(1)
+        core = _NUMBER.sub("", _UNIT.sub("", t)).strip()
+        core_sq = squash(core)
+        if not cap.title and core_sq and (_TITLE.search(core_sq) or "决算表" in core_sq or "预算表" in core_sq) and len(core_sq) <= 60 \
+                and not _DEPT.search(core):
+            cap.title, hit = re.sub(r"^[一二三四五六七八九十\d]+[、．.]\s*", "", core), True
+        if re.fullmatch(r"(20\d\d\s*年度?|(金额)?单位\s*[:：].*|部门(名称)?\s*[:：].*)", t):
+            hit = True
+        if not hit:
+            if cap.title:
+                break
+            # a title printed on two lines, or a heading right above the table
+            if len(t) <= 40 and heading_level(t) is None and not t.endswith(_TERMINAL):
+                if _TITLE.search(squash(t)):
+                    cap.title, hit = t, True
+        if hit:
+            cap.lines.append(j)
+        elif cap.title or cap.unit or cap.number:
+            break
+        j -= 1
+    return cap
+
+
+def is_toc_grid(grid: RawGrid) -> bool:
+    """A table of contents exported with tabs: each row a title and a page number."""
+    rows = [[t for t in r if squash(t)] for r in grid.texts()]
+    rows = [r for r in rows if r]
+    if len(rows) < 3:
+        return False
+    ok = sum(1 for r in rows if len(r) == 2 and squash(r[1]).isdigit() and len(squash(r[1])) <= 3
+             and not squash(r[0]).replace(".", "").isdigit())
+    return ok >= 0.8 * len(rows) and any(("..." in r[0] or "…" in r[0] or heading_level(r[0])) for r in rows)
+
+
+def _is_header_row_repeat(a: list[str], b: list[str]) -> bool:
+    return [squash(x) for x in a] == [squash(x) for x in b]
+
+
+def _merge_continuation(prev: RawGrid, nxt: RawGrid) -> None:
+    """Append a grid continuing on the next page, dropping a repeated header."""
+    head = prev.texts()
+    rows = nxt.rows
+    texts = nxt.texts()
+    skip = 0
+    while skip < len(texts) and skip < len(head) and _is_header_row_repeat(texts[skip], head[skip]):
+        skip += 1
+    prev.rows.extend(rows[skip:])
+    for p in nxt.pages or [nxt.page]:
+        if p not in prev.pages:
+            prev.pages.append(p)
+
+
+def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]]:
+    """Tables from the grids of the flow; returns the tables, the flow indexes of caption lines, notes."""
+    consumed: set[int] = set()
+    notes: list[str] = []
+    groups: list[tuple[_Caption, RawGrid, int]] = []  # caption, merged grid, flow index
+    last_grid_idx: int | None = None
+    for k, it in enumerate(flow):
+        if not isinstance(it, RawGrid) or is_toc_grid(it):
+            continue
+        cap = _caption_for(flow, k, consumed)
+        between = [flow[j] for j in range(last_grid_idx + 1, k)] if last_grid_idx is not None else []
+        only_footers = all(isinstance(x, Line) and (not x.text.strip() or _PAGE_FOOTER.match(x.text.strip()))
+                           for x in between)
+        if (groups and not cap.title and not cap.number and only_footers
+                and groups[-1][1].n_cols == it.n_cols):
+            _merge_continuation(groups[-1][1], it)
+        elif groups and not cap.title and not cap.number and only_footers and last_grid_idx is not None:
+            # continuation with another column layout: a table of the same title
+            prev_cap = groups[-1][0]
+            cont = _Caption(prev_cap.title, prev_cap.number, prev_cap.unit, prev_cap.department)
+            groups.append((cont, RawGrid(it.page, list(it.rows), it.bbox, list(it.pages or [it.page])), k))
+            notes.append(f"table on page {it.page} continues '{prev_cap.title}' with a different column layout")
+        else:
+            groups.append((cap, RawGrid(it.page, list(it.rows), it.bbox, list(it.pages or [it.page])), k))
+            consumed.update(cap.lines)
+        last_grid_idx = k
+    tables: list[Table] = []
+    for i, (cap, grid, k) in enumerate(groups):
+        if not cap.title and grid.rows:
+            first = [c for c in grid.rows[0] if c is not None and squash(c.text)]
+            if len(first) == 1 and _TITLE.search(squash(first[0].text)) and len(squash(first[0].text)) <= 40:
+                cap.title = first[0].text.strip()
+                grid.rows = grid.rows[1:]
+        title = cap.title or ""
+        t = interpret_grid(grid, f"t{i + 1}", title, cap.number, cap.unit)
+        if t is None:
+            continue
+        if not t.empty and not any(v is not None for r in t.rows for v in r.values):
+            # a statement right after the table such as 本表无数据 / 不涉及 marks it empty
+            for j in range(k + 1, min(k + 6, len(flow))):
+                x = flow[j]
+                if isinstance(x, RawGrid):
+                    break
+                if _EMPTY_TABLE.search(x.text):
+                    t = _replace_empty(t)
+                    break
+        tables.append(t)
+    return tables, consumed, notes
+
+
+def _replace_empty(t: Table) -> Table:
+    from dataclasses import replace
+
+    return replace(t, empty=True)
+
+
+def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[list[Section], list[Paragraph]]:
+    sections: list[Section] = []
+    paragraphs: list[Paragraph] = []
+    stack: list[Section] = []
+    buf: list[Line] = []
+    in_toc = False
+    toc_entries: set[str] = set()
+
+    def current_section() -> str | None:
+        return stack[-1].id if stack else None
+
+    def flush() -> None:
+        if not buf:
+            return
+        text_parts: list[str] = []
+        pieces: list[TextPiece] = []
+        pos = 0
+        for ln in buf:
+            if text_parts and text_parts[-1][-1:].isascii() and text_parts[-1][-1:].isalnum() \
+                    and ln.text[:1].isascii() and ln.text[:1].isalnum():
+                text_parts.append(" ")
+                pos += 1
+            pieces.append(TextPiece(pos, ln.page, ln.start, ln.end))
+            text_parts.append(ln.text)
+            pos += len(ln.text)
+        paragraphs.append(Paragraph(f"p{len(paragraphs) + 1}", "".join(text_parts), current_section(), tuple(pieces)))
+        buf.clear()
+
+    def add_section(ln: Line, level: int) -> None:
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        s = Section(f"s{len(sections) + 1}", ln.text.strip(), level, stack[-1].id if stack else None, ln.page, ln.start)
+        sections.append(s)
+        stack.append(s)
+
+    for k, it in enumerate(flow):
+        if isinstance(it, RawGrid):
+            flush()
+            if in_toc and is_toc_grid(it):
+                toc_entries.update(squash(_TOC_ENTRY.sub("", r[0])) for r in it.texts() if r and r[0])
+            continue
+        if k in consumed:
+            flush()
+            continue
+        t = it.text.strip()
+        if not t:
+            if fmt == "text":
+                # blank line: a paragraph break, unless the sentence obviously goes on
+                if buf and not buf[-1].text.rstrip().endswith(_TERMINAL):
+                    continue
+                flush()
+            continue
+        if _PAGE_FOOTER.match(t):
+            continue
+        level = heading_level(t)
+        if _TOC.match(squash(t)):
+            flush()
+            in_toc = True
+            toc_entries.clear()
+            add_section(it, 1)
+            continue
+        if in_toc:
+            entry = squash(_TOC_ENTRY.sub("", t))
+            if entry in toc_entries or (sections and it.page > sections[-1].page + 2) or len(t) > 60:
+                in_toc = False
+                stack.clear()
+            else:
+                toc_entries.add(entry)
+                continue
+        if level is None and it.heading_hint and len(t) <= 40 and not t.endswith(_TERMINAL[:3]):
+            level = min(it.heading_hint, 5)
+        if level is not None:
+            flush()
+            add_section(it, level)
+            continue
+        if buf:
+            prev = buf[-1]
+            joins = False
+            if fmt == "text":
+                joins = not prev.text.rstrip().endswith(_TERMINAL)
+            else:
+                same_page = prev.page == it.page
+                if same_page:
+                    joins = not prev.short and not it.indent
+                else:
+                    joins = not prev.text.rstrip().endswith(_TERMINAL) and not it.indent
+                if not prev.text.rstrip().endswith(_TERMINAL) and not it.indent and prev.short and same_page:
+                    joins = len(prev.text) > 12
+            if not joins:
+                flush()
+        buf.append(it)
+    flush()
+    return sections, paragraphs
+
+
+def _department_from_text(lines: list[str]) -> tuple[str | None, int | None, str | None]:
+    for t in lines:
+        m = _TITLE_YEAR.match(squash(t))
+        if m:
+            dept = m.group("dept") or None
+            if dept:
+                dept = re.sub(r"^(附件\d*[:：]?|纳入)", "", dept)
+            return dept or None, int(m.group("year")), "final_account" if m.group("kind") == "决算" else "budget"
+    for t in lines[:5]:
+        m = _YEAR_FIRST.match(squash(t))
+        if m:
+            return m.group("dept"), int(m.group("year")), "final_account" if "预算" not in t else "budget"
+    return None, None, None
+
+
+def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[Table],
+               captions_depts: list[str]) -> DocumentMeta:
+    head_lines: list[str] = []
+    for it in flow:
+        if isinstance(it, Line) and it.text.strip():
+            head_lines.append(it.text.strip())
+            if len(head_lines) >= 40:
+                break
+    # join the first lines too: titles are often broken over two lines
+    joined = [a + b for a, b in zip(head_lines, head_lines[1:])]
+    dept, year, kind = _department_from_text(head_lines + joined)
+    whole = "".join(p.text for p in pages[:60])
+    if kind is None:
+        fa = sum(1 for t in tables if "决算" in t.title) + len(re.findall(r"部门决算|单位决算|决算公开|决算情况", whole))
+        bu = sum(1 for t in tables if "预算" in t.title.replace("一般公共预算", "").replace("经营预算", "").replace("基金预算", "")) \
+            + len(re.findall(r"部门预算|单位预算|预算公开|预算情况说明", whole))
+        kind = "final_account" if fa >= bu and fa else ("budget" if bu else None)
+        name = path.rsplit("/", 1)[-1]
+        if "决算" in name and "预算" not in name:
+            kind = "final_account"
+        elif "预算" in name and "决算" not in name:
+            kind = "budget"
+    if year is None:
+        years = Counter(int(y) for y, _ in _YEAR_KIND.findall(whole))
+        if years:
+            year = years.most_common(1)[0][0]
+        else:
+            ys = Counter(int(y) for y in re.findall(r"(20\d\d)\s*年度", whole))
+            year = ys.most_common(1)[0][0] if ys else None
+    if captions_depts:
+        cd = Counter(captions_depts).most_common(1)[0][0]
+        if not dept or (cd != dept and len(cd) >= len(dept) and Counter(captions_depts)[cd] >= 2):
+            dept = cd
+    if not dept:
+        m = _DEPT.search(whole)
+        if m:
+            dept = m.group(1)
+    units = Counter(t.unit for t in tables if t.unit)
+    unit = units.most_common(1)[0][0] if units else None
+    return DocumentMeta(dept, year, kind, unit, len(pages))
+
+
+def assemble(path: str, sha256: str, fmt: str, pages: list[Page], flow: list[FlowItem]) -> Document:
+    tables, consumed, notes = build_tables(flow)
+    sections, paragraphs = build_prose(flow, consumed, fmt)
+    depts = []
+    for k in consumed:
+        it = flow[k]
+        if isinstance(it, Line):
+            m = _DEPT.search(it.text)
+            if m:
+                depts.append(m.group(1))
+    meta = infer_meta(path, pages, flow, tables, depts)
+    return Document(
+        path=path,
+        sha256=sha256,
+        format=fmt,
+        meta=meta,
+        pages=tuple(pages),
+        sections=tuple(sections),
+        paragraphs=tuple(paragraphs),
+        tables=tuple(tables),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,196 @@
+"""Read any supported file into a Document, or into an error record that says why not.
+
+A bad file never raises out of here: it becomes a Document with ``error``
+set (a stable code and a plain message) and the caller goes on with the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from extraction.assemble import assemble
+from extraction.model import Document, DocumentMeta, ReadError
+
+log = logging.getLogger("extraction")
+
+MAX_BYTES = int(os.environ.get("CROSSFOOT_MAX_BYTES", str(150 * 1024 * 1024)))
+MAX_PAGES = int(os.environ.get("CROSSFOOT_MAX_PAGES", "5000"))
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+
+# Stable error codes (part of the JSON contract).
+ERROR_CODES = {
+    "not_found": "the file does not exist",
+    "not_a_file": "the path is not a regular file",
+    "unreadable": "the file cannot be opened for reading",
+    "empty": "the file is empty (0 bytes)",
+    "too_large": "the file is larger than the size limit",
+    "too_many_pages": "the PDF has more pages than the page limit",
+    "unsupported_type": "the file is neither a PDF nor a text export",
+    "not_pdf": "the file is named .pdf but is not a PDF",
+    "corrupt": "the PDF is damaged and cannot be read",
+    "encrypted": "the PDF is password-protected",
+    "no_text": "the PDF has no text layer (a scan?)",
+    "bad_encoding": "the text file is in no known encoding",
+    "internal_error": "crossfoot failed on this file",
+}
+
+
+def _error(path: str, sha: str, code: str, message: str, pages: int = 0) -> Document:
+    return Document(
+        path=path,
+        sha256=sha,
+        format="unknown",
+        meta=DocumentMeta(None, None, None, None, pages),
+        error=ReadError(code, message),
+    )
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _sniff(head: bytes) -> str:
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if head[:3] == b"\xef\xbb\xbf" or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "text"
+    if b"\x00" in head[:4096]:
+        return "binary"
+    return "text"
+
+
+def decode_text(data: bytes) -> str | None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def read_document(path: str | Path, display_name: str | None = None) -> Document:
+    """Read a PDF or text export from disk.  ``display_name`` replaces the path in the record."""
+    p = Path(path)
+    name = display_name or str(path)
+    if not p.exists():
+        return _error(name, "", "not_found", f"{name}: no such file")
+    if not p.is_file():
+        return _error(name, "", "not_a_file", f"{name}: not a regular file")
+    try:
+        size = p.stat().st_size
+        if size == 0:
+            return _error(name, hashlib.sha256(b"").hexdigest(), "empty", f"{name}: the file is empty (0 bytes)")
+        with p.open("rb") as f:
+            head = f.read(8192)
+    except OSError as e:
+        return _error(name, "", "unreadable", f"{name}: cannot be read ({e.strerror or e})")
+    if size > MAX_BYTES:
+        return _error(
+            name, "", "too_large",
+            f"{name}: {size / 2**20:.0f} MB is over the {MAX_BYTES / 2**20:.0f} MB limit; "
+            "split the file or raise CROSSFOOT_MAX_BYTES",
+        )
+    sha = sha256_file(p)
+    kind = _sniff(head)
+    try:
+        if kind == "pdf":
+            return _read_pdf(p, name, sha)
+        if p.suffix.lower() in PDF_SUFFIXES:
+            return _error(name, sha, "not_pdf", f"{name}: named .pdf but the content is not a PDF "
+                          f"(starts with {head[:8]!r})")
+        if kind != "text":
+            what = {"zip": "a ZIP container (Word/Excel?)", "ole": "an old Office file", "binary": "binary data"}[kind]
+            return _error(name, sha, "unsupported_type",
+                          f"{name}: {what}; crossfoot reads PDF and text exports (.txt, .md)")
+        data = p.read_bytes()
+        text = decode_text(data)
+        if text is None:
+            return _error(name, sha, "bad_encoding", f"{name}: not UTF-8, UTF-16 or GB18030 text")
+        return read_text(text, name, sha)
+    except Exception as e:  # a bug on one file must not stop a run: record it
+        log.exception("internal error on %s", name)
+        return _error(name, sha, "internal_error", f"{name}: {type(e).__name__}: {e}")
+
+
+def read_text(text: str, name: str, sha: str | None = None) -> Document:
+    from extraction.text import read_text_flow
+
+    if sha is None:
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if not text.strip():
+        return _error(name, sha, "empty", f"{name}: the file has no text")
+    pages, flow = read_text_flow(text)
+    return assemble(name, sha, "text", pages, flow)
+
+
+def _read_pdf(p: Path, name: str, sha: str) -> Document:
+    import pymupdf
+
+    from extraction.pdf import read_page
+
+    try:
+        doc = pymupdf.open(str(p), filetype="pdf")
+    except Exception as e:
+        return _error(name, sha, "corrupt", f"{name}: the PDF cannot be opened ({_short(e)})")
+    with doc:
+        if doc.needs_pass or doc.is_encrypted:
+            return _error(name, sha, "encrypted", f"{name}: the PDF is password-protected; "
+                          "save an unprotected copy and try again")
+        try:
+            n = doc.page_count
+        except Exception as e:
+            return _error(name, sha, "corrupt", f"{name}: the PDF's page tree is damaged ({_short(e)})")
+        if n == 0:
+            return _error(name, sha, "corrupt", f"{name}: the PDF has no pages")
+        if n > MAX_PAGES:
+            return _error(name, sha, "too_many_pages",
+                          f"{name}: {n} pages is over the {MAX_PAGES}-page limit (CROSSFOOT_MAX_PAGES)", n)
+        pages = []
+        flow = []
+        damaged = 0
+        for i in range(n):
+            try:
+                page, items = read_page(doc[i])
+            except Exception as e:
+                damaged += 1
+                log.warning("%s: page %d unreadable: %s", name, i + 1, e)
+                from extraction.model import Page
+
+                page, items = Page(i + 1, ""), []
+            pages.append(page)
+            flow.extend(items)
+        if damaged == n:
+            return _error(name, sha, "corrupt", f"{name}: none of the {n} pages could be read", n)
+        if not any(pg.text.strip() for pg in pages):
+            return _error(name, sha, "no_text",
+                          f"{name}: no text layer on any of its {n} pages (a scanned document?); "
+                          "run OCR first", n)
+        document = assemble(name, sha, "pdf", pages, flow)
+        if damaged:
+            from dataclasses import replace
+
+            document = replace(document, notes=document.notes + (f"{damaged} of {n} pages could not be read",))
+        return document
+
+
+def _short(e: Exception) -> str:
+    s = str(e).strip() or type(e).__name__
+    return s if len(s) < 160 else s[:157] + "..."

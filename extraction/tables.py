@@ -1,0 +1,399 @@
+"""From a raw grid of cells to a Table: header, columns, side-by-side blocks, coded rows.
+
+The same interpretation serves grids rebuilt from PDF rulings and grids read
+from tab-separated text, so both formats give the same Table.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from extraction.layout import RawCell, RawGrid
+from extraction.model import Cell, Column, Row, Table
+from extraction.numbers import is_empty_mark, looks_like_code, parse_cell_number
+
+_SPACE = re.compile(r"\s+")
+_NAME_HEADER = re.compile(r"^(项目|科目名称|项目名称|名称|项目\(按功能分类\)|项目（按功能分类）|科目|功能分类科目名称|经济分类科目名称|收入项目|支出项目|项目\(按支出功能分类\))$")
+_CODE_HEADER = re.compile(r"(编码|代码|^类$|^款$|^项$|^科目编码$)")
+_LINE_HEADER = re.compile(r"^(行次|行 次)$")
+_COLNUM_ROW = re.compile(r"^(栏次|栏 次|栏\s*次)$")
+_TOTAL_NAMES = ("合计", "总计", "本年收入合计", "本年支出合计")
+_CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*[ 　]?(\D.*)$")
+_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\([一二三四五六七八九十]+\)|^\d+[\.．、]")
+
+
+def squash(s: str) -> str:
+    return _SPACE.sub("", s)
+
+
+def _norm_label(s: str) -> str:
+    return squash(s).replace("（", "(").replace("）", ")")
+
+
+@dataclass
+class _Col:
+    index: int
+    role: str  # 'code' | 'code_part' | 'name' | 'line' | 'value'
+    label: str
+
+
+@functools.cache
+def _kind_patterns() -> tuple[list[tuple[str, list[re.Pattern[str]]]], dict[str, str]]:
+    data = yaml.safe_load(resources.files("extraction").joinpath("data/table_kinds.yaml").read_text("utf-8"))
+    kinds = [(k["kind"], [re.compile(p) for p in k["patterns"]]) for k in data["kinds"]]
+    return kinds, dict(data["final_account_numbers"])
+
+
+def classify_title(title: str, number: str | None = None) -> str:
+    """The canonical kind of a table from its printed title (or its 公开NN表 number)."""
+    t = squash(title)
+    for q in "“”\"「」‘’'":
+        t = t.replace(q, "")
+    kinds, numbers = _kind_patterns()
+    for kind, pats in kinds:
+        if any(p.search(t) for p in pats):
+            return kind
+    if number:
+        m = re.search(r"(\d+)", number)
+        if m and m.group(1).zfill(2) in numbers:
+            return numbers[m.group(1).zfill(2)]
+    return "other"
+
+
+def _is_number(text: str) -> bool:
+    return parse_cell_number(text) is not None
+
+
+def _is_colnum_row(texts: list[str]) -> bool:
+    """The 栏次 row: '栏次' or only the column numbers 1, 2, 3 … (or 1 … n per block)."""
+    ne = [squash(t) for t in texts if squash(t)]
+    if not ne:
+        return False
+    if any(_COLNUM_ROW.match(t) for t in ne):
+        return True
+    if len(ne) >= 3 and all(t.isdigit() and len(t) <= 2 for t in ne):
+        nums = [int(t) for t in ne]
+        return nums[0] in (1, 2) and all(b == a + 1 for a, b in zip(nums, nums[1:]))
+    return False
+
+
+def _is_data_row(texts: list[str]) -> bool:
+    ne = [squash(t) for t in texts if squash(t)]
+    if not ne or _is_colnum_row(texts):
+        return False
+    first = ne[0]
+    if looks_like_code(first) or _CODE_IN_NAME.match(first):
+        return True
+    if any(first.startswith(n) or first == n for n in _TOTAL_NAMES):
+        return True
+    if any("." in t and _is_number(t) for t in ne):
+        return True
+    if _ORDINAL.match(first) and not any(_NAME_HEADER.match(_norm_label(t)) for t in ne):
+        return True
+    return False
+
+
+def _header_split(rows: list[list[str]]) -> int:
+    for i, r in enumerate(rows):
+        if _is_data_row(r):
+            return i
+    return 0
+
+
+def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -> list[_Col]:
+    cols: list[_Col] = []
+    for c in range(n_cols):
+        hdr = [squash(h[c]) for h in header if c < len(h) and squash(h[c])]
+        hdr = [h for h in hdr if not _COLNUM_ROW.match(h)]
+        data = [squash(r[c]) for r in body if c < len(r) and squash(r[c]) and not is_empty_mark(r[c])]
+        n = len(data)
+        codes = sum(1 for t in data if looks_like_code(t))
+        code_parts = sum(1 for t in data if t.isdigit() and len(t) == 2)
+        nums = sum(1 for t in data if _is_number(t) and not looks_like_code(t))
+        ints = sum(1 for t in data if t.isdigit() and len(t) <= 3)
+        texty = n - sum(1 for t in data if _is_number(t))
+        hdr_text = "/".join(hdr)
+        if hdr and any(_LINE_HEADER.match(h) for h in hdr):
+            role = "line"
+        elif hdr and hdr[-1] in ("款", "项") and (code_parts or not n):
+            role = "code_part"
+        elif hdr and (any(_CODE_HEADER.search(h) for h in hdr) and not any(_NAME_HEADER.match(_norm_label(h)) for h in hdr[-1:])) and (codes or not n) and codes >= 0.3 * n:
+            role = "code"
+        elif n and codes >= 0.6 * n and codes >= 1 and not any("." in t for t in data):
+            role = "code"
+        elif n and code_parts >= 0.6 * n and nums - code_parts <= 0:
+            role = "code_part"
+        elif hdr and any(_NAME_HEADER.match(_norm_label(h)) for h in hdr[-1:]) and texty >= nums:
+            role = "name"
+        elif n and texty > nums and texty >= max(2, 0.2 * len(body)):
+            role = "name"
+        elif n and ints == n and nums and _sequential([int(t) for t in data if t.isdigit()]) and not any("." in t for t in data):
+            role = "line"
+        else:
+            role = "value"
+        cols.append(_Col(c, role, hdr_text))
+    return cols
+
+
+def _sequential(nums: list[int]) -> bool:
+    return len(nums) >= 3 and sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) >= 0.7 * (len(nums) - 1)
+
+
+def _fill_header(header: list[list[str]], n_cols: int) -> list[list[str]]:
+    """Spanning header cells print once; give their text to the sub-columns below them."""
+    out = [list(r) + [""] * (n_cols - len(r)) for r in header]
+    for h in range(len(out) - 1):
+        row, below = out[h], out[h + 1]
+        if _is_colnum_row(below):
+            continue
+        for c in range(1, n_cols):
+            if not squash(row[c]) and squash(below[c]) and not _COLNUM_ROW.match(squash(below[c])):
+                # sibling sub-column: the cell to the left has a child too
+                if squash(row[c - 1]) and squash(below[c - 1]) and not _NAME_HEADER.match(_norm_label(row[c - 1])):
+                    row[c] = row[c - 1]
+    return out
+
+
+def _align_header(header: list[list[str]], cols: list[_Col]) -> list[list[str]]:
+    """Text exports of merged header cells often print labels one column left of their figures.
+
+    When every value label of a header row sits one column left of a value
+    column (and not all of them sit on one already), move the row's labels right.
+    """
+    values = {c.index for c in cols if c.role == "value"}
+    out = []
+    for h in header:
+        if _is_colnum_row(h):
+            out.append(h)
+            continue
+        pos = [i for i, t in enumerate(h)
+               if squash(t) and not _NAME_HEADER.match(_norm_label(t)) and not _CODE_HEADER.search(squash(t))]
+        here = sum(1 for p in pos if p in values)
+        right = sum(1 for p in pos if p + 1 in values)
+        if pos and right == len(pos) and here < len(pos) and pos[-1] + 1 < len(h) and not squash(h[pos[-1] + 1]):
+            new = list(h)
+            for p in reversed(pos):
+                new[p + 1], new[p] = new[p], ""
+            out.append(new)
+        else:
+            out.append(h)
+    return out
+
+
+def _blocks(cols: list[_Col]) -> list[list[_Col]]:
+    """Side-by-side blocks: a new block starts where a code or name column follows a value column."""
+    blocks: list[list[_Col]] = [[]]
+    seen_value = False
+    for c in cols:
+        if c.role in ("code", "name") and seen_value:
+            blocks.append([])
+            seen_value = False
+        if c.role == "value":
+            seen_value = True
+        blocks[-1].append(c)
+    return [b for b in blocks if b]
+
+
+def _block_name(top: list[str], block: list[_Col], i: int, previous: str | None) -> str:
+    for c in block:
+        t = squash(top[c.index]) if c.index < len(top) else ""
+        if t and not _NAME_HEADER.match(_norm_label(t)) and not _CODE_HEADER.search(t):
+            return t
+    return previous or f"block{i + 1}"
+
+
+def _value_label(header: list[list[str]], c: int, block_label: str | None) -> str:
+    parts: list[str] = []
+    for h in header:
+        t = squash(h[c]) if c < len(h) else ""
+        if not t or _COLNUM_ROW.match(t) or (t.isdigit() and len(t) <= 2):
+            continue
+        if block_label and t == block_label.split("#")[0]:
+            continue
+        if parts and parts[-1] == t:
+            continue
+        parts.append(t)
+    return "/".join(parts)
+
+
+def _to_cell(raw: RawCell | None, page: int) -> Cell | None:
+    if raw is None:
+        return None
+    p = parse_cell_number(raw.text)
+    if p is None:
+        return Cell(raw.text, None, None, raw.page, raw.bbox, raw.start, raw.end)
+    return Cell(raw.text, p.value, p.decimals, raw.page, raw.bbox, raw.start, raw.end)
+
+
+def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None, unit: str | None,
+                   header_hint: list[list[str]] | None = None) -> Table | None:
+    """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations)."""
+    texts = grid.texts()
+    n_cols = grid.n_cols
+    if not texts or n_cols == 0:
+        return None
+    split = _header_split(texts)
+    header = texts[:split]
+    if not header and header_hint:
+        header = [h + [""] * (n_cols - len(h)) for h in header_hint]
+    header = _fill_header(header, n_cols)
+    body_idx = list(range(split, len(texts)))
+    body = [texts[i] for i in body_idx]
+    cols = _column_roles(header, body, n_cols)
+    header = _align_header(header, cols)
+    blocks = _blocks(cols)
+    top = header[0] if header else [""] * n_cols
+    multi = len(blocks) > 1
+    block_names: list[str | None] = []
+    for i, b in enumerate(blocks):
+        block_names.append(_block_name(top, b, i, block_names[-1] if block_names else None) if multi else None)
+    if multi and len(set(block_names)) < len(block_names):
+        counts: dict[str | None, int] = {}
+        renamed = []
+        for n in block_names:
+            counts[n] = counts.get(n, 0) + 1
+            renamed.append(n if counts[n] == 1 else f"{n}#{counts[n]}")
+        block_names = renamed
+
+    columns: list[Column] = []
+    for b, bname in zip(blocks, block_names):
+        for c in b:
+            if c.role == "value":
+                columns.append(Column(c.index, _value_label(header, c.index, bname), bname))
+
+    empty_table = False
+    protos: list[list[dict]] = []
+    for b, bname in zip(blocks, block_names):
+        value_cols = [c.index for c in b if c.role == "value"]
+        pending_code: str | None = None
+        last_parts: list[str] = []
+        out: list[dict] = []
+        protos.append(out)
+        for ri in body_idx:
+            raw = grid.rows[ri] + [None] * (n_cols - len(grid.rows[ri]))
+            code_parts: list[str] = []
+            name_parts: list[str] = []
+            line_no: int | None = None
+            name_bbox = None
+            for c in b:
+                cell = raw[c.index]
+                t = squash(cell.text) if cell else ""
+                if not t:
+                    if c.role == "code_part" or (c.role == "code" and last_parts):
+                        code_parts.append("")
+                    continue
+                if c.role in ("code", "code_part"):
+                    if looks_like_code(t) or (t.isdigit() and len(t) == 2):
+                        code_parts.append(t)
+                    else:
+                        m = _CODE_IN_NAME.match(t)
+                        if m:
+                            code_parts.append(m.group(1))
+                            name_parts.append(m.group(2))
+                        else:
+                            name_parts.append(t)
+                        name_bbox = cell.bbox if cell else None
+                elif c.role == "name":
+                    m = _CODE_IN_NAME.match(t)
+                    if m and not name_parts:
+                        code_parts.append(m.group(1))
+                        name_parts.append(m.group(2))
+                    else:
+                        name_parts.append(cell.text.strip() if cell else t)
+                    name_bbox = cell.bbox if cell else None
+                elif c.role == "line":
+                    if t.isdigit():
+                        line_no = int(t)
+            code = _join_code(code_parts, last_parts)
+            values = [_to_cell(raw[ci], grid.page) for ci in value_cols]
+            name = squash("".join(name_parts))
+            if not name:  # a label pushed into a figure column by a misaligned export
+                stray = [v.text for v in values if v is not None and v.value is None and squash(v.text)
+                         and not is_empty_mark(v.text)]
+                if len(stray) == 1:
+                    name = squash(stray[0])
+            has_value = any(v is not None and v.value is not None for v in values)
+            if name in ("本表无数据", "无", "不涉及") or "本表无数据" in name or "无数据" in name:
+                empty_table = True
+                continue
+            if code and not name and not has_value and all(v is None or not squash(v.text) for v in values):
+                pending_code = code  # a code printed on its own line, name and values follow
+                last_parts = _code_split(code)
+                continue
+            if not code and pending_code:
+                code = pending_code
+            pending_code = None
+            if not name and not code and not has_value:
+                continue
+            if code:
+                last_parts = _code_split(code)
+            page = next((c.page for c in raw if c is not None), grid.page)
+            out.append(dict(ri=ri, block=bname, code=code, name=name, values=values, cols=value_cols,
+                            page=page, line_no=line_no, name_bbox=name_bbox, has_value=has_value))
+    # A total printed under one block with its figure under the next block's column
+    # (人员经费合计 | … | 公用经费合计 | … | 20.76): give the figure to the named row.
+    for i in range(1, len(protos)):
+        left = {p["ri"]: p for p in protos[i - 1]}
+        keep = []
+        for p in protos[i]:
+            q = left.get(p["ri"])
+            if not p["name"] and not p["code"] and p["has_value"] and q and q["name"] and not q["has_value"]:
+                q.update(values=p["values"], cols=p["cols"], has_value=True)
+            else:
+                keep.append(p)
+        protos[i] = keep
+    rows: list[Row] = []
+    for out in protos:
+        for p in out:
+            rows.append(Row(len(rows), p["block"], p["code"], p["name"], tuple(p["values"]), tuple(p["cols"]),
+                            p["page"], p["line_no"], p["name_bbox"]))
+    if rows and not any(v is not None for r in rows for v in r.values):
+        empty_table = empty_table or not any(r.code for r in rows)
+    return Table(
+        id=table_id,
+        kind=classify_title(title, number),
+        number=number,
+        title=title,
+        unit=unit,
+        pages=tuple(sorted(set(grid.pages or [grid.page]))),
+        columns=tuple(columns),
+        rows=tuple(rows),
+        empty=empty_table,
+        blocks=tuple(n for n in block_names if n is not None),
+        bbox=grid.bbox,
+    )
+
+
+def _code_split(code: str) -> list[str]:
+    return [code[:3], code[3:5], code[5:7]][: (len(code) - 1) // 2]
+
+
+def _join_code(parts: list[str], last: list[str]) -> str | None:
+    """Join code parts printed over 类/款/项 columns, carrying omitted parents from the rows above."""
+    parts = [p for p in parts]
+    if not any(parts):
+        return None
+    if len(parts) == 1:
+        return parts[0] if looks_like_code(parts[0]) else None
+    # A full code already in one column
+    full = [p for p in parts if p and len(p) in (5, 7)]
+    if full:
+        return full[0]
+    out: list[str] = []
+    for i, p in enumerate(parts[:3]):
+        if p:
+            out.append(p)
+        elif any(parts[i + 1:]):
+            if i < len(last) and last[i]:
+                out.append(last[i])
+            else:
+                return None
+        else:
+            break
+    code = "".join(out)
+    return code if looks_like_code(code) else None

@@ -1,0 +1,118 @@
+"""Text exports (.txt, .md) to the reading flow.
+
+Exports come with markdown headings and emphasis, stray HTML tags, tables as
+tab-separated (or '|'-separated) lines, and form feeds between pages.  The
+page text kept in the Document is the *cleaned* text (tags and markup
+removed), so every offset points into what the Document shows.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from extraction.layout import FlowItem, Line, RawCell, RawGrid
+from extraction.model import Page
+
+_TAG = re.compile(r"</?(?:b|p|br|span|div|strong|em|i|u|font|td|tr|th|table|tbody|thead|h\d)\b[^>]*>", re.I)
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
+_MD_EMPH = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)")
+_MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _clean(line: str) -> tuple[str, int | None]:
+    """Strip markup from one raw line; returns the text and a markdown heading level if any."""
+    level = None
+    m = _MD_HEADING.match(line)
+    if m:
+        level = len(m.group(1))
+        line = line[m.end():]
+    line = _TAG.sub("", line)
+    line = _MD_EMPH.sub("", line)
+    line = html.unescape(line)
+    return line.rstrip("\r"), level
+
+
+def _is_table_line(s: str) -> bool:
+    return "\t" in s.strip("\n") and len([c for c in s.split("\t") if c.strip()]) >= 1 and s.count("\t") >= 1
+
+
+def _split_cells(s: str) -> list[str]:
+    if "\t" in s:
+        return s.split("\t")
+    t = s.strip()
+    if t.startswith("|"):
+        t = t[1:]
+    if t.endswith("|"):
+        t = t[:-1]
+    return t.split("|")
+
+
+def read_text_flow(text: str) -> tuple[list[Page], list[FlowItem]]:
+    """Pages (split at form feeds) and the flow of lines and tab-separated grids."""
+    pages: list[Page] = []
+    flow: list[FlowItem] = []
+    for pi, raw_page in enumerate(text.split("\f")):
+        page_no = pi + 1
+        out_parts: list[str] = []
+        pos = 0
+        cleaned: list[tuple[str, int, int, int | None, bool]] = []  # text, start, end, heading, is_table
+        for raw in raw_page.split("\n"):
+            is_pipe = raw.strip().startswith("|") and raw.strip().count("|") >= 2
+            if is_pipe and _PIPE_SEP.match(raw):
+                continue
+            if _MD_RULE.match(raw) and "\t" not in raw:
+                continue
+            if "\t" in raw or is_pipe:
+                cells = [_clean(c)[0] for c in _split_cells(raw)]
+                body = "\t".join(cells)
+                is_table = True
+                level = None
+            else:
+                body, level = _clean(raw)
+                is_table = False
+            start = pos
+            out_parts.append(body)
+            pos += len(body)
+            cleaned.append((body, start, pos, level, is_table))
+            out_parts.append("\n")
+            pos += 1
+        page_text = "".join(out_parts)
+        pages.append(Page(page_no, page_text))
+
+        i = 0
+        n = len(cleaned)
+        while i < n:
+            body, start, end, level, is_table = cleaned[i]
+            if is_table:
+                rows: list[list[RawCell | None]] = []
+                j = i
+                while j < n:
+                    b, s0, _e, _lv, t = cleaned[j]
+                    if t:
+                        cells: list[RawCell | None] = []
+                        off = s0
+                        for c in b.split("\t"):
+                            cs = off + (len(c) - len(c.lstrip()))
+                            cells.append(RawCell(c.strip(), page_no, None, cs, cs + len(c.strip())) if c.strip() else None)
+                            off += len(c) + 1
+                        rows.append(cells)
+                        j += 1
+                    elif not b.strip() and j + 1 < n and cleaned[j + 1][4]:
+                        j += 1  # a blank line inside a table (a page break in the original)
+                    else:
+                        break
+                flow.append(RawGrid(page_no, rows, None, [page_no]))
+                i = j
+                continue
+            if body.strip():
+                lead = len(body) - len(body.lstrip())
+                flow.append(
+                    Line(page_no, body.strip(), start + lead, start + lead + len(body.strip()), None,
+                         indent=lead > 0, short=True, heading_hint=level)
+                )
+            else:
+                flow.append(Line(page_no, "", start, start, None))  # blank line: a paragraph break
+            i += 1
+    return pages, flow
