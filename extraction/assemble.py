@@ -26,7 +26,7 @@ _H5 = re.compile(r"^[（(]\d{1,2}[)）]")
 _TOC = re.compile(r"^目\s*录$")
 _TOC_ENTRY = re.compile(r"[\.…·。]{3,}\s*\d+\s*$|\s\d{1,3}$")
 _TITLE_YEAR = re.compile(
-    r"^(?P<dept>.*?)\s*(?P<year>20\d\d)\s*年\s*度?\s*(?P<unitkind>部门|单位)?\s*(?:财务)?\s*(?P<kind>决算|预算)")
+    r"^(?P<dept>.*?)\s*(?P<year>20\d\d)\s*年\s*度?\s*(?:区级|市级|县级|省级|本级)?(?P<unitkind>部门|单位)?\s*(?:财务)?\s*(?P<kind>决算|预算)")
 _YEAR_FIRST = re.compile(r"^(?P<year>20\d\d)\s*年\s*度?\s*(?P<dept>.+?)\s*(?:部门|单位)?(?:整体|项目)?(?:支出)?(?:绩效|决算|预算)")
 _YEAR_KIND = re.compile(r"(20\d\d)\s*年\s*度?\s*(?:部门|单位)?\s*(?:财务收支)?\s*(决算|预算)")
 
@@ -68,6 +68,7 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
     cap = _Caption()
     j = k - 1
     seen = 0
+    skipped = 0
     while j >= 0 and seen < 8:
         it = flow[j]
         if isinstance(it, RawGrid):
@@ -111,6 +112,10 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
             if len(t) <= 40 and heading_level(t) is None and not t.endswith(_TERMINAL):
                 if _TITLE.search(squash(t)):
                     cap.title, hit = t, True
+        if not hit and not cap.title and len(t) <= 30 and not t.endswith(_TERMINAL) and heading_level(t) is None \
+                and skipped < 2 and (cap.unit or cap.number or cap.department):
+            skipped += 1  # the department's name printed apart from its '部门：' label
+            hit = True
         if hit:
             cap.lines.append(j)
         elif cap.title or cap.unit or cap.number:
@@ -300,13 +305,19 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[lis
 
 
 def _department_from_text(lines: list[str]) -> tuple[str | None, int | None, str | None]:
+    found: list[tuple[str | None, int, str]] = []
     for t in lines:
         m = _TITLE_YEAR.match(squash(t))
         if m:
             dept = m.group("dept") or None
             if dept:
-                dept = re.sub(r"^(附件\d*[:：]?|纳入)", "", dept)
-            return dept or None, int(m.group("year")), "final_account" if m.group("kind") == "决算" else "budget"
+                dept = re.sub(r"^(附件\d*[:：]?|纳入|第[一二三四五六七八九十]+部分)", "", dept) or None
+            found.append((dept, int(m.group("year")), "final_account" if m.group("kind") == "决算" else "budget"))
+    for f in found:
+        if f[0]:
+            return f
+    if found:
+        return found[0]
     for t in lines[:5]:
         m = _YEAR_FIRST.match(squash(t))
         if m:
@@ -341,14 +352,14 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
         if years:
             year = years.most_common(1)[0][0]
         else:
-            ys = Counter(int(y) for y in re.findall(r"(20\d\d)\s*年度", whole))
+            ys = Counter(int(y) for y in re.findall(r"(20\d\d)\s*年", whole))
             year = ys.most_common(1)[0][0] if ys else None
     if captions_depts:
         cd = Counter(captions_depts).most_common(1)[0][0]
         if not dept or (cd != dept and len(cd) >= len(dept) and Counter(captions_depts)[cd] >= 2):
             dept = cd
     if not dept:
-        m = _DEPT.search(whole)
+        m = _DEPT.search(_UNIT.sub("", whole))
         if m:
             dept = m.group(1)
     units = Counter(t.unit for t in tables if t.unit)
@@ -363,7 +374,7 @@ def assemble(path: str, sha256: str, fmt: str, pages: list[Page], flow: list[Flo
     for k in consumed:
         it = flow[k]
         if isinstance(it, Line):
-            m = _DEPT.search(it.text)
+            m = _DEPT.search(_UNIT.sub("", it.text))
             if m:
                 depts.append(m.group(1))
     meta = infer_meta(path, pages, flow, tables, depts)

@@ -1,0 +1,99 @@
+"""Per-document work shared by the CLI, the app and the tests: read, extract claims, check.
+
+``check_document`` is the single unit of work; ``check_paths`` walks the
+paths it is given and keeps going past bad files.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from extraction.model import Document
+from extraction.reader import SUPPORTED_SUFFIXES, read_document
+
+log = logging.getLogger("crossfoot")
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The files named, and the supported files under the folders named, in a stable order.
+
+    A file named explicitly is always yielded (even with an unknown suffix) so
+    that it gets an error record rather than being silently skipped.
+    """
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield f
+        else:
+            yield p
+
+
+def extract_claims(doc: Document) -> list[Any]:
+    """Claims of a document's prose (empty until the claim extractor is installed)."""
+    try:
+        from extraction.claims import extract_claims as _extract
+    except ImportError:
+        return []
+    return list(_extract(doc))
+
+
+def check_findings(doc: Document, claims: list[Any]) -> list[Any]:
+    """Findings of the registered rules (empty until the rules are installed)."""
+    try:
+        from rules.engine import run_rules
+    except ImportError:
+        return []
+    return list(run_rules(doc, claims))
+
+
+def check_document(path: Path, display_name: str | None = None) -> dict[str, Any]:
+    """Read one file and return its entry of the ``crossfoot check`` JSON."""
+    doc = read_document(path, display_name)
+    entry = doc.summary()
+    if not doc.ok:
+        return entry
+    claims = extract_claims(doc)
+    entry["claims"] = [c.to_dict() for c in claims]
+    entry["findings"] = [f.to_dict() for f in check_findings(doc, claims)]
+    if doc.notes:
+        entry["notes"] = list(doc.notes)
+    return entry
+
+
+def check_paths(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    out = []
+    for f in iter_files(paths):
+        log.info("checking %s", f)
+        out.append(check_document(f))
+    return out
+
+
+def render_text(docs: list[dict[str, Any]], claims: bool = False) -> str:
+    """A human summary of check results, one block per document."""
+    lines: list[str] = []
+    for d in docs:
+        if d["status"] != "ok":
+            lines.append(f"{d['path']}: ERROR [{d['error']['code']}] {d['error']['message']}")
+            continue
+        m = d["meta"]
+        lines.append(
+            f"{d['path']}: {m['department'] or '?'} {m['year'] or '?'} {m['kind'] or '?'}, "
+            f"{m['pages']} pages, {len(d['tables'])} tables, {len(d['claims'])} claims, "
+            f"{len(d['findings'])} findings"
+        )
+        for t in d["tables"]:
+            pages = ",".join(str(p) for p in t["pages"])
+            lines.append(f"  table {t['id']:>4} {t['kind']:<28} {t['number'] or '':<8} unit={t['unit'] or '?':<3} "
+                         f"p.{pages:<8} rows={t['n_rows']:<4} {t['title']}")
+        for f in d["findings"]:
+            loc = f"p.{f['evidence'][0]['page']}" if f.get("evidence") else ""
+            lines.append(f"  {loc}: {f['severity']} {f['rule']} {f['message']}")
+        if claims:
+            for c in d["claims"]:
+                lines.append(f"  claim p.{c['page']} {c['kind']:<10} {c['metric'] or '?':<28} {c['value']} {c['unit'] or ''}")
+    ok = sum(1 for d in docs if d["status"] == "ok")
+    lines.append(f"{len(docs)} documents: {ok} read, {len(docs) - ok} errors")
+    return "\n".join(lines)
