@@ -122,6 +122,31 @@ def _regions(segs: list[_Seg]) -> list[list[_Seg]]:
         nv = len(g) - nh
         if nh >= 2 and nv >= 2:
             out.append(g)
+    return _merge_stacked(out)
+
+
+def _extent(g: list[_Seg]) -> tuple[float, float, float, float]:
+    xs = [s.pos for s in g if not s.horizontal] + [v for s in g if s.horizontal for v in (s.a, s.b)]
+    ys = [s.pos for s in g if s.horizontal] + [v for s in g if not s.horizontal for v in (s.a, s.b)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _merge_stacked(regions: list[list[_Seg]]) -> list[list[_Seg]]:
+    """Join a ruled header and a ruled body drawn as two boxes of the same width.
+
+    Some producers leave the band of header labels between them without
+    vertical rules; the words in that band belong to the table all the same.
+    """
+    regions = sorted(regions, key=lambda g: _extent(g)[1])
+    out: list[list[_Seg]] = []
+    for g in regions:
+        if out:
+            a = _extent(out[-1])
+            b = _extent(g)
+            if abs(a[0] - b[0]) < 4 and abs(a[2] - b[2]) < 4 and -2 <= b[1] - a[3] < 60:
+                out[-1] = out[-1] + g
+                continue
+        out.append(g)
     return out
 
 

@@ -98,11 +98,23 @@ def _is_data_row(texts: list[str]) -> bool:
     return False
 
 
+def _has_figure(texts: list[str]) -> bool:
+    return any(("." in t or "," in t) and _is_number(t) for t in (squash(x) for x in texts))
+
+
 def _header_split(rows: list[list[str]]) -> int:
+    """Index of the first body row: the first data row that carries a figure or a code."""
+    first_any = None
     for i, r in enumerate(rows):
         if _is_data_row(r):
-            return i
-    return 0
+            ne = [squash(t) for t in r if squash(t)]
+            if _has_figure(r) or looks_like_code(ne[0]) or _CODE_IN_NAME.match(ne[0]):
+                return i if first_any is None or not _has_figure(rows[first_any]) and first_any + 1 == i else first_any
+            if first_any is None:
+                first_any = i
+        elif first_any is not None and not _is_colnum_row(r):
+            first_any = None  # a '合计' label inside a multi-row header
+    return first_any or 0
 
 
 def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -> list[_Col]:
@@ -147,15 +159,19 @@ def _sequential(nums: list[int]) -> bool:
 def _fill_header(header: list[list[str]], n_cols: int) -> list[list[str]]:
     """Spanning header cells print once; give their text to the sub-columns below them."""
     out = [list(r) + [""] * (n_cols - len(r)) for r in header]
+    original = [[bool(squash(t)) for t in r] for r in out]
     for h in range(len(out) - 1):
-        row, below = out[h], out[h + 1]
-        if _is_colnum_row(below):
+        row = out[h]
+        if _is_colnum_row(row):
             continue
+        below = [r for r in out[h + 1:] if not _is_colnum_row(r)]
         for c in range(1, n_cols):
-            if not squash(row[c]) and squash(below[c]) and not _COLNUM_ROW.match(squash(below[c])):
-                # sibling sub-column: the cell to the left has a child too
-                if squash(row[c - 1]) and squash(below[c - 1]) and not _NAME_HEADER.match(_norm_label(row[c - 1])):
-                    row[c] = row[c - 1]
+            if squash(row[c]) or not original[h][c - 1] or _NAME_HEADER.match(_norm_label(row[c - 1])):
+                continue
+            # a label spanning two sub-columns: the first lower row with a label here has one on the left too
+            first = next((b for b in below if squash(b[c])), None)
+            if first is not None and squash(first[c - 1]):
+                row[c] = row[c - 1]
     return out
 
 
