@@ -56,6 +56,19 @@ class Doc:
                 raise ValueError(f"end not found p{self.page}: {end!r}")
             j += len(end)
         self.text = t[i:j]
+        self._end = j
+        return self
+
+    def NEXT(self):
+        """Select the sentence right after the current one (up to the next 。)."""
+        t = self.pages[self.page - 1]
+        i = self._end
+        while i < len(t) and t[i].isspace():
+            i += 1
+        j = t.find("。", i)
+        j = len(t) if j < 0 else j + 1
+        self.text = t[i:j]
+        self._end = j
         return self
 
     # -- claims ---------------------------------------------------------------
