@@ -161,6 +161,29 @@ def _cluster(values: list[float], tol: float) -> list[float]:
     return [sum(c) / len(c) for c in out]
 
 
+def _row_rules(hs: list[_Seg], width: float) -> list[float]:
+    """Row boundaries: horizontal rules covering most of the table's width.
+
+    Short rules under a spanning header label separate header levels, not
+    rows; wrapped header labels between them are read as one cell.
+    """
+    ys = _cluster([s.pos for s in hs], SNAP)
+    out = []
+    for i, y in enumerate(ys):
+        spans = sorted((s.a, s.b) for s in hs if abs(s.pos - y) <= SNAP)
+        covered, end = 0.0, None
+        for a, b in spans:
+            if end is None or a > end:
+                covered += b - a
+                end = b
+            elif b > end:
+                covered += b - end
+                end = b
+        if covered >= 0.6 * width or i == 0 or i == len(ys) - 1:
+            out.append(y)
+    return out
+
+
 def _bands(edges: list[float]) -> list[tuple[float, float]]:
     bands = []
     for a, b in zip(edges, edges[1:]):
@@ -225,8 +248,8 @@ def _split_band(words: list[_Word]) -> list[list[_Word]]:
 
 def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid, set[int]]:
     xs = _cluster([s.pos for s in region if not s.horizontal], SNAP)
-    ys = _cluster([s.pos for s in region if s.horizontal], SNAP)
     x0, x1 = xs[0], xs[-1]
+    ys = _row_rules([s for s in region if s.horizontal], x1 - x0)
     y0, y1 = ys[0], ys[-1]
     cols = _bands(xs)
     rows = _bands(ys)

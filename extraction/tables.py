@@ -225,11 +225,12 @@ def _block_name(top: list[str], block: list[_Col], i: int, previous: str | None)
 
 def _value_label(header: list[list[str]], c: int, block_label: str | None) -> str:
     parts: list[str] = []
+    base = block_label.split("#")[0] if block_label else None
     for h in header:
         t = squash(h[c]) if c < len(h) else ""
         if not t or _COLNUM_ROW.match(t) or (t.isdigit() and len(t) <= 2):
             continue
-        if block_label and t == block_label.split("#")[0]:
+        if base and t == base and any(squash(x[c]) and squash(x[c]) != base for x in header if c < len(x)):
             continue
         if parts and parts[-1] == t:
             continue

@@ -1,0 +1,141 @@
+"""The metric lexicon: canonical ids and the words reports use for them.
+
+Loaded from ``extraction/data/metrics.yaml`` (owned by the gold annotator) and
+``extraction/data/metrics_extra.yaml`` (ids the extractor needs on top), merged
+at load.  Matching is longest-alias-first over text normalised with
+:func:`extraction.claims.patterns.normalize`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+# Aliases that name a period or a ratio rather than a line of the accounts;
+# they name the metric only when nothing more specific is in the clause.
+WEAK_ALIASES = frozenset(
+    {"年初预算数", "全年预算数", "执行数", "全年执行数", "执行率", "完成预算的", "经费支出", "项目开支",
+     "涉及资金", "办结", "交办", "接访", "学习", "会议", "职数", "公务接待", "日常支出"}
+)
+
+_CLASS_MARKS = {3: "类", 5: "款", 7: "项"}
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    zh: str
+    unit_kind: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class AliasHit:
+    start: int
+    end: int
+    text: str
+    metric: str
+    weak: bool
+
+
+class Lexicon:
+    """Metrics by id and one compiled alternation of all their names."""
+
+    def __init__(self, entries: list[dict]):
+        self.metrics: dict[str, Metric] = {}
+        self.by_alias: dict[str, list[str]] = {}
+        for e in entries:
+            for key in ("id", "zh", "unit_kind"):
+                if key not in e:
+                    raise ValueError(f"metric lexicon entry without {key!r}: {e!r}")
+            mid = str(e["id"])
+            self.metrics[mid] = Metric(mid, e["zh"], e["unit_kind"], e.get("parent"))
+            names = [e["zh"], *(e.get("aliases") or [])]
+            for n in list(names):
+                names.extend(_variants(mid, n))
+            for n in names:
+                n = _norm_name(n)
+                if len(n) < 2:
+                    continue
+                ids = self.by_alias.setdefault(n, [])
+                if mid not in ids:
+                    ids.append(mid)
+        alts = sorted(self.by_alias, key=len, reverse=True)
+        self.pattern = regex.compile("|".join(regex.escape(a) for a in alts))
+
+    def find(self, text: str) -> list[AliasHit]:
+        """Non-overlapping alias matches, longest first at each position."""
+        return [
+            AliasHit(m.start(), m.end(), m.group(), self.by_alias[m.group()][0], m.group() in WEAK_ALIASES)
+            for m in self.pattern.finditer(text)
+        ]
+
+    def resolve(self, name: str, context: list[str]) -> str:
+        """The metric id for a name, preferring a func:/econ: id under a parent seen in ``context``."""
+        ids = self.by_alias[name]
+        if len(ids) == 1:
+            return ids[0]
+        for ctx in reversed(context):
+            for mid in ids:
+                p = self.metrics[mid].parent
+                while p:
+                    if p == ctx:
+                        return mid
+                    p = self.metrics[p].parent if p in self.metrics else None
+        return ids[0]
+
+    def by_code(self, prefix: str, code: str) -> str | None:
+        mid = f"{prefix}:{code}"
+        return mid if mid in self.metrics else None
+
+
+def _norm_name(n: str) -> str:
+    return n.translate(_NAME_MAP).strip()
+
+
+_NAME_MAP = str.maketrans({"(": "（", ")": "）", '"': "“", " ": None, "\u3000": None})
+
+
+def _variants(mid: str, name: str) -> list[str]:
+    """Class-marked forms of function-class names: 一般公共服务（类）支出, 行政运行（项）…"""
+    if not mid.startswith("func:"):
+        return []
+    mark = _CLASS_MARKS.get(len(mid) - 5)
+    if not mark:
+        return []
+    out = [f"{name}（{mark}）"]
+    if name.endswith("支出"):
+        stem = name[:-2]
+        out += [f"{stem}（{mark}）支出", f"{stem}（{mark}）", f"{name}（{mark}）"]
+    return out
+
+
+def _load_yaml(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a list of metrics")
+    return data
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The merged lexicon (metrics.yaml, then metrics_extra.yaml), loaded once."""
+    entries = _load_yaml(DATA / "metrics.yaml")
+    seen = {str(e.get("id")) for e in entries}
+    for e in _load_yaml(DATA / "metrics_extra.yaml"):
+        if str(e.get("id")) in seen:
+            # the owner's lexicon wins; extra only adds aliases
+            for base in entries:
+                if str(base.get("id")) == str(e["id"]):
+                    base["aliases"] = list(base.get("aliases") or []) + list(e.get("aliases") or [])
+            continue
+        entries.append(e)
+    return Lexicon(entries)

@@ -1,0 +1,127 @@
+"""Claim patterns kept as data (``extraction/data/claim_patterns.yaml``), compiled and validated once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "claim_patterns.yaml"
+
+# Same-length normalisation: every offset in the normalised text is an offset
+# in the original text.
+_NORMAL = {chr(0xFF10 + i): str(i) for i in range(10)}
+_NORMAL.update({"％": "%", "．": ".", "＋": "+", "－": "-", "−": "-", "(": "（", ")": "）", "\u3000": " ", "\xa0": " "})
+_NORMAL_TABLE = str.maketrans(_NORMAL)
+
+
+def normalize(text: str) -> str:
+    """Full-width digits and signs to ASCII, half-width brackets to full-width; length kept."""
+    return text.translate(_NORMAL_TABLE)
+
+
+class PatternError(ValueError):
+    """claim_patterns.yaml is malformed (code E-CLAIM-PATTERN)."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    name: str
+    kind: str
+    units: frozenset[str]
+    before: Any  # compiled regex or None
+    explanation: str
+    sign: int = 1
+    direction: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    name: str
+    kind: str
+    pattern: Any
+    explanation: str
+    directions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    name: str
+    before: Any
+    after: Any
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ClaimPatterns:
+    number: Any
+    chinese_number: Any
+    units: dict[str, dict[str, Any]]
+    exclusions: tuple[Exclusion, ...]
+    cues: tuple[Cue, ...]
+    statements: dict[str, Statement]
+    list_separators: Any
+    respectively: Any
+
+
+def _compile(name: str, pattern: str | None) -> Any:
+    if not pattern:
+        return None
+    try:
+        return regex.compile(pattern)
+    except regex.error as e:  # pragma: no cover - data error
+        raise PatternError(f"E-CLAIM-PATTERN: pattern {name!r} does not compile: {e}") from e
+
+
+def _require(d: dict, key: str, where: str) -> Any:
+    if key not in d:
+        raise PatternError(f"E-CLAIM-PATTERN: {where} lacks {key!r}")
+    return d[key]
+
+
+def build_patterns(data: dict) -> ClaimPatterns:
+    """Validate and compile the pattern data."""
+    units = _require(data, "units", "claim_patterns")
+    for u, spec in units.items():
+        if spec.get("type") not in {"money", "percent", "points", "count", "area"}:
+            raise PatternError(f"E-CLAIM-PATTERN: unit {u!r} has an unknown type {spec.get('type')!r}")
+    alt = "|".join(regex.escape(u) for u in sorted(units, key=len, reverse=True))
+    count_alt = "|".join(regex.escape(u) for u in sorted(units, key=len, reverse=True) if units[u]["type"] == "count")
+    number = _compile("number", _require(data, "number", "claim_patterns").replace("{units}", alt))
+    chinese = _compile("chinese_number", data.get("chinese_number", "").replace("{count_units}", count_alt))
+    excl = tuple(
+        Exclusion(e["name"], _compile(e["name"], e.get("before")), _compile(e["name"], e.get("after")),
+                  _require(e, "explanation", f"exclusion {e.get('name')}"))
+        for e in data.get("exclusions", [])
+    )
+    cues = []
+    for c in _require(data, "cues", "claim_patterns"):
+        where = f"cue {c.get('name')}"
+        kind = _require(c, "kind", where)
+        if kind not in {"amount", "share", "change", "growth", "completion", "rate", "count", "comparison"}:
+            raise PatternError(f"E-CLAIM-PATTERN: {where} has an unknown kind {kind!r}")
+        cues.append(Cue(_require(c, "name", "cue"), kind, frozenset(_require(c, "units", where)),
+                        _compile(c["name"], c.get("before")), _require(c, "explanation", where),
+                        int(c.get("sign", 1)), c.get("direction")))
+    stmts = {}
+    for s in data.get("statements", []):
+        where = f"statement {s.get('name')}"
+        stmts[s["name"]] = Statement(s["name"], _require(s, "kind", where), _compile(s["name"], _require(s, "pattern", where)),
+                                     _require(s, "explanation", where), dict(s.get("directions") or {}))
+    return ClaimPatterns(number, chinese, units, excl, tuple(cues), stmts,
+                         _compile("list_separators", data.get("list_separators", "[、和]")),
+                         _compile("respectively", data.get("respectively", "分别为")))
+
+
+@lru_cache(maxsize=1)
+def load_patterns(path: str | None = None) -> ClaimPatterns:
+    """The compiled patterns (cached)."""
+    p = Path(path) if path else PATTERNS_FILE
+    data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise PatternError(f"E-CLAIM-PATTERN: {p} is not a mapping")
+    return build_patterns(data)
