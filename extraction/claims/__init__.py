@@ -1,0 +1,95 @@
+"""Numeric claims in the prose of a disclosure (issue 4).
+
+``extract_claims(doc)`` reads every paragraph of a :class:`~extraction.model.Document`
+and returns the figures its prose states — amounts, shares, changes, growth
+rates, budget completion, rates, counts and 决算/预算 comparisons — each with
+its metric (an id of the lexicon in ``extraction/data/metrics.yaml``), the
+words the report used, its page and character offsets into that page's text,
+the sentence, and which pattern matched.
+
+The patterns are data (``extraction/data/claim_patterns.yaml``); the spaCy
+pipeline of :mod:`extraction.claims.nlp` wraps the same recognisers as a
+component for callers that work with spaCy ``Doc`` objects.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from extraction.claims.claim import JSON_FIELDS, KINDS, Claim
+from extraction.claims.core import ParagraphExtractor, ParagraphState, RawClaim
+from extraction.claims.lexicon import load_lexicon
+from extraction.claims.patterns import load_patterns
+from extraction.model import Document, Paragraph
+
+log = logging.getLogger("extraction")
+
+_extractor: ParagraphExtractor | None = None
+
+
+def get_extractor() -> ParagraphExtractor:
+    """The paragraph extractor with the patterns and lexicon loaded (once)."""
+    global _extractor
+    if _extractor is None:
+        _extractor = ParagraphExtractor(load_patterns(), load_lexicon())
+    return _extractor
+
+
+def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int) -> str:
+    """The sentence as it stands on the page (with its line breaks), or the paragraph slice."""
+    page0, a = para.locate(s0)
+    page1, b = para.locate(max(s0, s1 - 1))
+    if page0 == page1 and 0 < page0 <= len(doc.pages):
+        return doc.pages[page0 - 1].text[a:b + 1].strip()
+    return para.text[s0:s1].strip()
+
+
+def _heading_metric(doc: Document, section_id: str | None, cache: dict) -> str | None:
+    if section_id in cache:
+        return cache[section_id]
+    lex = load_lexicon()
+    metric = None
+    sections = {s.id: s for s in doc.sections}
+    sid = section_id
+    while sid and metric is None:
+        s = sections.get(sid)
+        if s is None:
+            break
+        hits = [h for h in lex.find(s.title) if not h.weak]
+        if hits:
+            metric = lex.resolve(hits[-1].text, [])
+        sid = s.parent
+    cache[section_id] = metric
+    return metric
+
+
+def paragraph_claims(para: Paragraph, state: ParagraphState | None = None) -> list[RawClaim]:
+    """Claims of one paragraph in paragraph coordinates (for tests and callers without a Document)."""
+    return get_extractor().extract(para.text, state or ParagraphState())
+
+
+def extract_claims(doc: Document) -> list[Claim]:
+    """Every numeric claim of the document's prose, in document order, ids c1, c2, …"""
+    ex = get_extractor()
+    out: list[Claim] = []
+    state = ParagraphState()
+    heading_cache: dict = {}
+    for para in doc.paragraphs:
+        if para.section != state.section:
+            state = ParagraphState(section=para.section, func_context=state.func_context[-3:])
+            state.heading_metric = _heading_metric(doc, para.section, heading_cache)
+        try:
+            raws = ex.extract(para.text, state)
+        except Exception as e:  # a pattern bug must not stop the document
+            log.warning("claim extraction failed on %s %s: %s", doc.path, para.id, e)
+            continue
+        for r in raws:
+            page, start = para.locate(r.start)
+            _, end = para.locate(max(r.start, r.claim.end - 1))
+            out.append(replace(r.claim, id=f"c{len(out) + 1}", page=page, start=start, end=end + 1,
+                               text=_sentence_text(para, doc, r.sent_start, r.sent_end)))
+    return out
+
+
+__all__ = ["Claim", "extract_claims", "paragraph_claims", "KINDS", "JSON_FIELDS"]
