@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from extraction.layout import FlowItem, Line, RawGrid
 from extraction.model import Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece
-from extraction.tables import interpret_grid, squash
+from extraction.tables import interpret_grid, split_subtables, squash
 
 _TITLE = re.compile(r"(表|绩效自评情况|自评情况)(（续）|\(续\))?$")
 _NUMBER = re.compile(r"(公开\s*\d+\s*表|附表\s*\d+|表\s*\d+)")
@@ -187,7 +187,12 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
                 cap.title = first[0].text.strip()
                 grid.rows = grid.rows[1:]
         title = cap.title or ""
-        t = interpret_grid(grid, f"t{i + 1}", title, cap.number, cap.unit)
+        pieces = split_subtables(grid) if not grid.bbox or True else [grid]
+        t = None
+        for pi, piece in enumerate(pieces):
+            t = interpret_grid(piece, f"t{len(tables) + 1}", title, cap.number, cap.unit)
+            if t is not None and pi < len(pieces) - 1:
+                tables.append(t)
         if t is None:
             continue
         if not t.empty and not any(v is not None for r in t.rows for v in r.values):

@@ -247,6 +247,40 @@ def _to_cell(raw: RawCell | None, page: int) -> Cell | None:
     return Cell(raw.text, p.value, p.decimals, raw.page, raw.bbox, raw.start, raw.end)
 
 
+_HEADER_WORDS = re.compile(r"预算|执行|决算|名称|指标|金额|数$|率|合计|小计|项目|科目")
+
+
+def _is_inner_header(texts: list[str]) -> bool:
+    ne = [squash(t) for t in texts if squash(t) and not is_empty_mark(t)]
+    if len(ne) < 3 or any(_is_number(t) for t in ne):
+        return False
+    return sum(1 for t in ne if _HEADER_WORDS.search(t) and len(t) <= 12) >= 3
+
+
+def split_subtables(grid: RawGrid) -> list[RawGrid]:
+    """Split a form that stacks several tables in one grid (绩效自评表) at each inner header row.
+
+    A row of three or more header labels (预算数, 执行数, 执行率 …) followed by
+    a row of figures starts a new table; the rows above it stay in the first.
+    """
+    texts = grid.texts()
+    starts = [0]
+    seen_figure = False
+    for i, r in enumerate(texts):
+        if i + 1 < len(texts) and seen_figure and _is_inner_header(r) and _has_figure(texts[i + 1]):
+            starts.append(i)
+            seen_figure = False
+        if _has_figure(r):
+            seen_figure = True
+    if len(starts) == 1:
+        # the first header may sit under a few label rows: start the table there
+        return [grid]
+    out = []
+    for a, b in zip(starts, starts[1:] + [len(texts)]):
+        out.append(RawGrid(grid.page, grid.rows[a:b], grid.bbox, list(grid.pages)))
+    return out
+
+
 def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None, unit: str | None,
                    header_hint: list[list[str]] | None = None) -> Table | None:
     """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations)."""
@@ -261,7 +295,8 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     header = _fill_header(header, n_cols)
     body_idx = list(range(split, len(texts)))
     body = [texts[i] for i in body_idx]
-    cols = _column_roles(header, body, n_cols)
+    figure_rows = [r for r in body if _has_figure(r)]
+    cols = _column_roles(header, figure_rows if len(figure_rows) >= 2 else body, n_cols)
     header = _align_header(header, cols)
     blocks = _blocks(cols)
     top = header[0] if header else [""] * n_cols
@@ -317,7 +352,9 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                         name_bbox = cell.bbox if cell else None
                 elif c.role == "name":
                     m = _CODE_IN_NAME.match(t)
-                    if m and not name_parts:
+                    if looks_like_code(t) and not name_parts and not code_parts:
+                        code_parts.append(t)  # a code printed alone in the name column
+                    elif m and not name_parts:
                         code_parts.append(m.group(1))
                         name_parts.append(m.group(2))
                     else:

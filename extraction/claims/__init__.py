@@ -45,6 +45,23 @@ def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int) -> str:
     return para.text[s0:s1].strip()
 
 
+def _is_narrative(doc: Document, section_id: str | None) -> bool:
+    """Whether the section (or a parent) tells of the department's work rather than its accounts."""
+    pat = load_patterns().narrative_sections
+    if pat is None:
+        return False
+    sections = {s.id: s for s in doc.sections}
+    sid = section_id
+    while sid:
+        s = sections.get(sid)
+        if s is None:
+            break
+        if pat.search(s.title):
+            return True
+        sid = s.parent
+    return False
+
+
 def _heading_metric(doc: Document, section_id: str | None, cache: dict) -> str | None:
     if section_id in cache:
         return cache[section_id]
@@ -75,7 +92,12 @@ def extract_claims(doc: Document) -> list[Claim]:
     out: list[Claim] = []
     state = ParagraphState()
     heading_cache: dict = {}
+    narrative: dict[str | None, bool] = {}
     for para in doc.paragraphs:
+        if para.section not in narrative:
+            narrative[para.section] = _is_narrative(doc, para.section)
+        if narrative[para.section]:
+            continue
         if para.section != state.section:
             state = ParagraphState(section=para.section, func_context=state.func_context[-3:])
             state.heading_metric = _heading_metric(doc, para.section, heading_cache)

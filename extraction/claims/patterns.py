@@ -66,6 +66,7 @@ class ClaimPatterns:
     statements: dict[str, Statement]
     list_separators: Any
     respectively: Any
+    narrative_sections: Any = None
 
 
 def _compile(name: str, pattern: str | None) -> Any:
@@ -114,7 +115,8 @@ def build_patterns(data: dict) -> ClaimPatterns:
                                      _require(s, "explanation", where), dict(s.get("directions") or {}))
     return ClaimPatterns(number, chinese, units, excl, tuple(cues), stmts,
                          _compile("list_separators", data.get("list_separators", "[、和]")),
-                         _compile("respectively", data.get("respectively", "分别为")))
+                         _compile("respectively", data.get("respectively", "分别为")),
+                         _compile("narrative_sections", data.get("narrative_sections")))
 
 
 @lru_cache(maxsize=1)
