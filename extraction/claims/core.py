@@ -18,9 +18,9 @@ from extraction.claims.claim import Claim
 from extraction.claims.lexicon import AliasHit, Lexicon
 from extraction.claims.patterns import ClaimPatterns, normalize
 
-SENTENCE_END = regex.compile(r"[。！？!?]+|\n+")
-CLAUSE_DELIMS = "，；：,;:、\n"
-SEGMENT_DELIMS = "；;。\n"
+SENTENCE_END = regex.compile(r"[。！？!?]+")
+CLAUSE_DELIMS = "，；：,;:、"
+SEGMENT_DELIMS = "；;。"
 STATEMENT_HINT = regex.compile(r"无|没有|未发生|相同|持平|一样|一致|变化|大于|小于|等于|高于|低于|超过|少于|多于|相等")
 CODE_BEFORE = regex.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7})\s*$")
 ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -170,7 +170,8 @@ class ParagraphExtractor:
             pos = s_end
             sent = text[s_start:s_end]
             has_digit = any(ch.isdigit() for ch in sent)
-            if not has_digit and not STATEMENT_HINT.search(sent):
+            if not has_digit and not STATEMENT_HINT.search(sent) and not (
+                    self.p.chinese_number is not None and self.p.chinese_number.search(sent)):
                 continue
             claims = self._sentence(text, s_start, s_end, hits, state, para_topic)
             if claims:
@@ -236,6 +237,8 @@ class ParagraphExtractor:
                             return self.lex.resolve(h.text, ctx)
             if state.enum_total and state.enum_total != metric:
                 return state.enum_total
+            if para_topic and para_topic != metric:
+                return para_topic
             if found and found[0].metric != metric:
                 return found[0].metric
             return None
@@ -305,7 +308,7 @@ class ParagraphExtractor:
                 if value is None:
                     continue
             else:
-                t = raw_num.replace(",", "")
+                t = raw_num.replace(",", "").replace("，", "")
                 value = float(t) if "." in t else int(t)
             c0 = _delimited_start(text, num_s, s0)
             clause = text[c0:num_s]
