@@ -123,10 +123,11 @@ class ParagraphExtractor:
         best = None
         weak = None
         for h in hits:
-            if h.start >= lo and h.end <= hi:
+            if h.end > lo and h.end <= hi:
                 if h.weak:
-                    weak = h
-                else:
+                    if weak is None or (h.end, h.end - h.start) >= (weak.end, weak.end - weak.start):
+                        weak = h
+                elif best is None or (h.end, h.end - h.start) >= (best.end, best.end - best.start):
                     best = h
         h = best or weak
         if h is None:
@@ -141,7 +142,7 @@ class ParagraphExtractor:
 
     def _count_metric(self, region: str, unit: str) -> tuple[str, str] | None:
         s = region.rstrip().replace(" ", "")
-        for tail in (unit, "人次" if unit == "人" else None, ""):
+        for tail in (unit, "人次" if unit == "人" else None, "数", "人员", ""):
             if tail is None:
                 continue
             full = s + tail
@@ -209,6 +210,10 @@ class ParagraphExtractor:
             r = previous_metric(at, True)
             if r:
                 return r
+            seg0 = _delimited_start(text, at, s0, SEGMENT_DELIMS)
+            r = self._metric_of(text, hits, seg0, _delimited_start(text, at, s0), ctx)
+            if r:
+                return r
             if kind in ("growth", "change"):
                 r = previous_metric(at, False)
                 if r:
@@ -242,50 +247,6 @@ class ParagraphExtractor:
             if found and found[0].metric != metric:
                 return found[0].metric
             return None
-
-        # statements first: comparisons, zero changes, zero amounts
-        for st_name in ("comparison", "flat", "zero_amount", "zero_count"):
-            st = p.statements.get(st_name)
-            if st is None:
-                continue
-            for m in st.pattern.finditer(text, s0, s1):
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                c0 = _delimited_start(text, m.start(), s0)
-                if st_name == "comparison":
-                    d = m.group("dir")
-                    res = self._metric_of(text, hits, s0, m.start(), ctx) or fallback(m.start(), "comparison")
-                    metric, label = res if res else (None, "")
-                    found.append(_raw("comparison", metric, text[c0:m.end()].strip(), None, None, None,
-                                          "current", _scope(text[s0:m.start()]), metric, st.directions.get(d, d),
-                                          m.start(), m.end(), s0, s1, f"{st.name}: {st.explanation}"))
-                elif st_name == "flat":
-                    res = self._metric_of(text, hits, c0, m.end(), ctx) or fallback(m.start(), "change")
-                    metric, label = res if res else (None, "")
-                    found.append(_raw("change", metric, label or m.group(), 0, None, None, "current",
-                                          _scope(text[s0:m.start()]), None, "flat", m.start(), m.end(), s0, s1,
-                                          f"{st.name}: {st.explanation}"))
-                else:
-                    what_s, what_e = m.span("what")
-                    parts = [(what_s, what_e)]
-                    if st_name == "zero_count":
-                        parts = []
-                        k = what_s
-                        for sep in p.list_separators.finditer(text, what_s, what_e):
-                            parts.append((k, sep.start()))
-                            k = sep.end()
-                        parts.append((k, what_e))
-                    for a, b in parts:
-                        if b - a < 2:
-                            continue
-                        res = self._metric_of(text, hits, a, b, ctx)
-                        if res is None and "此项" in text[a:b]:
-                            res = (state.heading_metric, "") if state.heading_metric else None
-                        metric = res[0] if res else None
-                        found.append(_raw(st.kind, metric, text[a:b].strip(), 0, None, None, "current",
-                                              _scope(text[s0:a]), None, None, a, b, s0, s1,
-                                              f"{st.name}: {st.explanation}"))
 
         # numbers with units
         matches = list(p.number.finditer(text, s0, s1))
@@ -335,6 +296,8 @@ class ParagraphExtractor:
             if res is None:
                 res = fallback(num_s, kind)
             metric, label = res if res else (None, text[c0:region_end].strip())
+            if metric and kind == "count":
+                metric = self.lex.sibling(metric, unit)
             if not label:
                 label = text[c0:region_end].strip()
             if isinstance(value, (int, float)) and cue.sign < 0:
@@ -370,5 +333,49 @@ class ParagraphExtractor:
                                   f"{cue.name}: {cue.explanation}"))
             if sent_topic is None:
                 sent_topic = metric
+        # statements: comparisons, zero changes, zero amounts (after the figures, which name their metrics)
+        for st_name in ("comparison", "flat", "zero_amount", "zero_count"):
+            st = p.statements.get(st_name)
+            if st is None:
+                continue
+            for m in st.pattern.finditer(text, s0, s1):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                c0 = _delimited_start(text, m.start(), s0)
+                if st_name == "comparison":
+                    d = m.group("dir")
+                    res = self._metric_of(text, hits, s0, m.start(), ctx) or fallback(m.start(), "comparison")
+                    metric, label = res if res else (None, "")
+                    found.append(_raw("comparison", metric, text[c0:m.end()].strip(), None, None, None,
+                                          "current", _scope(text[s0:m.start()]), metric, st.directions.get(d, d),
+                                          m.start(), m.end(), s0, s1, f"{st.name}: {st.explanation}"))
+                elif st_name == "flat":
+                    res = self._metric_of(text, hits, c0, m.end(), ctx) or fallback(m.start(), "change")
+                    metric, label = res if res else (None, "")
+                    found.append(_raw("change", metric, label or m.group(), 0, None, None, "current",
+                                          _scope(text[s0:m.start()]), None, "flat", m.start(), m.end(), s0, s1,
+                                          f"{st.name}: {st.explanation}"))
+                else:
+                    what_s, what_e = m.span("what")
+                    parts = [(what_s, what_e)]
+                    if st_name == "zero_count":
+                        parts = []
+                        k = what_s
+                        for sep in p.list_separators.finditer(text, what_s, what_e):
+                            parts.append((k, sep.start()))
+                            k = sep.end()
+                        parts.append((k, what_e))
+                    for a, b in parts:
+                        if b - a < 2:
+                            continue
+                        res = self._metric_of(text, hits, a, b, ctx)
+                        if res is None and "此项" in text[a:b]:
+                            res = (state.heading_metric, "") if state.heading_metric else None
+                        metric = res[0] if res else None
+                        found.append(_raw(st.kind, metric, text[a:b].strip(), 0, None, None, "current",
+                                              _scope(text[s0:a]), None, None, a, b, s0, s1,
+                                              f"{st.name}: {st.explanation}"))
+
         found.sort(key=lambda c: c.start)
         return found

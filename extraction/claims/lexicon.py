@@ -70,11 +70,19 @@ class Lexicon:
         self.pattern = regex.compile("|".join(regex.escape(a) for a in alts))
 
     def find(self, text: str) -> list[AliasHit]:
-        """Non-overlapping alias matches, longest first at each position."""
+        """Alias matches, the longest at each position; overlapping, so 收入总计 is seen inside 财政拨款收入总计."""
         return [
             AliasHit(m.start(), m.end(), m.group(), self.by_alias[m.group()][0], m.group() in WEAK_ALIASES)
-            for m in self.pattern.finditer(text)
+            for m in self.pattern.finditer(text, overlapped=True)
         ]
+
+    def sibling(self, metric: str, unit: str) -> str:
+        """The persons-count sibling of a batches/groups count when the unit counts persons (8批次，72人次)."""
+        if unit in ("人次", "人"):
+            for a, b in (("_batches", "_persons"), ("_groups", "_persons")):
+                if metric.endswith(a) and metric[: -len(a)] + b in self.metrics:
+                    return metric[: -len(a)] + b
+        return metric
 
     def resolve(self, name: str, context: list[str]) -> str:
         """The metric id for a name, preferring a func:/econ: id under a parent seen in ``context``."""
