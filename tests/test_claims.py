@@ -151,3 +151,11 @@ def test_gold_precision_recall():
         pytest.skip("gold manifest lists no readable documents")
     p, r = res["overall"]["vk"]
     assert p >= 0.95 and r >= 0.95, res["overall"]
+
+
+def test_spacy_component_gives_claim_spans():
+    from extraction.claims.nlp import load_nlp
+
+    doc = load_nlp()("2023年度收入合计233.67万元，比上年增加21.37万元，增长10.07%。")
+    assert [(s.text, s.label_, s._.claim.value) for s in doc.spans["claims"]] == [
+        ("233.67万元", "amount", 233.67), ("21.37万元", "change", 21.37), ("10.07%", "growth", 10.07)]

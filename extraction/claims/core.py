@@ -175,6 +175,12 @@ class ParagraphExtractor:
                     self.p.chinese_number is not None and self.p.chinese_number.search(sent)):
                 continue
             claims = self._sentence(text, s_start, s_end, hits, state, para_topic)
+            if not claims and para_topic is None:
+                # a line heading such as 行政运行（项）。 names what the next sentences report
+                named = [h for h in hits if s_start <= h.start and h.end <= s_end and not h.weak]
+                if named:
+                    last = max(named, key=lambda h: (h.end, h.end - h.start))
+                    para_topic = self.lex.resolve(last.text, state.func_context)
             if claims:
                 if para_topic is None:
                     para_topic = next((c.metric for c in claims if c.metric), None)
