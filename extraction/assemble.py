@@ -15,7 +15,7 @@ _NUMBER = re.compile(r"(公开\s*\d+\s*表|附表\s*\d+|表\s*\d+)")
 _UNIT = re.compile(r"(?:金额单位|计量单位|单位)\s*[:：]\s*(亿元|万元|千元|元)")
 _DEPT = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|部门|单位)\s*[:：]\s*([^\s\t：:]{2,40}?)(?=\s|$|公开|\d{4}年|金额单位|单位[:：])")
 _PAGE_FOOTER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+)?[-—–－\s]*$")
-_TERMINAL = tuple("。！？；：:;!?”」）)》")
+_TERMINAL = tuple("。！？；：:;!?")
 _EMPTY_TABLE = re.compile(r"本表无数据|不涉及|无数据|本表为空|本部门无|本单位无|为空表|没有.*(收支|支出|收入)")
 
 _H1 = re.compile(r"^第[一二三四五六七八九十]+部分")
@@ -285,6 +285,8 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[lis
                 continue
         if level is None and it.heading_hint and len(t) <= 40 and not t.endswith(_TERMINAL[:3]):
             level = min(it.heading_hint, 5)
+        if level is not None and fmt == "pdf" and not it.short and level > 1:
+            level = None  # runs to the right margin and wraps on: the first line of a paragraph
         if level is not None:
             flush()
             add_section(it, level)

@@ -1,0 +1,75 @@
+"""A classification line (类 or 款) differs from the sum of the lines under it.
+
+Anti-pattern: in 支出决算表, 201 一般公共服务支出 142.68 while its 款 20103 (142.18) and
+20136 (0.40) add up to 142.58 — 0.10 more than two-decimal rounding allows.
+
+Best practice: 201 = 142.68 with 20103 = 142.18 and 20136 = 0.50: the parent equals the sum
+of its children in every figure column, within the rounding of the printed figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from extraction.model import Document, Row, Table
+from rules.base import Figure, Finding, Rule, agrees, fmt, sum_figures, zero_figure
+
+CODED_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital",
+               "project_expenditure", "basic_expenditure_economic")
+
+
+def first_rows_by_code(table: Table) -> dict[tuple[str | None, str], Row]:
+    """Rows keyed by (block, code); a code printed twice (a repeated page) keeps its first row."""
+    out: dict[tuple[str | None, str], Row] = {}
+    for r in table.rows:
+        if r.code and (r.block, r.code) not in out:
+            out[(r.block, r.code)] = r
+    return out
+
+
+def children(code: str, block: str | None, rows: dict[tuple[str | None, str], Row]) -> list[Row]:
+    n = len(code) + 2
+    return [r for (b, c), r in rows.items() if b == block and len(c) == n and c.startswith(code)]
+
+
+class FunctionHierarchyFooting(Rule):
+    __doc__ = __doc__
+    code = "CF101"
+    name = "footing.classification_hierarchy"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        for table in doc.tables:
+            if table.kind not in CODED_KINDS or table.empty:
+                continue
+            rows = first_rows_by_code(table)
+            for (block, code), parent in rows.items():
+                if len(code) not in (3, 5):
+                    continue
+                kids = children(code, block, rows)
+                if not kids:
+                    continue
+                for ci in parent.columns:
+                    pf = zero_figure(table, parent, ci)
+                    kfs = [zero_figure(table, k, ci) for k in kids]
+                    if pf.evidence is None and all(k.evidence is None for k in kfs):
+                        continue
+                    total = sum_figures(kfs)
+                    if agrees(pf, total):
+                        continue
+                    label = next((c.label for c in table.columns if c.index == ci), "")
+                    level = "类" if len(code) == 3 else "款"
+                    ev = [e for e in [pf.evidence, *[k.evidence for k in kfs]] if e is not None][:12]
+                    yield self.finding(
+                        f"{table.title or table.kind}：{level} {code} {parent.name}「{label}」为 {fmt(pf.value)}，"
+                        f"其下级科目合计为 {fmt(total.value)}，相差 {fmt(pf.value - total.value)}",
+                        f"{table.kind}: {code} {parent.name} [{label}] is {fmt(pf.value)} but its "
+                        f"{len(kids)} sub-lines add up to {fmt(total.value)}",
+                        expected=total.value,
+                        observed=pf.value,
+                        tolerance=pf.tol + total.tol,
+                        evidence=ev,
+                    )
+
+
+RULE = FunctionHierarchyFooting

@@ -1,0 +1,110 @@
+"""A row's total column differs from the sum of its part columns.
+
+Anti-pattern: 收入决算表 row 2010308: 本年收入合计 142.18 but 财政拨款收入 140.18 + 其他收入 1.00
+= 141.18.
+
+Best practice: 本年收入合计 142.18 = 财政拨款收入 141.18 + 其他收入 1.00; likewise
+本年支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出 + 对附属单位补助支出, and in a
+grouped header (本年支出/合计, 本年支出/基本支出, 本年支出/项目支出) each group's 合计 = its parts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from extraction.model import Column, Document, Table
+from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
+
+KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital", "fiscal_summary",
+         "project_expenditure")
+TOTAL_WORDS = ("合计", "小计", "总计")
+
+
+def _segments(c: Column) -> list[str]:
+    return [s for s in c.label.split("/") if s]
+
+
+def _is_total(seg: str) -> bool:
+    return any(seg.endswith(w) or seg == w for w in TOTAL_WORDS)
+
+
+def column_sums(table: Table) -> list[tuple[Column, list[Column]]]:
+    """(total column, part columns) pairs implied by a table's header."""
+    pairs: list[tuple[Column, list[Column]]] = []
+    blocks: dict[str | None, list[Column]] = {}
+    for c in table.columns:
+        blocks.setdefault(c.block, []).append(c)
+    for cols in blocks.values():
+        cols = [c for c in cols if _segments(c)]
+        # grouped: prefix/合计 = prefix/<parts>
+        groups: dict[str, list[Column]] = {}
+        for c in cols:
+            seg = _segments(c)
+            if len(seg) >= 2:
+                groups.setdefault("/".join(seg[:-1]), []).append(c)
+        for prefix, gcols in groups.items():
+            totals = [c for c in gcols if _is_total(_segments(c)[-1])]
+            parts = [c for c in gcols if not _is_total(_segments(c)[-1]) and "其中" not in _segments(c)[-1]]
+            if len(totals) == 1 and len(parts) >= 2:
+                pairs.append((totals[0], parts))
+        # flat: a single-segment total (本年收入合计) = one column per other first segment
+        tops = [c for c in cols if len(_segments(c)) == 1 and _is_total(_segments(c)[0])]
+        if len(tops) == 1:
+            total = tops[0]
+            by_first: dict[str, list[Column]] = {}
+            for c in cols:
+                if c is total:
+                    continue
+                by_first.setdefault(_segments(c)[0], []).append(c)
+            parts = []
+            for first, gcols in by_first.items():
+                if "其中" in first:
+                    continue
+                if len(gcols) == 1:
+                    parts.append(gcols[0])
+                    continue
+                sub = [c for c in gcols if _is_total(_segments(c)[-1])]
+                if len(sub) == 1:
+                    parts.append(sub[0])
+                else:
+                    parts.extend(c for c in gcols if "其中" not in _segments(c)[-1])
+            if len(parts) >= 2:
+                pairs.append((total, parts))
+    return pairs
+
+
+class RowTotalAcross(Rule):
+    __doc__ = __doc__
+    code = "CF102"
+    name = "footing.row_total_across"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        for table in doc.tables:
+            if table.kind not in KINDS or table.empty:
+                continue
+            for total, parts in column_sums(table):
+                for row in table.rows:
+                    if total.index not in row.columns:
+                        continue
+                    tf = zero_figure(table, row, total.index)
+                    pfs = [zero_figure(table, row, p.index) for p in parts if p.index in row.columns]
+                    if tf.evidence is None and all(p.evidence is None for p in pfs):
+                        continue
+                    s = sum_figures(pfs)
+                    if agrees(tf, s):
+                        continue
+                    names = " + ".join(p.label for p in parts)
+                    yield self.finding(
+                        f"{table.title or table.kind}：{row.code or ''}{row.name}「{total.label}」为 {fmt(tf.value)}，"
+                        f"而 {names} 合计 {fmt(s.value)}",
+                        f"{table.kind}: row {row.code or row.name}: [{total.label}] {fmt(tf.value)} "
+                        f"!= sum of parts {fmt(s.value)}",
+                        expected=s.value,
+                        observed=tf.value,
+                        tolerance=tf.tol + s.tol,
+                        evidence=[e for e in [tf.evidence, *[p.evidence for p in pfs]] if e is not None],
+                    )
+
+
+RULE = RowTotalAcross

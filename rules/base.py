@@ -1,0 +1,221 @@
+"""Findings, evidence, tolerances and the Rule base class.
+
+A rule is one small class in its own module, named by its stable code
+(``rules/CF101.py``).  Its docstring's first line is its description; the rest
+shows a failing and a passing example.  Each rule has a YAML file of pass and
+fail cases under ``tests/rules/`` that one test generator turns into tests.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar, Iterable, Sequence
+
+from extraction.model import Cell, Document, Row, Table
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One side of a finding: a table cell or a stretch of prose, with its place."""
+
+    source: str  # 'prose' | 'table'
+    page: int | None
+    text: str
+    value: float | None = None
+    table: str | None = None  # table id
+    row: str | None = None  # row code or name
+    column: str | None = None  # column label
+    start: int | None = None
+    end: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["bbox"] = [round(v, 1) for v in self.bbox] if self.bbox else None
+        return d
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    rule: str
+    name: str
+    severity: str
+    message: str
+    message_en: str
+    expected: float | None = None
+    observed: float | None = None
+    difference: float | None = None
+    tolerance: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "message_en": self.message_en,
+            "expected": _r(self.expected),
+            "observed": _r(self.observed),
+            "difference": _r(self.difference),
+            "tolerance": _r(self.tolerance),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+def _r(v: float | None) -> float | None:
+    return None if v is None else round(v, 6)
+
+
+# ---------------------------------------------------------------- tolerance
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A printed number with the half-unit of its last printed digit (its rounding tolerance)."""
+
+    value: float
+    tol: float
+    evidence: Evidence | None = None
+
+    @staticmethod
+    def of(value: float, decimals: int | None, evidence: Evidence | None = None) -> "Figure":
+        d = 0 if decimals is None else decimals
+        return Figure(value, 0.5 * 10 ** (-d), evidence)
+
+
+def sum_figures(figs: Sequence[Figure]) -> Figure:
+    return Figure(sum(f.value for f in figs), sum(f.tol for f in figs))
+
+
+def agrees(a: Figure, b: Figure, slack: float = 1e-9) -> bool:
+    """True when the two printed figures can be the same true amount given their rounding."""
+    return abs(a.value - b.value) <= a.tol + b.tol + slack
+
+
+def ratio_interval(num: Figure, den: Figure) -> tuple[float, float] | None:
+    """The interval of num/den (in %) given each figure's rounding; None when den may be 0."""
+    dlo, dhi = den.value - den.tol, den.value + den.tol
+    if dlo <= 0 <= dhi:
+        return None
+    nlo, nhi = num.value - num.tol, num.value + num.tol
+    cands = [nlo / dlo, nlo / dhi, nhi / dlo, nhi / dhi]
+    return 100 * min(cands), 100 * max(cands)
+
+
+def fmt(v: float | None) -> str:
+    """A figure for a message: thousands separators, two decimals unless it is whole."""
+    if v is None:
+        return "—"
+    if math.isclose(v, round(v), abs_tol=1e-9):
+        return f"{v:,.0f}"
+    return f"{v:,.2f}" if abs(v) >= 0.01 else f"{v:.4g}"
+
+
+# ---------------------------------------------------------------- rule base
+
+
+class Rule:
+    """Base class.  Subclasses set ``code``, ``name``, ``severity`` and implement ``check``."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    severity: ClassVar[str] = "error"
+    groups: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        self._findings: list[Finding] = []
+
+    @classmethod
+    def description(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+    def finding(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        expected: float | None = None,
+        observed: float | None = None,
+        tolerance: float | None = None,
+        evidence: Iterable[Evidence] = (),
+        severity: str | None = None,
+    ) -> Finding:
+        diff = None if expected is None or observed is None else observed - expected
+        return Finding(
+            id="",  # numbered by the engine
+            rule=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            message_en=message_en,
+            expected=expected,
+            observed=observed,
+            difference=diff,
+            tolerance=tolerance,
+            evidence=tuple(evidence),
+        )
+
+
+# ---------------------------------------------------------------- table helpers
+
+
+def cell_evidence(table: Table, row: Row, cell: Cell, column_label: str) -> Evidence:
+    return Evidence(
+        source="table",
+        page=cell.page,
+        text=cell.text,
+        value=cell.value,
+        table=f"{table.id} {table.title or table.kind}",
+        row=row.code or row.name,
+        column=column_label,
+        start=cell.start,
+        end=cell.end,
+        bbox=cell.bbox,
+    )
+
+
+def column_label(table: Table, index: int) -> str:
+    for c in table.columns:
+        if c.index == index:
+            return c.label
+    return ""
+
+
+def row_figures(table: Table, row: Row) -> list[tuple[int, Figure]]:
+    """(column index, figure) for every numeric cell of a row, with evidence attached."""
+    out = []
+    for ci, cell in zip(row.columns, row.cells):
+        if cell is not None and cell.value is not None:
+            out.append((ci, Figure.of(cell.value, cell.decimals, cell_evidence(table, row, cell, column_label(table, ci)))))
+    return out
+
+
+def figure_at(table: Table, row: Row, column_index: int) -> Figure | None:
+    cell = row.cell(column_index)
+    if cell is None or cell.value is None:
+        return None
+    return Figure.of(cell.value, cell.decimals, cell_evidence(table, row, cell, column_label(table, column_index)))
+
+
+def zero_figure(table: Table, row: Row, column_index: int) -> Figure:
+    """An empty cell reads as 0 (nothing reported), exact to the table's usual precision."""
+    f = figure_at(table, row, column_index)
+    if f is not None:
+        return f
+    return Figure(0.0, 0.0, None)
+
+
+@dataclass
+class RuleContext:
+    """What the engine hands to rules besides the document: configuration and shared lookups."""
+
+    config: dict[str, Any] = field(default_factory=dict)
