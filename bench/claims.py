@@ -1,6 +1,11 @@
 """Claim extraction bench: precision/recall against the gold set, and speed.
 
-Usage: python bench/claims.py [--reps N] [--show-errors]
+Usage: python bench/claims.py [--reps N] [--errors] [--show-errors]
+
+--errors lists, per document, the claims whose metric is wrong (gold and
+predicted metric side by side), the gold claims not found at all and the
+predicted claims the gold does not have.  --show-errors prints the raw
+unmatched lists of both passes.
 
 Gold: tests/gold/claims/manifest.yaml (documents and their JSONL claims).
 Gold and predicted claims are matched per document, one to one and greedily,
@@ -59,6 +64,45 @@ def match(gold: list[dict], pred: list[dict], with_metric: bool) -> tuple[int, l
     return tp, missed, extra
 
 
+def metric_errors(gold: list[dict], pred: list[dict]) -> tuple[list[tuple[dict, dict]], list[dict], list[dict]]:
+    """(wrong-metric pairs (gold, predicted), missed gold, extra predicted) of one document.
+
+    Claims that match with the metric are set aside first; the rest are paired
+    on (page, kind, value) alone, so a pair is a figure found with the wrong metric.
+    """
+    _, missed_m, extra_m = match(gold, pred, True)
+    used = [False] * len(extra_m)
+    wrong, missed = [], []
+    for g in missed_m:
+        hit = next((i for i, p in enumerate(extra_m) if not used[i] and p["page"] == g["page"]
+                    and p["kind"] == g["kind"] and _same_value(p["value"], g["value"])), None)
+        if hit is None:
+            missed.append(g)
+        else:
+            used[hit] = True
+            wrong.append((g, extra_m[hit]))
+    return wrong, missed, [p for i, p in enumerate(extra_m) if not used[i]]
+
+
+def _snippet(text: str, n: int = 60) -> str:
+    return text.replace("\n", "⏎")[:n]
+
+
+def print_errors(name: str, gold: list[dict], pred: list[dict]) -> None:
+    wrong, missed, extra = metric_errors(gold, pred)
+    if not (wrong or missed or extra):
+        return
+    print(f"== {name}: {len(wrong)} wrong metric, {len(missed)} missed, {len(extra)} extra")
+    for g, p in wrong:
+        print(f"  METRIC p{g['page']} {g['kind']} {g['value']} {g['unit'] or ''}: gold {g['metric']} ≠ {p['metric']}"
+              f" [{p['label'][:20]}] | {_snippet(g['text'])}")
+    for g in missed:
+        print(f"  MISS   p{g['page']} {g['kind']} {g['value']} {g['unit'] or ''} {g['metric']} | {_snippet(g['text'])}")
+    for p in extra:
+        print(f"  EXTRA  p{p['page']} {p['kind']} {p['value']} {p['unit'] or ''} {p['metric']} [{p['label'][:20]}]"
+              f" | {_snippet(p['text'])}")
+
+
 def load_manifest() -> list[dict]:
     man = GOLD_DIR / "manifest.yaml"
     if not man.exists():
@@ -66,7 +110,7 @@ def load_manifest() -> list[dict]:
     return (yaml.safe_load(man.read_text(encoding="utf-8")) or {}).get("documents", [])
 
 
-def evaluate(show_errors: bool = False) -> dict:
+def evaluate(show_errors: bool = False, errors: bool = False) -> dict:
     rows = []
     totals = {"vk": [0, 0, 0], "vkm": [0, 0, 0]}  # tp, n_gold, n_pred
     docs = []
@@ -80,6 +124,8 @@ def evaluate(show_errors: bool = False) -> dict:
         docs.append(doc)
         pred = [c.to_dict() for c in extract_claims(doc)]
         row = {"document": entry["gold"].rsplit(".", 1)[0], "gold": len(gold), "pred": len(pred)}
+        if errors:
+            print_errors(row["document"], gold, pred)
         for key, wm in (("vk", False), ("vkm", True)):
             tp, missed, extra = match(gold, pred, wm)
             totals[key][0] += tp
@@ -115,14 +161,15 @@ def speed(docs: list, reps: int) -> tuple[float, int, float]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--errors", action="store_true", help="list wrong metrics, misses and extras per document")
+    ap.add_argument("--show-errors", action="store_true", help="raw unmatched claims of both passes")
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         try:
             os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
         except OSError:
             pass
-    res = evaluate(args.show_errors)
+    res = evaluate(args.show_errors, args.errors)
     if not res["rows"]:
         print("no gold documents found under tests/gold/claims (manifest.yaml)")
     else:
