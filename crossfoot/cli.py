@@ -40,7 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     c.add_argument("--claims", action="store_true", help="with --format text: list the claims too")
-    c.add_argument("--tables", action="store_true", help="with --format text: list the tables' rows too")
+    c.add_argument("--fail-on", choices=["error", "warning", "never"], default="error",
+                   help="exit 1 when a finding of this severity (or worse) is found (default: error)")
+    c.add_argument("--config", metavar="FILE", help="YAML config, e.g. rules: {disable: [CF101]}")
+    c.add_argument("--annotate", metavar="DIR", help="write a copy of each PDF with the findings highlighted")
     c.set_defaults(func=_cmd_check)
 
     g = sub.add_parser("corpus", help="the generated corpus")
@@ -61,8 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from crossfoot.pipeline import check_paths, render_text
+    from rules.engine import load_config
 
-    docs = check_paths([Path(p) for p in args.paths])
+    try:
+        config = load_config(args.config)
+        from rules.engine import enabled_rules
+
+        enabled_rules(config)
+    except (OSError, ValueError) as e:
+        print(f"crossfoot: error: --config: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    docs = check_paths([Path(p) for p in args.paths], config)
     if not docs:
         print("crossfoot: error: no PDF, .txt or .md file found under the given paths", file=sys.stderr)
         return EXIT_USAGE
@@ -74,8 +86,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         Path(args.output).write_text(out + "\n", encoding="utf-8")
     else:
         sys.stdout.write(out + "\n")
+    if args.annotate:
+        from crossfoot.annotate import annotate_documents
+
+        annotate_documents(docs, Path(args.annotate))
     if any(d["status"] != "ok" for d in docs):
         return EXIT_USAGE
+    worst = {"error": 0, "warning": 1, "info": 2}
+    threshold = {"error": 0, "warning": 1, "never": -1}[args.fail_on]
+    if any(worst[f["severity"]] <= threshold for d in docs for f in d["findings"]):
+        return EXIT_FINDINGS
     return EXIT_OK
 
 

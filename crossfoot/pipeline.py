@@ -40,16 +40,15 @@ def extract_claims(doc: Document) -> list[Any]:
     return list(_extract(doc))
 
 
-def check_findings(doc: Document, claims: list[Any]) -> list[Any]:
-    """Findings of the registered rules (empty until the rules are installed)."""
-    try:
-        from rules.engine import run_rules
-    except ImportError:
-        return []
-    return list(run_rules(doc, claims))
+def check_findings(doc: Document, claims: list[Any], config: dict[str, Any] | None = None):
+    """Findings of the registered rules, and the rules that failed (error records)."""
+    from rules.engine import run_rules
+
+    return run_rules(doc, claims, config)
 
 
-def check_document(path: Path, display_name: str | None = None) -> dict[str, Any]:
+def check_document(path: Path, display_name: str | None = None,
+                   config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Read one file and return its entry of the ``crossfoot check`` JSON."""
     doc = read_document(path, display_name)
     entry = doc.summary()
@@ -57,17 +56,19 @@ def check_document(path: Path, display_name: str | None = None) -> dict[str, Any
         return entry
     claims = extract_claims(doc)
     entry["claims"] = [c.to_dict() for c in claims]
-    entry["findings"] = [f.to_dict() for f in check_findings(doc, claims)]
+    run = check_findings(doc, claims, config)
+    entry["findings"] = [f.to_dict() for f in run.findings]
+    entry["rule_errors"] = [e.to_dict() for e in run.errors]
     if doc.notes:
         entry["notes"] = list(doc.notes)
     return entry
 
 
-def check_paths(paths: Iterable[Path]) -> list[dict[str, Any]]:
+def check_paths(paths: Iterable[Path], config: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     out = []
     for f in iter_files(paths):
         log.info("checking %s", f)
-        out.append(check_document(f))
+        out.append(check_document(f, config=config))
     return out
 
 
@@ -89,8 +90,10 @@ def render_text(docs: list[dict[str, Any]], claims: bool = False) -> str:
             lines.append(f"  table {t['id']:>4} {t['kind']:<28} {t['number'] or '':<8} unit={t['unit'] or '?':<3} "
                          f"p.{pages:<8} rows={t['n_rows']:<4} {t['title']}")
         for f in d["findings"]:
-            loc = f"p.{f['evidence'][0]['page']}" if f.get("evidence") else ""
-            lines.append(f"  {loc}: {f['severity']} {f['rule']} {f['message']}")
+            loc = f"p.{f['evidence'][0]['page']}" if f.get("evidence") else "p.?"
+            lines.append(f"{d['path']}:{loc}: {f['severity']} {f['rule']} {f['message']}")
+        for e in d.get("rule_errors", []):
+            lines.append(f"{d['path']}: rule {e['rule']} failed: {e['message']}")
         if claims:
             for c in d["claims"]:
                 lines.append(f"  claim p.{c['page']} {c['kind']:<10} {c['metric'] or '?':<28} {c['value']} {c['unit'] or ''}")

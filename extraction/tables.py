@@ -165,13 +165,30 @@ def _fill_header(header: list[list[str]], n_cols: int) -> list[list[str]]:
         if _is_colnum_row(row):
             continue
         below = [r for r in out[h + 1:] if not _is_colnum_row(r)]
+        if not below:
+            continue
+        nxt = below[0]
+        seen: set[str] = set()
         for c in range(1, n_cols):
-            if squash(row[c]) or not original[h][c - 1] or _NAME_HEADER.match(_norm_label(row[c - 1])):
+            if original[h][c]:
+                seen = {squash(nxt[c])} if squash(nxt[c]) else set()
                 continue
-            # a label spanning two sub-columns: the first lower row with a label here has one on the left too
-            first = next((b for b in below if squash(b[c])), None)
-            if first is not None and squash(first[c - 1]):
+            if not squash(row[c - 1]) or _NAME_HEADER.match(_norm_label(row[c - 1])):
+                seen = set()
+                continue
+            here, left = squash(nxt[c]), squash(nxt[c - 1])
+            if original[h][c - 1] and not squash(nxt[c - 1]) and not here:
+                # a label over two columns whose sub-labels sit further down (合计 | 预算数 决算数)
+                first = next((b for b in below if squash(b[c])), None)
+                if first is not None and squash(first[c - 1]):
+                    row[c] = row[c - 1]
+                continue
+            if here and left and here not in seen:
+                # sibling sub-columns directly below a spanning label (本年支出: 合计 基本支出 项目支出)
                 row[c] = row[c - 1]
+                seen.add(here)
+            else:
+                seen = set()
     return out
 
 
@@ -292,6 +309,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     header = texts[:split]
     if not header and header_hint:
         header = [h + [""] * (n_cols - len(h)) for h in header_hint]
+    raw_top = (list(header[0]) + [""] * n_cols)[:n_cols] if header else [""] * n_cols
     header = _fill_header(header, n_cols)
     body_idx = list(range(split, len(texts)))
     body = [texts[i] for i in body_idx]
@@ -299,7 +317,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     cols = _column_roles(header, figure_rows if len(figure_rows) >= 2 else body, n_cols)
     header = _align_header(header, cols)
     blocks = _blocks(cols)
-    top = header[0] if header else [""] * n_cols
+    top = raw_top
     multi = len(blocks) > 1
     block_names: list[str | None] = []
     for i, b in enumerate(blocks):
