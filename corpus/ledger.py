@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from corpus import catalog as C
 
 WAN = 1_000_000  # 分 per 万元
+# Medians of normal draws across types (万元), the baseline the anomalies are scaled from.
+PEER_THREE_PUBLIC_PER_STAFF = 0.16
+PEER_RECEPTION_PER_BATCH = 0.23
 
 
 def wan(x: float) -> int:
@@ -240,18 +243,19 @@ def draw_year(rng: random.Random, dept: Department, year: int, prev: YearLedger 
     # --- three public ---
     reception = wan(staff * p["reception_per_staff"] * rng.uniform(0.85, 1.15))
     per_batch = p["per_batch"]
-    if anomaly == "three_public_per_staff":
-        reception *= rng.randint(6, 14)
-    if anomaly == "reception_per_batch":
-        per_batch *= rng.uniform(8, 15)
     veh_ops = wan(total_vehicles * p["vehicle_ops"] * rng.uniform(0.85, 1.15))
-    if anomaly == "three_public_per_staff":
-        veh_ops = max(veh_ops, wan(staff * rng.uniform(0.6, 1.2)))
     abroad = wan(rng.uniform(3, 12)) if p["abroad"] and rng.random() < 0.6 else 0
     purchase = wan(rng.uniform(15, 28)) if total_vehicles and rng.random() < 0.12 else 0
     if anomaly == "three_public_per_staff":
-        abroad = abroad or wan(staff * rng.uniform(0.3, 0.6))
+        # 5–20× the peers' typical 三公 per staff (about 0.16 万元 in normal draws), mostly 接待 and 出国
+        target = staff * PEER_THREE_PUBLIC_PER_STAFF * rng.uniform(5, 20)
+        reception, veh_ops, abroad = wan(target * 0.5), max(veh_ops, wan(target * 0.25)), wan(target * 0.25)
+        purchase = 0
     batches = max(1, round(reception / WAN / per_batch)) if reception else 0
+    if anomaly == "reception_per_batch":
+        # a few receptions costing 8–15× what peers spend per 批次 (about 0.23 万元)
+        batches = rng.randint(2, 6)
+        reception = wan(batches * PEER_RECEPTION_PER_BATCH * rng.uniform(8, 15))
     counts = {
         "abroad_groups": (1 + (abroad > wan(8))) if abroad else 0,
         "abroad_persons": 0,
