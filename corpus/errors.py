@@ -46,10 +46,6 @@ def _claims(doc: Document, kind: str) -> list[Claim]:
     return [c for c in doc.claims if c.kind == kind]
 
 
-def _sentence(span: Span) -> str:
-    return span.render()
-
-
 def prose_table_mismatch(doc: Document, rng: random.Random) -> Planted | None:
     cands = [c for c in _claims(doc, "level") if c.refs[0][0] in doc.tables()]
     if not cands:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 
 from corpus import catalog as C
-from corpus.ledger import YearLedger
 from corpus.model import Span, Table, fmt_amount
 
 
