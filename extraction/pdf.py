@@ -214,36 +214,29 @@ def _join_cell_words(words: list[_Word]) -> str:
 def _split_band(words: list[_Word]) -> list[list[_Word]]:
     """Split one ruled row band holding several printed rows (tables without inner row rules).
 
-    A band splits at text lines that carry a number; lines without numbers
-    (wrapped names) stay with the numbered line they belong to.
+    The figures of one printed row overlap vertically; a band splits only where
+    the figures fall into vertically disjoint groups.  Words without figures
+    (labels, wrapped names) join the group nearest to them.
     """
-    if len(words) < 2:
+    figs = [w for w in words if "." in w.text and parse_cell_number(w.text) is not None]
+    if len(figs) < 2:
         return [words]
-    heights = sorted(w.y1 - w.y0 for w in words)
-    h = heights[len(heights) // 2]
-    ys = _cluster([w.cy for w in words], 0.5 * h)
-    if len(ys) < 2:
-        return [words]
-    lines: list[list[_Word]] = [[] for _ in ys]
-    for w in words:
-        k = min(range(len(ys)), key=lambda i: abs(ys[i] - w.cy))
-        lines[k].append(w)
-    numbered = [any(parse_cell_number(w.text) is not None and "." in w.text for w in ln) for ln in lines]
-    if sum(numbered) < 2:
-        return [words]
-    groups: list[list[_Word]] = []
-    pending: list[_Word] = []
-    for ln, has_num in zip(lines, numbered):
-        if has_num:
-            groups.append(pending + ln)
-            pending = []
-        elif groups:
-            groups[-1].extend(ln)
+    figs.sort(key=lambda w: w.y0)
+    groups: list[list[float]] = []  # [y0, y1] of each disjoint group
+    for w in figs:
+        if groups and w.y0 < groups[-1][1] - 0.5:
+            groups[-1][1] = max(groups[-1][1], w.y1)
         else:
-            pending.extend(ln)
-    if pending:
-        groups[-1].extend(pending)
-    return groups
+            groups.append([w.y0, w.y1])
+    if len(groups) < 2:
+        return [words]
+    out: list[list[_Word]] = [[] for _ in groups]
+    for w in words:
+        k = min(range(len(groups)),
+                key=lambda i: 0.0 if groups[i][0] <= w.cy <= groups[i][1]
+                else min(abs(w.cy - groups[i][0]), abs(w.cy - groups[i][1])))
+        out[k].append(w)
+    return [g for g in out if g]
 
 
 def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid, set[int]]:

@@ -357,6 +357,8 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                     if c.role == "code_part" or (c.role == "code" and last_parts):
                         code_parts.append("")
                     continue
+                if c.role in ("code", "code_part") and t in ("类", "款", "项", "科目编码", "功能分类科目编码"):
+                    continue  # a header label printed in the band of the first body row
                 if c.role in ("code", "code_part"):
                     if looks_like_code(t) or (t.isdigit() and len(t) == 2):
                         code_parts.append(t)

@@ -7,11 +7,15 @@ CF7xx classification codes, CF8xx hygiene.
 
 from __future__ import annotations
 
-from rules import CF101, CF102
+from rules import CF101, CF102, CF103, CF104, CF105, CF106
 
 RULES = [
     CF101.RULE,
     CF102.RULE,
+    CF103.RULE,
+    CF104.RULE,
+    CF105.RULE,
+    CF106.RULE,
 ]
 
 

@@ -24,6 +24,9 @@ def normalize(text: str) -> str:
     return text.translate(_NORMAL_TABLE)
 
 
+UNIT_TYPES = frozenset({"money", "percent", "points", "count", "area", "score"})
+
+
 class PatternError(ValueError):
     """claim_patterns.yaml is malformed (code E-CLAIM-PATTERN)."""
 
@@ -67,6 +70,10 @@ class ClaimPatterns:
     list_separators: Any
     respectively: Any
     narrative_sections: Any = None
+    table_note: Any = None
+    attributes: tuple[str, ...] = ()
+    name_tails: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    aside: Any = None
 
 
 def _compile(name: str, pattern: str | None) -> Any:
@@ -88,10 +95,15 @@ def build_patterns(data: dict) -> ClaimPatterns:
     """Validate and compile the pattern data."""
     units = _require(data, "units", "claim_patterns")
     for u, spec in units.items():
-        if spec.get("type") not in {"money", "percent", "points", "count", "area"}:
+        if spec.get("type") not in UNIT_TYPES:
             raise PatternError(f"E-CLAIM-PATTERN: unit {u!r} has an unknown type {spec.get('type')!r}")
-    alt = "|".join(regex.escape(u) for u in sorted(units, key=len, reverse=True))
-    count_alt = "|".join(regex.escape(u) for u in sorted(units, key=len, reverse=True) if units[u]["type"] == "count")
+
+    def unit_alt(u: str) -> str:
+        nb = units[u].get("not_before")
+        return regex.escape(u) + (f"(?!{nb})" if nb else "")
+
+    alt = "|".join(unit_alt(u) for u in sorted(units, key=len, reverse=True))
+    count_alt = "|".join(unit_alt(u) for u in sorted(units, key=len, reverse=True) if units[u]["type"] == "count")
     number = _compile("number", _require(data, "number", "claim_patterns").replace("{units}", alt))
     chinese = _compile("chinese_number", data.get("chinese_number", "").replace("{count_units}", count_alt))
     excl = tuple(
@@ -116,7 +128,11 @@ def build_patterns(data: dict) -> ClaimPatterns:
     return ClaimPatterns(number, chinese, units, excl, tuple(cues), stmts,
                          _compile("list_separators", data.get("list_separators", "[、和]")),
                          _compile("respectively", data.get("respectively", "分别为")),
-                         _compile("narrative_sections", data.get("narrative_sections")))
+                         _compile("narrative_sections", data.get("narrative_sections")),
+                         _compile("table_note", data.get("table_note")),
+                         tuple(sorted(data.get("attributes") or (), key=len, reverse=True)),
+                         {k: tuple(v) for k, v in (data.get("name_tails") or {}).items()},
+                         _compile("aside", data.get("aside")))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,57 @@
+"""A table's 合计 row differs from the sum of its 类 (3-digit) lines.
+
+Anti-pattern: 支出决算表 合计 180.88 while 201 (142.68) + 208 (12.91) + 210 (10.36) + 221 (14.92)
+= 180.87 — the 合计 must be the sum of the classes it covers.
+
+Best practice: 合计 180.87 with the same four classes: the total row foots to its classes in
+every figure column, within rounding.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from extraction.model import Document
+from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
+from rules.CF101 import CODED_KINDS, first_rows_by_code
+from rules.lookup import find_rows
+
+
+class TotalRowFooting(Rule):
+    __doc__ = __doc__
+    code = "CF103"
+    name = "footing.total_row"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        for table in doc.tables:
+            if table.kind not in CODED_KINDS or table.empty or table.kind == "basic_expenditure_economic":
+                continue
+            rows = first_rows_by_code(table)
+            for total in find_rows(table, ["合计", "总计", "支出合计", "收入合计"]):
+                classes = [r for (b, c), r in rows.items() if b == total.block and len(c) == 3]
+                if not classes:
+                    continue
+                for ci in total.columns:
+                    tf = zero_figure(table, total, ci)
+                    parts = [zero_figure(table, r, ci) for r in classes]
+                    if tf.evidence is None and all(p.evidence is None for p in parts):
+                        continue
+                    s = sum_figures(parts)
+                    if agrees(tf, s):
+                        continue
+                    label = next((c.label for c in table.columns if c.index == ci), "")
+                    yield self.finding(
+                        f"{table.title or table.kind}：合计行「{label}」为 {fmt(tf.value)}，"
+                        f"各类科目（{len(classes)} 个）合计为 {fmt(s.value)}",
+                        f"{table.kind}: total row [{label}] {fmt(tf.value)} != sum of {len(classes)} classes "
+                        f"{fmt(s.value)}",
+                        expected=s.value,
+                        observed=tf.value,
+                        tolerance=tf.tol + s.tol,
+                        evidence=[e for e in [tf.evidence, *[p.evidence for p in parts]] if e is not None][:12],
+                    )
+                break
+
+
+RULE = TotalRowFooting

@@ -1,0 +1,55 @@
+"""Finding rows and columns in tables by their printed names, the way the reports print them."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from extraction.model import Column, Row, Table
+from extraction.tables import squash
+
+_PREFIX = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])+")
+
+
+def norm_name(name: str) -> str:
+    """A row name without its ordinal prefix, spaces and bracket styles: '（一）支出合计' -> '支出合计'."""
+    s = squash(name).replace("(", "（").replace(")", "）")
+    return _PREFIX.sub("", s)
+
+
+def find_rows(table: Table, names: Iterable[str], block: str | None | type(...) = ...,
+              exact: bool = True) -> list[Row]:
+    wanted = [norm_name(n) for n in names]
+    out = []
+    for r in table.rows:
+        if block is not ... and r.block != block:
+            continue
+        n = norm_name(r.name)
+        if (exact and n in wanted) or (not exact and any(n.startswith(w) for w in wanted)):
+            out.append(r)
+    return out
+
+
+def find_row(table: Table, names: Iterable[str], block=..., exact: bool = True) -> Row | None:
+    rows = find_rows(table, names, block, exact)
+    return rows[0] if rows else None
+
+
+def first_value_column(table: Table, row: Row) -> int | None:
+    """The first column of the row's block (the 合计/金额/决算数 column of simple tables)."""
+    return row.columns[0] if row.columns else None
+
+
+def find_column(table: Table, *needles: str, block=..., exclude: tuple[str, ...] = ()) -> Column | None:
+    for c in table.columns:
+        if block is not ... and c.block != block:
+            continue
+        if all(n in c.label for n in needles) and not any(x in c.label for x in exclude):
+            return c
+    return None
+
+
+def block_with(table: Table, names: Iterable[str]) -> str | None | type(...):
+    """The block holding a row with one of these names (… when none does)."""
+    r = find_row(table, names)
+    return r.block if r is not None else ...
