@@ -10,6 +10,7 @@ it; 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余 = �
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document, Row, Table
@@ -56,37 +57,55 @@ class SummaryBalance(Rule):
         for table in doc.tables:
             if table.kind not in KINDS or table.empty:
                 continue
-            inc_total = find_row(table, INCOME_TOTAL)
-            exp_total = find_row(table, EXPENSE_TOTAL)
-            grands: list[Row] = []
-            for total, total_names in ((inc_total, INCOME_TOTAL), (exp_total, EXPENSE_TOTAL)):
-                if total is None:
-                    continue
-                block_rows = [r for r in table.rows if r.block == total.block]
-                i = block_rows.index(total)
-                above = [r for r in block_rows[:i] if r.columns]
-                side = "收入" if total is inc_total else "支出"
-                if above:
-                    f = self._check_sum(table, total, above, f"其上{side}各行", f"the {side} lines above it")
-                    if f:
-                        yield f
-                grand = next((r for r in block_rows[i + 1:] if norm_name(r.name) in GRAND), None)
-                if grand is not None:
-                    between = [r for r in block_rows[i + 1:block_rows.index(grand)] if not _is_child(r)]
-                    f = self._check_sum(table, grand, [total, *between], f"{total.name}与结转结余",
-                                        f"{total.name} plus carry-overs")
-                    if f:
-                        yield f
-                    grands.append(grand)
-            if len(grands) == 2:
-                a, b = self._fig(table, grands[0]), self._fig(table, grands[1])
+            last_totals: list[Row] = []
+            blocks: list[str | None] = []
+            for r in table.rows:
+                if r.block not in blocks:
+                    blocks.append(r.block)
+            for block in blocks:
+                rows = [r for r in table.rows if r.block == block]
+                prev_total: Row | None = None
+                segment: list[Row] = []
+                for r in rows:
+                    if not _is_total(r):
+                        segment.append(r)
+                        continue
+                    if prev_total is None:
+                        parts = _top_level(segment)
+                        what, what_en = "其上各行", "the lines above it"
+                    else:
+                        parts = [prev_total, *[x for x in segment if not _is_child(x)]]
+                        what, what_en = f"{prev_total.name}与其后各行", f"{prev_total.name} plus the lines between"
+                    if parts:
+                        f = self._check_sum(table, r, parts, what, what_en)
+                        if f:
+                            yield f
+                    prev_total, segment = r, []
+                if prev_total is not None:
+                    last_totals.append(prev_total)
+            if len(last_totals) >= 2:
+                a, b = self._fig(table, last_totals[0]), self._fig(table, last_totals[1])
                 if a.evidence and b.evidence and not agrees(a, b):
                     yield self.finding(
-                        f"{table.title or table.kind}：收入总计 {fmt(a.value)} 与支出总计 {fmt(b.value)} 不等",
-                        f"{table.kind}: income grand total {fmt(a.value)} != expenditure grand total {fmt(b.value)}",
+                        f"{table.title or table.kind}：收入方 {last_totals[0].name} {fmt(a.value)} 与支出方 "
+                        f"{last_totals[1].name} {fmt(b.value)} 不等",
+                        f"{table.kind}: income side {fmt(a.value)} != expenditure side {fmt(b.value)}",
                         expected=a.value, observed=b.value, tolerance=a.tol + b.tol,
                         evidence=[a.evidence, b.evidence],
                     )
+
+
+def _is_total(row: Row) -> bool:
+    n = norm_name(row.name)
+    return any(n.endswith(w) for w in ("合计", "小计", "总计")) and not n.startswith("其中")
+
+
+def _top_level(rows: list[Row]) -> list[Row]:
+    """The top-level lines of a segment: the 一、二、… lines when the segment has them."""
+    top = [r for r in rows if re.match(r"^[一二三四五六七八九十]+[、.．]", r.name.strip())]
+    if top:
+        return top
+    return [r for r in rows if not re.match(r"^(\d+[.．、]|[（(])", r.name.strip())]
 
 
 RULE = SummaryBalance
