@@ -21,10 +21,26 @@ from extraction.claims.patterns import ClaimPatterns, normalize
 SENTENCE_END = regex.compile(r"[。！？!?]+")
 CLAUSE_DELIMS = "，；：,;:、"
 SEGMENT_DELIMS = "；;。"
+LIST_HEAD_DELIMS = "，；：,;:。"
+LIST_COMMA = regex.compile("、")
 STATEMENT_HINT = regex.compile(r"无|没有|未发生|相同|持平|一样|一致|变化|大于|小于|等于|高于|低于|超过|少于|多于|相等")
 CODE_BEFORE = regex.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7})\s*$")
 ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 YEAR_WORDS = regex.compile(r"上年|上一年|去年|同比|\d{4}\s*年")
+DIGIT = regex.compile(r"\d")
+SPACE = regex.compile(r"\s+")
+# years inside a name ("编报绩效目标的2024年度项目") are not part of it
+YEAR_IN_NAME = regex.compile(r"\d{4}\s*年度?")
+NOT_NAME_CHARS = regex.compile(r"[^\p{Han}]+")
+# the subject of a heading: "七、政府性基金预算财政拨款收支决算情况说明" -> 政府性基金预算财政拨款
+HEADING_SUBJECT = regex.compile(r"(?P<subj>\p{Han}{4,}?)(?:收支|收入|支出)(?:决算|预算)?(?:情况)?(?:说明)?\s*$")
+HEADS = ("收入", "支出", "收支")
+PERSON_UNITS = frozenset({"人次", "人"})
+BATCH_UNITS = frozenset({"批次", "批"})
+
+
+def _bigrams(s: str) -> frozenset[str]:
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,7 @@ class ParagraphState:
     section: str | None = None
     enum_total: str | None = None
     heading_metric: str | None = None
+    heading_title: str | None = None
     func_context: list[str] = field(default_factory=list)
 
 
@@ -116,6 +133,177 @@ class ParagraphExtractor:
     def __init__(self, patterns: ClaimPatterns, lexicon: Lexicon):
         self.p = patterns
         self.lex = lexicon
+        self.names_of: dict[str, list[str]] = {}
+        for name, ids in lexicon.by_alias.items():
+            for mid in ids:
+                self.names_of.setdefault(mid, []).append(name)
+        self.children: dict[str, list[str]] = {}
+        for mid, m in lexicon.metrics.items():
+            if m.parent:
+                self.children.setdefault(m.parent, []).append(mid)
+        # attribute word -> (metric, name without non-Han characters, its bigrams) of names holding it
+        self.attr_names: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
+        for a in patterns.attributes:
+            rows = []
+            for name, ids in lexicon.by_alias.items():
+                if a in name:
+                    clean = NOT_NAME_CHARS.sub("", name)
+                    rows.extend((mid, clean, _bigrams(clean)) for mid in ids)
+            self.attr_names[a] = rows
+
+    def _unit_kind(self, metric: str | None) -> str | None:
+        m = self.lex.metrics.get(metric) if metric else None
+        return m.unit_kind if m else None
+
+    def _fit_kind(self, metric: str | None, unit: str, utype: str) -> str | None:
+        """The metric of the claim's own unit type: 8批次 under 国内接待费 is 国内公务接待批次, and back.
+
+        Returns None when the line has no metric of that type."""
+        uk = self._unit_kind(metric)
+        if uk is None or uk == utype or utype not in ("money", "count") or uk not in ("money", "count"):
+            return metric
+        ms = self.lex.metrics
+        if utype == "count":
+            suffix = "_persons" if unit in PERSON_UNITS else "_batches" if unit in BATCH_UNITS else None
+            if suffix:
+                for base in (metric, metric.removeprefix("three_public_")):
+                    if base + suffix in ms:
+                        return base + suffix
+            return None
+        for suf in ("_batches", "_persons", "_groups"):
+            if metric.endswith(suf):
+                base = metric[: -len(suf)]
+                for cand in (base, "three_public_" + base):
+                    if cand in ms and ms[cand].unit_kind == "money":
+                        return cand
+        return None
+
+    def _relative(self, name: str, anchor: str | None, children_only: bool) -> str | None:
+        """A part or sibling of ``anchor`` whose name ends with ``name`` ("（含行政工勤人员 0 人）")."""
+        name = YEAR_IN_NAME.sub("", SPACE.sub("", name)).lstrip("含其中：:")
+        if len(name) < 2 or anchor not in self.lex.metrics:
+            return None
+        cands = list(self.children.get(anchor, ()))
+        parent = self.lex.metrics[anchor].parent
+        if not children_only and parent:
+            cands += [c for c in self.children.get(parent, ()) if c != anchor]
+        for mid in cands:
+            if any(n.endswith(name) for n in self.names_of.get(mid, ())):
+                return mid
+        return None
+
+    def _output_metric(self, text: str, at: int) -> str | None:
+        """perf_output for a count of work done, told under 目标完成情况 and the like."""
+        p = self.p
+        if p.output_context is not None and p.output_metric and p.output_context.search(text, 0, at):
+            return p.output_metric
+        return None
+
+    def _descends(self, metric: str, ancestor: str) -> bool:
+        ms = self.lex.metrics
+        m = ms.get(metric)
+        while m is not None and m.parent:
+            if m.parent == ancestor:
+                return True
+            m = ms.get(m.parent)
+        return False
+
+    def _context(self, ctx: list[str], found: list[RawClaim]) -> list[str]:
+        """The function context plus the parents of the lines already read in the sentence (人员经费 … 住房公积金)."""
+        if not found:
+            return ctx
+        ms = self.lex.metrics
+        extra = [ms[c.metric].parent for c in found if c.metric in ms and ms[c.metric].parent]
+        return ctx + extra if extra else ctx
+
+    def _metric_after(self, text: str, hits: list[AliasHit], start: int, s1: int, utype: str) -> tuple[str, str] | None:
+        """A count whose thing follows it: "7个项目自评等级为“优”"."""
+        end = start
+        while end < s1 and text[end] not in CLAUSE_DELIMS and text[end] not in "（。":
+            end += 1
+        best = None
+        for h in hits:
+            if h.start >= start and h.end <= end and not h.weak and self._unit_kind(h.metric) == utype:
+                if best is None or (h.start, -(h.end - h.start)) < (best.start, -(best.end - best.start)):
+                    best = h
+        return (self.lex.resolve(best.text, []), best.text) if best else None
+
+    def _respectively(self, text: str, s0: int, s1: int, matches: list) -> dict[int, tuple[int, int, int, int]]:
+        """"A、B、C分别为 x、y、z": number start -> (name start, name end, cue clause start, cue clause end)."""
+        p = self.p
+        out: dict[int, tuple[int, int, int, int]] = {}
+        for rm in p.respectively.finditer(text, s0, s1):
+            a = _delimited_start(text, rm.start(), s0, LIST_HEAD_DELIMS)
+            e = rm.end()
+            while e < s1 and text[e] not in SEGMENT_DELIMS:
+                e += 1
+            groups: dict[str, list] = {}
+            for m in matches:
+                if rm.end() <= m.start() < e:
+                    groups.setdefault(p.units[m.group("unit")]["type"], []).append(m)
+            splits = []
+            for sep in (p.list_separators, LIST_COMMA):
+                spans, k = [], a
+                for sm in sep.finditer(text, a, rm.start()):
+                    spans.append((k, sm.start()))
+                    k = sm.end()
+                spans.append((k, rm.start()))
+                splits.append([(x, y) for x, y in spans if text[x:y].strip()])
+            for ms in groups.values():
+                spans = next((sp for sp in splits if len(sp) == len(ms)), None)
+                if spans is None or len(spans) < 2:
+                    continue
+                first = ms[0].start("num")
+                cue_c0 = _delimited_start(text, first, s0)
+                for (x, y), m in zip(spans, ms):
+                    out[m.start("num")] = (x, y, cue_c0, first)
+        return out
+
+    def _zero_parts(self, text: str, a: int, b: int) -> list[tuple[int, int, str | None]]:
+        """"无政府性基金预算财政拨款收入和支出" -> …收入, and …支出 named with the first part's stem."""
+        pieces, k = [], a
+        for sep in self.p.list_separators.finditer(text, a, b):
+            pieces.append((k, sep.start()))
+            k = sep.end()
+        pieces.append((k, b))
+        if len(pieces) > 1:
+            first = SPACE.sub("", text[pieces[0][0]:pieces[0][1]])
+            head = next((h for h in HEADS if first.endswith(h)), None)
+            if head and all(text[x:y].strip() in HEADS for x, y in pieces[1:]):
+                stem = first[: -len(head)]
+                return [(pieces[0][0], pieces[0][1], None)] + [(x, y, stem + text[x:y].strip()) for x, y in pieces[1:]]
+        return [(a, b, None)]
+
+    def _heading_subject(self, state: ParagraphState, what: str) -> tuple[str, str] | None:
+        """"本年度无此项支出" under "七、政府性基金预算财政拨款收支决算情况说明" -> 政府性基金预算财政拨款支出."""
+        head = next((h for h in HEADS if what.rstrip().endswith(h)), None)
+        if head and state.heading_title:
+            hm = HEADING_SUBJECT.search(normalize(state.heading_title))
+            if hm:
+                name = hm.group("subj") + head
+                if name in self.lex.by_alias:
+                    return self.lex.resolve(name, []), name
+        return (state.heading_metric, "") if state.heading_metric else None
+
+    def _attribute_metric(self, text: str, seg0: int, c0: int, region_end: int) -> tuple[str, str] | None:
+        """A generic attribute (账面原值, 涉及预算金额) named with the thing before it in the segment."""
+        clause = SPACE.sub("", text[c0:region_end])
+        for a in self.p.attributes:
+            if clause.endswith(a) and len(clause) - len(a) <= 3:
+                break
+        else:
+            return None
+        seg = NOT_NAME_CHARS.sub("", YEAR_IN_NAME.sub("", text[seg0:region_end]))
+        have = _bigrams(seg)
+        best = None
+        for mid, name, grams in self.attr_names.get(a, ()):
+            if not grams:
+                continue
+            score = len(grams & have) / len(grams)
+            key = (score, len(name))
+            if score >= 0.75 and (best is None or key > best[0]):
+                best = (key, mid)
+        return (best[1], clause) if best else None
 
     # -- metric resolution -------------------------------------------------
     def _metric_of(self, text: str, hits: list[AliasHit], lo: int, hi: int, ctx: list[str]) -> tuple[str, str] | None:
@@ -140,24 +328,35 @@ class ParagraphExtractor:
                 return mid, h.text
         return self.lex.resolve(h.text, ctx), h.text
 
-    def _count_metric(self, region: str, unit: str) -> tuple[str, str] | None:
-        s = region.rstrip().replace(" ", "")
-        for tail in (unit, "人次" if unit == "人" else None, "数", "人员", ""):
-            if tail is None:
-                continue
-            full = s + tail
-            for k in range(max(0, len(full) - 20), len(full) - 1):
-                ids = self.lex.by_alias.get(full[k:])
-                if ids and self.lex.metrics[ids[0]].unit_kind == "count":
-                    return ids[0], s[k:] if k < len(s) else s
-        return None
+    def _named_metric(self, region: str, unit: str, utype: str) -> tuple[str, str] | None:
+        """The longest name ending the region, with the words its unit implies (处置车辆 0 辆 -> 处置车辆数).
+
+        Years inside the name are dropped ("绩效自评的2024年度项目4个" -> 绩效自评的项目个数)."""
+        tails = self.p.name_tails.get(utype)
+        if not tails:
+            return None
+        s = YEAR_IN_NAME.sub("", SPACE.sub("", region))
+        by_alias = self.lex.by_alias
+        ms = self.lex.metrics
+        best = None
+        lo = max(0, len(s) - 24)
+        for tail in tails:
+            full = s + tail.replace("{unit}", unit)
+            for k in range(lo, len(s) if best is None else min(len(s), best[0])):
+                ids = by_alias.get(full[k:])
+                if ids:
+                    mid = next((i for i in ids if ms[i].unit_kind == utype), None)
+                    if mid:
+                        best = (k, mid)
+                        break
+        return (best[1], s[best[0]:]) if best else None
 
     # -- the paragraph -----------------------------------------------------
     def extract(self, raw_text: str, state: ParagraphState) -> list[RawClaim]:
         text = normalize(raw_text)
         self._raw = raw_text
         out: list[RawClaim] = []
-        hits = self.lex.find(text) if any(ch.isdigit() for ch in text) or STATEMENT_HINT.search(text) else []
+        hits = self.lex.find(text) if DIGIT.search(text) or STATEMENT_HINT.search(text) else []
         for h in hits:
             if h.metric.startswith("func:") and h.metric not in state.func_context:
                 state.func_context.append(self.lex.resolve(h.text, state.func_context))
@@ -169,11 +368,11 @@ class ParagraphExtractor:
             s_end = m.end() if m else n
             s_start = pos
             pos = s_end
-            sent = text[s_start:s_end]
-            has_digit = any(ch.isdigit() for ch in sent)
-            if not has_digit and not STATEMENT_HINT.search(sent) and not (
-                    self.p.chinese_number is not None and self.p.chinese_number.search(sent)):
+            if not DIGIT.search(text, s_start, s_end) and not STATEMENT_HINT.search(text, s_start, s_end) and not (
+                    self.p.chinese_number is not None and self.p.chinese_number.search(text, s_start, s_end)):
                 continue
+            if self.p.table_note is not None and self.p.table_note.search(text, s_start, s_end):
+                continue  # a note under a table ("故本表无数据")
             claims = self._sentence(text, s_start, s_end, hits, state, para_topic)
             if not claims and para_topic is None:
                 # a line heading such as 行政运行（项）。 names what the next sentences report
@@ -201,15 +400,24 @@ class ParagraphExtractor:
         found: list[RawClaim] = []
         taken: list[tuple[int, int]] = []
         ctx = state.func_context
+        n_text = len(text)
         sent_hits = [h for h in hits if h.start >= s0 and h.end <= s1]
         sent_topic = None
 
-        def previous_metric(at: int, within_segment: bool) -> tuple[str, str] | None:
-            floor = _delimited_start(text, at, s0, SEGMENT_DELIMS) if within_segment else s0
+        aside_close: dict[int, int] = {}  # claim start -> end of the （含…） aside it stands in
+
+        def previous_claim(at: int, floor: int) -> RawClaim | None:
+            """The last claim with a metric in [floor, at), passing over asides closed before ``at``."""
             best = None
             for c in found:
-                if c.metric and floor <= c.start < at and (best is None or c.start > best.start):
+                if c.metric and floor <= c.start < at and aside_close.get(c.start, n_text) >= at \
+                        and (best is None or c.start > best.start):
                     best = c
+            return best
+
+        def previous_metric(at: int, within_segment: bool) -> tuple[str, str] | None:
+            floor = _delimited_start(text, at, s0, SEGMENT_DELIMS) if within_segment else s0
+            best = previous_claim(at, floor)
             return (best.metric, best.label) if best else None
 
         def fallback(at: int, kind: str) -> tuple[str, str] | None:
@@ -259,6 +467,7 @@ class ParagraphExtractor:
         if p.chinese_number is not None:
             matches += list(p.chinese_number.finditer(text, s0, s1))
             matches.sort(key=lambda m: m.start())
+        resp = self._respectively(text, s0, s1, matches) if p.respectively.search(text, s0, s1) else {}
         for m in matches:
             num_s = m.start("num")
             unit = m.group("unit")
@@ -278,7 +487,20 @@ class ParagraphExtractor:
                 t = raw_num.replace(",", "").replace("，", "")
                 value = float(t) if "." in t else int(t)
             c0 = _delimited_start(text, num_s, s0)
-            clause = text[c0:num_s]
+            # an aside "（含…" / "（其中：…" names a part of the figure before it
+            anchor = None
+            if "（" in text[c0:num_s]:
+                for am in p.aside.finditer(text, c0, num_s) if p.aside is not None else ():
+                    if "）" not in text[am.end():num_s]:
+                        prev = previous_claim(am.start(), s0)
+                        anchor = prev.metric if prev else None
+                        c0 = am.end()
+                        close = text.find("）", m.end(), s1)
+                        aside_close[num_s] = close if close >= 0 else s1
+            item = resp.get(num_s)
+            cue_c0 = item[2] if item else c0
+            cue_end = item[3] if item else num_s
+            clause = text[cue_c0:cue_end]
             cue = None
             cm = None
             for c in p.cues:
@@ -294,28 +516,57 @@ class ParagraphExtractor:
             if cue is None:
                 continue  # a percentage with no cue: a target or a slogan, not a claim
             kind = cue.kind
-            region_end = c0 + (cm.start("cue") if cm is not None and cue.before is not None else len(clause))
-            if kind == "count":
-                res = self._count_metric(text[c0:region_end], unit) or self._metric_of(text, hits, c0, region_end, ctx)
+            if item:
+                region_end = num_s
+                res = (self._named_metric(text[item[0]:item[1]], unit, utype)
+                       or self._metric_of(text, hits, item[0], item[1], self._context(ctx, found)))
             else:
-                res = self._metric_of(text, hits, c0, region_end, ctx)
+                region_end = c0 + (cm.start("cue") if cm is not None and cue.before is not None else len(clause))
+                res = None
+            region = text[c0:region_end]
+            seg0 = _delimited_start(text, num_s, s0, SEGMENT_DELIMS)
+            if res is None and p.attributes:
+                res = self._attribute_metric(text, seg0, c0, region_end)
+            if res is None and kind in ("count", "amount") and utype in ("count", "area"):
+                res = self._named_metric(region, unit, utype)
+            if res is None:
+                res = self._metric_of(text, hits, c0, region_end, self._context(ctx, found))
+            if anchor:
+                # an aside names a part of its figure: prefer the part of that line
+                rel = self._relative(region, anchor, True)
+                if rel and (res is None or not self._descends(res[0], anchor)):
+                    res = (rel, region.strip())
+            elif res is None and kind in ("count", "amount") and region.strip():
+                prev = previous_claim(num_s, s0)
+                rel = self._relative(region, prev.metric, False) if prev else None
+                if rel:
+                    res = (rel, region.strip())
+            if res is None and kind == "count":
+                res = self._metric_after(text, hits, m.end(), s1, utype)
             if res is None:
                 res = fallback(num_s, kind)
-            metric, label = res if res else (None, text[c0:region_end].strip())
+            metric, label = res if res else (None, region.strip())
             if metric and kind == "count":
                 metric = self.lex.sibling(metric, unit)
+            if metric and kind in ("amount", "count", "change"):
+                fitted = self._fit_kind(metric, unit, utype)
+                if fitted is None and kind == "count":
+                    fitted = self._output_metric(text, num_s)
+                metric = fitted if fitted is not None else metric
+            elif metric is None and kind == "count":
+                metric = self._output_metric(text, num_s)
             if not label:
-                label = text[c0:region_end].strip()
+                label = region.strip()
             if isinstance(value, (int, float)) and cue.sign < 0:
                 value = -value
             yuan = None
             if utype == "money":
                 yuan = round(float(value) * float(spec["yuan"]), 6)
-            period = _period(text[c0:region_end]) if kind in ("amount", "count") else "current"
+            period = _period(region) if kind in ("amount", "count") else "current"
             base = None
             if kind == "share":
                 bs, be = cm.span("base")
-                bres = self._metric_of(text, hits, c0 + bs, c0 + be, ctx) if be > bs else None
+                bres = self._metric_of(text, hits, cue_c0 + bs, cue_c0 + be, ctx) if be > bs else None
                 base = bres[0] if bres else enum_total(num_s, metric)
             elif kind == "completion":
                 base = metric
@@ -335,8 +586,8 @@ class ParagraphExtractor:
             if kind in ("change", "growth") and value == 0:
                 direction = "flat"
             found.append(_raw(kind, metric, label, value, self._raw[m.start("unit"):m.end("unit")], yuan, period,
-                                  _scope(text[s0:num_s]), base, direction, num_s, m.end(), s0, s1,
-                                  f"{cue.name}: {cue.explanation}"))
+                              _scope(text[s0:num_s]), base, direction, num_s, m.end(), s0, s1,
+                              f"{cue.name}: {cue.explanation}"))
             if sent_topic is None:
                 sent_topic = metric
         # statements: comparisons, zero changes, zero amounts (after the figures, which name their metrics)
@@ -364,24 +615,29 @@ class ParagraphExtractor:
                                           f"{st.name}: {st.explanation}"))
                 else:
                     what_s, what_e = m.span("what")
-                    parts = [(what_s, what_e)]
+                    parts: list[tuple[int, int, str | None]] = [(what_s, what_e, None)]
                     if st_name == "zero_count":
                         parts = []
                         k = what_s
                         for sep in p.list_separators.finditer(text, what_s, what_e):
-                            parts.append((k, sep.start()))
+                            parts.append((k, sep.start(), None))
                             k = sep.end()
-                        parts.append((k, what_e))
-                    for a, b in parts:
-                        if b - a < 2:
+                        parts.append((k, what_e, None))
+                    else:
+                        parts = self._zero_parts(text, what_s, what_e)
+                    for a, b, name in parts:
+                        if b - a < 2 and name is None:
                             continue
-                        res = self._metric_of(text, hits, a, b, ctx)
+                        if name is not None:
+                            res = (self.lex.resolve(name, ctx), name) if name in self.lex.by_alias else None
+                        else:
+                            res = self._metric_of(text, hits, a, b, ctx)
                         if res is None and "此项" in text[a:b]:
-                            res = (state.heading_metric, "") if state.heading_metric else None
+                            res = self._heading_subject(state, text[a:b])
                         metric = res[0] if res else None
                         found.append(_raw(st.kind, metric, text[a:b].strip(), 0, None, None, "current",
-                                              _scope(text[s0:a]), None, None, a, b, s0, s1,
-                                              f"{st.name}: {st.explanation}"))
+                                          _scope(text[s0:a]), None, None, a, b, s0, s1,
+                                          f"{st.name}: {st.explanation}"))
 
         found.sort(key=lambda c: c.start)
         return found

@@ -74,6 +74,8 @@ class ClaimPatterns:
     attributes: tuple[str, ...] = ()
     name_tails: dict[str, tuple[str, ...]] = field(default_factory=dict)
     aside: Any = None
+    output_context: Any = None
+    output_metric: str | None = None
 
 
 def _compile(name: str, pattern: str | None) -> Any:
@@ -132,7 +134,9 @@ def build_patterns(data: dict) -> ClaimPatterns:
                          _compile("table_note", data.get("table_note")),
                          tuple(sorted(data.get("attributes") or (), key=len, reverse=True)),
                          {k: tuple(v) for k, v in (data.get("name_tails") or {}).items()},
-                         _compile("aside", data.get("aside")))
+                         _compile("aside", data.get("aside")),
+                         _compile("output_context", data.get("output_context")),
+                         data.get("output_metric"))
 
 
 @lru_cache(maxsize=1)
