@@ -315,7 +315,7 @@ def _department_from_text(lines: list[str]) -> tuple[str | None, int | None, str
     found: list[tuple[str | None, int, str]] = []
     for t in lines:
         m = _TITLE_YEAR.match(squash(t))
-        if m:
+        if m and len(squash(t)) <= 48 and not re.search(r"[，。；：,;:]", m.group("dept") or ""):
             dept = m.group("dept") or None
             if dept:
                 dept = re.sub(r"^(附件\d*[:：]?|纳入|第[一二三四五六七八九十]+部分)", "", dept) or None
@@ -340,9 +340,18 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
             head_lines.append(it.text.strip())
             if len(head_lines) >= 40:
                 break
-    # join the first lines too: titles are often broken over two lines
-    joined = [a + b for a, b in zip(head_lines, head_lines[1:])]
-    dept, year, kind = _department_from_text(head_lines + joined)
+    # A cover title is often broken over two or three short lines: try windows of up to three
+    # lines, where every line but the last is a short name fragment without digits.
+    candidates: list[str] = []
+    for i in range(len(head_lines)):
+        for w in (3, 2, 1):
+            window = head_lines[i:i + w]
+            if len(window) < w:
+                continue
+            if all(len(squash(x)) <= 24 and not re.search(r"\d", re.sub(r"20\d\d", "", x)) and heading_level(x) is None
+                   and not re.search(r"表$|部分|目\s*录", x) for x in window[:-1]):
+                candidates.append("".join(window))
+    dept, year, kind = _department_from_text(candidates)
     whole = "".join(p.text for p in pages[:60])
     if kind is None:
         fa = sum(1 for t in tables if "决算" in t.title) + len(re.findall(r"部门决算|单位决算|决算公开|决算情况", whole))

@@ -38,6 +38,15 @@ def _is_table_line(s: str) -> bool:
     return "\t" in s.strip("\n") and len([c for c in s.split("\t") if c.strip()]) >= 1 and s.count("\t") >= 1
 
 
+_CAPTION_CELL = re.compile(r"^\s*((编制|预算主管)?(部门|单位)(名称)?\s*[:：].*|(金额|计量)?单位\s*[:：].*|公开\s*\d+\s*表|附表\s*\d+|20\d\d\s*年度?)\s*$")
+
+
+def _is_caption_row(raw: str) -> bool:
+    """A caption exported with tabs ('部门：X<TAB>公开02表') is a line of text, not a table row."""
+    cells = [c for c in raw.split("\t") if c.strip()]
+    return bool(cells) and all(_CAPTION_CELL.match(_clean(c)[0]) for c in cells)
+
+
 def _split_cells(s: str) -> list[str]:
     if "\t" in s:
         return s.split("\t")
@@ -64,13 +73,13 @@ def read_text_flow(text: str) -> tuple[list[Page], list[FlowItem]]:
                 continue
             if _MD_RULE.match(raw) and "\t" not in raw:
                 continue
-            if "\t" in raw or is_pipe:
+            if ("\t" in raw and not _is_caption_row(raw)) or is_pipe:
                 cells = [_clean(c)[0] for c in _split_cells(raw)]
                 body = "\t".join(cells)
                 is_table = True
                 level = None
             else:
-                body, level = _clean(raw)
+                body, level = _clean(raw.replace("\t", "  "))
                 is_table = False
             start = pos
             out_parts.append(body)

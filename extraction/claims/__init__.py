@@ -18,10 +18,10 @@ import logging
 from dataclasses import replace
 
 from extraction.claims.claim import JSON_FIELDS, KINDS, Claim
-from extraction.claims.core import ParagraphExtractor, ParagraphState, RawClaim
+from extraction.claims.core import DIGIT, ParagraphExtractor, ParagraphState, RawClaim
 from extraction.claims.lexicon import load_lexicon
 from extraction.claims.patterns import load_patterns
-from extraction.model import Document, Paragraph
+from extraction.model import Document, Paragraph, TextPiece
 
 log = logging.getLogger("extraction")
 
@@ -62,6 +62,25 @@ def _is_narrative(doc: Document, section_id: str | None) -> bool:
     return False
 
 
+def _heading_title(doc: Document, section_id: str | None) -> str | None:
+    s = next((s for s in doc.sections if s.id == section_id), None)
+    return s.title if s else None
+
+
+def _title_paragraph(doc: Document, section) -> Paragraph | None:
+    """A heading that states a figure ("(二)办案股(编制2名)") as a one-line paragraph, when it can be placed."""
+    if not DIGIT.search(section.title) or not 0 < section.page <= len(doc.pages):
+        return None
+    page_text = doc.pages[section.page - 1].text
+    start = section.start
+    if page_text[start:start + len(section.title)] != section.title:
+        start = page_text.find(section.title)
+        if start < 0:
+            return None
+    return Paragraph(f"{section.id}-title", section.title, section.parent,
+                     (TextPiece(0, section.page, start, start + len(section.title)),))
+
+
 def _heading_metric(doc: Document, section_id: str | None, cache: dict) -> str | None:
     if section_id in cache:
         return cache[section_id]
@@ -86,6 +105,38 @@ def paragraph_claims(para: Paragraph, state: ParagraphState | None = None) -> li
     return get_extractor().extract(para.text, state or ParagraphState())
 
 
+def _reading_order(doc: Document) -> list[Paragraph]:
+    """The paragraphs, with the headings that state a figure placed before their section's first paragraph."""
+    titles = {}
+    for s in doc.sections:
+        tp = _title_paragraph(doc, s)
+        if tp is not None:
+            titles[s.id] = tp
+    if not titles:
+        return list(doc.paragraphs)
+    out: list[Paragraph] = []
+    placed = set()
+    sections = {s.id: s for s in doc.sections}
+    for para in doc.paragraphs:
+        # every titled section opened up to here (this paragraph's section and its parents) comes first
+        chain, sid = [], para.section
+        while sid and sid not in placed:
+            chain.append(sid)
+            sid = sections[sid].parent if sid in sections else None
+        for sid in reversed(chain):
+            placed.add(sid)
+        pending = [sid for sid in titles if sid not in placed
+                   and (titles[sid].pieces[0].page, titles[sid].pieces[0].start) <= (para.page, para.start)]
+        for sid in pending:
+            placed.add(sid)
+        for sid in sorted(pending + list(reversed(chain)), key=lambda x: (sections[x].page, sections[x].start)):
+            if sid in titles:
+                out.append(titles[sid])
+        out.append(para)
+    out.extend(titles[sid] for sid in titles if sid not in placed)
+    return out
+
+
 def extract_claims(doc: Document) -> list[Claim]:
     """Every numeric claim of the document's prose, in document order, ids c1, c2, …"""
     ex = get_extractor()
@@ -93,7 +144,7 @@ def extract_claims(doc: Document) -> list[Claim]:
     state = ParagraphState()
     heading_cache: dict = {}
     narrative: dict[str | None, bool] = {}
-    for para in doc.paragraphs:
+    for para in _reading_order(doc):
         if para.section not in narrative:
             narrative[para.section] = _is_narrative(doc, para.section)
         if narrative[para.section]:
@@ -101,6 +152,7 @@ def extract_claims(doc: Document) -> list[Claim]:
         if para.section != state.section:
             state = ParagraphState(section=para.section, func_context=state.func_context[-3:])
             state.heading_metric = _heading_metric(doc, para.section, heading_cache)
+            state.heading_title = _heading_title(doc, para.section)
         try:
             raws = ex.extract(para.text, state)
         except Exception as e:  # a pattern bug must not stop the document

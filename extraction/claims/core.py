@@ -35,6 +35,8 @@ NOT_NAME_CHARS = regex.compile(r"[^\p{Han}]+")
 # the subject of a heading: "七、政府性基金预算财政拨款收支决算情况说明" -> 政府性基金预算财政拨款
 HEADING_SUBJECT = regex.compile(r"(?P<subj>\p{Han}{4,}?)(?:收支|收入|支出)(?:决算|预算)?(?:情况)?(?:说明)?\s*$")
 HEADS = ("收入", "支出", "收支")
+# what may stand before a bare attribute: "涉及预算金额", "账面原值" (not "货物采购金额", a name of its own)
+ATTRIBUTE_LEAD = regex.compile(r"(?:涉及|实现|共计|合计|其|为)?")
 PERSON_UNITS = frozenset({"人次", "人"})
 BATCH_UNITS = frozenset({"批次", "批"})
 
@@ -289,7 +291,7 @@ class ParagraphExtractor:
         """A generic attribute (账面原值, 涉及预算金额) named with the thing before it in the segment."""
         clause = SPACE.sub("", text[c0:region_end])
         for a in self.p.attributes:
-            if clause.endswith(a) and len(clause) - len(a) <= 3:
+            if clause.endswith(a) and ATTRIBUTE_LEAD.fullmatch(clause[: -len(a)]):
                 break
         else:
             return None
