@@ -15,8 +15,6 @@ component for callers that work with spaCy ``Doc`` objects.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-
 from extraction.claims.claim import JSON_FIELDS, KINDS, Claim
 from extraction.claims.core import DIGIT, ParagraphExtractor, ParagraphState, RawClaim
 from extraction.claims.lexicon import load_lexicon
@@ -158,11 +156,16 @@ def extract_claims(doc: Document) -> list[Claim]:
         except Exception as e:  # a pattern bug must not stop the document
             log.warning("claim extraction failed on %s %s: %s", doc.path, para.id, e)
             continue
+        sentences: dict[tuple[int, int], str] = {}
         for r in raws:
+            c = r.claim
             page, start = para.locate(r.start)
-            _, end = para.locate(max(r.start, r.claim.end - 1))
-            out.append(replace(r.claim, id=f"c{len(out) + 1}", page=page, start=start, end=end + 1,
-                               text=_sentence_text(para, doc, r.sent_start, r.sent_end)))
+            _, end = para.locate(max(r.start, c.end - 1))
+            key = (r.sent_start, r.sent_end)
+            if key not in sentences:
+                sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end)
+            out.append(Claim(f"c{len(out) + 1}", c.kind, c.metric, c.label, c.value, c.unit, c.yuan, c.period, c.scope,
+                             c.base, c.direction, page, start, end + 1, sentences[key], c.explanation))
     return out
 
 

@@ -10,6 +10,7 @@ the end.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import regex
@@ -39,6 +40,10 @@ HEADS = ("收入", "支出", "收支")
 ATTRIBUTE_LEAD = regex.compile(r"(?:涉及|实现|共计|合计|其|为)?")
 PERSON_UNITS = frozenset({"人次", "人"})
 BATCH_UNITS = frozenset({"批次", "批"})
+
+
+def _hit_start(h: AliasHit) -> int:
+    return h.start
 
 
 def _bigrams(s: str) -> frozenset[str]:
@@ -103,12 +108,8 @@ def chinese_to_int(s: str) -> int | None:
 
 def _delimited_start(text: str, end: int, floor: int, delims: str = CLAUSE_DELIMS) -> int:
     """Start of the clause (or, with SEGMENT_DELIMS, the segment) that ends at ``end``."""
-    i = end - 1
-    while i >= floor:
-        if text[i] in delims:
-            return i + 1
-        i -= 1
-    return floor
+    k = max(text.rfind(d, floor, end) for d in delims)
+    return k + 1 if k >= 0 else floor
 
 
 def _period(region: str) -> str:
@@ -135,6 +136,11 @@ class ParagraphExtractor:
     def __init__(self, patterns: ClaimPatterns, lexicon: Lexicon):
         self.p = patterns
         self.lex = lexicon
+        # the exclusions as one pattern for the text before a number and one for the text after it
+        befores = [f"(?:{e.before.pattern})" for e in patterns.exclusions if e.before is not None]
+        afters = [f"(?:{e.after.pattern})" for e in patterns.exclusions if e.after is not None]
+        self._excl_before = regex.compile("|".join(befores)) if befores else None
+        self._excl_after = regex.compile("|".join(afters)) if afters else None
         self.names_of: dict[str, list[str]] = {}
         for name, ids in lexicon.by_alias.items():
             for mid in ids:
@@ -403,7 +409,10 @@ class ParagraphExtractor:
         taken: list[tuple[int, int]] = []
         ctx = state.func_context
         n_text = len(text)
-        sent_hits = [h for h in hits if h.start >= s0 and h.end <= s1]
+        lo_i = bisect_left(hits, s0, key=_hit_start)
+        hi_i = bisect_left(hits, s1, key=_hit_start)
+        sent_hits = [h for h in hits[lo_i:hi_i] if h.end <= s1]
+        hits = sent_hits  # every lookup below stays inside the sentence
         sent_topic = None
 
         aside_close: dict[int, int] = {}  # claim start -> end of the （含…） aside it stands in
@@ -477,8 +486,8 @@ class ParagraphExtractor:
             utype = spec["type"]
             before = text[max(s0, num_s - 40):num_s]
             after = text[m.end():min(s1, m.end() + 12)]
-            if any((e.before is not None and e.before.search(before)) or (e.after is not None and e.after.search(after))
-                   for e in p.exclusions):
+            if (self._excl_before is not None and self._excl_before.search(before)) or \
+                    (self._excl_after is not None and self._excl_after.search(after)):
                 continue
             raw_num = m.group("num")
             if raw_num[0] in "零〇一二两三四五六七八九十百千":
@@ -593,7 +602,7 @@ class ParagraphExtractor:
             if sent_topic is None:
                 sent_topic = metric
         # statements: comparisons, zero changes, zero amounts (after the figures, which name their metrics)
-        for st_name in ("comparison", "flat", "zero_amount", "zero_count"):
+        for st_name in ("comparison", "flat", "zero_amount", "zero_count") if STATEMENT_HINT.search(text, s0, s1) else ():
             st = p.statements.get(st_name)
             if st is None:
                 continue

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import regex
+import re
+
 import yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -66,15 +67,19 @@ class Lexicon:
                 ids = self.by_alias.setdefault(n, [])
                 if mid not in ids:
                     ids.append(mid)
-        alts = sorted(self.by_alias, key=len, reverse=True)
-        self.pattern = regex.compile("|".join(regex.escape(a) for a in alts))
+        # One pattern for all names, factored as a trie (a shared prefix is tried once) inside a
+        # lookahead, so that the stdlib engine reports the longest name at every position.
+        self.pattern = re.compile(f"(?=({_trie_pattern(self.by_alias)}))")
 
     def find(self, text: str) -> list[AliasHit]:
         """Alias matches, the longest at each position; overlapping, so 收入总计 is seen inside 财政拨款收入总计."""
-        return [
-            AliasHit(m.start(), m.end(), m.group(), self.by_alias[m.group()][0], m.group() in WEAK_ALIASES)
-            for m in self.pattern.finditer(text, overlapped=True)
-        ]
+        by_alias = self.by_alias
+        out = []
+        for m in self.pattern.finditer(text):
+            name = m.group(1)
+            s = m.start()
+            out.append(AliasHit(s, s + len(name), name, by_alias[name][0], name in WEAK_ALIASES))
+        return out
 
     def sibling(self, metric: str, unit: str) -> str:
         """The persons-count sibling of a batches/groups count when the unit counts persons (8批次，72人次)."""
@@ -101,6 +106,25 @@ class Lexicon:
     def by_code(self, prefix: str, code: str) -> str | None:
         mid = f"{prefix}:{code}"
         return mid if mid in self.metrics else None
+
+
+def _trie_pattern(names) -> str:
+    """A regex matching any of ``names``, the longest first at a position, with shared prefixes factored."""
+    trie: dict = {}
+    for w in names:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 def _norm_name(n: str) -> str:
