@@ -159,3 +159,119 @@ def test_spacy_component_gives_claim_spans():
     doc = load_nlp()("2023年度收入合计233.67万元，比上年增加21.37万元，增长10.07%。")
     assert [(s.text, s.label_, s._.claim.value) for s in doc.spans["claims"]] == [
         ("233.67万元", "amount", 233.67), ("21.37万元", "change", 21.37), ("10.07%", "growth", 10.07)]
+
+
+def test_respectively_list_gives_each_value_its_metric():
+    cs = claims_of("基本支出、项目支出分别为175.92万元、4.95万元。")
+    assert [(c.kind, c.metric, c.value) for c in cs] == [
+        ("amount", "expenditure_basic", 175.92), ("amount", "expenditure_project", 4.95)]
+    cs = claims_of("人员经费和公用经费分别为136.15万元和13.19万元，分别占基本支出的91.17%和8.83%。")
+    assert [(c.kind, c.metric, c.value) for c in cs if c.kind == "amount"] == [
+        ("amount", "expenditure_personnel", 136.15), ("amount", "expenditure_public", 13.19)]
+    shares = [(c.metric, c.value, c.base) for c in cs if c.kind == "share"]
+    assert shares == [("expenditure_personnel", 91.17, "expenditure_basic"),
+                      ("expenditure_public", 8.83, "expenditure_basic")]
+
+
+def test_respectively_keeps_names_joined_by_ji_when_counts_differ():
+    cs = claims_of("因公出国（境）费、公务用车购置及运行维护费、公务接待费分别为0万元、1.2万元、0.37万元。")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("three_public_abroad", 0), ("three_public_vehicle", 1.2), ("three_public_reception", 0.37)]
+
+
+def test_attribute_takes_the_thing_named_before_it():
+    cs = claims_of("处置房屋建筑物 0.00 平方米，账面原值 1.00 万元；处置车辆 2 辆，账面原值 3.00 万元；"
+                   "报废报损资产 4 项，账面原值 5.00 万元；出租房屋 6.00 平方米，账面原值 7.00 万元。")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("asset_disposal_building_area", 0.0), ("asset_disposal_building_value", 1.0),
+        ("asset_disposal_vehicles", 2), ("asset_disposal_vehicles_value", 3.0),
+        ("asset_write_off_items", 4), ("asset_write_off_value", 5.0),
+        ("asset_rent_area", 6.0), ("asset_rent_value", 7.0)]
+
+
+def test_performance_summary_with_years_inside_names_and_scores():
+    cs = claims_of("编报绩效目标的2024年度项目39个，涉及预算金额4415.48万元；绩效自评的2024年度项目39个，"
+                   "涉及预算金额4415.48万元，平均得分99.33分（其中，绩效评级为“优”的项目39个；绩效评级为"
+                   "“不合格”的项目0个。")
+    assert [(c.kind, c.metric, c.value, c.unit) for c in cs] == [
+        ("count", "perf_projects_with_targets", 39, "个"),
+        ("amount", "perf_projects_with_targets_budget", 4415.48, "万元"),
+        ("count", "perf_projects_self_evaluated", 39, "个"),
+        ("amount", "perf_projects_self_evaluated_budget", 4415.48, "万元"),
+        ("amount", "perf_avg_score", 99.33, "分"),
+        ("count", "perf_projects_excellent", 39, "个"),
+        ("count", "perf_projects_fail", 0, "个")]
+
+
+def test_count_whose_thing_follows_it_and_comma_before_a_number():
+    cs = claims_of("二级项目绩效自评个数7个,涉及资金75.27万元:7个项目自评等级为“优”,0个项目自评等级为“良”。")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("perf_projects_self_evaluated", 7), ("perf_projects_self_evaluated_budget", 75.27),
+        ("perf_projects_excellent", 7), ("perf_projects_good", 0)]
+
+
+def test_reserved_procurement_named_by_the_whole_segment():
+    cs = claims_of("在面向中小企业预留的政府采购项目中，由中小企业供应商中标或成交的，采购金额225.10 万元；"
+                   "在面向小微企业预留政府采购项目中，由小微企业供应商中标或成交的，采购金额164.87 万元；"
+                   "在其他政府采购项目中，由中小企业供应商中标或成交的，采购金额0.00 万元。")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("procurement_sme_reserved_awarded", 225.1), ("procurement_micro_reserved_awarded", 164.87),
+        ("procurement_sme_other_awarded", 0.0)]
+    cs = claims_of("政府采购金额为2319.21 万元，其中：货物采购金额122.43 万元、工程采购金额1387.72 万元。")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("procurement_total", 2319.21), ("procurement_goods", 122.43), ("procurement_works", 1387.72)]
+
+
+def test_asides_name_parts_and_are_passed_over():
+    cs = claims_of("其中：行政编制 7 人（含行政工勤编制 0 人），事业编制 0 人（含参公管理事业编制 0 人）；"
+                   "在职在编实有行政人员 8 人（含行政工勤人员 1 人），事业人员 2 人（含参公管理事业人员 3 人）。")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("staff_authorized_admin", 7), ("staff_authorized_admin_worker", 0),
+        ("staff_authorized_public", 0), ("staff_authorized_public_civil", 0),
+        ("staff_actual_admin", 8), ("staff_actual_admin_worker", 1),
+        ("staff_actual_public", 2), ("staff_actual_public_civil", 3)]
+
+
+def test_posts_and_counts_under_money_lines():
+    cs = claims_of("设局长1名(由县委办副主任兼任,不占职数),副局长1名(副科级),股级职数4名。")
+    assert [(c.metric, c.value) for c in cs] == [("posts_leader", 1), ("posts_leader", 1), ("posts_leader", 4)]
+    cs = claims_of("国内接待费0万元，共接待2批次，15人次，其中外事接待费0万元，共接待1批次，3人次。")
+    assert [(c.metric, c.value) for c in cs if c.kind == "count"] == [
+        ("reception_domestic_batches", 2), ("reception_domestic_persons", 15),
+        ("reception_foreign_affairs_batches", 1), ("reception_foreign_affairs_persons", 3)]
+    cs = claims_of("国内公务接待4批次，14人次，共计支出0.13万元，具体内容包括：协调信访事项工作支出0.06万元。")
+    assert [(c.metric, c.value) for c in cs if c.kind == "amount"] == [
+        ("reception_domestic", 0.13), ("reception_domestic", 0.06)]
+
+
+def test_ambiguous_names_follow_their_list():
+    cs = claims_of("人员经费136.15万元，主要包括 基本工资44.15万元，机关事业单位基本养老保险缴费13.08万元，住房公积金12.05万元。")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("expenditure_personnel", 136.15), ("econ:30101", 44.15), ("econ:30108", 13.08), ("econ:30113", 12.05)]
+
+
+def test_zero_income_and_expenditure_and_table_notes():
+    cs = claims_of("本局2024年度无政府性基金预算财政拨款收入和支出。")
+    assert [(c.metric, c.value, c.unit) for c in cs] == [("income_gov_fund", 0, None), ("gov_fund_expenditure", 0, None)]
+    assert claims_of("说明：本局本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。") == []
+
+
+def test_this_item_takes_its_metric_from_the_heading():
+    doc = read_text("八、国有资本经营预算财政拨款支出决算情况说明\n本年度无此项支出。\n", "t.txt")
+    cs = extract_claims(doc)
+    assert [(c.kind, c.metric, c.value, c.unit) for c in cs] == [("amount", "state_capital_expenditure", 0, None)]
+
+
+def test_heading_that_states_a_figure():
+    doc = read_text("二、机构设置\n(一)综合股(编制1名)\n负责日常工作。\n(二)办案股(编制2名)\n负责办案。\n", "t.txt")
+    cs = extract_claims(doc)
+    assert [(c.metric, c.value, c.page) for c in cs] == [("staff_authorized", 1, 1), ("staff_authorized", 2, 1)]
+    for c in cs:
+        assert doc.pages[0].text[c.start:c.end] == f"{c.value}名"
+
+
+def test_units_wan_and_score():
+    cs = claims_of("国内公务接待支出0.39 万（含外宾接待支出0.00 万元）。平均得分99.43分，用时30分钟。")
+    assert [(c.kind, c.metric, c.value, c.unit) for c in cs] == [
+        ("amount", "reception_domestic", 0.39, "万"), ("amount", "reception_foreign_affairs", 0.0, "万元"),
+        ("amount", "perf_avg_score", 99.43, "分")]

@@ -307,9 +307,10 @@ class ParagraphExtractor:
         for mid, name, grams in self.attr_names.get(a, ()):
             if not grams:
                 continue
-            score = len(grams & have) / len(grams)
-            key = (score, len(name))
-            if score >= 0.75 and (best is None or key > best[0]):
+            shared = len(grams & have)
+            # the name most of whose words the segment says, the one that says the most winning
+            key = (shared, -len(name))
+            if shared >= 0.75 * len(grams) and (best is None or key > best[0]):
                 best = (key, mid)
         return (best[1], clause) if best else None
 
