@@ -275,3 +275,10 @@ def test_units_wan_and_score():
     assert [(c.kind, c.metric, c.value, c.unit) for c in cs] == [
         ("amount", "reception_domestic", 0.39, "万"), ("amount", "reception_foreign_affairs", 0.0, "万元"),
         ("amount", "perf_avg_score", 99.43, "分")]
+
+
+def test_aside_after_a_colon_is_passed_over_by_the_next_figure():
+    cs = claims_of("共安排国内公务接待 8 批次（其中：外事接待 0 批次），接待人次 72 人（其中：外事接待人次 0 人）。")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("reception_domestic_batches", 8), ("reception_foreign_affairs_batches", 0),
+        ("reception_domestic_persons", 72), ("reception_foreign_affairs_persons", 0)]

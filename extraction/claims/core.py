@@ -501,14 +501,14 @@ class ParagraphExtractor:
             c0 = _delimited_start(text, num_s, s0)
             # an aside "（含…" / "（其中：…" names a part of the figure before it
             anchor = None
-            if "（" in text[c0:num_s]:
-                for am in p.aside.finditer(text, c0, num_s) if p.aside is not None else ():
-                    if "）" not in text[am.end():num_s]:
-                        prev = previous_claim(am.start(), s0)
-                        anchor = prev.metric if prev else None
-                        c0 = am.end()
-                        close = text.find("）", m.end(), s1)
-                        aside_close[num_s] = close if close >= 0 else s1
+            k = text.rfind("（", s0, num_s)
+            am = p.aside.match(text, k) if k >= 0 and p.aside is not None else None
+            if am is not None and "）" not in text[am.end():num_s]:
+                prev = previous_claim(am.start(), s0)
+                anchor = prev.metric if prev else None
+                c0 = max(c0, am.end())
+                close = text.find("）", m.end(), s1)
+                aside_close[num_s] = close if close >= 0 else s1
             item = resp.get(num_s)
             cue_c0 = item[2] if item else c0
             cue_end = item[3] if item else num_s
