@@ -246,6 +246,22 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
     y0, y1 = ys[0], ys[-1]
     cols = _bands(xs)
     rows = _bands(ys)
+    if rows:
+        # A row printed just outside the outer rule (a continuation page drawn without its top
+        # line, or a last row without its bottom line) still belongs to the table when its
+        # words sit in two or more of the table's columns.
+        heights = sorted(b - a for a, b in rows)
+        h = heights[len(heights) // 2] * 1.3
+        for lo, hi, where in ((y0 - h, y0, "above"), (y1, y1 + h, "below")):
+            near = [w for w in words if lo <= w.cy < hi and x0 <= w.cx <= x1]
+            cols_hit = {_band_index(cols, w.cx) for w in near} - {None}
+            if len(cols_hit) >= 2 and any(parse_cell_number(w.text) is not None for w in near):
+                if where == "above":
+                    rows.insert(0, (min(w.y0 for w in near) - 0.5, y0))
+                    y0 = rows[0][0]
+                else:
+                    rows.append((y1, max(w.y1 for w in near) + 0.5))
+                    y1 = rows[-1][1]
     used: set[int] = set()
     by_row: dict[int, list[tuple[int, _Word]]] = {}
     for wi, w in enumerate(words):

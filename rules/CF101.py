@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document, Row, Table
-from rules.base import Figure, Finding, Rule, agrees, fmt, sum_figures, zero_figure
+from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
+from rules.shift import shift_start
 
 CODED_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital",
                "project_expenditure", "basic_expenditure_economic")
@@ -28,8 +29,16 @@ def first_rows_by_code(table: Table) -> dict[tuple[str | None, str], Row]:
 
 
 def children(code: str, block: str | None, rows: dict[tuple[str | None, str], Row]) -> list[Row]:
+    """The next-level lines of a code.  Codes are unique in a table, so blocks do not matter
+    (a class and its items may be printed in different side-by-side blocks or pages)."""
     n = len(code) + 2
-    return [r for (b, c), r in rows.items() if b == block and len(c) == n and c.startswith(code)]
+    seen: set[str] = set()
+    out = []
+    for (_b, c), r in rows.items():
+        if len(c) == n and c.startswith(code) and c not in seen:
+            seen.add(c)
+            out.append(r)
+    return out
 
 
 class FunctionHierarchyFooting(Rule):
@@ -43,13 +52,17 @@ class FunctionHierarchyFooting(Rule):
             if table.kind not in CODED_KINDS or table.empty:
                 continue
             rows = first_rows_by_code(table)
+            done: set[str] = set()
             for (block, code), parent in rows.items():
-                if len(code) not in (3, 5):
+                if len(code) not in (3, 5) or code in done:
                     continue
+                done.add(code)
                 kids = children(code, block, rows)
                 if not kids:
                     continue
                 for ci in parent.columns:
+                    if shift_start(table, ci) is not None:
+                        continue  # CF107 reports the slid column once
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]
                     if pf.evidence is None and all(k.evidence is None for k in kfs):

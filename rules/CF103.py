@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 from extraction.model import Document
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
 from rules.CF101 import CODED_KINDS, first_rows_by_code
+from rules.shift import shift_start
 from rules.lookup import find_rows
 
 
@@ -33,6 +34,8 @@ class TotalRowFooting(Rule):
                 if not classes:
                     continue
                 for ci in total.columns:
+                    if shift_start(table, ci) is not None:
+                        continue  # CF107 reports the slid column once
                     tf = zero_figure(table, total, ci)
                     parts = [zero_figure(table, r, ci) for r in classes]
                     if tf.evidence is None and all(p.evidence is None for p in parts):

@@ -7,7 +7,8 @@ CF7xx classification codes, CF8xx hygiene.
 
 from __future__ import annotations
 
-from rules import CF101, CF102, CF103, CF104, CF105, CF106
+from rules import CF101, CF102, CF103, CF104, CF105, CF106, CF107
+from rules import CF601, CF602, CF603, CF701, CF801, CF802, CF803, CF804, CF805
 
 RULES = [
     CF101.RULE,
@@ -16,6 +17,16 @@ RULES = [
     CF104.RULE,
     CF105.RULE,
     CF106.RULE,
+    CF107.RULE,
+    CF601.RULE,
+    CF602.RULE,
+    CF603.RULE,
+    CF701.RULE,
+    CF801.RULE,
+    CF802.RULE,
+    CF803.RULE,
+    CF804.RULE,
+    CF805.RULE,
 ]
 
 
