@@ -1,0 +1,251 @@
+"""A table caption, a report heading or a year-on-year comparison names the wrong fiscal year.
+
+Anti-pattern: in a 2020 final account, the caption of 公开05表 reads "2019年度", the heading
+reads "第二部分 新平县信访局 2019 年度部门决算表", or the prose says "支出比2018年增加12.00万元"
+(a 2020 final account compares with 2019).
+
+Best practice: every caption and heading names 2020, and comparisons say "比上年" or
+"与2019年相比".  Other years in ordinary prose (机构改革 in 2019, dates such as
+2020年12月31日) are not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator, Sequence
+
+from extraction.model import Document, Paragraph, Table
+from extraction.tables import squash
+from rules.base import Evidence, Finding, Rule
+
+# ------------------------------------------------------------------ shared text helpers
+# (used by the other CF6xx/CF8xx rules)
+
+
+def page_lines(doc: Document, page_no: int) -> list[tuple[int, int, str]]:
+    """(start, end, text) of every line of a page, offsets into ``Page.text``."""
+    if not 1 <= page_no <= len(doc.pages):
+        return []
+    text = doc.pages[page_no - 1].text
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def _table_anchor(table: Table) -> int | None:
+    """Offset of the first figure/name cell of a table on its first page."""
+    first = table.pages[0] if table.pages else None
+    starts = [c.start for r in table.rows if r.page == first for c in r.cells
+              if c is not None and c.start is not None and c.page == first]
+    return min(starts) if starts else None
+
+
+def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:
+    """The lines printed around a table's title: (page, start, end, text).
+
+    The title line is searched backwards from the table's first cell (or on the whole page when
+    the table has no cells); the caption is that line, up to three lines above and four below
+    (never past the first cell).  Without a title, the eight lines above the first cell.
+    """
+    if not table.pages:
+        return []
+    page = table.pages[0]
+    lines = page_lines(doc, page)
+    anchor = _table_anchor(table)
+    limit = len(lines) if anchor is None else next((i for i, (s, e, _t) in enumerate(lines) if e >= anchor), len(lines))
+    title = squash(table.title)
+    ti = None
+    if len(title) >= 3:
+        for i in range(min(limit, len(lines) - 1), -1, -1):
+            if title in squash(lines[i][2]) or (len(squash(lines[i][2])) >= 4 and squash(lines[i][2]) in title
+                                                and title.endswith(squash(lines[i][2]))):
+                ti = i
+                break
+            if anchor is not None and limit - i > 40:
+                break
+    if ti is not None:
+        lo, hi = max(0, ti - 3), min(limit, ti + 5)
+    elif anchor is not None:
+        lo, hi = max(0, limit - 8), limit
+    else:
+        return []
+    return [(page, s, e, t) for s, e, t in lines[lo:hi] if t.strip()]
+
+
+def toc_span(doc: Document) -> tuple[int, int, int] | None:
+    """(page, start, end) of the table of contents on its page, or None."""
+    for s in doc.sections:
+        if re.fullmatch(r"目\s*录", s.title.strip()):
+            lines = page_lines(doc, s.page)
+            end = None
+            seen: set[str] = set()
+            for st, en, t in lines:
+                if st <= s.start:
+                    continue
+                key = squash(re.sub(r"[\.…·。\s]{3,}\s*\d*\s*$|\s\d{1,3}$", "", t))
+                if not key:
+                    continue
+                if key in seen or len(t.strip()) > 60:
+                    end = st
+                    break
+                seen.add(key)
+                end = en
+            return s.page, s.start, end or s.start
+    return None
+
+
+def prose_spans(doc: Document) -> dict[int, list[tuple[int, int]]]:
+    """Page -> (start, end) of every paragraph piece and heading: text already read as prose."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for p in doc.paragraphs:
+        for piece in p.pieces:
+            out.setdefault(piece.page, []).append((piece.start, piece.end))
+    for sec in doc.sections:
+        out.setdefault(sec.page, []).append((sec.start, sec.start + len(sec.title)))
+    return out
+
+
+def in_spans(spans: dict[int, list[tuple[int, int]]], page: int, start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans.get(page, ()))
+
+
+def sentences(p: Paragraph) -> Iterator[tuple[int, str]]:
+    """(offset in paragraph, sentence) split after 。；; and line-ending marks."""
+    pos = 0
+    for m in re.finditer(r"[^。；;！？!?]+[。；;！？!?]?", p.text):
+        yield m.start(), m.group(0)
+        pos = m.end()
+
+
+def prose_evidence(p: Paragraph, start: int, end: int, text: str | None = None) -> Evidence:
+    page, s = p.locate(start)
+    _, e = p.locate(end)
+    return Evidence(source="prose", page=page, text=text if text is not None else p.text[start:end], start=s, end=e)
+
+
+# ------------------------------------------------------------------ the rule
+
+_YEAR = re.compile(r"(20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
+_YEAR_LINE = re.compile(r"^\s*(20\d\d)\s*年\s*度?\s*$")
+_HEADING_YEAR = re.compile(r"(20\d\d)\s*年\s*度?\s*(?:部门|单位)?\s*(决算|预算)\s*(?:表|公开|情况|报告|$)")
+_CMP_BI = re.compile(r"(?:比|较)\s*(20\d\d)\s*年\s*度?(?:决算数?|同期|度)?")
+_CMP_YU = re.compile(r"(?:与|同|和)\s*(20\d\d)\s*年\s*度?(?:决算数?|同期|度)?\s*(?:相比|比较|对比|持平|相较)")
+_CHANGE_WORD = re.compile(r"增加|减少|增长|下降|持平|上升|降低|提高|减|增|多|少")
+_AMOUNT = re.compile(r"\d[\d,，.]*\s*(?:万元|亿元|元|%|％)")
+_SKIP_KINDS = ("performance_project", "other")
+_SELF_YEAR = re.compile(r"(20\d\d)\s*年\s*度\s*(?:部门|单位)\s*(决算|预算)")
+_LEAD_YEAR = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(20\d\d)\s*年")
+
+
+def report_year(doc: Document) -> int | None:
+    """The report's year: ``meta.year`` unless a final account overwhelmingly speaks of another.
+
+    Headings and sentences that open with a year ("2020年本年收入合计…") are counted; a year
+    named at least three times as often as ``meta.year`` (and five times or more) wins, so one
+    stale title line cannot make every correct line look wrong.
+    """
+    year = doc.meta.year
+    if doc.meta.kind != "final_account":
+        return year  # a budget's prose speaks of the year before as much as of its own
+    counts: dict[int, int] = {}
+    texts = [s.title for s in doc.sections] + [sent.strip() for p in doc.paragraphs for _o, sent in sentences(p)]
+    for t in texts:
+        m = _LEAD_YEAR.match(t)
+        if m:
+            y = int(m.group(1))
+            counts[y] = counts.get(y, 0) + 1
+    if not counts:
+        return year
+    top = max(counts, key=lambda y: counts[y])
+    if year is None or (top != year and counts[top] >= 5 and counts[top] >= 3 * counts.get(year, 0)):
+        return top
+    return year
+
+
+class YearConsistency(Rule):
+    __doc__ = __doc__
+    code = "CF601"
+    name = "metadata.year_consistency"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        year = report_year(doc)
+        if not year:
+            return
+        kind_word = {"final_account": "决算", "budget": "预算"}.get(doc.meta.kind or "")
+        seen: set[tuple[int, int]] = set()
+        # table titles and the lines of their captions
+        for t in doc.tables:
+            if t.kind in _SKIP_KINDS:
+                continue
+            for page, s, e, line in caption_lines(doc, t):
+                if (page, s) in seen:
+                    continue
+                sq = squash(line)
+                m = _YEAR_LINE.match(line)
+                if not m and ("表" in sq or (kind_word and kind_word in sq)) and len(sq) <= 60:
+                    m = _YEAR.search(line)
+                if m and int(m.group(1)) != year:
+                    seen.add((page, s))
+                    yield self._wrong_year(t.title or t.kind, "表头", "table caption", int(m.group(1)), year,
+                                           Evidence("table", page, line.strip(), table=f"{t.id} {t.title or t.kind}",
+                                                    start=s, end=e))
+        # headings naming the report's year with the report's kind
+        for sec in doc.sections:
+            m = _HEADING_YEAR.search(sec.title)
+            if not m or int(m.group(1)) == year or (kind_word and m.group(2) != kind_word):
+                continue
+            if (sec.page, sec.start) in seen:
+                continue
+            seen.add((sec.page, sec.start))
+            yield self._wrong_year(sec.title, "标题", "heading", int(m.group(1)), year,
+                                   Evidence("prose", sec.page, sec.title, start=sec.start, end=sec.start + len(sec.title)))
+        # the report naming itself in prose: "纳入X局2019年度部门决算编制范围的单位"
+        for p in doc.paragraphs:
+            for m in _SELF_YEAR.finditer(p.text):
+                if int(m.group(1)) == year or (kind_word and m.group(2) != kind_word):
+                    continue
+                ev = prose_evidence(p, m.start(), m.end(), p.text[max(0, m.start() - 20):m.end() + 10].strip())
+                if (ev.page, ev.start) in seen:
+                    continue
+                seen.add((ev.page or 0, ev.start or 0))
+                yield self._wrong_year(p.text[:40], "正文", "prose", int(m.group(1)), year, ev)
+        if doc.meta.kind == "final_account":
+            yield from self._comparisons(doc, year)
+
+    def _wrong_year(self, where: str, where_zh: str, where_en: str, found: int, year: int, ev: Evidence) -> Finding:
+        return self.finding(
+            f"{where_zh}「{ev.text}」写的是 {found} 年，本报告为 {year} 年度",
+            f"{where_en} '{where}' names {found}; the report is for {year}",
+            expected=year, observed=found, evidence=[ev])
+
+    def _comparisons(self, doc: Document, year: int) -> Iterator[Finding]:
+        want = year - 1
+        for p in doc.paragraphs:
+            for off, sent in sentences(p):
+                if not _AMOUNT.search(sent):
+                    continue
+                hits = []
+                for m in _CMP_BI.finditer(sent):
+                    if _CHANGE_WORD.search(sent[m.end():m.end() + 10]):
+                        hits.append(m)
+                hits.extend(_CMP_YU.finditer(sent))
+                for m in hits:
+                    got = int(m.group(1))
+                    if got == want:
+                        continue
+                    # a sentence about another year ("2019年…比2018年…") compares that year
+                    before = [int(y) for y in _YEAR.findall(sent[:m.start()])]
+                    if before and before[-1] != year:
+                        continue
+                    ev = prose_evidence(p, off + m.start(), off + m.end(), sent.strip())
+                    yield self.finding(
+                        f"决算说明与 {got} 年比较：{year} 年度决算应与上年（{want} 年）比较",
+                        f"the prose compares with {got}; a {year} final account compares with the previous year {want}",
+                        expected=want, observed=got, evidence=[ev])
+
+
+RULE = YearConsistency

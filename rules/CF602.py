@@ -1,0 +1,143 @@
+"""A caption, title line, form field or sentence names a department other than the report's own.
+
+Anti-pattern: in the report of 新平彝族傣族自治县信访局, the caption of 公开03表 reads
+"部门：玉溪市信访局", or the note under a table says "说明：上海市财政局本年度没有政府性基金预算
+财政拨款收入和支出" — a name left over from another department's report.
+
+Best practice: every caption names the report's department, in full or abbreviated
+("新平县信访局" for 新平彝族傣族自治县信访局: the short name's characters appear in order
+in the long one).  Only names ending in an organisation word (局, 委员会, 办公厅, 法院, …)
+are compared, and names with template placeholders (XX) are left to CF801.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator, Sequence
+
+from extraction.model import Document
+from extraction.tables import squash
+from rules.base import Evidence, Finding, Rule
+from rules.CF601 import caption_lines, page_lines, prose_evidence, sentences
+from rules.CF701 import lcs as _lcs
+
+_ORG = ("局", "委员会", "委", "办公室", "办公厅", "厅", "院", "中心", "处", "所", "站", "馆", "会", "队", "社",
+        "学校", "学院", "大学", "政府", "办事处", "部", "署", "公司", "集团")
+_NAME = r"([\u4e00-\u9fff（）()]{3,40}?)"
+_LABEL = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|预算单位名称|预算单位|部门|单位)\s*[:：]\s*"
+                    r"([\u4e00-\u9fff（）()]{3,40})")
+# "X 2020 年度部门决算(表)" / "2017 年度X部门收支预算总表" printed as a line of its own
+_TITLE_DEPT = re.compile(r"^(?:附件\d*[:：]?)?(?:第[一二三四五六七八九十]+部分)?\s*" + _NAME +
+                         r"\s*20\d\d\s*年\s*度?\s*(?:部门|单位)?\s*(?:决算|预算)")
+_YEAR_DEPT = re.compile(r"^20\d\d\s*年\s*度?\s*" + _NAME + r"\s*(?:部门|单位)(?:收|支|财政|一般|政府|国有|“|\"|三公)")
+# "说明：X本年度没有…" / "X2020年度没有…"
+_PROSE_DEPT = re.compile(r"(?:^|说明[:：])\s*" + _NAME + r"\s*(?:本年度|20\d\d\s*年\s*度?)\s*(?:没有|无|未)")
+_FIELD_ROWS = ("部门名称", "单位名称", "预算单位", "预算单位名称", "部门（单位）名称", "部门(单位)名称")
+_PLACEHOLDER = re.compile(r"[Xx×Ｘ＊*]{2,}|某某")
+_NOT_NAME = re.compile(r"^(本|该|根据|按照|依据|关于|其中|全县|全市|全省)")
+
+
+def _clean_name(raw: str) -> str | None:
+    name = squash(raw).strip("：:，,。；;")
+    name = re.sub(r"(公开\d+表|金额单位|单位)$", "", name)
+    if len(name) < 4 or _NOT_NAME.match(name) or _PLACEHOLDER.search(name):
+        return None
+    if not name.endswith(_ORG):
+        return None
+    return name
+
+
+def _norm(s: str) -> str:
+    return squash(s).replace("（", "(").replace("）", ")").replace("与", "和").replace("及", "和")
+
+
+def _in_order(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def same_department(a: str, b: str) -> bool:
+    """True when one name is the other or an abbreviation of it (its characters in order)."""
+    a, b = _norm(a), _norm(b)
+    if _in_order(a, b) or _in_order(b, a):
+        return True
+    short = min(len(a), len(b))
+    return short >= 6 and _lcs(a, b) >= short - 1  # one character off: a typo, not another department
+
+
+class DepartmentConsistency(Rule):
+    __doc__ = __doc__
+    code = "CF602"
+    name = "metadata.department_consistency"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        dept = doc.meta.department
+        if not dept or _PLACEHOLDER.search(dept):
+            return
+        found: dict[str, list[Evidence]] = {}
+        for name, ev in self._mentions(doc):
+            if not same_department(name, dept):
+                found.setdefault(name, []).append(ev)
+        for name, evs in found.items():
+            yield self.finding(
+                f"文中出现部门名称「{name}」，与本报告部门「{dept}」不一致（共 {len(evs)} 处）",
+                f"'{name}' is named where the report's department is '{dept}' ({len(evs)} place(s))",
+                evidence=evs[:6])
+
+    def _mentions(self, doc: Document) -> Iterator[tuple[str, Evidence]]:
+        seen: set[tuple[int, int]] = set()
+        # caption lines and title lines on every page
+        for t in doc.tables:
+            for page, s, e, line in caption_lines(doc, t):
+                for m in _LABEL.finditer(line):
+                    name = _clean_name(m.group(1))
+                    if name and (page, s + m.start()) not in seen:
+                        seen.add((page, s + m.start()))
+                        yield name, Evidence("table", page, line.strip(), table=f"{t.id} {t.title or t.kind}",
+                                             start=s + m.start(1), end=s + m.end(1))
+        for pg in doc.pages:
+            for s, e, line in page_lines(doc, pg.number):
+                t = line.strip()
+                if not t or len(t) > 60:
+                    continue
+                for rx in (_TITLE_DEPT, _YEAR_DEPT):
+                    m = rx.match(squash(t))
+                    if m:
+                        name = _clean_name(m.group(1))
+                        if name and (pg.number, s) not in seen:
+                            seen.add((pg.number, s))
+                            yield name, Evidence("prose", pg.number, t, start=s, end=e)
+        # form fields (部门名称 | X), tab-separated on one line or one cell per line
+        for pg in doc.pages:
+            lines = page_lines(doc, pg.number)
+            for i, (s, e, line) in enumerate(lines):
+                cells = [c for c in line.split("\t")]
+                for j, c in enumerate(cells):
+                    if squash(c) not in _FIELD_ROWS:
+                        continue
+                    rest = [x for x in cells[j + 1:] if x.strip()]
+                    if rest:
+                        value = rest[0]
+                    elif len(cells) == 1:
+                        value = next((t for _s, _e, t in lines[i + 1:i + 3] if t.strip()), "")
+                    else:
+                        value = ""
+                    name = _clean_name(value.split("\t")[0])
+                    if name and (pg.number, s) not in seen:
+                        seen.add((pg.number, s))
+                        yield name, Evidence("table", pg.number, f"{c.strip()}：{value.strip()}", start=s, end=e)
+        # sentences such as "说明：X本年度没有…"
+        for p in doc.paragraphs:
+            for off, sent in sentences(p):
+                m = _PROSE_DEPT.search(sent.strip())
+                if not m:
+                    continue
+                name = _clean_name(m.group(1))
+                if name:
+                    lead = len(sent) - len(sent.lstrip())
+                    pos = off + lead + m.start(1)
+                    yield name, prose_evidence(p, pos, pos + len(m.group(1)), sent.strip())
+
+
+RULE = DepartmentConsistency

@@ -1,0 +1,68 @@
+"""A template placeholder is left in the prose, a heading or a table caption.
+
+Anti-pattern: "上海市XX局2024年度部门决算", "20XX年度", "《XXX项目》", "＊＊局", "某某单位" —
+the template's blanks were never filled in.
+
+Best practice: "上海市普陀区财政局2024年度部门决算".  Letters inside ordinary Latin words
+or codes (XXL, ABXX1) are not placeholders.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator, Sequence
+
+from extraction.model import Document
+from rules.base import Evidence, Finding, Rule
+from rules.CF601 import caption_lines, in_spans, prose_evidence, prose_spans
+
+PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z0-9])(?:20|19)?(?:X{2,}|x{2,}|Ｘ{2,}|ｘ{2,})(?![A-Za-z])"
+    r"|×{2,}"
+    r"|(?<![*＊])[*＊]{2,}(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[*＊]{2,}"
+    r"|某某"
+)
+
+
+class Placeholder(Rule):
+    __doc__ = __doc__
+    code = "CF801"
+    name = "hygiene.placeholder"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        seen: set[tuple[int | None, int | None]] = set()
+        for where_zh, where_en, text, marks, ev in self._units(doc):
+            key = (ev.page, ev.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            shown = "、".join(dict.fromkeys(marks))
+            yield self.finding(
+                f"{where_zh}中留有模板占位符「{shown}」：{text[:60]}",
+                f"template placeholder '{shown}' left in the {where_en}: {text[:60]}",
+                evidence=[ev])
+
+    def _units(self, doc: Document) -> Iterator[tuple[str, str, str, list[str], Evidence]]:
+        for p in doc.paragraphs:
+            ms = list(PLACEHOLDER.finditer(p.text))
+            if ms:
+                yield "正文", "prose", p.text, [m.group(0) for m in ms], prose_evidence(
+                    p, ms[0].start(), ms[-1].end(), p.text[max(0, ms[0].start() - 20):ms[-1].end() + 20])
+        for s in doc.sections:
+            ms = list(PLACEHOLDER.finditer(s.title))
+            if ms:
+                yield "标题", "heading", s.title, [m.group(0) for m in ms], Evidence(
+                    "prose", s.page, s.title, start=s.start, end=s.start + len(s.title))
+        spans = prose_spans(doc)
+        for t in doc.tables:
+            for page, st, en, line in caption_lines(doc, t):
+                if in_spans(spans, page, st, en):
+                    continue  # already read as prose or a heading
+                ms = list(PLACEHOLDER.finditer(line))
+                if ms:
+                    yield "表头", "table caption", line.strip(), [m.group(0) for m in ms], Evidence(
+                        "table", page, line.strip(), table=f"{t.id} {t.title or t.kind}", start=st, end=en)
+
+
+RULE = Placeholder
