@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--error-kinds", default=None, metavar="K1,K2", help="only plant these error kinds")
     gen.add_argument("--workers", type=int, default=None, metavar="N")
     gen.set_defaults(func=_cmd_corpus_generate)
+
+    sc = sub.add_parser("score", help="score department-years for unusual spending (IsolationForest, Benford)")
+    sc.add_argument("--store", metavar="STORE", help="review store (DuckDB) or a folder/JSON of features")
+    sc.add_argument("--format", choices=["text", "json"], default="text")
+    sc.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    sc.add_argument("--model", metavar="FILE", help="score with this saved model instead of fitting one")
+    sc.add_argument("--save-model", metavar="FILE", help="save the fitted model here (skops or JSON)")
+    sc.set_defaults(func=_cmd_score)
     return p
 
 
@@ -121,6 +129,12 @@ def _cmd_corpus_generate(args: argparse.Namespace) -> int:
     )
     print(f"wrote {len(records)} documents to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from models.command import run_score
+
+    return run_score(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
