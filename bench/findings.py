@@ -66,6 +66,8 @@ def _pages(f: dict) -> set[int]:
 
 def matches(err: dict, f: dict) -> bool:
     kind = err["kind"]
+    if kind == "unit_slip" and "header" in err.get("where", "") and f["rule"] == "CF502":
+        return not err.get("page") or err["page"] in _pages(f)  # the header's page, whatever figure
     if not err.get("values") or kind in NO_VALUE_RULES and f["rule"] in NO_VALUE_RULES[kind]:
         return f["rule"] in NO_VALUE_RULES.get(kind, set())
     if err.get("page") and err["page"] not in _pages(f):

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 from extraction.model import Document, Row, Table
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
 from rules.shift import shift_start
+from rules.units import one_part_scaled
 
 CODED_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital",
                "project_expenditure", "basic_expenditure_economic")
@@ -68,8 +69,8 @@ class FunctionHierarchyFooting(Rule):
                     if pf.evidence is None and all(k.evidence is None for k in kfs):
                         continue
                     total = sum_figures(kfs)
-                    if agrees(pf, total):
-                        continue
+                    if agrees(pf, total) or one_part_scaled(pf, kfs) is not None:
+                        continue  # a part off by 10^4 is CF501's
                     label = next((c.label for c in table.columns if c.index == ci), "")
                     level = "类" if len(code) == 3 else "款"
                     ev = [e for e in [pf.evidence, *[k.evidence for k in kfs]] if e is not None][:12]

@@ -15,6 +15,7 @@ from extraction.model import Document
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
 from rules.CF101 import CODED_KINDS, first_rows_by_code
 from rules.shift import shift_start
+from rules.units import one_part_scaled
 from rules.lookup import find_rows
 
 
@@ -41,7 +42,7 @@ class TotalRowFooting(Rule):
                     if tf.evidence is None and all(p.evidence is None for p in parts):
                         continue
                     s = sum_figures(parts)
-                    if agrees(tf, s):
+                    if agrees(tf, s) or one_part_scaled(tf, parts) is not None:
                         continue
                     label = next((c.label for c in table.columns if c.index == ci), "")
                     yield self.finding(

@@ -22,7 +22,8 @@ import yaml
 from extraction.model import Document
 from rules.base import Evidence, Finding, Rule
 
-FUNC_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital", "project_expenditure")
+# project tables print project names next to the code they are funded under: not a code name
+FUNC_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital")
 ECON_KINDS = ("basic_expenditure_economic",)
 _STRIP = re.compile(r"[\s\u3000（）()【】\[\]“”\"'‘’《》:：、·]")
 _PREFIX = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+[、．.]|\d+[、．.])")

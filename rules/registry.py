@@ -8,6 +8,7 @@ CF7xx classification codes, CF8xx hygiene.
 from __future__ import annotations
 
 from rules import CF101, CF102, CF103, CF104, CF105, CF106, CF107
+from rules import CF201, CF501, CF502
 from rules import CF601, CF602, CF603, CF701, CF801, CF802, CF803, CF804, CF805
 
 RULES = [
@@ -18,6 +19,9 @@ RULES = [
     CF105.RULE,
     CF106.RULE,
     CF107.RULE,
+    CF201.RULE,
+    CF501.RULE,
+    CF502.RULE,
     CF601.RULE,
     CF602.RULE,
     CF603.RULE,

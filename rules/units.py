@@ -1,0 +1,33 @@
+"""Shared test for unit slips: a figure that agrees with its counterpart only after ×10^4 (or ×10^8)."""
+
+from __future__ import annotations
+
+from rules.base import Figure, agrees, sum_figures
+
+SCALES = (1e4, 1e-4, 1e8, 1e-8)
+
+
+def scaled_agrees(a: Figure, b: Figure) -> float | None:
+    """The factor k (10^±4, 10^±8) with a·k == b within rounding, or None."""
+    if agrees(a, b):
+        return None
+    for k in SCALES:
+        if agrees(Figure(a.value * k, a.tol * k), b):
+            return k
+    return None
+
+
+def one_part_scaled(total: Figure, parts: list[Figure]) -> tuple[int, float] | None:
+    """(index, factor) when rescaling exactly one part by 10^±4 makes the parts add up to the total."""
+    if agrees(total, sum_figures(parts)):
+        return None
+    for i, p in enumerate(parts):
+        if p.value == 0:
+            continue
+        for k in (1e-4, 1e4):
+            if abs(p.value * k) < 0.01:
+                continue  # rescaled to nothing: that would only say the part is missing
+            trial = parts[:i] + [Figure(p.value * k, p.tol * k)] + parts[i + 1:]
+            if agrees(total, sum_figures(trial)):
+                return i, k
+    return None
