@@ -112,7 +112,12 @@ def _delimited_start(text: str, end: int, floor: int, delims: str = CLAUSE_DELIM
     return k + 1 if k >= 0 else floor
 
 
+_BUDGET_NAMES = regex.compile(r"一般公共预算|国有资本经营预算|政府性基金预算|预算单位|预算管理|预算绩效")
+
+
 def _period(region: str) -> str:
+    # '一般公共预算财政拨款支出' names a kind of money, not a budget figure
+    region = _BUDGET_NAMES.sub("", region)
     if "年初预算" in region or "年初安排" in region:
         return "initial_budget"
     if "全年预算" in region or "调整预算" in region or "调整后预算" in region:
