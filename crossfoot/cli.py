@@ -67,7 +67,37 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--model", metavar="FILE", help="score with this saved model instead of fitting one")
     sc.add_argument("--save-model", metavar="FILE", help="save the fitted model here (skops or JSON)")
     sc.set_defaults(func=_cmd_score)
+    _add_review_commands(sub)
     return p
+
+
+def _add_review_commands(sub: argparse._SubParsersAction) -> None:
+    """``review``, ``export`` and ``report``: the store of a large review and what is read out of it."""
+    r = sub.add_parser("review", help="check many reports in parallel into a DuckDB store (resumable)")
+    r.add_argument("paths", nargs="+", metavar="PATH", help="PDF, .txt or .md files (folders are walked)")
+    r.add_argument("--store", default="crossfoot.duckdb", metavar="STORE",
+                   help="the DuckDB store to write (default: ./crossfoot.duckdb)")
+    r.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="local worker processes (default: one per core)")
+    r.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="send the work to this Dask scheduler (e.g. tcp://host:8786) instead of local processes")
+    r.add_argument("--rescan", action="store_true",
+                   help="check documents again even when stored with the same content and rules version")
+    r.add_argument("--quiet", action="store_true", help="no progress bar and no summary (for scripts)")
+    r.add_argument("--config", metavar="FILE", help="YAML config, e.g. rules: {disable: [CF101]}")
+    r.set_defaults(func=_cmd_review)
+
+    x = sub.add_parser("export", help="export a review store to Parquet, CSV or Excel")
+    x.add_argument("--store", default="crossfoot.duckdb", metavar="STORE")
+    x.add_argument("--to", required=True, metavar="DIR", help="folder to write documents/claims/findings files into")
+    x.add_argument("--format", choices=["parquet", "csv", "xlsx"], default="parquet")
+    x.set_defaults(func=_cmd_export)
+
+    h = sub.add_parser("report", help="one self-contained HTML page summarising a review store")
+    h.add_argument("--store", default="crossfoot.duckdb", metavar="STORE")
+    h.add_argument("--html", required=True, metavar="FILE")
+    h.add_argument("--worst", type=int, default=50, metavar="N", help="how many of the worst findings to show")
+    h.set_defaults(func=_cmd_report)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -135,6 +165,76 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from models.command import run_score
 
     return run_score(args)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from crossfoot.review import ProgressBar, count_files, review, summary_table
+    from crossfoot.store import StoreError
+    from rules.engine import enabled_rules, load_config
+
+    if args.workers is not None and args.workers < 1:
+        print("crossfoot: error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = load_config(args.config)
+        enabled_rules(config)
+    except (OSError, ValueError) as e:
+        print(f"crossfoot: error: --config: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    paths = [Path(p) for p in args.paths]
+    kw = dict(workers=args.workers, dask_address=args.dask, rescan=args.rescan, config=config)
+    bar = None
+    try:
+        if args.quiet:
+            stats = review(paths, args.store, **kw)
+        else:
+            bar = ProgressBar(count_files(paths))
+            with bar:
+                stats = review(paths, args.store, on_progress=bar, **kw)
+                bar.final(stats)
+    except StoreError as e:
+        print(f"crossfoot: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, RuntimeError) as e:  # e.g. the Dask scheduler cannot be reached
+        print(f"crossfoot: error: {type(e).__name__}: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if bar is not None:
+        bar.console.print(summary_table(stats, args.store))
+    if stats.interrupted:
+        print("crossfoot: interrupted; what was checked is stored, rerun the same command to carry on",
+              file=sys.stderr)
+        return 130
+    if stats.seen == 0:
+        print("crossfoot: error: no PDF, .txt or .md file found under the given paths", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_USAGE if stats.errors else EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from crossfoot.export import export_store
+    from crossfoot.store import StoreError
+
+    try:
+        written = export_store(args.store, Path(args.to), args.format)
+    except StoreError as e:
+        print(f"crossfoot: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    for f, n in written:
+        print(f"{f}\t{n} rows", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from crossfoot.report import write_report
+    from crossfoot.store import StoreError
+
+    try:
+        write_report(args.store, Path(args.html), worst=args.worst)
+    except StoreError as e:
+        print(f"crossfoot: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {args.html}", file=sys.stderr)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,451 @@
+"""``crossfoot review``: check many reports in parallel into a store, and carry on after an interruption.
+
+The parent walks the paths, hashes each file and asks the store whether that content was
+already reviewed with the current rules version (skipped unless ``rescan``).  The rest go to
+a pool of workers — local processes, or a Dask distributed scheduler — which run
+``check_document`` and hand back its plain entry.  Only the parent writes to the store, a
+small batch per transaction, so a kill loses at most the documents in flight.
+
+Memory stays bounded: files are walked lazily, at most a few documents per worker are in
+flight, and written batches are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from crossfoot.pipeline import check_document, iter_files
+from crossfoot.store import Batch, Store
+
+log = logging.getLogger("crossfoot")
+
+# A batch is written when it holds this many documents or is this old, whichever comes first.
+BATCH_DOCUMENTS = 64
+BATCH_SECONDS = 0.5
+# Documents in flight per worker: enough to keep each busy while the parent writes.
+IN_FLIGHT_PER_WORKER = 3
+# Files hashed and looked up in the store together.
+LOOKUP_CHUNK = 64
+# A local worker is replaced after this many documents (bounds any leak in the PDF library).
+TASKS_PER_WORKER = 500
+
+
+@dataclass
+class ReviewStats:
+    """What a review did; ``on_progress`` receives it after every document."""
+
+    total: int | None = None  # files to look at (None when not counted)
+    seen: int = 0  # files looked at
+    reviewed: int = 0  # documents checked in this run
+    skipped: int = 0  # already in the store with this rules version
+    duplicates: int = 0  # same content as another path of this run
+    errors: int = 0  # files that could not be read (this run)
+    pages: int = 0  # pages of the documents checked in this run
+    findings: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    rule_errors: int = 0
+    stored: int = 0  # documents written to the store in this run
+    started: float = field(default_factory=time.perf_counter)
+    elapsed: float = 0.0
+    interrupted: bool = False
+    workers: int = 0
+    engine: str = "local"
+
+    @property
+    def done(self) -> int:
+        return self.reviewed + self.skipped + self.duplicates
+
+    def rates(self) -> tuple[float, float]:
+        """Documents/s and pages/s of the documents checked in this run."""
+        dt = max(time.perf_counter() - self.started, 1e-9)
+        return self.reviewed / dt, self.pages / dt
+
+
+@dataclass
+class _Item:
+    path: Path  # as walked (and as stored)
+    sha256: str | None
+    size: int | None
+    attempts: int = 0
+
+
+def review_document(path: str, display_name: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The work a worker does for one file: ``check_document`` plus the seconds it took.
+
+    Never raises for a bad file (it becomes an error entry); a bug becomes an
+    ``internal_error`` entry so that one file never stops a run.
+    """
+    t0 = time.perf_counter()
+    try:
+        entry = check_document(Path(path), display_name, config)
+    except Exception as e:  # a bug in extraction or rules must not stop the run
+        log.exception("internal error on %s", display_name)
+        entry = _error_entry(display_name, "", "internal_error", f"{display_name}: {type(e).__name__}: {e}")
+    entry["seconds"] = time.perf_counter() - t0
+    return entry
+
+
+def _error_entry(path: str, sha: str, code: str, message: str) -> dict[str, Any]:
+    return {"path": path, "sha256": sha, "status": "error", "error": {"code": code, "message": message},
+            "meta": {"department": None, "year": None, "kind": None, "unit": None, "pages": 0},
+            "tables": [], "claims": [], "findings": [], "rule_errors": []}
+
+
+def _warm() -> None:
+    """Worker start-up: import the reader, the claim extractor and the rules once."""
+    import crossfoot.pipeline  # noqa: F401
+    from crossfoot.pipeline import extract_claims  # noqa: F401
+
+    try:
+        import extraction.claims  # noqa: F401
+        import rules.engine  # noqa: F401
+    except ImportError:  # pragma: no cover - optional parts not installed
+        pass
+    # Ctrl-C goes to the parent, which stops the pool; workers must not die mid-document on their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _hash(path: Path) -> tuple[str | None, int | None]:
+    from extraction.reader import MAX_BYTES, sha256_file
+
+    try:
+        st = path.stat()
+        if not path.is_file() or st.st_size > MAX_BYTES:
+            return None, None  # the worker turns these into error records at once
+        return sha256_file(path), st.st_size
+    except OSError:
+        return None, None
+
+
+def count_files(paths: Iterable[Path]) -> int:
+    """How many files ``review`` will look at (a walk without reading anything)."""
+    return sum(1 for _ in iter_files(paths))
+
+
+class _LocalPool:
+    """A process pool that survives a worker dying (a crash inside the PDF library)."""
+
+    engine = "local"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._ex = self._new()
+
+    def _new(self):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        # forkserver: workers never inherit the parent's open store; the server preloads the imports.
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["crossfoot.pipeline", "crossfoot.review"])
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_warm,
+                                   max_tasks_per_child=TASKS_PER_WORKER)
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        return self._ex.submit(fn, *args)
+
+    def restart(self) -> None:
+        self._ex.shutdown(wait=False, cancel_futures=True)
+        self._ex = self._new()
+
+    def close(self, cancel: bool = False) -> None:
+        self._ex.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+class _DaskPool:
+    """The same work sent to a Dask distributed scheduler (workers must see the same file paths)."""
+
+    engine = "dask"
+
+    def __init__(self, address: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError as e:  # pragma: no cover - dependency missing
+            raise RuntimeError("--dask needs dask[distributed]: pip install 'dask[distributed]'") from e
+        self.client = Client(address, timeout="20s")
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in
+                                  self.client.scheduler_info().get("workers", {}).values()))
+        self._ex = self.client.get_executor(pure=False)
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        return self._ex.submit(fn, *args)
+
+    def restart(self) -> None:  # the scheduler reschedules work of lost workers itself
+        pass
+
+    def close(self, cancel: bool = False) -> None:
+        try:
+            self._ex.shutdown(wait=not cancel)
+        finally:
+            self.client.close()
+
+
+def _chunks(it: Iterator[Path], n: int) -> Iterator[list[Path]]:
+    chunk: list[Path] = []
+    for x in it:
+        chunk.append(x)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def review(paths: Iterable[str | Path], store: str | Path, workers: int | None = None,
+           dask_address: str | None = None, rescan: bool = False, config: dict[str, Any] | None = None,
+           on_progress: Callable[[ReviewStats], None] | None = None, count: bool = False) -> ReviewStats:
+    """Review every file under ``paths`` into ``store``; return what was done.
+
+    Raises ``StoreError`` when the store cannot be opened.  ``KeyboardInterrupt`` (and SIGTERM)
+    stop the run after writing the documents already checked; ``stats.interrupted`` says so.
+    """
+    from crossfoot import __version__
+    from rules.engine import RULES_VERSION
+
+    paths = [Path(p) for p in paths]
+    stats = ReviewStats()
+    if count:
+        stats.total = count_files(paths)
+    db = Store(store)
+    pool: _LocalPool | _DaskPool
+    if dask_address:
+        pool = _DaskPool(dask_address)
+    else:
+        pool = _LocalPool(max(1, workers or os.cpu_count() or 1))
+    stats.workers, stats.engine = pool.workers, pool.engine
+    max_in_flight = max(2, pool.workers * IN_FLIGHT_PER_WORKER)
+    in_flight: dict[Future, _Item] = {}
+    # sha256 in flight → other paths of the same content found meanwhile
+    waiting: dict[str, list[_Item]] = {}
+    # sha256 finished since the last store lookup → (status, error code, message)
+    recent: dict[str, tuple[str, str | None, str | None]] = {}
+    batch = Batch()
+    last_write = time.perf_counter()
+
+    def progress() -> None:
+        if on_progress:
+            on_progress(stats)
+
+    def flush(force: bool = False) -> None:
+        nonlocal batch, last_write
+        if not force and batch.n_documents < BATCH_DOCUMENTS and time.perf_counter() - last_write < BATCH_SECONDS:
+            return
+        if len(batch) or batch.columns["errors"]["path"]:
+            n = batch.n_documents
+            db.write(batch)
+            stats.stored += n
+            log.info("stored %d documents (%d in this run)", n, stats.stored)
+        batch = Batch()
+        last_write = time.perf_counter()
+
+    def finish(item: _Item, entry: dict[str, Any]) -> None:
+        batch.add_document(entry, str(item.path), item.sha256, item.size, RULES_VERSION, __version__,
+                           entry.get("seconds"))
+        stats.reviewed += 1
+        if entry.get("status") != "ok":
+            stats.errors += 1
+        stats.pages += int((entry.get("meta") or {}).get("pages") or 0)
+        for f in entry.get("findings") or []:
+            stats.findings[f.get("severity", "info")] = stats.findings.get(f.get("severity", "info"), 0) + 1
+        stats.rule_errors += len(entry.get("rule_errors") or [])
+        sha = entry.get("sha256") or item.sha256
+        if item.sha256:
+            err = entry.get("error") or {}
+            recent[item.sha256] = (entry.get("status") or "error", err.get("code"), err.get("message"))
+        for other in waiting.pop(item.sha256 or "", []):
+            # The same bytes under another path: one document, every path recorded.
+            batch.add_path(str(other.path), sha)
+            if entry.get("error"):
+                batch.add_error(str(other.path), sha, entry["error"]["code"], entry["error"]["message"],
+                                RULES_VERSION)
+                stats.errors += 1
+            stats.duplicates += 1
+        progress()
+
+    def collect(block: bool) -> None:
+        if not in_flight:
+            return
+        done, _ = wait(list(in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        broken = False
+        for fut in done:
+            item = in_flight.pop(fut)
+            try:
+                entry = fut.result()
+            except BrokenProcessPool:
+                broken = True
+                item.attempts += 1
+                if item.attempts >= 2:
+                    finish(item, _error_entry(str(item.path), item.sha256 or "", "internal_error",
+                                              f"{item.path}: the worker process died reading this file"))
+                else:
+                    in_flight[fut] = item  # resubmitted below
+                continue
+            except Exception as e:  # a lost Dask worker, a pickling failure: record, go on
+                entry = _error_entry(str(item.path), item.sha256 or "", "internal_error",
+                                     f"{item.path}: {type(e).__name__}: {e}")
+            finish(item, entry)
+        if broken:
+            log.warning("a worker process died; restarting the pool and resubmitting %d documents",
+                        len(in_flight))
+            pool.restart()
+            items = list(in_flight.values())
+            in_flight.clear()
+            for it in items:
+                submit(it)
+        flush()
+
+    def submit(item: _Item) -> None:
+        fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config)
+        in_flight[fut] = item
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    old_term = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread
+        old_term = None
+    try:
+        for chunk in _chunks(iter_files(paths), LOOKUP_CHUNK):
+            hashed = [(p, *_hash(p)) for p in chunk]
+            # Write what is finished, then ask the store: a document is then either stored (known),
+            # in flight (waiting) or finished since this lookup (recent) -- never checked twice.
+            flush(force=True)
+            recent.clear()
+            known = {} if rescan else db.stored((h for _, h, _ in hashed if h), RULES_VERSION)
+            for p, sha, size in hashed:
+                stats.seen += 1
+                item = _Item(p, sha, size)
+                if sha and sha in waiting:
+                    waiting[sha].append(item)
+                    continue
+                prior = (known.get(sha) or recent.get(sha)) if sha else None
+                if prior is not None:
+                    status, code, message = prior
+                    batch.add_path(str(p), sha)
+                    if status != "ok" and code:
+                        batch.add_error(str(p), sha, code, message or "", RULES_VERSION)
+                        stats.errors += sha in recent
+                    if sha in recent:
+                        stats.duplicates += 1
+                    else:
+                        stats.skipped += 1
+                    progress()
+                    continue
+                if sha:
+                    waiting[sha] = []
+                while len(in_flight) >= max_in_flight:
+                    collect(block=True)
+                submit(item)
+                collect(block=False)
+        while in_flight:
+            collect(block=True)
+        flush(force=True)
+        pool.close()
+    except KeyboardInterrupt:
+        stats.interrupted = True
+        # Keep what is finished; drop what is in flight (the rerun does it again).
+        try:
+            if in_flight:
+                done, _ = wait(list(in_flight), timeout=0)
+                for fut in done:
+                    item = in_flight.pop(fut)
+                    try:
+                        finish(item, fut.result())
+                    except Exception:
+                        pass
+            flush(force=True)
+        finally:
+            pool.close(cancel=True)
+    except BaseException:
+        pool.close(cancel=True)
+        raise
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+        db.close()
+        stats.elapsed = time.perf_counter() - stats.started
+    return stats
+
+
+# ---------------------------------------------------------------------- terminal output
+
+
+class ProgressBar:
+    """A rich progress bar on stderr: documents/s, pages/s, ETA and the error count."""
+
+    def __init__(self, total: int | None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.console = Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("[bold]review"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[docs]:6.1f} docs/s {task.fields[pages]:7.1f} pages/s"),
+            TextColumn("[red]{task.fields[errors]} errors"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+        )
+        self.task = self.progress.add_task("review", total=total, docs=0.0, pages=0.0, errors=0)
+        self._last = 0.0
+
+    def __enter__(self) -> "ProgressBar":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, stats: ReviewStats) -> None:
+        now = time.perf_counter()
+        if now - self._last < 0.1 and stats.total is not None and stats.done < stats.total:
+            return  # redraw at most ten times a second
+        self._last = now
+        docs, pages = stats.rates()
+        self.progress.update(self.task, completed=stats.done, docs=docs, pages=pages,
+                             errors=stats.errors)
+
+    def final(self, stats: ReviewStats) -> None:
+        docs, pages = stats.rates()
+        self.progress.update(self.task, completed=stats.done, docs=docs, pages=pages, errors=stats.errors)
+
+
+def summary_table(stats: ReviewStats, store: str | Path) -> Any:
+    """The end-of-run summary as a rich Table (Chinese labels, English subtitles)."""
+    from rich.table import Table
+
+    docs, pages = stats.rates()
+    t = Table(title=f"审查汇总 Review summary — {store}", show_header=True, header_style="bold")
+    t.add_column("项目 Item")
+    t.add_column("数量 Count", justify="right")
+    rows = [
+        ("文件 Files seen", f"{stats.seen}"),
+        ("本次审查 Reviewed this run", f"{stats.reviewed}"),
+        ("已入库跳过 Skipped (already stored)", f"{stats.skipped}"),
+        ("重复文件 Duplicate content", f"{stats.duplicates}"),
+        ("无法读取 Unreadable", f"{stats.errors}"),
+        ("页数 Pages read", f"{stats.pages}"),
+        ("错误 Findings: error", f"{stats.findings.get('error', 0)}"),
+        ("警告 Findings: warning", f"{stats.findings.get('warning', 0)}"),
+        ("提示 Findings: info", f"{stats.findings.get('info', 0)}"),
+        ("规则故障 Rule failures", f"{stats.rule_errors}"),
+        ("用时 Time", f"{stats.elapsed:.1f} s"),
+        ("速度 Speed", f"{docs:.1f} docs/s, {pages:.1f} pages/s ({stats.workers} {stats.engine} workers)"),
+    ]
+    for k, v in rows:
+        t.add_row(k, v)
+    if stats.interrupted:
+        t.caption = "已中断：重新运行即可继续 Interrupted: rerun the same command to carry on"
+    return t

@@ -1,0 +1,439 @@
+"""The review store: an embedded DuckDB database of documents, tables, claims, findings and errors.
+
+Only one process writes to a store (the ``crossfoot review`` parent); workers hand it the
+plain ``check_document`` entries.  Every batch of documents is one transaction, so a crash,
+a kill or Ctrl-C loses only the documents not yet written, and a rerun carries on.
+
+Documents are keyed by the sha256 of their bytes.  The same content under two paths is
+one document: ``documents.path`` is the path it was first reviewed under (in walk order),
+and ``paths`` maps every path seen to its content.  The schema is documented column by
+column in ``docs/store.md``; ``SCHEMA_VERSION`` is bumped whenever it changes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+log = logging.getLogger("crossfoot")
+
+SCHEMA_VERSION = 1
+
+# Child tables carry no primary key: DuckDB keeps an index per key, which costs on every insert,
+# and they are only ever replaced whole per document (deleted by sha256, then inserted).
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS schema_version (
+    version           INTEGER NOT NULL,
+    crossfoot_version VARCHAR,
+    created_at        TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS documents (
+    sha256            VARCHAR PRIMARY KEY,
+    path              VARCHAR NOT NULL,
+    status            VARCHAR NOT NULL,
+    error_code        VARCHAR,
+    error_message     VARCHAR,
+    department        VARCHAR,
+    year              INTEGER,
+    kind              VARCHAR,
+    unit              VARCHAR,
+    pages             INTEGER NOT NULL,
+    size              BIGINT,
+    n_tables          INTEGER NOT NULL,
+    n_claims          INTEGER NOT NULL,
+    n_findings        INTEGER NOT NULL,
+    n_error_findings  INTEGER NOT NULL,
+    n_warning_findings INTEGER NOT NULL,
+    n_info_findings   INTEGER NOT NULL,
+    n_rule_errors     INTEGER NOT NULL,
+    notes             VARCHAR[],
+    rules_version     VARCHAR NOT NULL,
+    crossfoot_version VARCHAR NOT NULL,
+    seconds           DOUBLE,
+    reviewed_at       TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS paths (
+    path              VARCHAR PRIMARY KEY,
+    sha256            VARCHAR,
+    seen_at           TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS tables (
+    sha256            VARCHAR NOT NULL,
+    table_id          VARCHAR NOT NULL,
+    kind              VARCHAR,
+    number            VARCHAR,
+    title             VARCHAR,
+    unit              VARCHAR,
+    pages             INTEGER[],
+    n_rows            INTEGER
+);
+CREATE TABLE IF NOT EXISTS claims (
+    sha256            VARCHAR NOT NULL,
+    claim_id          VARCHAR NOT NULL,
+    kind              VARCHAR,
+    metric            VARCHAR,
+    label             VARCHAR,
+    value             DOUBLE,
+    unit              VARCHAR,
+    yuan              DOUBLE,
+    period            VARCHAR,
+    scope             VARCHAR,
+    base              VARCHAR,
+    direction         VARCHAR,
+    page              INTEGER,
+    start_char        INTEGER,
+    end_char          INTEGER,
+    text              VARCHAR,
+    explanation       VARCHAR
+);
+CREATE TABLE IF NOT EXISTS findings (
+    sha256            VARCHAR NOT NULL,
+    finding_id        VARCHAR NOT NULL,
+    rule              VARCHAR NOT NULL,
+    name              VARCHAR,
+    severity          VARCHAR NOT NULL,
+    message           VARCHAR,
+    message_en        VARCHAR,
+    expected          DOUBLE,
+    observed          DOUBLE,
+    difference        DOUBLE,
+    tolerance         DOUBLE,
+    page              INTEGER,
+    n_evidence        INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evidence (
+    sha256            VARCHAR NOT NULL,
+    finding_id        VARCHAR NOT NULL,
+    seq               INTEGER NOT NULL,
+    source            VARCHAR,
+    page              INTEGER,
+    text              VARCHAR,
+    value             DOUBLE,
+    table_id          VARCHAR,
+    row_label         VARCHAR,
+    column_label      VARCHAR,
+    start_char        INTEGER,
+    end_char          INTEGER,
+    bbox              DOUBLE[]
+);
+CREATE TABLE IF NOT EXISTS rule_errors (
+    sha256            VARCHAR NOT NULL,
+    rule              VARCHAR NOT NULL,
+    message           VARCHAR
+);
+CREATE TABLE IF NOT EXISTS errors (
+    path              VARCHAR PRIMARY KEY,
+    sha256            VARCHAR,
+    code              VARCHAR NOT NULL,
+    message           VARCHAR NOT NULL,
+    rules_version     VARCHAR,
+    seen_at           TIMESTAMP
+);
+"""
+
+# Column order of each table, as inserted (must match SCHEMA_SQL).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("sha256", "path", "status", "error_code", "error_message", "department", "year", "kind",
+                  "unit", "pages", "size", "n_tables", "n_claims", "n_findings", "n_error_findings",
+                  "n_warning_findings", "n_info_findings", "n_rule_errors", "notes", "rules_version",
+                  "crossfoot_version", "seconds", "reviewed_at"),
+    "tables": ("sha256", "table_id", "kind", "number", "title", "unit", "pages", "n_rows"),
+    "claims": ("sha256", "claim_id", "kind", "metric", "label", "value", "unit", "yuan", "period", "scope",
+               "base", "direction", "page", "start_char", "end_char", "text", "explanation"),
+    "findings": ("sha256", "finding_id", "rule", "name", "severity", "message", "message_en", "expected",
+                 "observed", "difference", "tolerance", "page", "n_evidence"),
+    "evidence": ("sha256", "finding_id", "seq", "source", "page", "text", "value", "table_id", "row_label",
+                 "column_label", "start_char", "end_char", "bbox"),
+    "rule_errors": ("sha256", "rule", "message"),
+    "errors": ("path", "sha256", "code", "message", "rules_version", "seen_at"),
+    "paths": ("path", "sha256", "seen_at"),
+}
+# Tables that hang off a document and are replaced with it.
+CHILD_TABLES = ("tables", "claims", "findings", "evidence", "rule_errors")
+# Columns that differ from run to run by nature (clock times); left out when two stores are compared.
+VOLATILE_COLUMNS = {"seconds", "reviewed_at", "seen_at", "created_at"}
+
+DEFAULT_STORE = "crossfoot.duckdb"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used (locked by another run, newer schema, not a DuckDB file)."""
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+
+
+def _float(v: Any) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(v: Any) -> int | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _str(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+@dataclass
+class Batch:
+    """Rows waiting to be written in one transaction, column by column (cheap to hand to DuckDB)."""
+
+    columns: dict[str, dict[str, list[Any]]] = field(
+        default_factory=lambda: {t: {c: [] for c in cols} for t, cols in COLUMNS.items()})
+    replaced: list[str] = field(default_factory=list)  # sha256 whose stored rows are replaced
+    n_documents: int = 0
+
+    def __len__(self) -> int:
+        return self.n_documents + len(self.columns["paths"]["path"])
+
+    def _add(self, table: str, row: Sequence[Any]) -> None:
+        cols = self.columns[table]
+        for name, v in zip(COLUMNS[table], row):
+            cols[name].append(v)
+
+    def add_path(self, path: str, sha256: str | None) -> None:
+        self._add("paths", (path, sha256, _now()))
+
+    def add_error(self, path: str, sha256: str | None, code: str, message: str, rules_version: str) -> None:
+        self._add("errors", (path, sha256 or None, code, message, rules_version, _now()))
+
+    def add_document(self, entry: dict[str, Any], path: str, sha256: str | None, size: int | None,
+                     rules_version: str, crossfoot_version: str, seconds: float | None) -> None:
+        """Queue one ``check_document`` entry reviewed from ``path``.
+
+        An entry without a content hash (the file was missing, not a regular file, too large to
+        hash) goes to ``errors`` only; every other entry is a document, read or not.
+        """
+        sha = entry.get("sha256") or sha256
+        err = entry.get("error")
+        if err:
+            self.add_error(path, sha, err.get("code", "internal_error"), err.get("message", ""), rules_version)
+        self.add_path(path, sha or None)
+        if not sha or not entry.get("sha256"):
+            return
+        self.n_documents += 1
+        self.replaced.append(sha)
+        meta = entry.get("meta") or {}
+        findings = entry.get("findings") or []
+        sev = [f.get("severity") for f in findings]
+        self._add("documents", (
+            sha, path, entry.get("status") or ("error" if err else "ok"),
+            err.get("code") if err else None, err.get("message") if err else None,
+            _str(meta.get("department")), _int(meta.get("year")), _str(meta.get("kind")), _str(meta.get("unit")),
+            _int(meta.get("pages")) or 0, size,
+            len(entry.get("tables") or []), len(entry.get("claims") or []), len(findings),
+            sev.count("error"), sev.count("warning"), sev.count("info"), len(entry.get("rule_errors") or []),
+            [str(n) for n in entry.get("notes") or []], rules_version, crossfoot_version, seconds, _now(),
+        ))
+        for t in entry.get("tables") or []:
+            self._add("tables", (sha, str(t.get("id")), t.get("kind"), _str(t.get("number")), t.get("title"),
+                                 _str(t.get("unit")), [int(p) for p in t.get("pages") or []], _int(t.get("n_rows"))))
+        for c in entry.get("claims") or []:
+            self._add("claims", (
+                sha, str(c.get("id")), c.get("kind"), _str(c.get("metric")), _str(c.get("label")),
+                _float(c.get("value")), _str(c.get("unit")), _float(c.get("yuan")), _str(c.get("period")),
+                _str(c.get("scope")), _str(c.get("base")), _str(c.get("direction")), _int(c.get("page")),
+                _int(c.get("start")), _int(c.get("end")), _str(c.get("text")), _str(c.get("explanation")),
+            ))
+        for f in findings:
+            ev = f.get("evidence") or []
+            fid = str(f.get("id"))
+            self._add("findings", (
+                sha, fid, str(f.get("rule")), _str(f.get("name")), str(f.get("severity")), _str(f.get("message")),
+                _str(f.get("message_en")), _float(f.get("expected")), _float(f.get("observed")),
+                _float(f.get("difference")), _float(f.get("tolerance")),
+                _int(ev[0].get("page")) if ev else None, len(ev),
+            ))
+            for i, e in enumerate(ev):
+                bbox = e.get("bbox")
+                self._add("evidence", (
+                    sha, fid, i, _str(e.get("source")), _int(e.get("page")), _str(e.get("text")),
+                    _float(e.get("value")), _str(e.get("table")), _str(e.get("row")), _str(e.get("column")),
+                    _int(e.get("start")), _int(e.get("end")), [float(v) for v in bbox] if bbox else None,
+                ))
+        for r in entry.get("rule_errors") or []:
+            self._add("rule_errors", (sha, str(r.get("rule")), _str(r.get("message"))))
+
+
+class Store:
+    """A review store on disk.  Open it with ``Store(path)``; use it as a context manager."""
+
+    def __init__(self, path: str | Path = DEFAULT_STORE, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store (run `crossfoot review` first)")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreError(f"{self.path}: the store is in use by another process ({msg.splitlines()[0]})")
+            raise StoreError(f"{self.path}: cannot open the store ({msg.splitlines()[0]})") from e
+        except duckdb.Error as e:
+            raise StoreError(f"{self.path}: not a crossfoot store ({str(e).splitlines()[0]})") from e
+        self._check_schema()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None  # type: ignore[assignment]
+
+    def _check_schema(self) -> None:
+        have = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        if "schema_version" in have:
+            row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+            version = row[0] if row else None
+            if version == SCHEMA_VERSION:
+                return
+            if version is not None and version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: store schema version {version} is newer than this crossfoot's "
+                                 f"({SCHEMA_VERSION}); upgrade crossfoot")
+            raise StoreError(f"{self.path}: store schema version {version} is older than {SCHEMA_VERSION}; "
+                             "review into a new store")
+        if have:
+            raise StoreError(f"{self.path}: a DuckDB database but not a crossfoot store")
+        if self.read_only:
+            raise StoreError(f"{self.path}: an empty database, not a crossfoot store")
+        from crossfoot import __version__
+
+        self.con.execute("BEGIN")
+        self.con.execute(SCHEMA_SQL)
+        self.con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [SCHEMA_VERSION, __version__, _now()])
+        self.con.execute("COMMIT")
+
+    # ------------------------------------------------------------------ reading
+
+    def stored(self, sha256s: Iterable[str], rules_version: str) -> dict[str, tuple[str, str | None, str | None]]:
+        """Of these hashes, those stored with this rules version: sha256 → (status, error code, message)."""
+        shas = sorted({s for s in sha256s if s})
+        if not shas:
+            return {}
+        rows = self.con.execute(
+            "SELECT sha256, status, error_code, error_message FROM documents "
+            "WHERE rules_version = ? AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [rules_version, shas]).fetchall()
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def count(self, table: str) -> int:
+        if table not in COLUMNS:
+            raise ValueError(f"unknown table {table!r}")
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def snapshot(self) -> dict[str, list[tuple]]:
+        """Every table's rows without the clock columns, sorted: two stores of the same review compare equal."""
+        out: dict[str, list[tuple]] = {}
+        for table, cols in COLUMNS.items():
+            keep = [c for c in cols if c not in VOLATILE_COLUMNS]
+            rows = self.con.execute(f"SELECT {', '.join(keep)} FROM {table}").fetchall()
+            out[table] = sorted(rows, key=repr)
+        return out
+
+    # ------------------------------------------------------------------ writing
+
+    def write(self, batch: Batch) -> None:
+        """Write a batch in one transaction: all of it is stored, or (after a crash) none of it."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        if not len(batch) and not batch.columns["errors"]["path"]:
+            return
+        import pyarrow as pa
+
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            if batch.replaced:
+                shas = sorted(set(batch.replaced))
+                for table in ("documents", *CHILD_TABLES):
+                    con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
+            paths = sorted(set(batch.columns["paths"]["path"]))
+            if paths:
+                con.execute("DELETE FROM paths WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths])
+                # A path that was read is re-judged: its old error (if any) goes, a new one is queued.
+                con.execute("DELETE FROM errors WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths])
+            for table, cols in batch.columns.items():
+                n = len(cols[COLUMNS[table][0]])
+                if not n:
+                    continue
+                if table in ("paths", "errors"):
+                    cols = _last_per_key(cols, "path")
+                arrow = pa.table({c: pa.array(cols[c], type=_ARROW_TYPES.get((table, c))) for c in COLUMNS[table]})
+                con.register("_crossfoot_batch", arrow)
+                try:
+                    con.execute(f"INSERT INTO {table} ({', '.join(COLUMNS[table])}) "
+                                f"SELECT {', '.join(COLUMNS[table])} FROM _crossfoot_batch")
+                finally:
+                    con.unregister("_crossfoot_batch")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def _last_per_key(cols: dict[str, list[Any]], key: str) -> dict[str, list[Any]]:
+    """Keep the last row for each key (a path listed twice in one run)."""
+    keys = cols[key]
+    if len(set(keys)) == len(keys):
+        return cols
+    last = {k: i for i, k in enumerate(keys)}
+    idx = sorted(last.values())
+    return {c: [v[i] for i in idx] for c, v in cols.items()}
+
+
+def _arrow_types() -> dict[tuple[str, str], Any]:
+    import pyarrow as pa
+
+    types: dict[tuple[str, str], Any] = {}
+    ints = {"year", "pages", "n_tables", "n_claims", "n_findings", "n_error_findings", "n_warning_findings",
+            "n_info_findings", "n_rule_errors", "n_rows", "page", "start_char", "end_char", "seq", "n_evidence"}
+    floats = {"value", "yuan", "expected", "observed", "difference", "tolerance", "seconds"}
+    for table, cols in COLUMNS.items():
+        for c in cols:
+            if (table, c) == ("tables", "pages"):
+                types[(table, c)] = pa.list_(pa.int64())
+            elif c == "bbox":
+                types[(table, c)] = pa.list_(pa.float64())
+            elif c == "notes":
+                types[(table, c)] = pa.list_(pa.string())
+            elif c in ints or c == "size":
+                types[(table, c)] = pa.int64()
+            elif c in floats:
+                types[(table, c)] = pa.float64()
+            elif c in ("reviewed_at", "seen_at"):
+                types[(table, c)] = pa.timestamp("us")
+            else:
+                types[(table, c)] = pa.string()
+    return types
+
+
+class _LazyTypes(dict):
+    def get(self, key: Any, default: Any = None) -> Any:  # built on first use: pyarrow is imported only to write
+        if not self:
+            self.update(_arrow_types())
+        return super().get(key, default)
+
+
+_ARROW_TYPES: dict[tuple[str, str], Any] = _LazyTypes()
