@@ -1,0 +1,75 @@
+"""A figure stated in the prose differs from the same figure in the tables.
+
+Anti-pattern: 情况说明 says "因公出国（境）费支出决算为5.79万元" while the "三公"经费表 prints
+因公出国（境）费 决算数 0.00; or "无公务接待费支出" while the table prints 2.19.
+
+Best practice: the prose restates the table: 0.00 万元 (or 无…支出) where the table prints
+nothing, the same figure within the rounding of the less precise of the two. A difference that
+disappears ×10^4 is a unit slip (CF503); a claim whose scope differs from every table that
+prints its line is a warning at most.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from extraction.model import Document
+from rules.base import Figure, Finding, Rule, agrees, fmt
+from rules.prose import BUDGET_PERIODS, claim_figure, table_targets, target_in_claim_unit, yuan_factor
+
+SCOPE_ZH = {"all": "全部资金", "fiscal": "财政拨款", "general_budget": "一般公共预算财政拨款"}
+
+
+def comparable(claim: Any) -> bool:
+    if claim.kind != "amount" or claim.value is None or not claim.metric:
+        return False
+    return yuan_factor(claim) is not None or claim.unit is None and claim.value == 0
+
+
+class ProseAmountVsTable(Rule):
+    __doc__ = __doc__
+    code = "CF301"
+    name = "prose.amount_vs_table"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        for c in claims:
+            if not comparable(c):
+                continue
+            targets = table_targets(doc, c)
+            if c.scope and any(t.scope == c.scope for t in targets):
+                targets = [t for t in targets if t.scope == c.scope]
+            if not targets:
+                continue
+            cf = claim_figure(doc, c) if c.unit else Figure(0.0, 0.0, claim_figure(doc, c).evidence)
+            ok = False
+            slipped = False
+            for t in targets:
+                tf = target_in_claim_unit(t, c) if c.unit else t.figure
+                if agrees(cf, tf):
+                    ok = True
+                    break
+                if c.unit and tf.value != 0 and cf.value != 0 and any(agrees(Figure(cf.value * k, cf.tol * k), tf) for k in (1e4, 1e-4)):
+                    slipped = True
+            if ok or slipped:
+                continue  # agreement, or a unit slip reported by CF503
+            t = targets[0]
+            tf = target_in_claim_unit(t, c) if c.unit else t.figure
+            scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)
+            when = "预算" if (c.period or "current") in BUDGET_PERIODS else ""
+            unit = c.unit or ""
+            msg = (f"情况说明称{c.label or c.metric}{when}为 {fmt(c.value)}{unit}，"
+                   f"{t.table.title or t.table.kind}「{t.row.name}」为 {fmt(t.figure.value)}{t.table.unit or ''}")
+            en = (f"the prose states {c.metric} = {fmt(c.value)} {unit}; {t.table.kind} row {t.row.code or t.row.name} "
+                  f"prints {fmt(t.figure.value)} {t.table.unit or ''}")
+            if scope_mismatch:
+                msg += f"（口径不同：文中为{SCOPE_ZH.get(c.scope, c.scope)}，表为{SCOPE_ZH.get(t.scope, t.scope)}，差异可能合理）"
+                en += " (different scope: the difference may be legitimate)"
+            yield self.finding(
+                msg, en, expected=tf.value, observed=c.value, tolerance=cf.tol + tf.tol,
+                evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
+                severity="warning" if scope_mismatch else None,
+            )
+
+
+RULE = ProseAmountVsTable

@@ -1,0 +1,42 @@
+"""A count stated in the prose (批次, 人次, 团组, 辆) differs from the "三公" statistics in the tables.
+
+Anti-pattern: 情况说明 says "共安排国内公务接待8批次，72人次" while the "三公"经费表 prints 国内公务接待批次
+8 and 国内公务接待人次 27.
+
+Best practice: the prose counts are the table's statistics: 8 批次 and 72 人次 in both places.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from extraction.model import Document
+from rules.base import Finding, Rule, fmt
+from rules.prose import prose_evidence, table_targets
+
+
+class ProseCountVsTable(Rule):
+    __doc__ = __doc__
+    code = "CF302"
+    name = "prose.count_vs_table"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        for c in claims:
+            if c.kind != "count" or c.value is None or not c.metric:
+                continue
+            targets = table_targets(doc, c)
+            if not targets or any(abs(t.figure.value - float(c.value)) < 1e-9 for t in targets):
+                continue
+            t = targets[0]
+            yield self.finding(
+                f"情况说明称{c.label or c.metric} {fmt(float(c.value))}{c.unit or ''}，"
+                f"{t.table.title or t.table.kind}「{t.row.name}」为 {fmt(t.figure.value)}",
+                f"the prose states {c.metric} = {fmt(float(c.value))}; {t.table.kind} row {t.row.name} prints "
+                f"{fmt(t.figure.value)}",
+                expected=t.figure.value, observed=float(c.value), tolerance=0.0,
+                evidence=[e for e in (prose_evidence(c), t.figure.evidence) if e is not None],
+            )
+
+
+RULE = ProseCountVsTable

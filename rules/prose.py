@@ -1,0 +1,162 @@
+"""Shared helpers for the prose rules: a claim's printed precision, its table figures, its neighbours."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+from extraction.model import Document, Row, Table
+from rules.base import Evidence, Figure, figure_at
+from rules.lookup import find_column, find_row, unit_factor
+
+MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3, "万": 1e4}
+_NUM = re.compile(r"[-+]?\d[\d,，]*(?:[.．](\d+))?")
+BUDGET_PERIODS = ("budget", "initial_budget", "adjusted_budget")
+
+
+def decimals_of(doc: Document, claim: Any) -> int:
+    """Decimals printed in the claim's figure (read back from the page text)."""
+    try:
+        s = doc.pages[claim.page - 1].text[claim.start:claim.end]
+    except (IndexError, TypeError):
+        return 2
+    s = s.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    m = _NUM.search(s)
+    if not m:
+        return 0
+    return len(m.group(1) or "")
+
+
+def claim_figure(doc: Document, claim: Any) -> Figure:
+    """The claim's value with the rounding its printed decimals allow, and its evidence."""
+    f = Figure.of(float(claim.value), decimals_of(doc, claim), prose_evidence(claim))
+    return f
+
+
+def prose_evidence(claim: Any) -> Evidence:
+    return Evidence(source="prose", page=claim.page, text=claim.text, value=claim.value,
+                    start=claim.start, end=claim.end)
+
+
+def yuan_factor(claim: Any) -> float | None:
+    return MONEY_UNITS.get(claim.unit or "")
+
+
+@dataclass(frozen=True)
+class Target:
+    table: Table
+    row: Row
+    figure: Figure
+    scope: str
+
+
+@functools.cache
+def _targets() -> dict[str, list[dict]]:
+    return yaml.safe_load(resources.files("rules").joinpath("data/claim_tables.yaml").read_text("utf-8"))
+
+
+def table_targets(doc: Document, claim: Any) -> list[Target]:
+    """The table figures a claim restates, for its period (current or budget)."""
+    metric = claim.metric or ""
+    specs = _targets().get(metric)
+    code = None
+    if specs is None and ":" in metric:
+        prefix, code = metric.split(":", 1)
+        specs = _targets().get(prefix + ":")
+    if not specs:
+        return []
+    budget = (claim.period or "current") in BUDGET_PERIODS
+    out: list[Target] = []
+    for spec in specs:
+        if (spec.get("period") == "budget") != budget:
+            continue
+        for table in doc.tables_of(spec["table"]):
+            if table.empty:
+                continue
+            row = None
+            if "code" in spec and code:
+                row = next((r for r in table.rows if r.code == code), None)
+            elif "rows" in spec:
+                row = find_row(table, spec["rows"])
+            if row is None or not row.columns:
+                continue
+            if spec.get("skip_blank") and all(v is None for v in row.values):
+                continue
+            fig = None
+            for needle in spec.get("columns") or []:
+                col = find_column(table, needle, block=row.block) or find_column(table, needle)
+                if col is not None and col.index in row.columns:
+                    fig = figure_at(table, row, col.index)
+                    if fig is None:
+                        # a one-figure row (机关运行经费 | 1,703,581.00 | ) printed in another column
+                        others = [f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None]
+                        fig = others[0] if len(others) == 1 else Figure(0.0, 0.0, None)
+                    break
+            else:
+                if not spec.get("columns"):
+                    fig = next((figure_at(table, row, ci) for ci in row.columns if figure_at(table, row, ci)), None)
+                    if fig is None:
+                        fig = Figure(0.0, 0.0, None)
+            if fig is None:
+                continue
+            if fig.evidence is None:
+                fig = Figure(0.0, 0.0, Evidence(source="table", page=row.page, text=row.name, value=0.0,
+                                                  table=f"{table.id} {table.title or table.kind}",
+                                                  row=row.code or row.name, bbox=row.name_bbox))
+            out.append(Target(table, row, fig, spec.get("scope", "all")))
+            break
+    return out
+
+
+def target_in_claim_unit(t: Target, claim: Any) -> Figure | None:
+    """The table figure converted to the claim's unit (counts are taken as printed)."""
+    k_claim = yuan_factor(claim)
+    if k_claim is None:
+        return t.figure
+    k = unit_factor(t.table.unit) / k_claim
+    f = t.figure
+    return Figure(f.value * k, f.tol * k, f.evidence)
+
+
+def paragraph_key(doc: Document, claim: Any) -> int:
+    """Index of the paragraph holding the claim (claims of one paragraph share it)."""
+    for i, p in enumerate(doc.paragraphs):
+        for piece in p.pieces:
+            if piece.page == claim.page and piece.start <= claim.start < piece.end + 1:
+                return i
+    return -1
+
+
+def group_by_paragraph(doc: Document, claims: Sequence[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    index = _piece_index(doc)
+    for c in claims:
+        key = -1
+        for (page, start, end), i in index:
+            if page == c.page and start <= c.start <= end:
+                key = i
+                break
+        out.setdefault(key, []).append(c)
+    return out
+
+
+def _piece_index(doc: Document) -> list[tuple[tuple[int, int, int], int]]:
+    return [((piece.page, piece.start, piece.end), i) for i, p in enumerate(doc.paragraphs) for piece in p.pieces]
+
+
+def same_sentence(a: Any, b: Any) -> bool:
+    return a.page == b.page and a.text == b.text
+
+
+def amounts_of(claims: Iterable[Any], metric: str | None, periods: tuple[str, ...] | None = None) -> list[Any]:
+    out = []
+    for c in claims:
+        if c.kind == "amount" and c.metric == metric and c.value is not None and yuan_factor(c) is not None:
+            if periods is None or (c.period or "current") in periods:
+                out.append(c)
+    return out
