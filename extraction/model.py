@@ -162,6 +162,7 @@ class Row:
     page: int
     line_no: int | None = None  # 行次 where printed
     name_bbox: BBox | None = None
+    unit: str | None = None  # a row's own unit, where the table prints a 单位 column
 
     @property
     def values(self) -> tuple[float | None, ...]:
@@ -180,6 +181,7 @@ class Row:
             "code": self.code,
             "name": self.name,
             "line_no": self.line_no,
+            "unit": self.unit,
             "page": self.page,
             "values": list(self.values),
             "columns": list(self.columns),

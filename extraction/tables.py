@@ -24,6 +24,9 @@ _LINE_HEADER = re.compile(r"^(行次|行 次)$")
 _COLNUM_ROW = re.compile(r"^(栏次|栏 次|栏\s*次)$")
 _TOTAL_NAMES = ("合计", "总计", "本年收入合计", "本年支出合计")
 _CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*[ 　]?(\D.*)$")
+_UNIT_WORDS = {"元", "万元", "亿元", "千元", "辆", "个", "人", "人次", "批次", "次", "台", "台（套）", "台(套)", "套", "件",
+               "项", "平方米", "%", "户", "家", "名", "天", "年", "月"}
+_UNIT_HEADER = re.compile(r"^(计量)?单位$")
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\([一二三四五六七八九十]+\)|^\d+[\.．、]")
 
 
@@ -132,6 +135,9 @@ def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -
         hdr_text = "/".join(hdr)
         if hdr and any(_LINE_HEADER.match(h) for h in hdr):
             role = "line"
+        elif (hdr and _UNIT_HEADER.match(hdr[-1]) and all(t in _UNIT_WORDS for t in data)) or \
+                (n >= 3 and all(t in _UNIT_WORDS for t in data)):
+            role = "unit"
         elif hdr and hdr[-1] in ("款", "项") and (code_parts or not n):
             role = "code_part"
         elif hdr and (any(_CODE_HEADER.search(h) for h in hdr) and not any(_NAME_HEADER.match(_norm_label(h)) for h in hdr[-1:])) and (codes or not n) and codes >= 0.3 * n:
@@ -350,6 +356,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
             name_parts: list[str] = []
             line_no: int | None = None
             name_bbox = None
+            row_unit: str | None = None
             for c in b:
                 cell = raw[c.index]
                 t = squash(cell.text) if cell else ""
@@ -383,6 +390,8 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 elif c.role == "line":
                     if t.isdigit():
                         line_no = int(t)
+                elif c.role == "unit":
+                    row_unit = t
             code = _join_code(code_parts, last_parts)
             values = [_to_cell(raw[ci], grid.page) for ci in value_cols]
             name = squash("".join(name_parts))
@@ -408,7 +417,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 last_parts = _code_split(code)
             page = next((c.page for c in raw if c is not None), grid.page)
             out.append(dict(ri=ri, block=bname, code=code, name=name, values=values, cols=value_cols,
-                            page=page, line_no=line_no, name_bbox=name_bbox, has_value=has_value))
+                            page=page, line_no=line_no, name_bbox=name_bbox, has_value=has_value, unit=row_unit))
     # A total printed under one block with its figure under the next block's column
     # (人员经费合计 | … | 公用经费合计 | … | 20.76): give the figure to the named row.
     for i in range(1, len(protos)):
@@ -425,7 +434,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     for out in protos:
         for p in out:
             rows.append(Row(len(rows), p["block"], p["code"], p["name"], tuple(p["values"]), tuple(p["cols"]),
-                            p["page"], p["line_no"], p["name_bbox"]))
+                            p["page"], p["line_no"], p["name_bbox"], p.get("unit")))
     if rows and not any(v is not None for r in rows for v in r.values):
         empty_table = empty_table or not any(r.code for r in rows)
     return Table(

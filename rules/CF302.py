@@ -25,7 +25,8 @@ class ProseCountVsTable(Rule):
         for c in claims:
             if c.kind != "count" or c.value is None or not c.metric:
                 continue
-            targets = table_targets(doc, c)
+            # a count in 台（套） is not the 辆 of a vehicle line, whatever the metric says
+            targets = [t for t in table_targets(doc, c) if not (t.row.unit and c.unit and t.row.unit != c.unit)]
             if not targets or any(abs(t.figure.value - float(c.value)) < 1e-9 for t in targets):
                 continue
             t = targets[0]

@@ -70,10 +70,17 @@ def table_targets(doc: Document, claim: Any) -> list[Target]:
         specs = _targets().get(prefix + ":")
     if not specs:
         return []
-    budget = (claim.period or "current") in BUDGET_PERIODS
+    period = claim.period or "current"
+    if period not in ("current", *BUDGET_PERIODS):
+        return []  # prior-year figures are not printed in this year's tables
+    is_budget_doc = doc.meta.kind == "budget"
+    budget = period in BUDGET_PERIODS or is_budget_doc
     out: list[Target] = []
-    for spec in specs:
-        if (spec.get("period") == "budget") != budget:
+    # in a budget report every figure of the year is a budget figure: budget targets first,
+    # then the plain ones (a budget's 收支总表 prints 本年收入合计 like a final account does)
+    ordered = sorted(specs, key=lambda s: s.get("period") != "budget") if is_budget_doc else specs
+    for spec in ordered:
+        if not is_budget_doc and (spec.get("period") == "budget") != budget:
             continue
         for table in doc.tables_of(spec["table"]):
             if table.empty:
@@ -118,7 +125,7 @@ def target_in_claim_unit(t: Target, claim: Any) -> Figure | None:
     k_claim = yuan_factor(claim)
     if k_claim is None:
         return t.figure
-    k = unit_factor(t.table.unit) / k_claim
+    k = unit_factor(t.row.unit if t.row.unit in ("元", "万元", "亿元", "千元") else t.table.unit) / k_claim
     f = t.figure
     return Figure(f.value * k, f.tol * k, f.evidence)
 
