@@ -56,7 +56,7 @@ class ProseAmountVsTable(Rule):
             t = targets[0]
             tf = target_in_claim_unit(t, c) if c.unit else t.figure
             scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)
-            when = "预算" if (c.period or "current") in BUDGET_PERIODS else ""
+            when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
             unit = c.unit or ""
             msg = (f"情况说明称{c.label or c.metric}{when}为 {fmt(c.value)}{unit}，"
                    f"{t.table.title or t.table.kind}「{t.row.name}」为 {fmt(t.figure.value)}{t.table.unit or ''}")

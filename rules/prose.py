@@ -167,3 +167,46 @@ def amounts_of(claims: Iterable[Any], metric: str | None, periods: tuple[str, ..
             if periods is None or (c.period or "current") in periods:
                 out.append(c)
     return out
+
+
+def nearest_amount(group: list[Any], metric: str | None, anchor: Any,
+                   periods: tuple[str, ...] | None = ("current",)) -> Any | None:
+    """The amount claim of ``metric`` nearest before ``anchor`` in its paragraph (same sentence first)."""
+    cands = amounts_of(group, metric, periods)
+    if not cands:
+        return None
+    same = [c for c in cands if same_sentence(c, anchor)]
+    pool = same or cands
+    before = [c for c in pool if (c.page, c.start) <= (anchor.page, anchor.start)]
+    pool = before or pool
+    return min(pool, key=lambda c: abs((c.page, c.start)[1] - anchor.start) + 10**6 * abs(c.page - anchor.page))
+
+
+def percent_figure(doc: Document, claim: Any) -> Figure:
+    """A printed percentage with its rounding (an integer percentage is exact to ±0.5 points)."""
+    return claim_figure(doc, claim)
+
+
+def interval_text(lo: float, hi: float) -> str:
+    return f"{lo:.2f}%～{hi:.2f}%" if abs(hi - lo) > 0.005 else f"{lo:.2f}%"
+
+
+@functools.cache
+def _unit_kinds() -> dict[str, str]:
+    data = yaml.safe_load(resources.files("extraction").joinpath("data/metrics.yaml").read_text("utf-8"))
+    extra = yaml.safe_load(resources.files("extraction").joinpath("data/metrics_extra.yaml").read_text("utf-8"))
+    out = {}
+    for m in [*data, *(extra or [])]:
+        if isinstance(m, dict) and m.get("id") and m.get("unit_kind"):
+            out.setdefault(str(m["id"]), m["unit_kind"])
+    return out
+
+
+def money_kind(metric: str | None) -> bool | None:
+    """True for a money metric, False for counts/percentages/areas, None when unknown."""
+    if not metric:
+        return None
+    if metric.startswith(("func:", "econ:")):
+        return True
+    k = _unit_kinds().get(metric)
+    return None if k is None else k == "money"

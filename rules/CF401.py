@@ -1,0 +1,106 @@
+"""A share printed in the prose is not the part divided by its base.
+
+Anti-pattern: "卫生健康支出1,949.32万元，占一般公共预算财政拨款支出的92.84%" when the base is
+2,132.97万元: 1,949.32 / 2,132.97 = 91.39%.
+
+Best practice: the printed share equals part / base within the rounding of the three printed
+figures (a share printed with two decimals is exact to ±0.005 points, an integer share to ±0.5).
+The base is the "占X的" phrase or the total the enumeration hangs from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Iterable, Sequence
+
+from extraction.model import Document
+from rules.base import Figure, Finding, Rule, ratio_interval
+from rules.prose import (money_kind, same_sentence, amounts_of, claim_figure, group_by_paragraph, interval_text, nearest_amount,
+                         prose_evidence, table_targets, target_in_claim_unit, yuan_factor)
+
+
+def _in_yuan(doc: Document, c: Any) -> Figure:
+    f = claim_figure(doc, c)
+    k = yuan_factor(c) or 1.0
+    return Figure(f.value * k, f.tol * k, f.evidence)
+
+
+def base_amount(doc: Document, claims: Sequence[Any], group: list[Any], share: Any) -> tuple[Figure, Any] | None:
+    """The base of a share in 元: the base's amount claim in the paragraph, else in the document,
+    else the base's table figure."""
+    b = nearest_amount(group, share.base, share, None) or next(iter(amounts_of(claims, share.base, ("current",))), None)
+    if b is not None:
+        return _in_yuan(doc, b), b
+    as_base = replace(share, metric=share.base, unit="元", period="current")
+    for t in table_targets(doc, as_base):
+        return target_in_claim_unit(t, as_base), None
+    return None
+
+
+def sentence_total(doc: Document, group: list[Any], share: Any, part: Any) -> tuple[Figure, Any] | None:
+    """The total an enumeration hangs from: the first larger amount earlier in the same sentence."""
+    for c in group:
+        if (c.kind == "amount" and c is not part and same_sentence(c, share) and c.start < part.start
+                and c.value and yuan_factor(c) and part.value is not None
+                and c.value * (yuan_factor(c) or 1) > part.value * (yuan_factor(part) or 1)):
+            return _in_yuan(doc, c), c
+    return None
+
+
+def plausible_base(metric: str, base: str) -> bool:
+    """A share's base must be a money total, not a sibling line of the same level."""
+    if not metric or metric == base or money_kind(base) is False:
+        return False
+    if metric.startswith(("func:", "econ:")) and base.startswith(metric[:5]):
+        return len(base) < len(metric)  # 2010308 of 201 yes; 208 of 201 no
+    return True
+
+
+class ShareArithmetic(Rule):
+    __doc__ = __doc__
+    code = "CF401"
+    name = "prose.share"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        groups = group_by_paragraph(doc, claims)
+        for group in groups.values():
+            for s in group:
+                if s.kind != "share" or s.value is None or not s.metric or not s.base:
+                    continue
+                part = nearest_amount(group, s.metric, s, None)
+                if part is None:
+                    continue
+                if s.base and plausible_base(s.metric, s.base):
+                    base = base_amount(doc, claims, group, s)
+                elif s.metric.startswith("func:"):
+                    # 功能分类 lines are shares of the general-budget spending unless the text says otherwise
+                    base = base_amount(doc, claims, group, replace(s, base="general_budget_expenditure"))
+                else:
+                    base = sentence_total(doc, group, s, part)
+                if base is None:
+                    continue
+                bf, bclaim = base
+                pf = _in_yuan(doc, part)
+                iv = ratio_interval(pf, bf)
+                if iv is None:
+                    continue
+                sf = claim_figure(doc, s)
+                lo, hi = iv
+                if sf.value + sf.tol >= lo - 1e-9 and sf.value - sf.tol <= hi + 1e-9:
+                    continue
+                expected = 100 * pf.value / bf.value
+                ev = [prose_evidence(s), prose_evidence(part)]
+                if bclaim is not None and bclaim is not part:
+                    ev.append(prose_evidence(bclaim))
+                elif bf.evidence is not None:
+                    ev.append(bf.evidence)
+                yield self.finding(
+                    f"占比不符：{part.label or part.metric} {part.value}{part.unit or ''} 占 "
+                    f"{(bclaim.label if bclaim else s.base)} 应为 {interval_text(lo, hi)}，文中为 {s.value}%",
+                    f"share mismatch: {s.metric} / {s.base} is {interval_text(lo, hi)}, the prose prints {s.value}%",
+                    expected=expected, observed=float(s.value), tolerance=sf.tol + (hi - lo) / 2, evidence=ev,
+                )
+
+
+RULE = ShareArithmetic
