@@ -28,7 +28,8 @@ def _in_yuan(doc: Document, c: Any) -> Figure:
 def base_amount(doc: Document, claims: Sequence[Any], group: list[Any], share: Any) -> tuple[Figure, Any] | None:
     """The base of a share in 元: the base's amount claim in the paragraph, else in the document,
     else the base's table figure."""
-    b = nearest_amount(group, share.base, share, None) or next(iter(amounts_of(claims, share.base, ("current",))), None)
+    periods = ("current", "budget") if doc.meta.kind == "budget" else ("current",)
+    b = nearest_amount(group, share.base, share, None) or next(iter(amounts_of(claims, share.base, periods)), None)
     if b is not None:
         return _in_yuan(doc, b), b
     as_base = replace(share, metric=share.base, unit="元", period="current")
