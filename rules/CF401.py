@@ -67,7 +67,7 @@ class ShareArithmetic(Rule):
         groups = group_by_paragraph(doc, claims)
         for group in groups.values():
             for s in group:
-                if s.kind != "share" or s.value is None or not s.metric or not s.base:
+                if s.kind != "share" or s.value is None or not s.metric:
                     continue
                 part = nearest_amount(group, s.metric, s, None)
                 if part is None:
