@@ -31,6 +31,7 @@ class GrowthArithmetic(Rule):
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         current_periods = ("current", "budget") if doc.meta.kind == "budget" else ("current",)
+        everything = list(claims)
         for group in group_by_paragraph(doc, claims).values():
             for g in group:
                 if g.kind != "growth" or g.value is None or not g.metric or g.unit not in ("%", None):
@@ -46,6 +47,11 @@ class GrowthArithmetic(Rule):
                 amounts = [c for c in group if c.kind == "amount" and c.metric == g.metric and c.value
                            and yuan_factor(c) and (c.period or "current") in current_periods
                            and (c.page, c.start) < (change.page, change.start)]
+                if not amounts:
+                    # the figure may stand in the paragraph before ("…预算数为26.25万元。" / "…增加1.82万元，增长7.44%")
+                    amounts = [c for c in everything if c.kind == "amount" and c.metric == g.metric and c.value
+                               and yuan_factor(c) and (c.period or "current") in current_periods
+                               and (c.page, c.start) < (change.page, change.start)]
                 if not amounts:
                     continue
                 cur = max(amounts, key=lambda c: (c.page, c.start))
