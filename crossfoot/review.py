@@ -142,9 +142,8 @@ class _LocalPool:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        # forkserver: workers never inherit the parent's open store; the server preloads the imports.
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["crossfoot.pipeline", "crossfoot.review"])
+        # spawn: workers never inherit the parent's open store, and always run the code on disk now.
+        ctx = mp.get_context("spawn")
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_warm,
                                    max_tasks_per_child=TASKS_PER_WORKER)
 

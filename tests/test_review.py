@@ -1,0 +1,182 @@
+"""``crossfoot review``: a generated corpus into a store — skip, rescan, duplicates, bad files,
+Dask equals local, and a killed review that carries on to the same store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus.generate import generate_corpus
+from crossfoot.cli import main
+from crossfoot.pipeline import check_document
+from crossfoot.review import review
+from crossfoot.store import Store
+
+
+def _generate(out: Path, departments: int, fmt: str = "txt", seed: int = 7) -> list[dict]:
+    return generate_corpus(out, departments=departments, years=(2024, 2024), errors=0.5, anomalies=0.0,
+                           seed=seed, fmt=fmt, error_kinds=None, workers=1)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """Ten generated text reports, one copy of one of them, a damaged PDF and an empty file."""
+    root = tmp_path_factory.mktemp("review_corpus")
+    _generate(root / "reports", departments=5)
+    shutil.copy(root / "reports" / "d0000-2024-final.txt", root / "reports" / "zz-copy-of-d0000-final.txt")
+    (root / "bad").mkdir()
+    (root / "bad" / "damaged.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage" + b"\x00" * 200)
+    (root / "bad" / "empty.txt").write_bytes(b"")
+    return root
+
+
+@pytest.fixture(scope="module")
+def local_store(corpus, tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("local") / "s.duckdb"
+    stats = review([corpus / "bad", corpus / "reports"], store, workers=2)
+    assert not stats.interrupted
+    return store
+
+
+def test_every_file_is_stored_once(corpus, local_store):
+    with Store(local_store, read_only=True) as s:
+        # 10 reports + the damaged PDF + the empty file; the copy is the same document as its original.
+        assert s.count("documents") == 12
+        assert s.count("paths") == 13
+        ok = s.con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0]
+        assert ok == 10
+        assert s.con.execute("SELECT list_sort(list(DISTINCT year)) FROM documents WHERE status = 'ok'").fetchone()[0] \
+            == [2024]
+
+
+def test_store_holds_what_check_document_returns(corpus, local_store):
+    f = corpus / "reports" / "d0001-2024-final.txt"
+    entry = check_document(f, str(f))
+    with Store(local_store, read_only=True) as s:
+        doc = s.con.execute("SELECT path, department, pages, n_tables, n_claims, n_findings FROM documents "
+                            "WHERE sha256 = ?", [entry["sha256"]]).fetchone()
+        assert doc == (str(f), entry["meta"]["department"], entry["meta"]["pages"], len(entry["tables"]),
+                       len(entry["claims"]), len(entry["findings"]))
+        rules = s.con.execute("SELECT rule FROM findings WHERE sha256 = ? ORDER BY finding_id",
+                              [entry["sha256"]]).fetchall()
+        assert [r[0] for r in rules] == [x["rule"] for x in sorted(entry["findings"], key=lambda x: x["id"])]
+        values = s.con.execute("SELECT claim_id, value FROM claims WHERE sha256 = ?", [entry["sha256"]]).fetchall()
+        want = {c["id"]: (None if c["value"] is None else float(c["value"])) for c in entry["claims"]}
+        assert dict(values) == want
+
+
+def test_same_content_under_two_paths_is_one_document(corpus, local_store):
+    original = str(corpus / "reports" / "d0000-2024-final.txt")
+    copy = str(corpus / "reports" / "zz-copy-of-d0000-final.txt")
+    with Store(local_store, read_only=True) as s:
+        rows = s.con.execute("SELECT path, sha256 FROM paths WHERE path IN (?, ?) ORDER BY path",
+                             [original, copy]).fetchall()
+        assert len(rows) == 2 and rows[0][1] == rows[1][1]
+        # The first path in walk order wins.
+        assert s.con.execute("SELECT path FROM documents WHERE sha256 = ?", [rows[0][1]]).fetchone()[0] == original
+
+
+def test_bad_files_land_in_errors(corpus, local_store):
+    with Store(local_store, read_only=True) as s:
+        rows = s.con.execute("SELECT path, code, sha256 IS NOT NULL FROM errors ORDER BY path").fetchall()
+    assert rows == [(str(corpus / "bad" / "damaged.pdf"), "corrupt", True),
+                    (str(corpus / "bad" / "empty.txt"), "empty", True)]
+
+
+def test_rerun_skips_stored_documents_and_rescan_redoes_them(corpus, local_store, tmp_path):
+    store = tmp_path / "s.duckdb"
+    shutil.copy(local_store, store)
+    with Store(store, read_only=True) as s:
+        before = s.snapshot()
+    again = review([corpus / "bad", corpus / "reports"], store, workers=1)
+    assert (again.reviewed, again.skipped, again.seen) == (0, 13, 13)
+    redo = review([corpus / "bad", corpus / "reports"], store, workers=1, rescan=True)
+    assert (redo.reviewed, redo.duplicates, redo.skipped) == (12, 1, 0)
+    with Store(store, read_only=True) as s:
+        assert s.snapshot() == before
+
+
+def test_a_new_rules_version_rechecks(corpus, local_store, tmp_path, monkeypatch):
+    import rules.engine
+
+    store = tmp_path / "s.duckdb"
+    shutil.copy(local_store, store)
+    current = rules.engine.RULES_VERSION
+    monkeypatch.setattr(rules.engine, "RULES_VERSION", current + "-next")
+    stats = review([corpus / "reports"], store, workers=1)
+    assert (stats.reviewed, stats.duplicates, stats.skipped) == (10, 1, 0)
+    with Store(store, read_only=True) as s:
+        # The two bad files were not in this run: they keep the version they were checked with.
+        assert s.con.execute("SELECT rules_version, count(*) FROM documents GROUP BY 1 ORDER BY 1").fetchall() == [
+            (current, 2), (current + "-next", 10)]
+
+
+def test_dask_local_cluster_gives_the_same_store(corpus, tmp_path):
+    from distributed import LocalCluster
+
+    paths = [corpus / "bad", corpus / "reports"]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        stats = review(paths, tmp_path / "dask.duckdb", dask_address=cluster.scheduler_address)
+        local = review(paths, tmp_path / "local.duckdb", workers=2)
+    assert (stats.engine, stats.workers, stats.reviewed, stats.duplicates) == ("dask", 2, 12, 1)
+    assert (local.engine, local.workers, local.reviewed, local.duplicates) == ("local", 2, 12, 1)
+    with Store(tmp_path / "dask.duckdb", read_only=True) as a, Store(tmp_path / "local.duckdb", read_only=True) as b:
+        assert a.count("findings") > 0
+        assert a.snapshot() == b.snapshot()
+
+
+def test_cli_review_quiet_prints_nothing_and_exits_2_on_bad_files(corpus, tmp_path, capsys):
+    code = main(["review", str(corpus / "reports" / "d0002-2024-budget.txt"), str(corpus / "bad"),
+                 "--store", str(tmp_path / "s.duckdb"), "--workers", "1", "--quiet"])
+    out = capsys.readouterr()
+    assert code == 2 and out.out == "" and out.err == ""
+    code = main(["review", str(corpus / "reports" / "d0002-2024-budget.txt"),
+                 "--store", str(tmp_path / "t.duckdb"), "--workers", "1"])
+    out = capsys.readouterr()
+    assert code == 0
+    assert "Reviewed this run" in out.err and "docs/s" in out.err
+
+
+def test_cli_review_refuses_a_foreign_database(tmp_path, capsys, corpus):
+    bad = tmp_path / "x.duckdb"
+    bad.write_text("not a database at all " * 100)
+    code = main(["review", str(corpus / "reports"), "--store", str(bad), "--quiet"])
+    assert code == 2 and "crossfoot: error" in capsys.readouterr().err
+
+
+def test_killed_review_carries_on_to_the_same_store(tmp_path):
+    docs = tmp_path / "docs"
+    _generate(docs, departments=30, seed=11)  # 60 reports: several seconds on one worker
+    full = tmp_path / "full.duckdb"
+    assert review([docs], full, workers=1).reviewed == 60
+
+    store = tmp_path / "killed.duckdb"
+    cmd = [sys.executable, "-m", "crossfoot.cli", "-v", "review", str(docs), "--store", str(store),
+           "--workers", "1", "--quiet"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 90
+        for line in proc.stderr:  # kill once the first batch is committed
+            if "stored" in line or time.monotonic() > deadline:
+                break
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with Store(store, read_only=True) as s:
+        partial = s.count("documents")
+    assert 0 < partial < 60, partial
+
+    stats = review([docs], store, workers=1)
+    assert stats.skipped == partial and stats.reviewed == 60 - partial
+    with Store(store, read_only=True) as a, Store(full, read_only=True) as b:
+        assert a.snapshot() == b.snapshot()
