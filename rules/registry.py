@@ -8,7 +8,7 @@ CF7xx classification codes, CF8xx hygiene.
 from __future__ import annotations
 
 from rules import CF101, CF102, CF103, CF104, CF105, CF106, CF107
-from rules import CF201, CF301, CF302, CF401, CF402, CF501, CF502, CF503
+from rules import CF201, CF301, CF302, CF401, CF402, CF403, CF404, CF406, CF501, CF502, CF503
 from rules import CF601, CF602, CF603, CF701, CF801, CF802, CF803, CF804, CF805
 
 RULES = [
@@ -24,6 +24,9 @@ RULES = [
     CF302.RULE,
     CF401.RULE,
     CF402.RULE,
+    CF403.RULE,
+    CF404.RULE,
+    CF406.RULE,
     CF501.RULE,
     CF502.RULE,
     CF503.RULE,

@@ -1,0 +1,69 @@
+"""A project's 执行率 in a performance table is not 全年执行数 / 全年预算数.
+
+Anti-pattern: 项目支出绩效自评表 row 执法办案经费: 年初预算数 974.92, 全年预算数 850.78, 全年执行数
+819.30, 执行率 84.04 — that is 819.30 / 974.92, the 年初 budget; against 全年预算数 it is 96.30.
+
+Best practice: 执行率 = 全年执行数 / 全年预算数 × 100 within the rounding of the printed figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from extraction.model import Document
+from rules.base import Finding, Rule, figure_at, ratio_interval
+from rules.lookup import find_column
+from rules.prose import interval_text
+
+
+def _fits(p, iv) -> bool:
+    return iv is not None and p.value + p.tol >= iv[0] - 1e-9 and p.value - p.tol <= iv[1] + 1e-9
+
+
+class ExecutionRate(Rule):
+    __doc__ = __doc__
+    code = "CF406"
+    name = "table.execution_rate"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        for table in doc.tables:
+            if table.kind not in ("performance_project", "performance_overall"):
+                continue
+            for row in table.rows:
+                cols = {}
+                for key, needles in (("initial", ("年初预算",)), ("full", ("全年预算",)),
+                                     ("spent", ("执行数",)), ("rate", ("执行率",))):
+                    c = find_column(table, *needles, block=row.block) or find_column(table, *needles)
+                    if c is not None and c.index in row.columns:
+                        cols[key] = c.index
+                if not {"full", "spent", "rate"} <= set(cols):
+                    continue
+                rate = figure_at(table, row, cols["rate"])
+                full = figure_at(table, row, cols["full"])
+                spent = figure_at(table, row, cols["spent"])
+                if rate is None or full is None or spent is None or full.value == 0:
+                    continue
+                if rate.value <= 1.0 and spent.value > 0.02 * full.value:
+                    continue  # a rate printed as a fraction (0.98): a style, not an error
+                iv = ratio_interval(spent, full)
+                if _fits(rate, iv):
+                    continue
+                note, note_en = "", ""
+                if "initial" in cols:
+                    init = figure_at(table, row, cols["initial"])
+                    if init is not None and init.value and _fits(rate, ratio_interval(spent, init)):
+                        note = "；该比率恰为执行数除以年初预算数，应以全年预算数为基数"
+                        note_en = "; it equals 执行数 / 年初预算数: the wrong base"
+                lo, hi = iv
+                yield self.finding(
+                    f"{table.title or table.kind}「{row.name}」执行率应为 {interval_text(lo, hi)}"
+                    f"（{spent.value:g} / {full.value:g}），表中为 {rate.value:g}{note}",
+                    f"{table.kind} row {row.name}: execution rate should be {interval_text(lo, hi)} "
+                    f"({spent.value:g} / {full.value:g}), printed {rate.value:g}{note_en}",
+                    expected=100 * spent.value / full.value, observed=rate.value, tolerance=rate.tol + (hi - lo) / 2,
+                    evidence=[e for e in (rate.evidence, spent.evidence, full.evidence) if e is not None],
+                )
+
+
+RULE = ExecutionRate
