@@ -352,6 +352,7 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
                    and not re.search(r"表$|部分|目\s*录", x) for x in window[:-1]):
                 candidates.append("".join(window))
     dept, year, kind = _department_from_text(candidates)
+    title_year_short = any(_TITLE_YEAR.match(squash(c)) and len(squash(c)) <= 30 for c in candidates[:60])
     whole = "".join(p.text for p in pages[:60])
     if kind is None:
         fa = sum(1 for t in tables if "决算" in t.title) + len(re.findall(r"部门决算|单位决算|决算公开|决算情况", whole))
@@ -363,6 +364,14 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
             kind = "final_account"
         elif "预算" in name and "决算" not in name:
             kind = "budget"
+    # A year read from a sentence rather than a title can be a stale one left in the text;
+    # the year most sentences of the explanation open with wins over it.
+    openers = Counter(int(m.group(1)) for it in flow if isinstance(it, Line)
+                      for m in [re.match(r"^\s*(20\d\d)\s*年", it.text)] if m)
+    if openers:
+        top, n = openers.most_common(1)[0]
+        if year is not None and top != year and n >= 5 and openers[year] <= 1 and not title_year_short:
+            year = top
     if year is None:
         years = Counter(int(y) for y, _ in _YEAR_KIND.findall(whole))
         if years:

@@ -32,6 +32,9 @@ _TITLE_DEPT = re.compile(r"^(?:附件\d*[:：]?)?(?:第[一二三四五六七八
 _YEAR_DEPT = re.compile(r"^20\d\d\s*年\s*度?\s*" + _NAME + r"\s*(?:部门|单位)(?:收|支|财政|一般|政府|国有|“|\"|三公)")
 # "说明：X本年度没有…" / "X2020年度没有…"
 _PROSE_DEPT = re.compile(r"(?:^|说明[:：])\s*" + _NAME + r"\s*(?:本年度|20\d\d\s*年\s*度?)\s*(?:没有|无|未)")
+# "2023年，X收入预算…" / "2023年度X一般公共预算财政拨款支出…": a sentence that opens with the department
+_SENT_DEPT = re.compile(r"^20\d\d\s*年\s*度?\s*[，,]?\s*" + _NAME +
+                        r"(?=收入|支出|部门|单位|一般公共预算|财政拨款|“三公”|机关运行经费|政府采购)")
 _FIELD_ROWS = ("部门名称", "单位名称", "预算单位", "预算单位名称", "部门（单位）名称", "部门(单位)名称")
 _PLACEHOLDER = re.compile(r"[Xx×Ｘ＊*]{2,}|某某")
 _NOT_NAME = re.compile(r"^(本|该|根据|按照|依据|关于|其中|全县|全市|全省)")
@@ -62,7 +65,9 @@ def same_department(a: str, b: str) -> bool:
     if _in_order(a, b) or _in_order(b, a):
         return True
     short = min(len(a), len(b))
-    return short >= 6 and _lcs(a, b) >= short - 1  # one character off: a typo, not another department
+    # one character off is a typo, not another department, unless it changes the place
+    # (河南省公安厅 / 湖南省公安厅): the first two characters must agree
+    return short >= 6 and a[:2] == b[:2] and _lcs(a, b) >= short - 1
 
 
 class DepartmentConsistency(Rule):
@@ -130,7 +135,7 @@ class DepartmentConsistency(Rule):
         # sentences such as "说明：X本年度没有…"
         for p in doc.paragraphs:
             for off, sent in sentences(p):
-                m = _PROSE_DEPT.search(sent.strip())
+                m = _PROSE_DEPT.search(sent.strip()) or _SENT_DEPT.match(sent.strip())
                 if not m:
                     continue
                 name = _clean_name(m.group(1))

@@ -1,0 +1,62 @@
+"""A sentence that states this year's figures opens with another year.
+
+Anti-pattern: in the 2023 final account, "2022年度“三公”经费财政拨款支出决算与2022年相比，增加0.01万元"
+(this year's figure dated 2022, compared with itself); in the 2024 budget, "2025年机关运行经费预算
+271.18万元".
+
+Best practice: "2023年度“三公”经费财政拨款支出决算与2022年相比…"; "2024年机关运行经费预算…".
+A sentence that opens with another year to tell what happened then (机构改革, a prior-year
+figure named as such) is not a finding: only sentences whose own figures are this year's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Sequence
+
+from extraction.model import Document
+from rules.base import Finding, Rule
+from rules.prose import prose_evidence
+
+_OPEN = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(20\d\d)\s*年\s*度?")
+_COMPARE = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")
+
+
+class SentenceYear(Rule):
+    __doc__ = __doc__
+    code = "CF604"
+    name = "metadata.sentence_year"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        year = doc.meta.year
+        if not year:
+            return
+        seen: set[tuple[int, str]] = set()
+        for c in claims:
+            if c.kind not in ("amount", "change", "growth", "share", "completion") or (c.page, c.text) in seen:
+                continue
+            if (c.period or "current") not in ("current", "budget", "adjusted_budget", "initial_budget"):
+                continue
+            m = _OPEN.match(c.text)
+            if not m:
+                continue
+            opened = int(m.group(1))
+            if opened == year or str(year) in c.text:
+                continue  # a sentence that names this year too is about both years
+            compared = [int(x) for x in _COMPARE.findall(c.text)]
+            # "2022年…决算与2022年相比": the year of the figure equals the year it is compared with
+            self_compare = opened in compared
+            # a figure of the year before, named as such, is fine in a final account ("2022年为…")
+            if not self_compare and (opened == year - 1 and "上年" not in c.text and not compared):
+                continue
+            seen.add((c.page, c.text))
+            what = "与自身年份相比" if self_compare else f"而本报告为{year}年度"
+            yield self.finding(
+                f"句首年份为{opened}年，{what}：「{c.text[:40]}…」",
+                f"the sentence opens with {opened} but the report is for {year}",
+                expected=float(year), observed=float(opened), evidence=[prose_evidence(c)],
+            )
+
+
+RULE = SentenceYear
