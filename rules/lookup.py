@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -53,3 +54,38 @@ def block_with(table: Table, names: Iterable[str]) -> str | None | type(...):
     """The block holding a row with one of these names (… when none does)."""
     r = find_row(table, names)
     return r.block if r is not None else ...
+
+
+UNIT_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+
+
+def unit_factor(unit: str | None) -> float:
+    """Yuan per printed unit (万元 when a table says nothing: the common case)."""
+    return UNIT_FACTOR.get(unit or "万元", 1e4)
+
+
+def class_codes_by_name() -> dict[str, str]:
+    """Official 功能分类 类 names (and aliases) to their 3-digit codes, from the metric lexicon."""
+    return dict(_class_names())
+
+
+@functools.cache
+def _class_names() -> tuple[tuple[str, str], ...]:
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load(resources.files("extraction").joinpath("data/metrics.yaml").read_text("utf-8"))
+    out = []
+    for m in data:
+        mid = str(m.get("id", ""))
+        if mid.startswith("func:") and len(mid) == 8:
+            code = mid[5:]
+            for n in [m.get("zh", ""), *(m.get("aliases") or [])]:
+                if n:
+                    out.append((norm_name(n), code))
+    # older and regional names of classes that reports still print
+    extra = {"医疗卫生与计划生育支出": "210", "文化体育与传媒支出": "207", "国土海洋气象等支出": "220",
+             "资源勘探信息等支出": "215", "住房城镇支出": "221"}
+    out.extend((norm_name(k), v) for k, v in extra.items())
+    return tuple(out)
