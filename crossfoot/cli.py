@@ -182,7 +182,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
         print(f"crossfoot: error: --config: {e}", file=sys.stderr)
         return EXIT_USAGE
     paths = [Path(p) for p in args.paths]
-    kw = dict(workers=args.workers, dask_address=args.dask, rescan=args.rescan, config=config)
+    kw = {"workers": args.workers, "dask_address": args.dask, "rescan": args.rescan, "config": config}
     bar = None
     try:
         if args.quiet:

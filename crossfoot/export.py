@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from crossfoot.store import Store
 
@@ -72,7 +73,9 @@ def export_store(store: str | Path, out: Path, fmt: str) -> list[tuple[Path, int
             target = out / f"{name}.{fmt}"
             n = int(db.con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0])
             if fmt == "parquet":
-                db.con.execute(f"COPY ({query}) TO {_sql_string(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+                db.con.execute(
+                    f"COPY ({query}) TO {_sql_string(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+                )
             elif fmt == "csv":
                 _write_csv(db, query, target)
             else:

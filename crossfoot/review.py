@@ -16,11 +16,12 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Self
 
 from crossfoot.pipeline import check_document, iter_files
 from crossfoot.store import Batch, Store
@@ -85,7 +86,7 @@ def review_document(path: str, display_name: str, config: dict[str, Any] | None 
     t0 = time.perf_counter()
     try:
         entry = check_document(Path(path), display_name, config)
-    except Exception as e:  # a bug in extraction or rules must not stop the run
+    except Exception as e:
         log.exception("internal error on %s", display_name)
         entry = _error_entry(display_name, "", "internal_error", f"{display_name}: {type(e).__name__}: {e}")
     entry["seconds"] = time.perf_counter() - t0
@@ -93,13 +94,28 @@ def review_document(path: str, display_name: str, config: dict[str, Any] | None 
 
 
 def _error_entry(path: str, sha: str, code: str, message: str) -> dict[str, Any]:
-    return {"path": path, "sha256": sha, "status": "error", "error": {"code": code, "message": message},
-            "meta": {"department": None, "year": None, "kind": None, "unit": None, "pages": 0},
-            "tables": [], "claims": [], "findings": [], "rule_errors": []}
+    return {
+        "path": path,
+        "sha256": sha,
+        "status": "error",
+        "error": {"code": code, "message": message},
+        "meta": {"department": None, "year": None, "kind": None, "unit": None, "pages": 0},
+        "tables": [],
+        "claims": [],
+        "findings": [],
+        "rule_errors": [],
+    }
 
 
 def _warm() -> None:
     """Worker start-up: import the reader, the claim extractor and the rules once."""
+    # PyMuPDF 2.0 imports its optional layout package when installed, which loads an ONNX model
+    # (2-4 s and ~50 MB per process).  crossfoot never calls page.get_layout(), so a worker skips it;
+    # PyMuPDF treats the blocked import as "not installed".
+    import sys
+
+    if "pymupdf" not in sys.modules:
+        sys.modules.setdefault("pymupdf.layout", None)  # type: ignore[assignment]
     import crossfoot.pipeline  # noqa: F401
     from crossfoot.pipeline import extract_claims  # noqa: F401
 
@@ -110,6 +126,22 @@ def _warm() -> None:
         pass
     # Ctrl-C goes to the parent, which stops the pool; workers must not die mid-document on their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
+
+
+def _exit_with_parent() -> None:
+    """A worker whose parent was killed (SIGKILL, OOM) would wait for work forever: make it exit."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="crossfoot-parent-watch", daemon=True).start()
 
 
 def _hash(path: Path) -> tuple[str | None, int | None]:
@@ -144,8 +176,9 @@ class _LocalPool:
 
         # spawn: workers never inherit the parent's open store, and always run the code on disk now.
         ctx = mp.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_warm,
-                                   max_tasks_per_child=TASKS_PER_WORKER)
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_warm, max_tasks_per_child=TASKS_PER_WORKER
+        )
 
     def submit(self, fn: Callable, *args: Any) -> Future:
         return self._ex.submit(fn, *args)
@@ -169,8 +202,9 @@ class _DaskPool:
         except ImportError as e:  # pragma: no cover - dependency missing
             raise RuntimeError("--dask needs dask[distributed]: pip install 'dask[distributed]'") from e
         self.client = Client(address, timeout="20s")
-        self.workers = max(1, sum(w.get("nthreads", 1) for w in
-                                  self.client.scheduler_info().get("workers", {}).values()))
+        self.workers = max(
+            1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info().get("workers", {}).values())
+        )
         self._ex = self.client.get_executor(pure=False)
 
     def submit(self, fn: Callable, *args: Any) -> Future:
@@ -197,9 +231,16 @@ def _chunks(it: Iterator[Path], n: int) -> Iterator[list[Path]]:
         yield chunk
 
 
-def review(paths: Iterable[str | Path], store: str | Path, workers: int | None = None,
-           dask_address: str | None = None, rescan: bool = False, config: dict[str, Any] | None = None,
-           on_progress: Callable[[ReviewStats], None] | None = None, count: bool = False) -> ReviewStats:
+def review(
+    paths: Iterable[str | Path],
+    store: str | Path,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    rescan: bool = False,
+    config: dict[str, Any] | None = None,
+    on_progress: Callable[[ReviewStats], None] | None = None,
+    count: bool = False,
+) -> ReviewStats:
     """Review every file under ``paths`` into ``store``; return what was done.
 
     Raises ``StoreError`` when the store cannot be opened.  ``KeyboardInterrupt`` (and SIGTERM)
@@ -234,7 +275,11 @@ def review(paths: Iterable[str | Path], store: str | Path, workers: int | None =
 
     def flush(force: bool = False) -> None:
         nonlocal batch, last_write
-        if not force and batch.n_documents < BATCH_DOCUMENTS and time.perf_counter() - last_write < BATCH_SECONDS:
+        if (
+            not force
+            and batch.n_documents < BATCH_DOCUMENTS
+            and time.perf_counter() - last_write < BATCH_SECONDS
+        ):
             return
         if len(batch) or batch.columns["errors"]["path"]:
             n = batch.n_documents
@@ -245,8 +290,9 @@ def review(paths: Iterable[str | Path], store: str | Path, workers: int | None =
         last_write = time.perf_counter()
 
     def finish(item: _Item, entry: dict[str, Any]) -> None:
-        batch.add_document(entry, str(item.path), item.sha256, item.size, RULES_VERSION, __version__,
-                           entry.get("seconds"))
+        batch.add_document(
+            entry, str(item.path), item.sha256, item.size, RULES_VERSION, __version__, entry.get("seconds")
+        )
         stats.reviewed += 1
         if entry.get("status") != "ok":
             stats.errors += 1
@@ -262,8 +308,9 @@ def review(paths: Iterable[str | Path], store: str | Path, workers: int | None =
             # The same bytes under another path: one document, every path recorded.
             batch.add_path(str(other.path), sha)
             if entry.get("error"):
-                batch.add_error(str(other.path), sha, entry["error"]["code"], entry["error"]["message"],
-                                RULES_VERSION)
+                batch.add_error(
+                    str(other.path), sha, entry["error"]["code"], entry["error"]["message"], RULES_VERSION
+                )
                 stats.errors += 1
             stats.duplicates += 1
         progress()
@@ -281,18 +328,30 @@ def review(paths: Iterable[str | Path], store: str | Path, workers: int | None =
                 broken = True
                 item.attempts += 1
                 if item.attempts >= 2:
-                    finish(item, _error_entry(str(item.path), item.sha256 or "", "internal_error",
-                                              f"{item.path}: the worker process died reading this file"))
+                    finish(
+                        item,
+                        _error_entry(
+                            str(item.path),
+                            item.sha256 or "",
+                            "internal_error",
+                            f"{item.path}: the worker process died reading this file",
+                        ),
+                    )
                 else:
                     in_flight[fut] = item  # resubmitted below
                 continue
-            except Exception as e:  # a lost Dask worker, a pickling failure: record, go on
-                entry = _error_entry(str(item.path), item.sha256 or "", "internal_error",
-                                     f"{item.path}: {type(e).__name__}: {e}")
+            except Exception as e:  # noqa: BLE001 - a lost Dask worker, a pickling failure: record, go on
+                entry = _error_entry(
+                    str(item.path),
+                    item.sha256 or "",
+                    "internal_error",
+                    f"{item.path}: {type(e).__name__}: {e}",
+                )
             finish(item, entry)
         if broken:
-            log.warning("a worker process died; restarting the pool and resubmitting %d documents",
-                        len(in_flight))
+            log.warning(
+                "a worker process died; restarting the pool and resubmitting %d documents", len(in_flight)
+            )
             pool.restart()
             items = list(in_flight.values())
             in_flight.clear()
@@ -359,8 +418,8 @@ def review(paths: Iterable[str | Path], store: str | Path, workers: int | None =
                     item = in_flight.pop(fut)
                     try:
                         finish(item, fut.result())
-                    except Exception:
-                        pass
+                    except Exception as e:  # noqa: BLE001 - cancelled or failed: the rerun does it again
+                        log.info("not stored (interrupted): %s: %s", item.path, e)
             flush(force=True)
         finally:
             pool.close(cancel=True)
@@ -400,7 +459,7 @@ class ProgressBar:
         self.task = self.progress.add_task("review", total=total, docs=0.0, pages=0.0, errors=0)
         self._last = 0.0
 
-    def __enter__(self) -> "ProgressBar":
+    def __enter__(self) -> Self:
         self.progress.start()
         return self
 
@@ -413,8 +472,7 @@ class ProgressBar:
             return  # redraw at most ten times a second
         self._last = now
         docs, pages = stats.rates()
-        self.progress.update(self.task, completed=stats.done, docs=docs, pages=pages,
-                             errors=stats.errors)
+        self.progress.update(self.task, completed=stats.done, docs=docs, pages=pages, errors=stats.errors)
 
     def final(self, stats: ReviewStats) -> None:
         docs, pages = stats.rates()

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Self
 
 log = logging.getLogger("crossfoot")
 
@@ -136,17 +137,81 @@ CREATE TABLE IF NOT EXISTS errors (
 
 # Column order of each table, as inserted (must match SCHEMA_SQL).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "documents": ("sha256", "path", "status", "error_code", "error_message", "department", "year", "kind",
-                  "unit", "pages", "size", "n_tables", "n_claims", "n_findings", "n_error_findings",
-                  "n_warning_findings", "n_info_findings", "n_rule_errors", "notes", "rules_version",
-                  "crossfoot_version", "seconds", "reviewed_at"),
+    "documents": (
+        "sha256",
+        "path",
+        "status",
+        "error_code",
+        "error_message",
+        "department",
+        "year",
+        "kind",
+        "unit",
+        "pages",
+        "size",
+        "n_tables",
+        "n_claims",
+        "n_findings",
+        "n_error_findings",
+        "n_warning_findings",
+        "n_info_findings",
+        "n_rule_errors",
+        "notes",
+        "rules_version",
+        "crossfoot_version",
+        "seconds",
+        "reviewed_at",
+    ),
     "tables": ("sha256", "table_id", "kind", "number", "title", "unit", "pages", "n_rows"),
-    "claims": ("sha256", "claim_id", "kind", "metric", "label", "value", "unit", "yuan", "period", "scope",
-               "base", "direction", "page", "start_char", "end_char", "text", "explanation"),
-    "findings": ("sha256", "finding_id", "rule", "name", "severity", "message", "message_en", "expected",
-                 "observed", "difference", "tolerance", "page", "n_evidence"),
-    "evidence": ("sha256", "finding_id", "seq", "source", "page", "text", "value", "table_id", "row_label",
-                 "column_label", "start_char", "end_char", "bbox"),
+    "claims": (
+        "sha256",
+        "claim_id",
+        "kind",
+        "metric",
+        "label",
+        "value",
+        "unit",
+        "yuan",
+        "period",
+        "scope",
+        "base",
+        "direction",
+        "page",
+        "start_char",
+        "end_char",
+        "text",
+        "explanation",
+    ),
+    "findings": (
+        "sha256",
+        "finding_id",
+        "rule",
+        "name",
+        "severity",
+        "message",
+        "message_en",
+        "expected",
+        "observed",
+        "difference",
+        "tolerance",
+        "page",
+        "n_evidence",
+    ),
+    "evidence": (
+        "sha256",
+        "finding_id",
+        "seq",
+        "source",
+        "page",
+        "text",
+        "value",
+        "table_id",
+        "row_label",
+        "column_label",
+        "start_char",
+        "end_char",
+        "bbox",
+    ),
     "rule_errors": ("sha256", "rule", "message"),
     "errors": ("path", "sha256", "code", "message", "rules_version", "seen_at"),
     "paths": ("path", "sha256", "seen_at"),
@@ -164,7 +229,7 @@ class StoreError(Exception):
 
 
 def _now() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+    return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
 
 def _float(v: Any) -> float | None:
@@ -194,7 +259,8 @@ class Batch:
     """Rows waiting to be written in one transaction, column by column (cheap to hand to DuckDB)."""
 
     columns: dict[str, dict[str, list[Any]]] = field(
-        default_factory=lambda: {t: {c: [] for c in cols} for t, cols in COLUMNS.items()})
+        default_factory=lambda: {t: {c: [] for c in cols} for t, cols in COLUMNS.items()}
+    )
     replaced: list[str] = field(default_factory=list)  # sha256 whose stored rows are replaced
     n_documents: int = 0
 
@@ -212,8 +278,16 @@ class Batch:
     def add_error(self, path: str, sha256: str | None, code: str, message: str, rules_version: str) -> None:
         self._add("errors", (path, sha256 or None, code, message, rules_version, _now()))
 
-    def add_document(self, entry: dict[str, Any], path: str, sha256: str | None, size: int | None,
-                     rules_version: str, crossfoot_version: str, seconds: float | None) -> None:
+    def add_document(
+        self,
+        entry: dict[str, Any],
+        path: str,
+        sha256: str | None,
+        size: int | None,
+        rules_version: str,
+        crossfoot_version: str,
+        seconds: float | None,
+    ) -> None:
         """Queue one ``check_document`` entry reviewed from ``path``.
 
         An entry without a content hash (the file was missing, not a regular file, too large to
@@ -222,7 +296,9 @@ class Batch:
         sha = entry.get("sha256") or sha256
         err = entry.get("error")
         if err:
-            self.add_error(path, sha, err.get("code", "internal_error"), err.get("message", ""), rules_version)
+            self.add_error(
+                path, sha, err.get("code", "internal_error"), err.get("message", ""), rules_version
+            )
         self.add_path(path, sha or None)
         if not sha or not entry.get("sha256"):
             return
@@ -231,41 +307,112 @@ class Batch:
         meta = entry.get("meta") or {}
         findings = entry.get("findings") or []
         sev = [f.get("severity") for f in findings]
-        self._add("documents", (
-            sha, path, entry.get("status") or ("error" if err else "ok"),
-            err.get("code") if err else None, err.get("message") if err else None,
-            _str(meta.get("department")), _int(meta.get("year")), _str(meta.get("kind")), _str(meta.get("unit")),
-            _int(meta.get("pages")) or 0, size,
-            len(entry.get("tables") or []), len(entry.get("claims") or []), len(findings),
-            sev.count("error"), sev.count("warning"), sev.count("info"), len(entry.get("rule_errors") or []),
-            [str(n) for n in entry.get("notes") or []], rules_version, crossfoot_version, seconds, _now(),
-        ))
+        self._add(
+            "documents",
+            (
+                sha,
+                path,
+                entry.get("status") or ("error" if err else "ok"),
+                err.get("code") if err else None,
+                err.get("message") if err else None,
+                _str(meta.get("department")),
+                _int(meta.get("year")),
+                _str(meta.get("kind")),
+                _str(meta.get("unit")),
+                _int(meta.get("pages")) or 0,
+                size,
+                len(entry.get("tables") or []),
+                len(entry.get("claims") or []),
+                len(findings),
+                sev.count("error"),
+                sev.count("warning"),
+                sev.count("info"),
+                len(entry.get("rule_errors") or []),
+                [str(n) for n in entry.get("notes") or []],
+                rules_version,
+                crossfoot_version,
+                seconds,
+                _now(),
+            ),
+        )
         for t in entry.get("tables") or []:
-            self._add("tables", (sha, str(t.get("id")), t.get("kind"), _str(t.get("number")), t.get("title"),
-                                 _str(t.get("unit")), [int(p) for p in t.get("pages") or []], _int(t.get("n_rows"))))
+            self._add(
+                "tables",
+                (
+                    sha,
+                    str(t.get("id")),
+                    t.get("kind"),
+                    _str(t.get("number")),
+                    t.get("title"),
+                    _str(t.get("unit")),
+                    [int(p) for p in t.get("pages") or []],
+                    _int(t.get("n_rows")),
+                ),
+            )
         for c in entry.get("claims") or []:
-            self._add("claims", (
-                sha, str(c.get("id")), c.get("kind"), _str(c.get("metric")), _str(c.get("label")),
-                _float(c.get("value")), _str(c.get("unit")), _float(c.get("yuan")), _str(c.get("period")),
-                _str(c.get("scope")), _str(c.get("base")), _str(c.get("direction")), _int(c.get("page")),
-                _int(c.get("start")), _int(c.get("end")), _str(c.get("text")), _str(c.get("explanation")),
-            ))
+            self._add(
+                "claims",
+                (
+                    sha,
+                    str(c.get("id")),
+                    c.get("kind"),
+                    _str(c.get("metric")),
+                    _str(c.get("label")),
+                    _float(c.get("value")),
+                    _str(c.get("unit")),
+                    _float(c.get("yuan")),
+                    _str(c.get("period")),
+                    _str(c.get("scope")),
+                    _str(c.get("base")),
+                    _str(c.get("direction")),
+                    _int(c.get("page")),
+                    _int(c.get("start")),
+                    _int(c.get("end")),
+                    _str(c.get("text")),
+                    _str(c.get("explanation")),
+                ),
+            )
         for f in findings:
             ev = f.get("evidence") or []
             fid = str(f.get("id"))
-            self._add("findings", (
-                sha, fid, str(f.get("rule")), _str(f.get("name")), str(f.get("severity")), _str(f.get("message")),
-                _str(f.get("message_en")), _float(f.get("expected")), _float(f.get("observed")),
-                _float(f.get("difference")), _float(f.get("tolerance")),
-                _int(ev[0].get("page")) if ev else None, len(ev),
-            ))
+            self._add(
+                "findings",
+                (
+                    sha,
+                    fid,
+                    str(f.get("rule")),
+                    _str(f.get("name")),
+                    str(f.get("severity")),
+                    _str(f.get("message")),
+                    _str(f.get("message_en")),
+                    _float(f.get("expected")),
+                    _float(f.get("observed")),
+                    _float(f.get("difference")),
+                    _float(f.get("tolerance")),
+                    _int(ev[0].get("page")) if ev else None,
+                    len(ev),
+                ),
+            )
             for i, e in enumerate(ev):
                 bbox = e.get("bbox")
-                self._add("evidence", (
-                    sha, fid, i, _str(e.get("source")), _int(e.get("page")), _str(e.get("text")),
-                    _float(e.get("value")), _str(e.get("table")), _str(e.get("row")), _str(e.get("column")),
-                    _int(e.get("start")), _int(e.get("end")), [float(v) for v in bbox] if bbox else None,
-                ))
+                self._add(
+                    "evidence",
+                    (
+                        sha,
+                        fid,
+                        i,
+                        _str(e.get("source")),
+                        _int(e.get("page")),
+                        _str(e.get("text")),
+                        _float(e.get("value")),
+                        _str(e.get("table")),
+                        _str(e.get("row")),
+                        _str(e.get("column")),
+                        _int(e.get("start")),
+                        _int(e.get("end")),
+                        [float(v) for v in bbox] if bbox else None,
+                    ),
+                )
         for r in entry.get("rule_errors") or []:
             self._add("rule_errors", (sha, str(r.get("rule")), _str(r.get("message"))))
 
@@ -285,13 +432,15 @@ class Store:
         except duckdb.IOException as e:
             msg = str(e)
             if "lock" in msg.lower():
-                raise StoreError(f"{self.path}: the store is in use by another process ({msg.splitlines()[0]})")
+                raise StoreError(
+                    f"{self.path}: the store is in use by another process ({msg.splitlines()[0]})"
+                )
             raise StoreError(f"{self.path}: cannot open the store ({msg.splitlines()[0]})") from e
         except duckdb.Error as e:
             raise StoreError(f"{self.path}: not a crossfoot store ({str(e).splitlines()[0]})") from e
         self._check_schema()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -303,18 +452,26 @@ class Store:
             self.con = None  # type: ignore[assignment]
 
     def _check_schema(self) -> None:
-        have = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        have = {
+            r[0]
+            for r in self.con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
         if "schema_version" in have:
             row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
             version = row[0] if row else None
             if version == SCHEMA_VERSION:
                 return
             if version is not None and version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: store schema version {version} is newer than this crossfoot's "
-                                 f"({SCHEMA_VERSION}); upgrade crossfoot")
-            raise StoreError(f"{self.path}: store schema version {version} is older than {SCHEMA_VERSION}; "
-                             "review into a new store")
+                raise StoreError(
+                    f"{self.path}: store schema version {version} is newer than this crossfoot's "
+                    f"({SCHEMA_VERSION}); upgrade crossfoot"
+                )
+            raise StoreError(
+                f"{self.path}: store schema version {version} is older than {SCHEMA_VERSION}; "
+                "review into a new store"
+            )
         if have:
             raise StoreError(f"{self.path}: a DuckDB database but not a crossfoot store")
         if self.read_only:
@@ -328,14 +485,18 @@ class Store:
 
     # ------------------------------------------------------------------ reading
 
-    def stored(self, sha256s: Iterable[str], rules_version: str) -> dict[str, tuple[str, str | None, str | None]]:
+    def stored(
+        self, sha256s: Iterable[str], rules_version: str
+    ) -> dict[str, tuple[str, str | None, str | None]]:
         """Of these hashes, those stored with this rules version: sha256 → (status, error code, message)."""
         shas = sorted({s for s in sha256s if s})
         if not shas:
             return {}
         rows = self.con.execute(
             "SELECT sha256, status, error_code, error_message FROM documents "
-            "WHERE rules_version = ? AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [rules_version, shas]).fetchall()
+            "WHERE rules_version = ? AND sha256 IN (SELECT unnest(?::VARCHAR[]))",
+            [rules_version, shas],
+        ).fetchall()
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def count(self, table: str) -> int:
@@ -380,11 +541,15 @@ class Store:
                     continue
                 if table in ("paths", "errors"):
                     cols = _last_per_key(cols, "path")
-                arrow = pa.table({c: pa.array(cols[c], type=_ARROW_TYPES.get((table, c))) for c in COLUMNS[table]})
+                arrow = pa.table(
+                    {c: pa.array(cols[c], type=_ARROW_TYPES.get((table, c))) for c in COLUMNS[table]}
+                )
                 con.register("_crossfoot_batch", arrow)
                 try:
-                    con.execute(f"INSERT INTO {table} ({', '.join(COLUMNS[table])}) "
-                                f"SELECT {', '.join(COLUMNS[table])} FROM _crossfoot_batch")
+                    con.execute(
+                        f"INSERT INTO {table} ({', '.join(COLUMNS[table])}) "
+                        f"SELECT {', '.join(COLUMNS[table])} FROM _crossfoot_batch"
+                    )
                 finally:
                     con.unregister("_crossfoot_batch")
             con.execute("COMMIT")
@@ -407,8 +572,23 @@ def _arrow_types() -> dict[tuple[str, str], Any]:
     import pyarrow as pa
 
     types: dict[tuple[str, str], Any] = {}
-    ints = {"year", "pages", "n_tables", "n_claims", "n_findings", "n_error_findings", "n_warning_findings",
-            "n_info_findings", "n_rule_errors", "n_rows", "page", "start_char", "end_char", "seq", "n_evidence"}
+    ints = {
+        "year",
+        "pages",
+        "n_tables",
+        "n_claims",
+        "n_findings",
+        "n_error_findings",
+        "n_warning_findings",
+        "n_info_findings",
+        "n_rule_errors",
+        "n_rows",
+        "page",
+        "start_char",
+        "end_char",
+        "seq",
+        "n_evidence",
+    }
     floats = {"value", "yuan", "expected", "observed", "difference", "tolerance", "seconds"}
     for table, cols in COLUMNS.items():
         for c in cols:
@@ -430,7 +610,9 @@ def _arrow_types() -> dict[tuple[str, str], Any]:
 
 
 class _LazyTypes(dict):
-    def get(self, key: Any, default: Any = None) -> Any:  # built on first use: pyarrow is imported only to write
+    def get(
+        self, key: Any, default: Any = None
+    ) -> Any:  # built on first use: pyarrow is imported only to write
         if not self:
             self.update(_arrow_types())
         return super().get(key, default)

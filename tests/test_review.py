@@ -20,9 +20,33 @@ from crossfoot.review import review
 from crossfoot.store import Store
 
 
+def _children(pid: int) -> list:
+    import psutil
+
+    return psutil.Process(pid).children(recursive=True)
+
+
+def _alive(p) -> bool:
+    import psutil
+
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
 def _generate(out: Path, departments: int, fmt: str = "txt", seed: int = 7) -> list[dict]:
-    return generate_corpus(out, departments=departments, years=(2024, 2024), errors=0.5, anomalies=0.0,
-                           seed=seed, fmt=fmt, error_kinds=None, workers=1)
+    return generate_corpus(
+        out,
+        departments=departments,
+        years=(2024, 2024),
+        errors=0.5,
+        anomalies=0.0,
+        seed=seed,
+        fmt=fmt,
+        error_kinds=None,
+        workers=1,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,22 +76,34 @@ def test_every_file_is_stored_once(corpus, local_store):
         assert s.count("paths") == 13
         ok = s.con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0]
         assert ok == 10
-        assert s.con.execute("SELECT list_sort(list(DISTINCT year)) FROM documents WHERE status = 'ok'").fetchone()[0] \
-            == [2024]
+        assert s.con.execute(
+            "SELECT list_sort(list(DISTINCT year)) FROM documents WHERE status = 'ok'"
+        ).fetchone()[0] == [2024]
 
 
 def test_store_holds_what_check_document_returns(corpus, local_store):
     f = corpus / "reports" / "d0001-2024-final.txt"
     entry = check_document(f, str(f))
     with Store(local_store, read_only=True) as s:
-        doc = s.con.execute("SELECT path, department, pages, n_tables, n_claims, n_findings FROM documents "
-                            "WHERE sha256 = ?", [entry["sha256"]]).fetchone()
-        assert doc == (str(f), entry["meta"]["department"], entry["meta"]["pages"], len(entry["tables"]),
-                       len(entry["claims"]), len(entry["findings"]))
-        rules = s.con.execute("SELECT rule FROM findings WHERE sha256 = ? ORDER BY finding_id",
-                              [entry["sha256"]]).fetchall()
+        doc = s.con.execute(
+            "SELECT path, department, pages, n_tables, n_claims, n_findings FROM documents WHERE sha256 = ?",
+            [entry["sha256"]],
+        ).fetchone()
+        assert doc == (
+            str(f),
+            entry["meta"]["department"],
+            entry["meta"]["pages"],
+            len(entry["tables"]),
+            len(entry["claims"]),
+            len(entry["findings"]),
+        )
+        rules = s.con.execute(
+            "SELECT rule FROM findings WHERE sha256 = ? ORDER BY finding_id", [entry["sha256"]]
+        ).fetchall()
         assert [r[0] for r in rules] == [x["rule"] for x in sorted(entry["findings"], key=lambda x: x["id"])]
-        values = s.con.execute("SELECT claim_id, value FROM claims WHERE sha256 = ?", [entry["sha256"]]).fetchall()
+        values = s.con.execute(
+            "SELECT claim_id, value FROM claims WHERE sha256 = ?", [entry["sha256"]]
+        ).fetchall()
         want = {c["id"]: (None if c["value"] is None else float(c["value"])) for c in entry["claims"]}
         assert dict(values) == want
 
@@ -76,18 +112,24 @@ def test_same_content_under_two_paths_is_one_document(corpus, local_store):
     original = str(corpus / "reports" / "d0000-2024-final.txt")
     copy = str(corpus / "reports" / "zz-copy-of-d0000-final.txt")
     with Store(local_store, read_only=True) as s:
-        rows = s.con.execute("SELECT path, sha256 FROM paths WHERE path IN (?, ?) ORDER BY path",
-                             [original, copy]).fetchall()
+        rows = s.con.execute(
+            "SELECT path, sha256 FROM paths WHERE path IN (?, ?) ORDER BY path", [original, copy]
+        ).fetchall()
         assert len(rows) == 2 and rows[0][1] == rows[1][1]
         # The first path in walk order wins.
-        assert s.con.execute("SELECT path FROM documents WHERE sha256 = ?", [rows[0][1]]).fetchone()[0] == original
+        assert (
+            s.con.execute("SELECT path FROM documents WHERE sha256 = ?", [rows[0][1]]).fetchone()[0]
+            == original
+        )
 
 
 def test_bad_files_land_in_errors(corpus, local_store):
     with Store(local_store, read_only=True) as s:
         rows = s.con.execute("SELECT path, code, sha256 IS NOT NULL FROM errors ORDER BY path").fetchall()
-    assert rows == [(str(corpus / "bad" / "damaged.pdf"), "corrupt", True),
-                    (str(corpus / "bad" / "empty.txt"), "empty", True)]
+    assert rows == [
+        (str(corpus / "bad" / "damaged.pdf"), "corrupt", True),
+        (str(corpus / "bad" / "empty.txt"), "empty", True),
+    ]
 
 
 def test_rerun_skips_stored_documents_and_rescan_redoes_them(corpus, local_store, tmp_path):
@@ -114,8 +156,9 @@ def test_a_new_rules_version_rechecks(corpus, local_store, tmp_path, monkeypatch
     assert (stats.reviewed, stats.duplicates, stats.skipped) == (10, 1, 0)
     with Store(store, read_only=True) as s:
         # The two bad files were not in this run: they keep the version they were checked with.
-        assert s.con.execute("SELECT rules_version, count(*) FROM documents GROUP BY 1 ORDER BY 1").fetchall() == [
-            (current, 2), (current + "-next", 10)]
+        assert s.con.execute(
+            "SELECT rules_version, count(*) FROM documents GROUP BY 1 ORDER BY 1"
+        ).fetchall() == [(current, 2), (current + "-next", 10)]
 
 
 def test_dask_local_cluster_gives_the_same_store(corpus, tmp_path):
@@ -127,18 +170,39 @@ def test_dask_local_cluster_gives_the_same_store(corpus, tmp_path):
         local = review(paths, tmp_path / "local.duckdb", workers=2)
     assert (stats.engine, stats.workers, stats.reviewed, stats.duplicates) == ("dask", 2, 12, 1)
     assert (local.engine, local.workers, local.reviewed, local.duplicates) == ("local", 2, 12, 1)
-    with Store(tmp_path / "dask.duckdb", read_only=True) as a, Store(tmp_path / "local.duckdb", read_only=True) as b:
+    with (
+        Store(tmp_path / "dask.duckdb", read_only=True) as a,
+        Store(tmp_path / "local.duckdb", read_only=True) as b,
+    ):
         assert a.count("findings") > 0
         assert a.snapshot() == b.snapshot()
 
 
 def test_cli_review_quiet_prints_nothing_and_exits_2_on_bad_files(corpus, tmp_path, capsys):
-    code = main(["review", str(corpus / "reports" / "d0002-2024-budget.txt"), str(corpus / "bad"),
-                 "--store", str(tmp_path / "s.duckdb"), "--workers", "1", "--quiet"])
+    code = main(
+        [
+            "review",
+            str(corpus / "reports" / "d0002-2024-budget.txt"),
+            str(corpus / "bad"),
+            "--store",
+            str(tmp_path / "s.duckdb"),
+            "--workers",
+            "1",
+            "--quiet",
+        ]
+    )
     out = capsys.readouterr()
     assert code == 2 and out.out == "" and out.err == ""
-    code = main(["review", str(corpus / "reports" / "d0002-2024-budget.txt"),
-                 "--store", str(tmp_path / "t.duckdb"), "--workers", "1"])
+    code = main(
+        [
+            "review",
+            str(corpus / "reports" / "d0002-2024-budget.txt"),
+            "--store",
+            str(tmp_path / "t.duckdb"),
+            "--workers",
+            "1",
+        ]
+    )
     out = capsys.readouterr()
     assert code == 0
     assert "Reviewed this run" in out.err and "docs/s" in out.err
@@ -158,8 +222,19 @@ def test_killed_review_carries_on_to_the_same_store(tmp_path):
     assert review([docs], full, workers=1).reviewed == 60
 
     store = tmp_path / "killed.duckdb"
-    cmd = [sys.executable, "-m", "crossfoot.cli", "-v", "review", str(docs), "--store", str(store),
-           "--workers", "1", "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "crossfoot.cli",
+        "-v",
+        "review",
+        str(docs),
+        "--store",
+        str(store),
+        "--workers",
+        "1",
+        "--quiet",
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
     try:
@@ -167,11 +242,17 @@ def test_killed_review_carries_on_to_the_same_store(tmp_path):
         for line in proc.stderr:  # kill once the first batch is committed
             if "stored" in line or time.monotonic() > deadline:
                 break
+        workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
     finally:
         if proc.poll() is None:
             proc.kill()
+    # The orphaned worker notices and exits by itself.
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert workers and not any(_alive(w) for w in workers)
     with Store(store, read_only=True) as s:
         partial = s.count("documents")
     assert 0 < partial < 60, partial
