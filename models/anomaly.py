@@ -35,7 +35,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.ensemble import IsolationForest
 from sklearn.pipeline import Pipeline
 
-from models.features import MODEL_FEATURES, format_value, spec_of
+from models.features import FORMATTERS, MODEL_FEATURES, spec_of
 
 log = logging.getLogger("crossfoot.models")
 
@@ -107,7 +107,7 @@ class PeerRobustScaler(TransformerMixin, BaseEstimator):
     values become 0, the peer median.
     """
 
-    def __init__(self, min_group_size: int = 20, quantile_range: tuple[float, float] = (25.0, 75.0)):
+    def __init__(self, min_group_size: int = 50, quantile_range: tuple[float, float] = (25.0, 75.0)):
         self.min_group_size = min_group_size
         self.quantile_range = quantile_range
 
@@ -161,10 +161,10 @@ class PeerRobustScaler(TransformerMixin, BaseEstimator):
     def group_index(self, X: pd.DataFrame) -> np.ndarray:
         """Index into ``group_names_`` of each row's peer group."""
         pos = {g: i for i, g in enumerate(self.group_names_)}
-        tl = (X["type"] + "/" + X["level"]).to_numpy()
-        types = X["type"].to_numpy()
         all_i = pos[ALL]
-        return np.array([pos.get(a, pos.get(b, all_i)) for a, b in zip(tl, types)], dtype=np.int64)
+        tl = pd.Series(X["type"] + "/" + X["level"]).map(pos)
+        ty = pd.Series(X["type"]).map(pos)
+        return tl.fillna(ty).fillna(all_i).to_numpy(dtype=np.int64)
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         V = X[list(self.features_)].to_numpy(dtype=float)
@@ -191,7 +191,7 @@ class PeerDeviation(TransformerMixin, BaseEstimator):
         return np.hstack([X, np.abs(X).max(axis=1, keepdims=True) if X.shape[1] else np.zeros((len(X), 1))])
 
 
-def make_pipeline(features: Sequence[str] | None = None, min_group_size: int = 20, n_estimators: int = 100,
+def make_pipeline(features: Sequence[str] | None = None, min_group_size: int = 50, n_estimators: int = 100,
                   random_state: int = 0) -> Pipeline:
     return Pipeline([
         ("features", FeatureTransformer(features)),
@@ -207,7 +207,7 @@ class AnomalyScorer(BaseEstimator):
     ``score_samples``: higher means more unusual.  ``score``: the ``crossfoot score`` entries.
     """
 
-    def __init__(self, features: Sequence[str] | None = None, min_group_size: int = 20,
+    def __init__(self, features: Sequence[str] | None = None, min_group_size: int = 50,
                  n_estimators: int = 100, random_state: int = 0, n_reasons: int = 3, candidates: int = 4,
                  min_effect: float = 0.002):
         self.features = features
@@ -279,31 +279,36 @@ class AnomalyScorer(BaseEstimator):
         order = np.argsort(-base, kind="stable")
         rank = np.empty(len(base), dtype=np.int64)
         rank[order] = np.arange(1, len(base) + 1)
+        i_rank = rank.tolist()
         top = np.argsort(-eff, axis=1, kind="stable")[:, : self.n_reasons]
+        idx = np.arange(len(base))[:, None]
+        top_eff = np.round(eff[idx, top], 4)
+        top_val = np.round(raw[idx, top], 6)
+        top_med = np.round(medians[gi[:, None], top], 6)
+        fmt = [FORMATTERS[spec_of(f).display] for f in feats]
         zh = [spec_of(f).zh for f in feats]
         names = sc.group_names_
         deps = frame["department"].tolist() if "department" in frame else [None] * len(frame)
-        years = frame["year"].tolist() if "year" in frame else [None] * len(frame)
+        years = [int(y) if y is not None and y == y else None
+                 for y in (frame["year"].tolist() if "year" in frame else [None] * len(frame))]
         types, levels = T["type"].tolist(), T["level"].tolist()
+        scores = np.round(base, 4).tolist()
+        min_effect = self.min_effect
+        top_l, eff_l, val_l, med_l = top.tolist(), top_eff.tolist(), top_val.tolist(), top_med.tolist()
         out = []
         for i in order.tolist():
             reasons = []
-            g = gi[i]
-            for j in top[i].tolist():
-                e = eff[i, j]
-                if e < self.min_effect:
+            for j, e, v, m in zip(top_l[i], eff_l[i], val_l[i], med_l[i]):
+                if e < min_effect:
                     break
-                v, m = raw[i, j], medians[g, j]
-                f = feats[j]
+                f = fmt[j]
                 reasons.append({
-                    "feature": f, "value": _num(v), "peer_median": _num(m), "effect": round(float(e), 4),
-                    "text": f"{zh[j]} {format_value(f, v)}，同类中位数 {format_value(f, m)}",
+                    "feature": feats[j], "value": None if v != v else v, "peer_median": None if m != m else m,
+                    "effect": e, "text": f"{zh[j]} {'—' if v != v else f(v)}，同类中位数 {'—' if m != m else f(m)}",
                 })
-            y = years[i]
             out.append({
-                "index": i, "department": deps[i], "year": int(y) if y is not None and not _isnan(y) else None,
-                "type": types[i], "level": levels[i], "score": round(float(base[i]), 4),
-                "rank": int(rank[i]), "peer_group": names[g], "reasons": reasons,
+                "index": i, "department": deps[i], "year": years[i], "type": types[i], "level": levels[i],
+                "score": scores[i], "rank": i_rank[i], "peer_group": names[gi[i]], "reasons": reasons,
             })
         return {"departments": out, "model": self.describe()}
 
@@ -319,14 +324,6 @@ class AnomalyScorer(BaseEstimator):
             "direction": "higher score = more unusual (score = -IsolationForest.score_samples)",
             "effect": "score drop when the feature alone is set to the peer median",
         }
-
-
-def _isnan(v: Any) -> bool:
-    return isinstance(v, float) and math.isnan(v)
-
-
-def _num(v: float) -> float | None:
-    return None if v is None or math.isnan(v) else round(float(v), 6)
 
 
 # --------------------------------------------------------------------------- saving

@@ -64,25 +64,39 @@ FEATURES: tuple[str, ...] = tuple(s.id for s in feature_specs())
 MODEL_FEATURES: tuple[str, ...] = tuple(s.id for s in feature_specs() if s.model)
 
 
+@lru_cache(maxsize=1)
+def _specs_by_id() -> dict[str, FeatureSpec]:
+    return {s.id: s for s in feature_specs()}
+
+
 def spec_of(feature: str) -> FeatureSpec:
-    for s in feature_specs():
-        if s.id == feature:
-            return s
-    raise KeyError(feature)
+    return _specs_by_id()[feature]
+
+
+def _fmt_wan(v: float) -> str:
+    return f"{v / WAN:.2f}万元"
+
+
+def _fmt_percent(v: float) -> str:
+    return f"{v * 100:.1f}%"
+
+
+def _fmt_signed(v: float) -> str:
+    return f"{v * 100:+.1f}%"
+
+
+def _fmt_count(v: float) -> str:
+    return f"{v:.0f}"
+
+
+FORMATTERS = {"wan": _fmt_wan, "percent": _fmt_percent, "signed_percent": _fmt_signed, "count": _fmt_count}
 
 
 def format_value(feature: str, value: float | None) -> str:
     """A feature value as a reason sentence prints it (万元 with 2 decimals, percentages)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value != value:  # None or NaN
         return "—"
-    d = spec_of(feature).display
-    if d == "wan":
-        return f"{value / WAN:.2f}万元"
-    if d == "percent":
-        return f"{value * 100:.1f}%"
-    if d == "signed_percent":
-        return f"{value * 100:+.1f}%"
-    return f"{value:.0f}"
+    return FORMATTERS[_specs_by_id()[feature].display](value)
 
 
 # --------------------------------------------------------------------------- type and level
