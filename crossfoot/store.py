@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -428,7 +429,14 @@ class Store:
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `crossfoot review` first)")
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            # The writer shares the machine with the workers: one thread, and a bounded cache
+            # (CROSSFOOT_STORE_MEMORY, default 512MB) so that memory stays flat however big the store.
+            config = (
+                {}
+                if read_only
+                else {"threads": 1, "memory_limit": os.environ.get("CROSSFOOT_STORE_MEMORY", "512MB")}
+            )
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.IOException as e:
             msg = str(e)
             if "lock" in msg.lower():
@@ -527,9 +535,20 @@ class Store:
         con.execute("BEGIN")
         try:
             if batch.replaced:
-                shas = sorted(set(batch.replaced))
-                for table in ("documents", *CHILD_TABLES):
-                    con.execute(f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
+                # Only documents stored before have rows to replace: look them up by key (cheap)
+                # rather than scanning every child table for each batch of new documents.
+                shas = [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT sha256 FROM documents WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))",
+                        [sorted(set(batch.replaced))],
+                    ).fetchall()
+                ]
+                if shas:
+                    for table in ("documents", *CHILD_TABLES):
+                        con.execute(
+                            f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas]
+                        )
             paths = sorted(set(batch.columns["paths"]["path"]))
             if paths:
                 con.execute("DELETE FROM paths WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths])
