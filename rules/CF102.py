@@ -84,6 +84,8 @@ class RowTotalAcross(Rule):
             if table.kind not in KINDS or table.empty:
                 continue
             for total, parts in column_sums(table):
+                checked = 0
+                bad: list[Finding] = []
                 for row in table.rows:
                     if total.index not in row.columns:
                         continue
@@ -91,11 +93,12 @@ class RowTotalAcross(Rule):
                     pfs = [zero_figure(table, row, p.index) for p in parts if p.index in row.columns]
                     if tf.evidence is None and all(p.evidence is None for p in pfs):
                         continue
+                    checked += 1
                     s = sum_figures(pfs)
                     if agrees(tf, s):
                         continue
                     names = " + ".join(p.label for p in parts)
-                    yield self.finding(
+                    bad.append(self.finding(
                         f"{table.title or table.kind}：{row.code or ''}{row.name}「{total.label}」为 {fmt(tf.value)}，"
                         f"而 {names} 合计 {fmt(s.value)}",
                         f"{table.kind}: row {row.code or row.name}: [{total.label}] {fmt(tf.value)} "
@@ -104,7 +107,19 @@ class RowTotalAcross(Rule):
                         observed=tf.value,
                         tolerance=tf.tol + s.tol,
                         evidence=[e for e in [tf.evidence, *[p.evidence for p in pfs]] if e is not None],
+                    ))
+                if len(bad) >= 3 and len(bad) * 2 > checked:
+                    # most rows fail for the same columns: the header was not tied to the figures
+                    # (a misaligned export or a layout the reader did not follow)
+                    yield self.finding(
+                        f"{table.title or table.kind}：{len(bad)}/{checked} 行「{total.label}」不等于其各组成列之和，"
+                        f"可能是表头与数字列错位，请人工核对",
+                        f"{table.kind}: {len(bad)} of {checked} rows fail [{total.label}] = parts — probably the "
+                        f"header is misaligned with the figures; check by hand",
+                        evidence=[e for f in bad[:3] for e in f.evidence[:1]], severity="warning",
                     )
+                    continue
+                yield from bad
 
 
 RULE = RowTotalAcross

@@ -15,14 +15,19 @@ from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
 from rules.base import Figure, Finding, Rule, agrees, fmt
-from rules.prose import BUDGET_PERIODS, claim_figure, table_targets, target_in_claim_unit, yuan_factor
+from rules.lookup import unit_factor
+from rules.units import same_digits
+from rules.prose import BUDGET_PERIODS, claim_figure, label_names_metric, table_targets, target_in_claim_unit, yuan_factor
 
+TWO_SCOPE = {"expenditure_basic", "expenditure_project", "expenditure_personnel", "expenditure_public"}
 SCOPE_ZH = {"all": "全部资金", "fiscal": "财政拨款", "general_budget": "一般公共预算财政拨款"}
 
 
 def comparable(claim: Any) -> bool:
     if claim.kind != "amount" or claim.value is None or not claim.metric:
         return False
+    if not label_names_metric(claim):
+        return False  # the metric was inferred from context: too weak to accuse the report
     return yuan_factor(claim) is not None or claim.unit is None and claim.value == 0
 
 
@@ -49,13 +54,21 @@ class ProseAmountVsTable(Rule):
                 if agrees(cf, tf):
                     ok = True
                     break
-                if c.unit and tf.value != 0 and cf.value != 0 and any(agrees(Figure(cf.value * k, cf.tol * k), tf) for k in (1e4, 1e-4)):
+                if (c.unit and tf.value != 0 and unit_factor(t.table.unit) != (yuan_factor(c) or 0)
+                        and same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol)):
                     slipped = True
             if ok or slipped:
                 continue  # agreement, or a unit slip reported by CF503
             t = targets[0]
             tf = target_in_claim_unit(t, c) if c.unit else t.figure
             scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)
+            # the figure of the same line in a table of another scope agrees: a scope slip, a warning
+            other = [x for x in table_targets(doc, c) if x.scope != t.scope]
+            if any(agrees(cf, target_in_claim_unit(x, c) if c.unit else x.figure) for x in other):
+                scope_mismatch = True
+            # a line printed in both scopes, stated without saying which, against a narrower table only
+            if (c.scope is None and c.metric in TWO_SCOPE and all(x.scope != "all" for x in targets)):
+                scope_mismatch = True
             when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
             unit = c.unit or ""
             msg = (f"情况说明称{c.label or c.metric}{when}为 {fmt(c.value)}{unit}，"
@@ -63,7 +76,8 @@ class ProseAmountVsTable(Rule):
             en = (f"the prose states {c.metric} = {fmt(c.value)} {unit}; {t.table.kind} row {t.row.code or t.row.name} "
                   f"prints {fmt(t.figure.value)} {t.table.unit or ''}")
             if scope_mismatch:
-                msg += f"（口径不同：文中为{SCOPE_ZH.get(c.scope, c.scope)}，表为{SCOPE_ZH.get(t.scope, t.scope)}，差异可能合理）"
+                said = SCOPE_ZH.get(c.scope, c.scope) if c.scope else "未说明口径"
+                msg += f"（口径可能不同：文中为{said}，表为{SCOPE_ZH.get(t.scope, t.scope)}；另一口径的表与文中相符或无法核对，差异可能合理）"
                 en += " (different scope: the difference may be legitimate)"
             yield self.finding(
                 msg, en, expected=tf.value, observed=c.value, tolerance=cf.tol + tf.tol,

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, ratio_interval
+from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, last_digit_slip, Figure, Finding, Rule, ratio_interval
 from rules.prose import (money_kind, same_sentence, amounts_of, claim_figure, group_by_paragraph, interval_text, nearest_amount,
                          prose_evidence, table_targets, target_in_claim_unit, yuan_factor)
 
@@ -91,6 +91,7 @@ class ShareArithmetic(Rule):
                 if sf.value + sf.tol >= lo - 1e-9 and sf.value - sf.tol <= hi + 1e-9:
                     continue
                 expected = 100 * pf.value / bf.value
+                slip = last_digit_slip(sf, lo, hi)
                 ev = [prose_evidence(s), prose_evidence(part)]
                 if bclaim is not None and bclaim is not part:
                     ev.append(prose_evidence(bclaim))
@@ -98,9 +99,12 @@ class ShareArithmetic(Rule):
                     ev.append(bf.evidence)
                 yield self.finding(
                     f"占比不符：{part.label or part.metric} {part.value}{part.unit or ''} 占 "
-                    f"{(bclaim.label if bclaim else s.base)} 应为 {interval_text(lo, hi)}，文中为 {s.value}%",
-                    f"share mismatch: {s.metric} / {s.base} is {interval_text(lo, hi)}, the prose prints {s.value}%",
+                    f"{(bclaim.label if bclaim else s.base)} 应为 {interval_text(lo, hi)}，文中为 {s.value}%"
+                    + (ROUNDING_NOTE if slip else ""),
+                    f"share mismatch: {s.metric} / {s.base} is {interval_text(lo, hi)}, the prose prints {s.value}%"
+                    + (ROUNDING_NOTE_EN if slip else ""),
                     expected=expected, observed=float(s.value), tolerance=sf.tol + (hi - lo) / 2, evidence=ev,
+                    severity="warning" if slip else None,
                 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, ratio_interval
+from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, last_digit_slip, Figure, Finding, Rule, ratio_interval
 from rules.prose import (claim_figure, group_by_paragraph, interval_text, prose_evidence, same_sentence,
                          yuan_factor)
 
@@ -64,14 +64,17 @@ class GrowthArithmetic(Rule):
                 lo, hi = iv
                 if gf.value + gf.tol >= lo - 1e-9 and gf.value - gf.tol <= hi + 1e-9:
                     continue
+                slip = last_digit_slip(gf, lo, hi)
                 yield self.finding(
                     f"增长率不符：{g.label or g.metric} 本年 {cur.value}{cur.unit}，变动 {change.value}{change.unit}，"
                     f"上年应为 {prior.value / (yuan_factor(cur) or 1):.2f}{cur.unit}，增长率应为 {interval_text(lo, hi)}，"
-                    f"文中为 {g.value}%",
+                    f"文中为 {g.value}%" + (ROUNDING_NOTE if slip else ""),
                     f"growth mismatch for {g.metric}: change {change.value} over prior "
-                    f"{prior.value / (yuan_factor(cur) or 1):.2f} is {interval_text(lo, hi)}, the prose prints {g.value}%",
+                    f"{prior.value / (yuan_factor(cur) or 1):.2f} is {interval_text(lo, hi)}, the prose prints {g.value}%"
+                    + (ROUNDING_NOTE_EN if slip else ""),
                     expected=100 * cf.value / prior.value, observed=float(g.value), tolerance=gf.tol + (hi - lo) / 2,
                     evidence=[prose_evidence(g), prose_evidence(change), prose_evidence(cur)],
+                    severity="warning" if slip else None,
                 )
 
 

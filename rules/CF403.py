@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, ratio_interval
+from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, last_digit_slip, Figure, Finding, Rule, ratio_interval
 from rules.prose import (BUDGET_PERIODS, claim_figure, group_by_paragraph, interval_text, prose_evidence,
                          yuan_factor)
 
@@ -63,6 +63,9 @@ class CompletionArithmetic(Rule):
                         note = f"；该比率恰为决算数除以{PERIOD_ZH.get(b.period, '另一预算数')}（{b.value}{b.unit}），基数用错"
                         note_en = f"; it equals actual / {b.period} ({b.value}): the wrong base"
                 lo, hi = iv
+                slip = last_digit_slip(pf, lo, hi) and not note
+                if slip:
+                    note, note_en = ROUNDING_NOTE, ROUNDING_NOTE_EN
                 yield self.finding(
                     f"完成率不符：{c.label or metric} 决算 {act.value}{act.unit} / {PERIOD_ZH.get(bud.period, '预算')} "
                     f"{bud.value}{bud.unit} 应为 {interval_text(lo, hi)}，文中为 {c.value}%{note}",
@@ -71,6 +74,7 @@ class CompletionArithmetic(Rule):
                     expected=100 * act.value * (yuan_factor(act) or 1) / (bud.value * (yuan_factor(bud) or 1)),
                     observed=float(c.value), tolerance=pf.tol + (hi - lo) / 2,
                     evidence=[prose_evidence(c), prose_evidence(act), prose_evidence(bud)],
+                    severity="warning" if slip else None,
                 )
 
 

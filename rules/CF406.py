@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import Finding, Rule, figure_at, ratio_interval
+from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, last_digit_slip, Finding, Rule, figure_at, ratio_interval
 from rules.lookup import find_column
 from rules.prose import interval_text
 
@@ -30,40 +30,69 @@ class ExecutionRate(Rule):
         for table in doc.tables:
             if table.kind not in ("performance_project", "performance_overall"):
                 continue
+            checked = 0
+            bad: list[Finding] = []
             for row in table.rows:
-                cols = {}
-                for key, needles in (("initial", ("年初预算",)), ("full", ("全年预算",)),
-                                     ("spent", ("执行数",)), ("rate", ("执行率",))):
-                    c = find_column(table, *needles, block=row.block) or find_column(table, *needles)
-                    if c is not None and c.index in row.columns:
-                        cols[key] = c.index
-                if not {"full", "spent", "rate"} <= set(cols):
+                f = self._check_row(table, row)
+                if f is None:
                     continue
-                rate = figure_at(table, row, cols["rate"])
-                full = figure_at(table, row, cols["full"])
-                spent = figure_at(table, row, cols["spent"])
-                if rate is None or full is None or spent is None or full.value == 0:
-                    continue
-                if rate.value <= 1.0 and spent.value > 0.02 * full.value:
-                    continue  # a rate printed as a fraction (0.98): a style, not an error
-                iv = ratio_interval(spent, full)
-                if _fits(rate, iv):
-                    continue
-                note, note_en = "", ""
-                if "initial" in cols:
-                    init = figure_at(table, row, cols["initial"])
-                    if init is not None and init.value and _fits(rate, ratio_interval(spent, init)):
-                        note = "；该比率恰为执行数除以年初预算数，应以全年预算数为基数"
-                        note_en = "; it equals 执行数 / 年初预算数: the wrong base"
-                lo, hi = iv
+                checked += 1
+                if f is not True:
+                    bad.append(f)
+            if not bad:
+                continue
+            if len(bad) >= 2 and len(bad) * 2 > checked:
+                # most rows fail the same way: the columns were not read as printed (a form whose
+                # layout defeated the reader), or the table uses another definition throughout
                 yield self.finding(
-                    f"{table.title or table.kind}「{row.name}」执行率应为 {interval_text(lo, hi)}"
-                    f"（{spent.value:g} / {full.value:g}），表中为 {rate.value:g}{note}",
-                    f"{table.kind} row {row.name}: execution rate should be {interval_text(lo, hi)} "
-                    f"({spent.value:g} / {full.value:g}), printed {rate.value:g}{note_en}",
-                    expected=100 * spent.value / full.value, observed=rate.value, tolerance=rate.tol + (hi - lo) / 2,
-                    evidence=[e for e in (rate.evidence, spent.evidence, full.evidence) if e is not None],
+                    f"{table.title or table.kind}：{len(bad)}/{checked} 行的执行率与「全年执行数/全年预算数」不符，"
+                    f"可能是表格列未能准确识别，请人工核对",
+                    f"{table.kind}: {len(bad)} of {checked} rows fail 执行数/全年预算数 — probably columns not read "
+                    f"as printed; check by hand",
+                    evidence=[e for f in bad[:3] for e in f.evidence[:1]], severity="warning",
                 )
+                continue
+            yield from bad
+
+    def _check_row(self, table, row):
+        """True when the row's rate holds, a Finding when it does not, None when it cannot be checked."""
+        cols = {}
+        for key, needles in (("initial", ("年初预算",)), ("full", ("全年预算",)),
+                             ("spent", ("执行数",)), ("rate", ("执行率",))):
+            c = find_column(table, *needles, block=row.block) or find_column(table, *needles)
+            if c is not None and c.index in row.columns:
+                cols[key] = c.index
+        if not {"full", "spent", "rate"} <= set(cols):
+            return None
+        rate = figure_at(table, row, cols["rate"])
+        full = figure_at(table, row, cols["full"])
+        spent = figure_at(table, row, cols["spent"])
+        if rate is None or full is None or spent is None or full.value == 0:
+            return None
+        if rate.value <= 1.0 and spent.value > 0.02 * full.value:
+            return None  # a rate printed as a fraction (0.98): a style, not an error
+        iv = ratio_interval(spent, full)
+        if _fits(rate, iv):
+            return True
+        note, note_en = "", ""
+        if "initial" in cols:
+            init = figure_at(table, row, cols["initial"])
+            if init is not None and init.value and _fits(rate, ratio_interval(spent, init)):
+                note = "；该比率恰为执行数除以年初预算数，应以全年预算数为基数"
+                note_en = "; it equals 执行数 / 年初预算数: the wrong base"
+        lo, hi = iv
+        slip = not note and last_digit_slip(rate, lo, hi)
+        if slip:
+            note, note_en = ROUNDING_NOTE, ROUNDING_NOTE_EN
+        return self.finding(
+            f"{table.title or table.kind}「{row.name}」执行率应为 {interval_text(lo, hi)}"
+            f"（{spent.value:g} / {full.value:g}），表中为 {rate.value:g}{note}",
+            f"{table.kind} row {row.name}: execution rate should be {interval_text(lo, hi)} "
+            f"({spent.value:g} / {full.value:g}), printed {rate.value:g}{note_en}",
+            expected=100 * spent.value / full.value, observed=rate.value, tolerance=rate.tol + (hi - lo) / 2,
+            evidence=[e for e in (rate.evidence, spent.evidence, full.evidence) if e is not None],
+            severity="warning" if slip else None,
+        )
 
 
 RULE = ExecutionRate

@@ -12,6 +12,8 @@ from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
 from rules.base import Figure, Finding, Rule, agrees, fmt
+from rules.lookup import unit_factor
+from rules.units import same_digits
 from rules.prose import claim_figure, table_targets, target_in_claim_unit, yuan_factor
 
 
@@ -42,10 +44,10 @@ class ProseUnitSlip(Rule):
                 tf = target_in_claim_unit(t, c)
                 if tf.value == 0 or t.table.id not in trusted:
                     continue
-                k = next((k for k in (1e4, 1e-4) if agrees(Figure(cf.value * k, cf.tol * k), tf)), None)
-                if k is None:
+                unit_t = t.row.unit if t.row.unit in ("元", "万元", "亿元") else t.table.unit
+                if unit_factor(unit_t) == yuan_factor(c) or not same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol):
                     continue
-                meant = "万元" if k == 1e-4 and c.unit == "元" else "元" if c.unit == "万元" else "另一单位"
+                meant = {"元": "万元", "万元": "元"}.get(c.unit or "", "另一单位")
                 yield self.finding(
                     f"情况说明称{c.label or c.metric} {fmt(c.value)}{c.unit}，而{t.table.title or t.table.kind}"
                     f"「{t.row.name}」为 {fmt(t.figure.value)}{t.table.unit or ''}：数字相同而单位差 10⁴ 倍，应为{meant}",

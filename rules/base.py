@@ -219,3 +219,14 @@ class RuleContext:
     """What the engine hands to rules besides the document: configuration and shared lookups."""
 
     config: dict[str, Any] = field(default_factory=dict)
+
+
+def last_digit_slip(printed: Figure, lo: float, hi: float) -> bool:
+    """True when a printed ratio misses its interval by at most one unit of its last digit:
+    a truncating or otherwise different rounding convention rather than a wrong figure."""
+    unit = 2 * printed.tol  # one unit of the last printed digit
+    return printed.value >= lo - unit - 1e-9 and printed.value <= hi + unit + 1e-9
+
+
+ROUNDING_NOTE = "（仅差末位一个单位，可能是截尾取数等舍入口径不同）"
+ROUNDING_NOTE_EN = " (off by one unit in the last digit: probably truncation or another rounding convention)"

@@ -210,3 +210,56 @@ def money_kind(metric: str | None) -> bool | None:
         return True
     k = _unit_kinds().get(metric)
     return None if k is None else k == "money"
+
+
+@functools.cache
+def _names() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for f in ("data/metrics.yaml", "data/metrics_extra.yaml"):
+        for m in yaml.safe_load(resources.files("extraction").joinpath(f).read_text("utf-8")) or []:
+            if isinstance(m, dict) and m.get("id"):
+                names = out.setdefault(str(m["id"]), [])
+                names += [n for n in [m.get("zh"), *(m.get("aliases") or [])] if n]
+    return {k: tuple(_squash_name(n) for n in v) for k, v in out.items()}
+
+
+def _squash_name(s: str) -> str:
+    return re.sub(r"[\s“”\"（）()类款项]", "", s)
+
+
+_LEVEL_MARK = re.compile(r"[（(](类|款|项)[)）]")
+
+
+def _prefix(claim: Any) -> str:
+    """The sentence up to the claim's figure."""
+    v = str(claim.value).split(".")[0] if claim.value is not None else ""
+    k = claim.text.find(v) if v else -1
+    return claim.text[:k] if k > 0 else claim.text
+
+
+def label_names_metric(claim: Any) -> bool:
+    """True when the words the report used name the claim's metric (not a metric taken from context).
+
+    For 功能分类 lines the figure must belong to the level named last before it: a sentence that
+    goes on to a （款）or（项）after the class names a deeper line than the class.
+    """
+    metric = claim.metric or ""
+    label = _squash_name(claim.label or "")
+    if not label:
+        return False
+    if metric.startswith("func:"):
+        code = metric[5:]
+        prefix = _prefix(claim)
+        at = prefix.find(claim.label) if claim.label else -1
+        if at >= 0 and re.search(r"[-—－]", prefix[at + len(claim.label):]):
+            return False  # "类-款-项" written with dashes: the figure belongs to the line named last
+        levels = _LEVEL_MARK.findall(prefix)
+        want = {3: "类", 5: "款", 7: "项"}.get(len(code))
+        if levels and want and levels[-1] != want:
+            return False
+    elif _LEVEL_MARK.search(claim.text[:max(0, claim.start - 0)] if False else _prefix(claim)):
+        return False  # "检察（款）：预算支出合计…": a total of that line, not of the department
+    names = _names().get(metric, ())
+    if not names:
+        return True  # a code line or an id without names: trust the extractor
+    return any(n and (n in label or label in n) for n in names)

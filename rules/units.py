@@ -12,6 +12,7 @@ def scaled_agrees(a: Figure, b: Figure) -> float | None:
     if agrees(a, b):
         return None
     for k in SCALES:
+        # if a's unit is wrong, a's rounding is in the other unit too: its tolerance scales with it
         if agrees(Figure(a.value * k, a.tol * k), b):
             return k
     return None
@@ -27,7 +28,13 @@ def one_part_scaled(total: Figure, parts: list[Figure]) -> tuple[int, float] | N
         for k in (1e-4, 1e4):
             if abs(p.value * k) < 0.01:
                 continue  # rescaled to nothing: that would only say the part is missing
+            # the rescaled part keeps the rounding it was printed with, in its own unit
             trial = parts[:i] + [Figure(p.value * k, p.tol * k)] + parts[i + 1:]
             if agrees(total, sum_figures(trial)):
                 return i, k
     return None
+
+
+def same_digits(printed_a: float, tol_a: float, printed_b: float, tol_b: float) -> bool:
+    """The same number as printed on both sides (before any unit conversion)."""
+    return abs(printed_a - printed_b) <= max(tol_a, tol_b) + 1e-9 and printed_a != 0
