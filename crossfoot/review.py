@@ -316,9 +316,16 @@ def review(
         progress()
 
     def collect(block: bool) -> None:
+        stop_point()
         if not in_flight:
             return
-        done, _ = wait(list(in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        done: set[Future] = set()
+        while True:
+            # Wake up now and then so that a stop request is seen while documents are in flight.
+            done, _ = wait(list(in_flight), timeout=0.25 if block else 0, return_when=FIRST_COMPLETED)
+            if done or not block:
+                break
+            stop_point()
         broken = False
         for fut in done:
             item = in_flight.pop(fut)
@@ -363,14 +370,25 @@ def review(
         fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config)
         in_flight[fut] = item
 
-    def on_term(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+    # Ctrl-C and SIGTERM ask the run to stop; it stops at the next safe point (never in the middle of
+    # a store write), keeping every finished document.  A second signal stops at once (nothing
+    # written is lost then either: each batch is one transaction).
+    stop_requested: list[int] = []
 
-    old_term = signal.getsignal(signal.SIGTERM)
-    try:
-        signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread
-        old_term = None
+    def on_signal(signum: int, frame: Any) -> None:
+        stop_requested.append(signum)
+        signal.signal(signum, signal.SIG_DFL)
+
+    def stop_point() -> None:
+        if stop_requested:
+            raise KeyboardInterrupt
+
+    old_handlers: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            old_handlers[sig] = signal.signal(sig, on_signal)
+        except ValueError:  # not the main thread: the caller handles signals
+            break
     try:
         for chunk in _chunks(iter_files(paths), LOOKUP_CHUNK):
             hashed = [(p, *_hash(p)) for p in chunk]
@@ -380,6 +398,7 @@ def review(
             recent.clear()
             known = {} if rescan else db.stored((h for _, h, _ in hashed if h), RULES_VERSION)
             for p, sha, size in hashed:
+                stop_point()
                 stats.seen += 1
                 item = _Item(p, sha, size)
                 if sha and sha in waiting:
@@ -427,8 +446,8 @@ def review(
         pool.close(cancel=True)
         raise
     finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
         db.close()
         stats.elapsed = time.perf_counter() - stats.started
     return stats

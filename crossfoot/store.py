@@ -12,6 +12,7 @@ column in ``docs/store.md``; ``SCHEMA_VERSION`` is bumped whenever it changes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
 import os
@@ -529,6 +530,7 @@ class Store:
             raise StoreError(f"{self.path}: opened read-only")
         if not len(batch) and not batch.columns["errors"]["path"]:
             return
+        import duckdb
         import pyarrow as pa
 
         con = self.con
@@ -570,10 +572,12 @@ class Store:
                         f"SELECT {', '.join(COLUMNS[table])} FROM _crossfoot_batch"
                     )
                 finally:
-                    con.unregister("_crossfoot_batch")
+                    with contextlib.suppress(duckdb.Error):  # fails only once the transaction is aborted
+                        con.unregister("_crossfoot_batch")
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
             raise
 
 

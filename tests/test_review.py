@@ -135,11 +135,12 @@ def test_bad_files_land_in_errors(corpus, local_store):
 def test_rerun_skips_stored_documents_and_rescan_redoes_them(corpus, local_store, tmp_path):
     store = tmp_path / "s.duckdb"
     shutil.copy(local_store, store)
+    paths = [corpus / "bad", corpus / "reports"]
+    again = review(paths, store, workers=1)
+    assert (again.reviewed, again.skipped, again.seen) == (0, 13, 13)
     with Store(store, read_only=True) as s:
         before = s.snapshot()
-    again = review([corpus / "bad", corpus / "reports"], store, workers=1)
-    assert (again.reviewed, again.skipped, again.seen) == (0, 13, 13)
-    redo = review([corpus / "bad", corpus / "reports"], store, workers=1, rescan=True)
+    redo = review(paths, store, workers=1, rescan=True)
     assert (redo.reviewed, redo.duplicates, redo.skipped) == (12, 1, 0)
     with Store(store, read_only=True) as s:
         assert s.snapshot() == before
