@@ -26,7 +26,7 @@ FINAL_ACCOUNT_TABLES = ("income_expenditure_summary", "income", "expenditure", "
                         "general_budget_expenditure", "basic_expenditure_economic", "gov_fund",
                         "state_capital", "three_public")
 BUDGET_TABLES = ("income_expenditure_summary", "income", "expenditure", "fiscal_summary",
-                 "general_budget_expenditure", "basic_expenditure_economic", "gov_fund")
+                 "general_budget_expenditure", "basic_expenditure_economic", "gov_fund", "three_public")
 ZH = {  # (final account, budget)
     "income_expenditure_summary": ("收入支出决算总表", "收支预算总表"),
     "income": ("收入决算表", "收入预算表"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -139,16 +140,32 @@ def paragraph_key(doc: Document, claim: Any) -> int:
     return -1
 
 
+_GROUPS: dict[tuple[int, int], tuple[Document, Sequence[Any], dict[int, list[Any]]]] = {}
+
+
 def group_by_paragraph(doc: Document, claims: Sequence[Any]) -> dict[int, list[Any]]:
+    """Claims by the paragraph that holds them (computed once per document and claim list)."""
+    key = (id(doc), id(claims))
+    hit = _GROUPS.get(key)
+    if hit is not None and hit[0] is doc and hit[1] is claims:
+        return hit[2]
+    by_page: dict[int, list[tuple[int, int, int]]] = {}
+    for i, p in enumerate(doc.paragraphs):
+        for piece in p.pieces:
+            by_page.setdefault(piece.page, []).append((piece.start, piece.end, i))
+    for v in by_page.values():
+        v.sort()
     out: dict[int, list[Any]] = {}
-    index = _piece_index(doc)
     for c in claims:
-        key = -1
-        for (page, start, end), i in index:
-            if page == c.page and start <= c.start <= end:
-                key = i
-                break
-        out.setdefault(key, []).append(c)
+        key_i = -1
+        pieces = by_page.get(c.page, [])
+        j = bisect.bisect_right(pieces, (c.start, float("inf"), 0)) - 1
+        if j >= 0 and pieces[j][0] <= c.start <= pieces[j][1]:
+            key_i = pieces[j][2]
+        out.setdefault(key_i, []).append(c)
+    if len(_GROUPS) > 64:
+        _GROUPS.clear()
+    _GROUPS[key] = (doc, claims, out)
     return out
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from extraction.model import Row, Table
 from rules.base import Figure, agrees, sum_figures, zero_figure
 
@@ -30,8 +28,10 @@ def hierarchy_holds(codes: list[str], figs: list[Figure]) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=256)
-def _shift_start_cached(key: int, table: Table, column: int) -> int | None:  # noqa: ARG001
+_CACHE: dict[tuple[int, int], tuple[Table, int | None]] = {}
+
+
+def _shift_start(table: Table, column: int) -> int | None:
     rows = coded_rows(table)
     codes = [r.code for r in rows]
     figs = [zero_figure(table, r, column) for r in rows]
@@ -52,4 +52,12 @@ def shift_start(table: Table, column: int) -> int | None:
 
     None when the hierarchy already holds or when no single slide of one row explains it.
     """
-    return _shift_start_cached(id(table), table, column)
+    key = (id(table), column)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is table:  # identity, not equality: hashing a table is costly
+        return hit[1]
+    if len(_CACHE) > 512:
+        _CACHE.clear()
+    result = _shift_start(table, column)
+    _CACHE[key] = (table, result)
+    return result
