@@ -20,13 +20,44 @@ CODED_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund"
                "project_expenditure", "basic_expenditure_economic")
 
 
-def first_rows_by_code(table: Table) -> dict[tuple[str | None, str], Row]:
-    """Rows keyed by (block, code); a code printed twice (a repeated page) keeps its first row."""
+def first_rows_by_code(table: Table, doc: Document | None = None) -> dict[tuple[str | None, str], Row]:
+    """Rows keyed by (block, code); a code printed twice (a repeated page) keeps its first row.
+
+    With ``doc``, rows of the table's continuations (tables of the same kind and title printed
+    on the following pages with another column layout) count too: a class and its items may
+    be split over them.
+    """
     out: dict[tuple[str | None, str], Row] = {}
-    for r in table.rows:
-        if r.code and (r.block, r.code) not in out:
-            out[(r.block, r.code)] = r
+    for t in family(doc, table) if doc is not None else [table]:
+        for r in t.rows:
+            if r.code and (r.block, r.code) not in out and not any(c == r.code for _b, c in out):
+                out[(r.block, r.code)] = r
     return out
+
+
+def family(doc: Document, table: Table) -> list[Table]:
+    """A table and its continuations: same kind and title, on the pages right after it."""
+    if not table.title:
+        return [table]
+    out = [table]
+    seen = False
+    for t in doc.tables:
+        if t is table:
+            seen = True
+            continue
+        if seen and t.kind == table.kind and t.title == table.title and t.pages and out[-1].pages \
+                and t.pages[0] <= out[-1].pages[-1] + 1:
+            out.append(t)
+    return out
+
+
+def is_continuation(doc: Document, table: Table) -> bool:
+    for t in doc.tables:
+        if t is table:
+            return False
+        if table in family(doc, t):
+            return True
+    return False
 
 
 def children(code: str, block: str | None, rows: dict[tuple[str | None, str], Row]) -> list[Row]:
@@ -50,9 +81,9 @@ class FunctionHierarchyFooting(Rule):
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         for table in doc.tables:
-            if table.kind not in CODED_KINDS or table.empty:
+            if table.kind not in CODED_KINDS or table.empty or is_continuation(doc, table):
                 continue
-            rows = first_rows_by_code(table)
+            rows = first_rows_by_code(table, doc)
             done: set[str] = set()
             for (block, code), parent in rows.items():
                 if len(code) not in (3, 5) or code in done:
@@ -62,6 +93,8 @@ class FunctionHierarchyFooting(Rule):
                 if not kids:
                     continue
                 for ci in parent.columns:
+                    if any(ci not in k.columns for k in kids):
+                        continue  # a child printed in another column layout: not comparable column by column
                     if shift_start(table, ci) is not None:
                         continue  # CF107 reports the slid column once
                     pf = zero_figure(table, parent, ci)

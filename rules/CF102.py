@@ -10,6 +10,7 @@ grouped header (本年支出/合计, 本年支出/基本支出, 本年支出/项
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Column, Document, Table
@@ -18,6 +19,12 @@ from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
 KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital", "fiscal_summary",
          "project_expenditure")
 TOTAL_WORDS = ("合计", "小计", "总计")
+# printed beside the 三公 items under one heading, but not part of the 三公 subtotal
+NOT_PARTS = ("会议费", "培训费")
+# the sources and uses a row total is made of (anything else in a flat header is not a part)
+KNOWN_PART = re.compile(r"财政拨款|上级补助|事业收入|经营收入|附属单位|其他收入|基本支出|项目支出|上缴上级|经营支出|"
+                        r"对附属单位补助|单位预留机动经费|结转下年|财政专户|其他资金|一般公共预算|政府性基金|国有资本经营|"
+                        r"事业单位经营|用事业基金弥补|上年结转")
 
 
 def _segments(c: Column) -> list[str]:
@@ -44,7 +51,8 @@ def column_sums(table: Table) -> list[tuple[Column, list[Column]]]:
                 groups.setdefault("/".join(seg[:-1]), []).append(c)
         for prefix, gcols in groups.items():
             totals = [c for c in gcols if _is_total(_segments(c)[-1])]
-            parts = [c for c in gcols if not _is_total(_segments(c)[-1]) and "其中" not in _segments(c)[-1]]
+            parts = [c for c in gcols if not _is_total(_segments(c)[-1]) and "其中" not in _segments(c)[-1]
+                     and not any(w in c.label for w in NOT_PARTS)]
             if len(totals) == 1 and len(parts) >= 2:
                 pairs.append((totals[0], parts))
         # flat: a single-segment total (本年收入合计) = one column per other first segment
@@ -68,7 +76,7 @@ def column_sums(table: Table) -> list[tuple[Column, list[Column]]]:
                     parts.append(sub[0])
                 else:
                     parts.extend(c for c in gcols if "其中" not in _segments(c)[-1])
-            if len(parts) >= 2:
+            if len(parts) >= 2 and all(KNOWN_PART.search(_segments(c)[0]) for c in parts):
                 pairs.append((total, parts))
     return pairs
 

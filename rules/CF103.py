@@ -9,14 +9,18 @@ every figure column, within rounding.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
-from rules.CF101 import CODED_KINDS, first_rows_by_code
+from rules.CF101 import CODED_KINDS, family, first_rows_by_code, is_continuation
 from rules.shift import shift_start
 from rules.units import one_part_scaled
 from rules.lookup import find_rows
+
+
+AMOUNT_LABEL = re.compile(r"合计|小计|金额|预算|决算|支出|收入|结转|结余")
 
 
 class TotalRowFooting(Rule):
@@ -29,12 +33,17 @@ class TotalRowFooting(Rule):
         for table in doc.tables:
             if table.kind not in CODED_KINDS or table.empty or table.kind == "basic_expenditure_economic":
                 continue
+            if is_continuation(doc, table) or len(family(doc, table)) > 1:
+                continue  # classes split over pages with other layouts: CF101 ties them out
             rows = first_rows_by_code(table)
             for total in find_rows(table, ["合计", "总计", "支出合计", "收入合计"]):
                 classes = [r for (b, c), r in rows.items() if b == total.block and len(c) == 3]
                 if not classes:
                     continue
                 for ci in total.columns:
+                    label = next((c.label for c in table.columns if c.index == ci), "")
+                    if label and not AMOUNT_LABEL.search(label):
+                        continue  # an item column of a wide table (会议费, 培训费 …), not a total of classes
                     if shift_start(table, ci) is not None:
                         continue  # CF107 reports the slid column once
                     tf = zero_figure(table, total, ci)

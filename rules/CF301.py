@@ -67,7 +67,8 @@ class ProseAmountVsTable(Rule):
             if any(agrees(cf, target_in_claim_unit(x, c) if c.unit else x.figure) for x in other):
                 scope_mismatch = True
             # a line printed in both scopes, stated without saying which, against a narrower table only
-            if (c.scope is None and c.metric in TWO_SCOPE and all(x.scope != "all" for x in targets)):
+            if (c.scope is None and (c.metric in TWO_SCOPE or c.metric.startswith("func:"))
+                    and all(x.scope != "all" for x in targets)):
                 scope_mismatch = True
             when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
             unit = c.unit or ""

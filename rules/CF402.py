@@ -23,6 +23,14 @@ def _money(doc: Document, c: Any) -> Figure:
     return Figure(f.value * k, f.tol * k, f.evidence)
 
 
+def _lead(doc: Document, c: Any) -> str:
+    """The words just before a claim's figure on its page."""
+    try:
+        return doc.pages[c.page - 1].text[max(0, c.start - 24):c.start]
+    except IndexError:
+        return ""
+
+
 class GrowthArithmetic(Rule):
     __doc__ = __doc__
     code = "CF402"
@@ -52,6 +60,11 @@ class GrowthArithmetic(Rule):
                     amounts = [c for c in everything if c.kind == "amount" and c.metric == g.metric and c.value
                                and yuan_factor(c) and (c.period or "current") in current_periods
                                and (c.page, c.start) < (change.page, change.start)]
+                if not amounts:
+                    continue
+                # a figure introduced as last year's ("（2016 年度…为8648.07万元）", "上年为") is the prior
+                prior_marks = ("上年", "上一年", str(doc.meta.year - 1) if doc.meta.year else "\0")
+                amounts = [a for a in amounts if not any(m in _lead(doc, a) for m in prior_marks)]
                 if not amounts:
                     continue
                 cur = max(amounts, key=lambda c: (c.page, c.start))

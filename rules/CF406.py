@@ -8,6 +8,7 @@ Best practice: 执行率 = 全年执行数 / 全年预算数 × 100 within the r
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
@@ -18,6 +19,9 @@ from rules.prose import interval_text
 
 def _fits(p, iv) -> bool:
     return iv is not None and p.value + p.tol >= iv[0] - 1e-9 and p.value - p.tol <= iv[1] + 1e-9
+
+
+MONEY_ROW = re.compile(r"资金|预算|支出|经费|项目|合计|总额|小计|补助|费")
 
 
 class ExecutionRate(Rule):
@@ -64,6 +68,8 @@ class ExecutionRate(Rule):
                 cols[key] = c.index
         if not {"full", "spent", "rate"} <= set(cols):
             return None
+        if not MONEY_ROW.search(row.name or ""):
+            return None  # indicator rows (产出指标 …) of a form: their figures are not money
         rate = figure_at(table, row, cols["rate"])
         full = figure_at(table, row, cols["full"])
         spent = figure_at(table, row, cols["spent"])
@@ -71,9 +77,21 @@ class ExecutionRate(Rule):
             return None
         if rate.value <= 1.0 and spent.value > 0.02 * full.value:
             return None  # a rate printed as a fraction (0.98): a style, not an error
+        if any(f is not None and abs(f.value - rate.value) < 1e-9 for f in (full, spent)):
+            return None  # the 执行率 column holds a money figure: the columns were not read as printed
         iv = ratio_interval(spent, full)
         if _fits(rate, iv):
             return True
+        # a form whose header spans one column more or less than its figures: read one column over,
+        # the identity holds — the reader misplaced the columns, the report may well be right
+        pos = {ci: k for k, ci in enumerate(row.columns)}
+        for off in (-1, 1):
+            try:
+                r2, f2, s2 = (figure_at(table, row, row.columns[pos[cols[k]] + off]) for k in ("rate", "full", "spent"))
+            except (IndexError, KeyError):
+                continue
+            if r2 and f2 and s2 and f2.value and _fits(r2, ratio_interval(s2, f2)):
+                return None
         note, note_en = "", ""
         if "initial" in cols:
             init = figure_at(table, row, cols["initial"])
