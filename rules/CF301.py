@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 from extraction.model import Document
 from rules.base import Figure, Finding, Rule, agrees, fmt
 from rules.lookup import unit_factor
-from rules.units import same_digits
+from rules.units import same_digits, scaled_agrees
 from rules.prose import BUDGET_PERIODS, claim_figure, label_names_metric, table_targets, target_in_claim_unit, yuan_factor
 
 TWO_SCOPE = {"expenditure_basic", "expenditure_project", "expenditure_personnel", "expenditure_public"}
@@ -57,8 +57,10 @@ class ProseAmountVsTable(Rule):
                 if (c.unit and tf.value != 0 and unit_factor(t.table.unit) != (yuan_factor(c) or 0)
                         and same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol)):
                     slipped = True
+            if not ok and c.unit and any(scaled_agrees(cf, target_in_claim_unit(t, c)) for t in targets):
+                slipped = True  # 10^4 apart: a unit problem of the table or the prose (CF502/CF503)
             if ok or slipped:
-                continue  # agreement, or a unit slip reported by CF503
+                continue  # agreement, or a unit slip reported by CF502/CF503
             t = targets[0]
             tf = target_in_claim_unit(t, c) if c.unit else t.figure
             scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)

@@ -46,9 +46,11 @@ class ComparisonWords(Rule):
                 act = max(actual, key=lambda a: (a.page, a.start))
                 bud = max(budget, key=lambda a: (a.page, a.start))
                 af, bf = _money(doc, act), _money(doc, bud)
-                truth = "equal" if agrees(af, bf) else "greater" if af.value > bf.value else "less"
-                if truth == c.direction or (c.direction == "equal" and truth == "equal"):
+                # greater/less by the printed figures; 等于/持平 is accepted within their rounding
+                strict = "equal" if abs(af.value - bf.value) < 1e-9 else "greater" if af.value > bf.value else "less"
+                if strict == c.direction or (c.direction == "equal" and agrees(af, bf)):
                     continue
+                truth = strict
                 yield self.finding(
                     f"比较词与数字不符：决算 {act.value}{act.unit}、预算 {bud.value}{bud.unit}，应为「决算数{WORD[truth]}预算数」，"
                     f"文中为「{WORD[c.direction]}」",

@@ -19,6 +19,7 @@ from rules.base import Finding, Rule
 from rules.prose import prose_evidence
 
 _OPEN = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(20\d\d)\s*年\s*度?")
+_PRIOR_WORDS = ("上年", "上一年", "同比", "比较", "相比", "增加", "减少", "增长", "下降")
 _COMPARE = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")
 
 
@@ -47,9 +48,13 @@ class SentenceYear(Rule):
             compared = [int(x) for x in _COMPARE.findall(c.text)]
             # "2022年…决算与2022年相比": the year of the figure equals the year it is compared with
             self_compare = opened in compared
-            # a figure of the year before, named as such, is fine in a final account ("2022年为…")
-            if not self_compare and (opened == year - 1 and "上年" not in c.text and not compared):
-                continue
+            if not self_compare:
+                if doc.meta.kind == "budget":
+                    # budget prose is about the budget year; last year's execution may be told
+                    if any(w in c.text for w in ("执行", "决算", "上年")):
+                        continue
+                elif opened == year - 1 and (compared or any(w in c.text for w in _PRIOR_WORDS)):
+                    continue  # last year's figure, told as such
             seen.add((c.page, c.text))
             what = "与自身年份相比" if self_compare else f"而本报告为{year}年度"
             yield self.finding(
