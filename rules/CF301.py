@@ -57,7 +57,8 @@ class ProseAmountVsTable(Rule):
                 if (c.unit and tf.value != 0 and unit_factor(t.table.unit) != (yuan_factor(c) or 0)
                         and same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol)):
                     slipped = True
-            if not ok and c.unit and any(scaled_agrees(cf, target_in_claim_unit(t, c)) for t in targets):
+            if not ok and c.unit and cf.value and any(
+                    target_in_claim_unit(t, c).value and scaled_agrees(cf, target_in_claim_unit(t, c)) for t in targets):
                 slipped = True  # 10^4 apart: a unit problem of the table or the prose (CF502/CF503)
             if ok or slipped:
                 continue  # agreement, or a unit slip reported by CF502/CF503
