@@ -1,23 +1,182 @@
-"""The app starts and shows the documents of a corpus folder (streamlit.testing AppTest)."""
+"""Every view of the app (streamlit.testing AppTest) on a small corpus, and the functions behind them."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import pytest
+from conftest import DATA
 from streamlit.testing.v1 import AppTest
 
-from conftest import DATA
+from crossfoot import appdata as A
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+SAMPLE = ROOT / "corpus" / "sample"
+REAL_PDF = DATA / "real/final_accounts/上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+# Two departments, two years each, final account and budget: enough to score, quick to review.
+SMALL = [f"d000{d}-{y}-{k}.txt" for d in (3, 5) for y in (2023, 2024) for k in ("final", "budget")]
 
 
-def test_app_shows_corpus(tmp_path, monkeypatch):
-    shutil.copy(DATA / "seeds/000_18d5ca373dd9af9d.txt", tmp_path / "a.txt")
-    monkeypatch.setattr("sys.argv", ["app.py", "--corpus", str(tmp_path)])
-    at = AppTest.from_file(APP, default_timeout=60).run()
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    root = tmp_path_factory.mktemp("app")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name in SMALL:
+        shutil.copy(SAMPLE / name, corpus / name)
+    cache = root / "cache"
+    A.prepare_corpus(corpus, cache)  # the app finds it reviewed, as on every start after the first
+    return {"corpus": corpus, "cache": cache, "store": root / "uploads.duckdb"}
+
+
+def _app(env, monkeypatch) -> AppTest:
+    monkeypatch.setattr("sys.argv", ["app.py", "--corpus", str(env["corpus"]), "--store", str(env["store"]),
+                                     "--cache", str(env["cache"])])
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _by_key(items, key):
+    return next(x for x in items if x.key == key)
+
+
+def test_corpus_view_is_the_first_view(env, monkeypatch):
+    at = _app(env, monkeypatch).run()
     assert not at.exception
     assert at.title[0].value.startswith("crossfoot")
-    df = at.dataframe[0].value
-    assert list(df["department"]) == ["新平彝族傣族自治县信访局"]
-    assert list(df["year"]) == [2020]
+    assert at.sidebar.radio(key="view").value == "corpus"
+    scores = at.dataframe[0].value
+    assert len(scores) == 4 and list(scores["rank"]) == [1, 2, 3, 4]
+    assert "同类中位数" in scores["reasons"][0]
+    by_findings = at.dataframe[1].value
+    assert set(by_findings["department"]) == {"湖南省财政厅", "上海市普陀区公安局"}
+    assert by_findings.iloc[0]["errors"] >= by_findings.iloc[-1]["errors"]
+    # filters narrow both rankings
+    at.multiselect(key="c_year").set_value([2024]).run()
+    assert set(at.dataframe[0].value["year"]) == {2024}
+    assert set(at.dataframe[1].value["year"]) == {2024}
+    # the peer comparison of the chosen department, feature by feature
+    assert len(at.dataframe[2].value) > 3
+    assert [s.value for s in at.subheader][:2] == ["按异常评分排名", "按问题数量排名"]
+
+
+def test_english_switch(env, monkeypatch):
+    at = _app(env, monkeypatch).run()
+    at.sidebar.radio(key="lang").set_value("English").run()
+    assert not at.exception
+    assert at.title[0].value.startswith("crossfoot · checking")
+    assert at.subheader[0].value == "Ranked by anomaly score"
+
+
+def test_document_view_findings_and_evidence(env, monkeypatch):
+    at = _app(env, monkeypatch).run()
+    at.sidebar.radio(key="view").set_value("document").run()
+    docs = A.documents_frame(A.corpus_store_path(env["corpus"], env["cache"]))
+    sha = docs[docs["path"].str.endswith("d0003-2023-final.txt")].iloc[0]["sha256"]
+    at.selectbox(key="doc_select").set_value(sha).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["部门"] == "湖南省财政厅" and metrics["年度"] == "2023" and metrics["错误"] == "4"
+    findings = at.dataframe[0].value
+    assert list(findings["rule"]) == ["CF101"] * 4
+    at.multiselect(key="f_sev").set_value(["warning"]).run()
+    assert len(at.dataframe[0].value) == 0
+    at.multiselect(key="f_sev").set_value(["error"]).run()
+    at.selectbox(key="finding").set_value("f1").run()
+    info = [i.value for i in at.info]
+    assert any("应为 2,083,774.42，报告印为 1,970,356，相差 -113,418.42" in v for v in info)
+    table = at.dataframe[1].value  # the table with the two cells compared
+    assert "住房保障支出" in set(table["项目 item"])
+    labels = [d.label for d in at.get("download_button")]
+    assert labels == ["问题清单 Excel", "问题清单 CSV", "JSON 报告", "HTML 报告"]  # a text export: no PDF
+
+
+def test_claims_view_statuses(env, monkeypatch):
+    at = _app(env, monkeypatch).run()
+    at.sidebar.radio(key="view").set_value("claims").run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert set(frame["status"]) <= set(A.STATUSES)
+    assert (frame["status"] == "tied").any()
+    at.multiselect(key="c_status").set_value(["tied"]).run()
+    assert set(at.dataframe[0].value["status"]) == {"tied"}
+
+
+def test_upload_view_checks_and_stores(env, monkeypatch, tmp_path):
+    env = {**env, "store": tmp_path / "mine.duckdb"}
+    at = _app(env, monkeypatch).run()
+    at.sidebar.radio(key="view").set_value("upload").run()
+    up = at.get("file_uploader")[0]
+    up.set_value([("report.pdf", REAL_PDF.read_bytes(), "application/pdf"),
+                  ("bad.pdf", b"%PDF-1.4 broken", "application/pdf")]).run()
+    assert not at.exception
+    assert any("上海市普陀区规划和自然资源局 2024 决算" in s.value for s in at.success)
+    assert any("bad.pdf" in e.value and "corrupt" in e.value for e in at.error)
+    docs = A.documents_frame(env["store"])
+    assert len(docs) == 2 and set(docs["status"]) == {"ok", "error"}
+    # the uploaded name chose no path: the bytes are kept under their hash
+    kept = sorted(p.name for p in (tmp_path / "mine-uploads").iterdir())
+    assert all(n.split(".")[0] in set(docs["sha256"]) for n in kept)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("open-"))).click().run()
+    assert at.sidebar.radio(key="view").value == "document"
+    assert at.sidebar.radio(key="source").value == "store"
+    labels = [d.label for d in at.get("download_button")]
+    assert labels[0] == "标注后的 PDF"
+
+
+# ----------------------------------------------------------------------------- the functions
+
+
+def test_upload_problems():
+    assert "只接受" in A.upload_problem("x.docx", 10)
+    assert "empty" in A.upload_problem("x.pdf", 0, "en")
+    assert "over the 50 MB limit" in A.upload_problem("x.pdf", A.MAX_UPLOAD_BYTES + 1, "en")
+    assert A.upload_problem("x.PDF", 10) is None
+
+
+def test_save_upload_ignores_the_name(tmp_path):
+    path, sha = A.save_upload("../../etc/passwd.txt", b"hello", tmp_path / "up")
+    assert path.parent == tmp_path / "up" and path.name == f"{sha}.txt"
+    with pytest.raises(ValueError):
+        A.save_upload("x.sh", b"hello", tmp_path / "up")
+
+
+def test_arithmetic_text():
+    f = {"expected": 100.0, "observed": 101.5, "difference": 1.5, "tolerance": 0.01}
+    assert A.arithmetic_text(f) == "应为 100，报告印为 101.50，相差 1.50；舍入容差 ±0.01，超出容差 1.49，不能用四舍五入解释。"
+    assert A.arithmetic_text(f, "en").startswith("Expected 100; the report prints 101.50; difference 1.50")
+    assert "compares no figures" in A.arithmetic_text({}, "en")
+
+
+def test_sentence_html_marks_the_figure():
+    page = "一些文字。三公经费为12.50万元，下降3.2%。"
+    ev = {"text": "三公经费为12.50万元，下降3.2%。", "start": page.index("3.2%"), "end": page.index("3.2%") + 4}
+    out = A.sentence_html(ev, page)
+    assert "<b>3.2%</b></mark>" in out and out.startswith("三公经费为12.50万元")
+    assert A.sentence_html({"text": "<b>"}) == "&lt;b&gt;"
+
+
+def test_page_png_and_downloads(env):
+    store = A.corpus_store_path(env["corpus"], env["cache"])
+    pdf = SAMPLE / "d0003-2023-final.pdf"
+    entry = json.loads(A.json_report(__import__("crossfoot.pipeline").pipeline.check_document(pdf)))["documents"][0]
+    ev = entry["findings"][0]["evidence"]
+    png = A.page_png(pdf, ev[0]["page"], ev)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert A.annotated_pdf(pdf, entry["findings"])[:5] == b"%PDF-"
+    assert A.html_report(entry).startswith(b"<!DOCTYPE html>")
+    sha = A.documents_frame(store).query("path.str.endswith('d0003-2023-final.txt')").iloc[0]["sha256"]
+    csv = A.findings_export(store, sha, "csv").decode("utf-8-sig")
+    assert csv.count("CF101") == 4
+    assert A.findings_export(store, sha, "xlsx")[:2] == b"PK"
+
+
+def test_claim_status_contradicted():
+    doc_entry = {"claims": [{"id": "c1", "kind": "growth", "page": 2, "start": 5, "end": 9, "value": 1.0},
+                            {"id": "c2", "kind": "share", "page": 2, "start": 20, "end": 24, "value": 2.0}],
+                 "findings": [{"id": "f1", "evidence": [{"source": "prose", "page": 2, "start": 5, "end": 9}]}]}
+    st = A.claim_statuses(None, doc_entry)
+    assert [(s["id"], s["status"], s["where"]) for s in st] == [("c1", "contradicted", "f1"),
+                                                                ("c2", "unverifiable", "")]
