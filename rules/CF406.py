@@ -21,7 +21,7 @@ def _fits(p, iv) -> bool:
     return iv is not None and p.value + p.tol >= iv[0] - 1e-9 and p.value - p.tol <= iv[1] + 1e-9
 
 
-MONEY_ROW = re.compile(r"资金|预算|支出|经费|项目|合计|总额|小计|补助|费")
+INDICATOR_ROW = re.compile(r"指标|满意度|得分|分值")
 
 
 class ExecutionRate(Rule):
@@ -44,6 +44,18 @@ class ExecutionRate(Rule):
                 if f is not True:
                     bad.append(f)
             if not bad:
+                continue
+            on_initial = [f for f in bad if "年初预算数" in f.message]
+            if len(bad) >= 2 and len(on_initial) * 2 > len(bad):
+                # the whole table computes 执行率 on 年初预算数: one finding says so
+                yield self.finding(
+                    f"{table.title or table.kind}：{len(on_initial)}/{checked} 行的执行率恰为全年执行数除以年初预算数，"
+                    f"应以全年预算数为基数",
+                    f"{table.kind}: {len(on_initial)} of {checked} rows compute 执行率 on 年初预算数 instead of "
+                    f"全年预算数",
+                    expected=on_initial[0].expected, observed=on_initial[0].observed,
+                    evidence=[e for f in on_initial[:3] for e in f.evidence],
+                )
                 continue
             if len(bad) >= 2 and len(bad) * 2 > checked:
                 # most rows fail the same way: the columns were not read as printed (a form whose
@@ -68,7 +80,7 @@ class ExecutionRate(Rule):
                 cols[key] = c.index
         if not {"full", "spent", "rate"} <= set(cols):
             return None
-        if not MONEY_ROW.search(row.name or ""):
+        if not (row.name or "").strip() or INDICATOR_ROW.search(row.name):
             return None  # indicator rows (产出指标 …) of a form: their figures are not money
         rate = figure_at(table, row, cols["rate"])
         full = figure_at(table, row, cols["full"])

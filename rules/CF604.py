@@ -18,7 +18,10 @@ from extraction.model import Document
 from rules.base import Finding, Rule
 from rules.prose import prose_evidence
 
-_OPEN = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(20\d\d)\s*年\s*度?")
+_OPEN = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
+                   r"(?:[\u4e00-\u9fff]{2,30}?(?:局|厅|委员会|办公室|办事处|院|中心|委|会)\s*)?(20\d\d)\s*年\s*度?")
+# "截至2025年12月31日" in the 2024 final account: the balance date is the report year's end
+_AS_OF = re.compile(r"截至\s*(20\d\d)\s*年\s*12\s*月\s*31\s*日")
 _PRIOR_WORDS = ("上年", "上一年", "同比", "比较", "相比", "增加", "减少", "增长", "下降")
 _COMPARE = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年")
 
@@ -35,12 +38,21 @@ class SentenceYear(Rule):
             return
         seen: set[tuple[int, str]] = set()
         for c in claims:
-            if c.kind not in ("amount", "change", "growth", "share", "completion") or (c.page, c.text) in seen:
+            if c.kind not in ("amount", "change", "growth", "share", "completion", "count") or (c.page, c.text) in seen:
                 continue
             if (c.period or "current") not in ("current", "budget", "adjusted_budget", "initial_budget"):
                 continue
             m = _OPEN.match(c.text)
-            if not m:
+            asof = _AS_OF.search(c.text)
+            if asof and doc.meta.kind != "budget" and int(asof.group(1)) != year:
+                seen.add((c.page, c.text))
+                yield self.finding(
+                    f"资产等时点数应截至{year}年12月31日，文中为「{asof.group(0)}」",
+                    f"the balance date should be {year}-12-31; the text says {asof.group(0)}",
+                    expected=float(year), observed=float(asof.group(1)), evidence=[prose_evidence(c)],
+                )
+                continue
+            if not m or c.kind == "count":
                 continue
             opened = int(m.group(1))
             if opened == year or str(year) in c.text:
@@ -51,7 +63,7 @@ class SentenceYear(Rule):
             if not self_compare:
                 if doc.meta.kind == "budget":
                     # budget prose is about the budget year; last year's execution may be told
-                    if any(w in c.text for w in ("执行", "决算", "上年")):
+                    if any(w in c.text for w in ("执行", "决算")):
                         continue
                 elif opened == year - 1 and (compared or any(w in c.text for w in _PRIOR_WORDS)):
                     continue  # last year's figure, told as such
