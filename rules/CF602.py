@@ -35,6 +35,7 @@ _PROSE_DEPT = re.compile(r"(?:^|说明[:：])\s*" + _NAME + r"\s*(?:本年度|20
 # "2023年，X收入预算…" / "2023年度X一般公共预算财政拨款支出…": a sentence that opens with the department
 _SENT_DEPT = re.compile(r"^20\d\d\s*年\s*度?\s*[，,]?\s*" + _NAME +
                         r"(?=收入|支出|部门|单位|一般公共预算|财政拨款|“三公”|机关运行经费|政府采购)")
+_HEAD_DEPT = re.compile(r"^第[一二三四五六七八九十]+部分" + _NAME + r"(?=概况|20\d\d|部门|单位)")
 _FIELD_ROWS = ("部门名称", "单位名称", "预算单位", "预算单位名称", "部门（单位）名称", "部门(单位)名称")
 _PLACEHOLDER = re.compile(r"[Xx×Ｘ＊*]{2,}|某某")
 _NOT_NAME = re.compile(r"^(本|该|根据|按照|依据|关于|其中|全县|全市|全省)")
@@ -132,6 +133,13 @@ class DepartmentConsistency(Rule):
                     if name and (pg.number, s) not in seen:
                         seen.add((pg.number, s))
                         yield name, Evidence("table", pg.number, f"{c.strip()}：{value.strip()}", start=s, end=e)
+        # part headings such as "第一部分 X概况" / "第二部分 X2024年度部门决算表"
+        for sec in doc.sections:
+            m = _HEAD_DEPT.match(squash(sec.title))
+            if m:
+                name = _clean_name(m.group(1))
+                if name:
+                    yield name, Evidence("prose", sec.page, sec.title, start=sec.start, end=sec.start + len(sec.title))
         # sentences such as "说明：X本年度没有…"
         for p in doc.paragraphs:
             for off, sent in sentences(p):
