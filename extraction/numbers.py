@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,16 +29,13 @@ _FULLWIDTH = str.maketrans(
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
 
 
+_FULLWIDTH_ALNUM = {o: unicodedata.normalize("NFKC", chr(o))
+                    for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for o in range(r[0], r[1] + 1)}
+
+
 def normalize_digits(s: str) -> str:
     """Full-width digits and letters to ASCII (NFKC limited to digits/latin), keeping CJK punctuation."""
-    out = []
-    for ch in s:
-        o = ord(ch)
-        if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
-            out.append(unicodedata.normalize("NFKC", ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return s.translate(_FULLWIDTH_ALNUM)
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,7 @@ class ParsedNumber:
     percent: bool = False
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_cell_number(text: str) -> ParsedNumber | None:
     """Parse a table cell as a number, or None when it is empty or not a number.
 

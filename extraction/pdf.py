@@ -193,9 +193,10 @@ def _bands(edges: list[float]) -> list[tuple[float, float]]:
 
 
 def _band_index(bands: list[tuple[float, float]], v: float) -> int | None:
-    for i, (a, b) in enumerate(bands):
-        if a - 0.5 <= v <= b + 0.5:
-            return i
+    i = bisect.bisect_right(bands, (v + 0.5, float("inf"))) - 1
+    for j in (i - 1, i, i + 1):  # the first band that holds v, as a left-to-right scan would find
+        if 0 <= j < len(bands) and bands[j][0] - 0.5 <= v <= bands[j][1] + 0.5:
+            return j
     return None
 
 
