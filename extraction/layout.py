@@ -50,7 +50,8 @@ class RawGrid:
         return max((len(r) for r in self.rows), default=0)
 
     def texts(self) -> list[list[str]]:
-        return [[c.text if c is not None else "" for c in r] + [""] * (self.n_cols - len(r)) for r in self.rows]
+        n = self.n_cols
+        return [[c.text if c is not None else "" for c in r] + [""] * (n - len(r)) for r in self.rows]
 
 
 FlowItem = Line | RawGrid

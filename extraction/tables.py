@@ -30,7 +30,9 @@ _UNIT_HEADER = re.compile(r"^(计量)?单位$")
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\([一二三四五六七八九十]+\)|^\d+[\.．、]")
 
 
+@functools.lru_cache(maxsize=65536)
 def squash(s: str) -> str:
+    """Text without any whitespace (cells and labels wrap and space arbitrarily)."""
     return _SPACE.sub("", s)
 
 
