@@ -306,9 +306,35 @@ def split_subtables(grid: RawGrid) -> list[RawGrid]:
     return out
 
 
+def pair_cell_per_line(grid: RawGrid) -> RawGrid:
+    """A table exported one cell per line ("预算数:" / "80000" / "执行数:" / "80000"): pair each
+    label with the figure printed on the line after it, so the form reads as label | figure rows."""
+    singles = [[c for c in r if c is not None and squash(c.text)] for r in grid.rows]
+    if not singles or sum(1 for s in singles if len(s) == 1) < 0.7 * len(singles):
+        return grid
+    cells = [s[0] for s in singles if len(s) == 1]
+    rows: list[list[RawCell | None]] = []
+    pairs = 0
+    i = 0
+    while i < len(cells):
+        c = cells[i]
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        if parse_cell_number(c.text) is None and nxt is not None and parse_cell_number(nxt.text) is not None:
+            rows.append([RawCell(c.text.rstrip(":：").strip(), c.page, c.bbox, c.start, c.end), nxt])
+            pairs += 1
+            i += 2
+        else:
+            rows.append([c, None])
+            i += 1
+    if pairs < 2:
+        return grid
+    return RawGrid(grid.page, rows, grid.bbox, list(grid.pages))
+
+
 def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None, unit: str | None,
                    header_hint: list[list[str]] | None = None) -> Table | None:
     """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations)."""
+    grid = pair_cell_per_line(grid)
     texts = grid.texts()
     n_cols = grid.n_cols
     if not texts or n_cols == 0:

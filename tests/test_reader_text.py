@@ -1,0 +1,27 @@
+"""Text exports: markdown, stray HTML, tab tables, tables one cell per line, captions with tabs."""
+
+from __future__ import annotations
+
+from extraction.reader import read_text
+
+
+def test_one_cell_per_line_form_pairs_labels_and_figures():
+    text = ("# 三、项目支出绩效情况\n\n项目绩效目标完成情况表\n\n"
+            "\t预算执行情况(万元)\n\t预算数:\n\t8.00\n\t执行数:\n\t7.50\n\t其中-财政拨款:\n\t7.50\n")
+    doc = read_text(text, "form.txt")
+    t = doc.table("performance_project")
+    assert t is not None, [x.title for x in doc.tables]
+    got = {r.name: r.values[0] for r in t.rows if r.values and r.values[0] is not None}
+    assert got == {"预算数": 8.0, "执行数": 7.5, "其中-财政拨款": 7.5}
+
+
+def test_caption_with_tab_stays_a_caption_and_html_is_stripped():
+    text = ("## <b>收入决算表</b>\n\n部门：某局\t公开02表\n金额单位：万元\n\n"
+            "科目编码\t科目名称\t本年收入合计\n\t合计\t<b>10.00</b>\n201\t一般公共服务支出\t10.00\n")
+    doc = read_text(text, "t.txt")
+    t = doc.table("income")
+    assert t.number == "公开02表" and t.unit == "万元"
+    assert [(r.code, r.values[0]) for r in t.rows] == [(None, 10.0), ("201", 10.0)]
+    assert "<b>" not in doc.pages[0].text
+    cell = t.rows[1].cells[0]
+    assert doc.pages[0].text[cell.start:cell.end] == "10.00"
