@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE := corpus/sample
 
-.PHONY: app test venv sample bench clean
+.PHONY: app test venv sample bench clean chromium
 
 venv: $(STAMP)
 
@@ -18,7 +18,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 app: $(STAMP)
-	$(VENV)/bin/streamlit run app.py --server.headless true -- --corpus $(SAMPLE)
+	$(VENV)/bin/streamlit run app.py --server.headless true --server.maxUploadSize 50 -- --corpus $(SAMPLE)
+
+# The browser the end-to-end test drives (Debian's chromium; Playwright downloads nothing) and a CJK font.
+chromium:
+	@test -x /usr/bin/chromium -a -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || \
+		(apt-get update && apt-get install -y chromium fonts-wqy-microhei)
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -213,7 +214,7 @@ def save_upload(name: str, data: bytes, upload_dir: Path) -> tuple[Path, str]:
     return path, sha
 
 
-def store_entries(store: Path, items: list[tuple[dict[str, Any], Path, int, float | None]]) -> None:
+def store_entries(store: Path | Store, items: list[tuple[dict[str, Any], Path, int | None, float | None]]) -> None:
     """Write checked entries (entry, path, size, seconds) into the review store, one transaction."""
     from crossfoot import __version__
     from rules.engine import RULES_VERSION
@@ -221,6 +222,9 @@ def store_entries(store: Path, items: list[tuple[dict[str, Any], Path, int, floa
     batch = Batch()
     for entry, path, size, seconds in items:
         batch.add_document(entry, str(path), entry.get("sha256"), size, RULES_VERSION, __version__, seconds)
+    if isinstance(store, Store):
+        store.write(batch)
+        return
     with Store(store) as db:
         db.write(batch)
 
@@ -262,17 +266,46 @@ def corpus_store_path(corpus: Path, cache_dir: Path) -> Path:
     return cache_dir / f"corpus-{Path(corpus).name}-{key}.duckdb"
 
 
+_PREPARE_LOCK = threading.Lock()
+
+
 def prepare_corpus(corpus: Path, cache_dir: Path,
                    on_progress: Callable[[int, int], None] | None = None) -> Path:
-    """Review ``corpus`` into its cached store (documents already there are skipped); return the store."""
-    from crossfoot.review import review
+    """Review ``corpus`` into its cached store (documents already there are skipped); return the store.
+
+    The same work as ``crossfoot review`` with one worker, in this process: ``review``'s spawned
+    worker pool keeps dying when started from inside a Streamlit server (reported), and a small
+    corpus needs no pool.
+    """
+    from crossfoot.pipeline import check_document, iter_files
+    from extraction.reader import sha256_file
+    from rules.engine import RULES_VERSION
 
     store = corpus_store_path(corpus, cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    cb = None
-    if on_progress:
-        cb = lambda s: on_progress(s.done, s.total or 0)
-    review([corpus], store, workers=2, on_progress=cb, count=True)
+    files = list(iter_files([Path(corpus)]))
+    with _PREPARE_LOCK, Store(store) as db:
+        hashes: dict[Path, str | None] = {}
+        for f in files:
+            try:
+                hashes[f] = sha256_file(f)
+            except OSError:
+                hashes[f] = None
+        done = set(db.stored((h for h in hashes.values() if h), RULES_VERSION))
+        pending: list[tuple[dict[str, Any], Path, int | None, float | None]] = []
+        for i, f in enumerate(files, 1):
+            sha = hashes[f]
+            if sha is None or sha not in done:
+                t0 = time.perf_counter()
+                entry = check_document(f)
+                pending.append((entry, f, f.stat().st_size if f.exists() else None, time.perf_counter() - t0))
+                if sha:
+                    done.add(sha)
+            if len(pending) >= 16 or (i == len(files) and pending):
+                store_entries(db, pending)
+                pending = []
+            if on_progress:
+                on_progress(i, len(files))
     return store
 
 
@@ -307,6 +340,8 @@ def documents_frame(store: Path) -> pd.DataFrame:
 
 def document_label(row: Any, lang: str = "zh") -> str:
     name = Path(str(row["path"])).name
+    if len(Path(name).stem) == 64 and Path(str(row["path"])).parent.name.endswith("-uploads"):
+        name = ("uploaded " if lang == "en" else "上传 ") + Path(name).suffix.lstrip(".")
     if row["status"] != "ok":
         return f"⚠ {name} ({row['error_code']})"
     year = "" if row["year"] is None or pd.isna(row["year"]) else int(row["year"])
