@@ -70,12 +70,10 @@ class ProseAmountVsTable(Rule):
             scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)
             # the figure of the same line in a table of another scope agrees: a scope slip, a warning
             other = [x for x in table_targets(doc, c) if x.scope != t.scope]
-            if any(agrees(cf, target_in_claim_unit(x, c) if c.unit else x.figure) for x in other):
-                scope_mismatch = True
-            # a line printed in both scopes, stated without saying which, against a narrower table only
-            if (c.scope is None and (c.metric in TWO_SCOPE or c.metric.startswith("func:"))
-                    and all(x.scope != "all" for x in targets)):
-                scope_mismatch = True
+            agreeing = [x for x in other if agrees(cf, target_in_claim_unit(x, c) if c.unit else x.figure)]
+            unstated = (c.scope is None and (c.metric in TWO_SCOPE or c.metric.startswith("func:"))
+                        and all(x.scope != "all" for x in targets))
+            scope_mismatch = scope_mismatch or bool(agreeing) or unstated
             when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
             unit = c.unit or ""
             msg = (f"情况说明称{c.label or c.metric}{when}为 {fmt(c.value)}{unit}，"
@@ -84,7 +82,11 @@ class ProseAmountVsTable(Rule):
                   f"prints {fmt(t.figure.value)} {t.table.unit or ''}")
             if scope_mismatch:
                 said = SCOPE_ZH.get(c.scope, c.scope) if c.scope else "未说明口径"
-                msg += f"（口径可能不同：文中为{said}，表为{SCOPE_ZH.get(t.scope, t.scope)}；另一口径的表与文中相符或无法核对，差异可能合理）"
+                if agreeing:
+                    why = f"与文中相符的是{SCOPE_ZH.get(agreeing[0].scope, agreeing[0].scope)}口径的表「{agreeing[0].table.title}」"
+                else:
+                    why = f"表为{SCOPE_ZH.get(t.scope, t.scope)}口径，文中{said}"
+                msg += f"（口径可能不同：{why}，差异可能合理）"
                 en += " (different scope: the difference may be legitimate)"
             yield self.finding(
                 msg, en, expected=tf.value, observed=c.value, tolerance=cf.tol + tf.tol,
