@@ -57,7 +57,9 @@ def app_url(tmp_path):
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.maxUploadSize", "50", "--", "--corpus", "corpus/sample", "--store", str(tmp_path / "e2e.duckdb")]
+           "--server.maxUploadSize", "50", "--", "--corpus", "corpus/sample", "--store", str(tmp_path / "e2e.duckdb"),
+           # a cache of its own: a `make app` running beside the tests holds the default one
+           "--cache", str(ROOT / ".cache" / "e2e")]
     log = open(tmp_path / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
