@@ -15,10 +15,9 @@ from typing import Any, Iterable, Sequence
 from extraction.model import Document
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
 from rules.CF101 import CODED_KINDS, family, first_rows_by_code, is_continuation
+from rules.lookup import find_rows
 from rules.shift import shift_start
 from rules.units import one_part_scaled
-from rules.lookup import find_rows
-
 
 AMOUNT_LABEL = re.compile(r"合计|小计|金额|预算|决算|支出|收入|结转|结余")
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 
 from extraction.model import Document, Row, Table
 from rules.base import Figure, Finding, Rule, agrees, fmt, sum_figures, zero_figure
-from rules.lookup import find_row, norm_name
+from rules.lookup import norm_name
 
 KINDS = ("income_expenditure_summary", "fiscal_summary")
 INCOME_TOTAL = ["本年收入合计", "收入合计", "本年收入小计"]

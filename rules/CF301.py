@@ -16,8 +16,15 @@ from typing import Any, Iterable, Sequence
 from extraction.model import Document
 from rules.base import Figure, Finding, Rule, agrees, fmt
 from rules.lookup import unit_factor
+from rules.prose import (
+    BUDGET_PERIODS,
+    claim_figure,
+    label_names_metric,
+    table_targets,
+    target_in_claim_unit,
+    yuan_factor,
+)
 from rules.units import same_digits, scaled_agrees
-from rules.prose import BUDGET_PERIODS, claim_figure, label_names_metric, table_targets, target_in_claim_unit, yuan_factor
 
 TWO_SCOPE = {"expenditure_basic", "expenditure_project", "expenditure_personnel", "expenditure_public"}
 SCOPE_ZH = {"all": "全部资金", "fiscal": "财政拨款", "general_budget": "一般公共预算财政拨款"}

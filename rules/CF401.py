@@ -14,15 +14,21 @@ from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, last_digit_slip, Figure, Finding, Rule, ratio_interval
-from rules.prose import (money_kind, same_sentence, amounts_of, claim_figure, group_by_paragraph, interval_text, nearest_amount,
-                         prose_evidence, table_targets, target_in_claim_unit, yuan_factor)
-
-
-def _in_yuan(doc: Document, c: Any) -> Figure:
-    f = claim_figure(doc, c)
-    k = yuan_factor(c) or 1.0
-    return Figure(f.value * k, f.tol * k, f.evidence)
+from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval
+from rules.prose import (
+    amounts_of,
+    claim_figure,
+    group_by_paragraph,
+    interval_text,
+    money_figure,
+    money_kind,
+    nearest_amount,
+    prose_evidence,
+    same_sentence,
+    table_targets,
+    target_in_claim_unit,
+    yuan_factor,
+)
 
 
 def base_amount(doc: Document, claims: Sequence[Any], group: list[Any], share: Any) -> tuple[Figure, Any] | None:
@@ -31,7 +37,7 @@ def base_amount(doc: Document, claims: Sequence[Any], group: list[Any], share: A
     periods = ("current", "budget") if doc.meta.kind == "budget" else ("current",)
     b = nearest_amount(group, share.base, share, None) or next(iter(amounts_of(claims, share.base, periods)), None)
     if b is not None:
-        return _in_yuan(doc, b), b
+        return money_figure(doc, b), b
     as_base = replace(share, metric=share.base, unit="元", period="current")
     for t in table_targets(doc, as_base):
         return target_in_claim_unit(t, as_base), None
@@ -44,7 +50,7 @@ def sentence_total(doc: Document, group: list[Any], share: Any, part: Any) -> tu
         if (c.kind == "amount" and c is not part and same_sentence(c, share) and c.start < part.start
                 and c.value and yuan_factor(c) and part.value is not None
                 and c.value * (yuan_factor(c) or 1) > part.value * (yuan_factor(part) or 1)):
-            return _in_yuan(doc, c), c
+            return money_figure(doc, c), c
     return None
 
 
@@ -82,7 +88,7 @@ class ShareArithmetic(Rule):
                 if base is None:
                     continue
                 bf, bclaim = base
-                pf = _in_yuan(doc, part)
+                pf = money_figure(doc, part)
                 iv = ratio_interval(pf, bf)
                 if iv is None:
                     continue

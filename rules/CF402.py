@@ -12,15 +12,16 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, last_digit_slip, Figure, Finding, Rule, ratio_interval
-from rules.prose import (claim_figure, group_by_paragraph, interval_text, prose_evidence, same_sentence,
-                         yuan_factor)
-
-
-def _money(doc: Document, c: Any) -> Figure:
-    f = claim_figure(doc, c)
-    k = yuan_factor(c) or 1.0
-    return Figure(f.value * k, f.tol * k, f.evidence)
+from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval
+from rules.prose import (
+    claim_figure,
+    group_by_paragraph,
+    interval_text,
+    money_figure,
+    prose_evidence,
+    same_sentence,
+    yuan_factor,
+)
 
 
 def _lead(doc: Document, c: Any) -> str:
@@ -68,7 +69,7 @@ class GrowthArithmetic(Rule):
                 if not amounts:
                     continue
                 cur = max(amounts, key=lambda c: (c.page, c.start))
-                cf, af = _money(doc, change), _money(doc, cur)
+                cf, af = money_figure(doc, change), money_figure(doc, cur)
                 prior = Figure(af.value - cf.value, af.tol + cf.tol)
                 iv = ratio_interval(cf, prior)
                 if iv is None or prior.value <= 0:

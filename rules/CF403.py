@@ -13,17 +13,20 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, last_digit_slip, Figure, Finding, Rule, ratio_interval
-from rules.prose import (BUDGET_PERIODS, claim_figure, group_by_paragraph, interval_text, prose_evidence,
-                         yuan_factor)
+from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval
+from rules.prose import (
+    BUDGET_PERIODS,
+    claim_figure,
+    group_by_paragraph,
+    interval_text,
+    money_figure,
+    prose_evidence,
+    yuan_factor,
+)
 
 PERIOD_ZH = {"initial_budget": "年初预算", "adjusted_budget": "全年预算", "budget": "预算"}
 
 
-def _money(doc: Document, c: Any) -> Figure:
-    f = claim_figure(doc, c)
-    k = yuan_factor(c) or 1.0
-    return Figure(f.value * k, f.tol * k, f.evidence)
 
 
 def _fits(p: Figure, iv: tuple[float, float] | None) -> bool:
@@ -53,13 +56,13 @@ class CompletionArithmetic(Rule):
                 same = [b for b in budgets if b.period == named] or budgets
                 bud = max(same, key=lambda a: (a.page, a.start))
                 pf = claim_figure(doc, c)
-                iv = ratio_interval(_money(doc, act), _money(doc, bud))
+                iv = ratio_interval(money_figure(doc, act), money_figure(doc, bud))
                 if iv is None or _fits(pf, iv):
                     continue
                 other = [b for b in budgets if b.period != bud.period]
                 note, note_en = "", ""
                 for b in other:
-                    if _fits(pf, ratio_interval(_money(doc, act), _money(doc, b))):
+                    if _fits(pf, ratio_interval(money_figure(doc, act), money_figure(doc, b))):
                         note = f"；该比率恰为决算数除以{PERIOD_ZH.get(b.period, '另一预算数')}（{b.value}{b.unit}），基数用错"
                         note_en = f"; it equals actual / {b.period} ({b.value}): the wrong base"
                 lo, hi = iv

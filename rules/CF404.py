@@ -13,17 +13,19 @@ import re
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import Evidence, Figure, Finding, Rule, agrees
-from rules.prose import BUDGET_PERIODS, claim_figure, group_by_paragraph, prose_evidence, yuan_factor
+from rules.base import Evidence, Finding, Rule, agrees
+from rules.prose import (
+    BUDGET_PERIODS,
+    group_by_paragraph,
+    money_figure,
+    prose_evidence,
+    yuan_factor,
+)
 
 WORD = {"greater": "大于", "less": "小于", "equal": "等于"}
 _BARE_DIRECTION = re.compile(r"比上年(?:预算)?(增加|减少)[。；，]")
 
 
-def _money(doc: Document, c: Any) -> Figure:
-    f = claim_figure(doc, c)
-    k = yuan_factor(c) or 1.0
-    return Figure(f.value * k, f.tol * k, f.evidence)
 
 
 class ComparisonWords(Rule):
@@ -45,7 +47,7 @@ class ComparisonWords(Rule):
                     continue
                 act = max(actual, key=lambda a: (a.page, a.start))
                 bud = max(budget, key=lambda a: (a.page, a.start))
-                af, bf = _money(doc, act), _money(doc, bud)
+                af, bf = money_figure(doc, act), money_figure(doc, bud)
                 # greater/less by the printed figures; 等于/持平 is accepted within their rounding
                 strict = "equal" if abs(af.value - bf.value) < 1e-9 else "greater" if af.value > bf.value else "less"
                 if strict == c.direction or (c.direction == "equal" and agrees(af, bf)):

@@ -12,7 +12,15 @@ import re
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, last_digit_slip, Finding, Rule, figure_at, ratio_interval
+from rules.base import (
+    ROUNDING_NOTE,
+    ROUNDING_NOTE_EN,
+    Finding,
+    Rule,
+    figure_at,
+    last_digit_slip,
+    ratio_interval,
+)
 from rules.lookup import find_column
 from rules.prose import interval_text
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, agrees, fmt
+from rules.base import Finding, Rule, agrees, fmt
 from rules.lookup import unit_factor
-from rules.units import same_digits
 from rules.prose import claim_figure, table_targets, target_in_claim_unit, yuan_factor
+from rules.units import same_digits
 
 
 class ProseUnitSlip(Rule):

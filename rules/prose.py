@@ -39,6 +39,13 @@ def claim_figure(doc: Document, claim: Any) -> Figure:
     return f
 
 
+def money_figure(doc: Document, claim: Any) -> Figure:
+    """A money claim in 元, with its printed rounding (also in 元)."""
+    f = claim_figure(doc, claim)
+    k = yuan_factor(claim) or 1.0
+    return Figure(f.value * k, f.tol * k, f.evidence)
+
+
 def prose_evidence(claim: Any) -> Evidence:
     return Evidence(source="prose", page=claim.page, text=claim.text, value=claim.value,
                     start=claim.start, end=claim.end)

@@ -7,10 +7,37 @@ CF7xx classification codes, CF8xx hygiene.
 
 from __future__ import annotations
 
-from rules import CF101, CF102, CF103, CF104, CF105, CF106, CF107
-from rules import CF201, CF301, CF302, CF401, CF402, CF403, CF404, CF405, CF406, CF501, CF502, CF503
-from rules import CF604
-from rules import CF601, CF602, CF603, CF701, CF801, CF802, CF803, CF804, CF805
+from rules import (
+    CF101,
+    CF102,
+    CF103,
+    CF104,
+    CF105,
+    CF106,
+    CF107,
+    CF201,
+    CF301,
+    CF302,
+    CF401,
+    CF402,
+    CF403,
+    CF404,
+    CF405,
+    CF406,
+    CF501,
+    CF502,
+    CF503,
+    CF601,
+    CF602,
+    CF603,
+    CF604,
+    CF701,
+    CF801,
+    CF802,
+    CF803,
+    CF804,
+    CF805,
+)
 
 RULES = [
     CF101.RULE,
