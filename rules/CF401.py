@@ -49,7 +49,7 @@ def sentence_total(doc: Document, group: list[Any], share: Any, part: Any) -> tu
     for c in group:
         if (c.kind == "amount" and c is not part and same_sentence(c, share) and c.start < part.start
                 and c.value and yuan_factor(c) and part.value is not None
-                and c.value * (yuan_factor(c) or 1) > part.value * (yuan_factor(part) or 1)):
+                and c.value * (yuan_factor(c) or 1) >= part.value * (yuan_factor(part) or 1)):
             return money_figure(doc, c), c
     return None
 
