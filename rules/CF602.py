@@ -36,6 +36,9 @@ _PROSE_DEPT = re.compile(r"(?:^|说明[:：])\s*" + _NAME + r"\s*(?:本年度|20
 _SENT_DEPT = re.compile(r"^20\d\d\s*年\s*度?\s*[，,]?\s*" + _NAME +
                         r"(?=收入|支出|部门|单位|一般公共预算|财政拨款|“三公”|机关运行经费|政府采购)")
 _HEAD_DEPT = re.compile(r"^第[一二三四五六七八九十]+部分" + _NAME + r"(?=概况|20\d\d|部门|单位)")
+# "X为行政单位，…" / "X负责…": a sentence whose subject is the department
+_SUBJECT_DEPT = re.compile(r"^" + _NAME + r"(?=为行政单位|为事业单位|为参照公务员法管理|负责|的主要职能|主要职能|共有|内设|下设)")
+_PLACE = re.compile(r"^(中共)?[\u4e00-\u9fff]{1,8}?(省|市|县|区|州|旗|盟|镇|乡|自治区)")
 _FIELD_ROWS = ("部门名称", "单位名称", "预算单位", "预算单位名称", "部门（单位）名称", "部门(单位)名称")
 _PLACEHOLDER = re.compile(r"[Xx×Ｘ＊*]{2,}|某某")
 _NOT_NAME = re.compile(r"^(本|该|根据|按照|依据|关于|其中|全县|全市|全省)")
@@ -143,10 +146,13 @@ class DepartmentConsistency(Rule):
         # sentences such as "说明：X本年度没有…"
         for p in doc.paragraphs:
             for off, sent in sentences(p):
-                m = _PROSE_DEPT.search(sent.strip()) or _SENT_DEPT.match(sent.strip())
+                m = (_PROSE_DEPT.search(sent.strip()) or _SENT_DEPT.match(sent.strip())
+                     or _SUBJECT_DEPT.match(sent.strip()))
                 if not m:
                     continue
                 name = _clean_name(m.group(1))
+                if name and m.re is _SUBJECT_DEPT and not _PLACE.search(name):
+                    name = None  # "加快推进基层检察院…": a phrase, not a department's full name
                 if name:
                     lead = len(sent) - len(sent.lstrip())
                     pos = off + lead + m.start(1)
