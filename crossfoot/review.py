@@ -12,6 +12,8 @@ flight, and written batches are dropped.
 
 from __future__ import annotations
 
+import sys
+
 import logging
 import os
 import signal
@@ -168,6 +170,7 @@ class _LocalPool:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        self._main = _hide_main()
         self._ex = self._new()
 
     def _new(self):
@@ -189,6 +192,27 @@ class _LocalPool:
 
     def close(self, cancel: bool = False) -> None:
         self._ex.shutdown(wait=not cancel, cancel_futures=cancel)
+        if self._main is not None:
+            sys.modules["__main__"] = self._main
+            self._main = None
+
+
+def _hide_main():
+    """Hide the parent's ``__main__`` from spawned workers for the pool's lifetime.
+
+    A spawned worker re-imports the parent's ``__main__``. Under Streamlit (and its AppTest)
+    that is the app script, which must not run in a worker (it dies, or runs the UI); for
+    crossfoot's own CLI there is nothing in it a worker needs. Workers (including the ones
+    that replace retired workers) are started by the executor at any time, so the stub stays
+    until the pool is closed.
+    """
+    import types
+
+    main = sys.modules.get("__main__")
+    if main is None or not getattr(main, "__file__", None):
+        return None
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    return main
 
 
 class _DaskPool:

@@ -13,6 +13,18 @@ from streamlit.testing.v1 import AppTest
 from crossfoot import appdata as A
 
 ROOT = Path(__file__).resolve().parents[1]
+@pytest.fixture(autouse=True)
+def _restore_main():
+    """AppTest replaces sys.modules["__main__"] with the app script and leaves it there; spawned
+    processes in later tests (review workers, Dask nannies) would re-run that script."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
+
 APP = str(ROOT / "app.py")
 SAMPLE = ROOT / "corpus" / "sample"
 REAL_PDF = DATA / "real/final_accounts/上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
