@@ -100,17 +100,24 @@ def _add_review_commands(sub: argparse._SubParsersAction) -> None:
     h.set_defaults(func=_cmd_report)
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from crossfoot.pipeline import check_paths, render_text
-    from rules.engine import load_config
+def _rules_config(path: str | None) -> dict | None:
+    """The --config file, validated (unknown rule codes refused); None after printing a usage error."""
+    from rules.engine import enabled_rules, load_config
 
     try:
-        config = load_config(args.config)
-        from rules.engine import enabled_rules
-
+        config = load_config(path)
         enabled_rules(config)
     except (OSError, ValueError) as e:
         print(f"crossfoot: error: --config: {e}", file=sys.stderr)
+        return None
+    return config
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from crossfoot.pipeline import check_paths, render_text
+
+    config = _rules_config(args.config)
+    if config is None:
         return EXIT_USAGE
     docs = check_paths([Path(p) for p in args.paths], config)
     if not docs:
@@ -170,16 +177,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _cmd_review(args: argparse.Namespace) -> int:
     from crossfoot.review import ProgressBar, count_files, review, summary_table
     from crossfoot.store import StoreError
-    from rules.engine import enabled_rules, load_config
 
     if args.workers is not None and args.workers < 1:
         print("crossfoot: error: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        config = load_config(args.config)
-        enabled_rules(config)
-    except (OSError, ValueError) as e:
-        print(f"crossfoot: error: --config: {e}", file=sys.stderr)
+    config = _rules_config(args.config)
+    if config is None:
         return EXIT_USAGE
     paths = [Path(p) for p in args.paths]
     kw = {"workers": args.workers, "dask_address": args.dask, "rescan": args.rescan, "config": config}

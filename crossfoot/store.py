@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Callable, Any, Self
 
 log = logging.getLogger("crossfoot")
 
@@ -234,22 +234,22 @@ def _now() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
 
-def _float(v: Any) -> float | None:
+def _coerce(v: Any, cast: Callable[[Any], Any]) -> Any:
+    """``cast(v)``, or None for None, booleans and values that do not convert."""
     if v is None or isinstance(v, bool):
         return None
     try:
-        return float(v)
+        return cast(v)
     except (TypeError, ValueError):
         return None
+
+
+def _float(v: Any) -> float | None:
+    return _coerce(v, float)
 
 
 def _int(v: Any) -> int | None:
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return _coerce(v, int)
 
 
 def _str(v: Any) -> str | None:

@@ -114,10 +114,8 @@ def in_spans(spans: dict[int, list[tuple[int, int]]], page: int, start: int, end
 
 def sentences(p: Paragraph) -> Iterator[tuple[int, str]]:
     """(offset in paragraph, sentence) split after 。；; and line-ending marks."""
-    pos = 0
     for m in re.finditer(r"[^。；;！？!?]+[。；;！？!?]?", p.text):
         yield m.start(), m.group(0)
-        pos = m.end()
 
 
 def prose_evidence(p: Paragraph, start: int, end: int, text: str | None = None) -> Evidence:
@@ -137,32 +135,6 @@ _CHANGE_WORD = re.compile(r"增加|减少|增长|下降|持平|上升|降低|提
 _AMOUNT = re.compile(r"\d[\d,，.]*\s*(?:万元|亿元|元|%|％)")
 _SKIP_KINDS = ("performance_project", "other")
 _SELF_YEAR = re.compile(r"(20\d\d)\s*年\s*度\s*(?:部门|单位)\s*(决算|预算)")
-_LEAD_YEAR = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(20\d\d)\s*年")
-
-
-def report_year(doc: Document) -> int | None:
-    """The report's year: ``meta.year`` unless a final account overwhelmingly speaks of another.
-
-    Headings and sentences that open with a year ("2020年本年收入合计…") are counted; a year
-    named at least three times as often as ``meta.year`` (and five times or more) wins, so one
-    stale title line cannot make every correct line look wrong.
-    """
-    year = doc.meta.year
-    if doc.meta.kind != "final_account":
-        return year  # a budget's prose speaks of the year before as much as of its own
-    counts: dict[int, int] = {}
-    texts = [s.title for s in doc.sections] + [sent.strip() for p in doc.paragraphs for _o, sent in sentences(p)]
-    for t in texts:
-        m = _LEAD_YEAR.match(t)
-        if m:
-            y = int(m.group(1))
-            counts[y] = counts.get(y, 0) + 1
-    if not counts:
-        return year
-    top = max(counts, key=lambda y: counts[y])
-    if year is None or (top != year and counts[top] >= 5 and counts[top] >= 3 * counts.get(year, 0)):
-        return top
-    return year
 
 
 class YearConsistency(Rule):
@@ -172,7 +144,7 @@ class YearConsistency(Rule):
     severity = "error"
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        year = report_year(doc)
+        year = doc.meta.year  # the reader already prefers the year most sentences open with
         if not year:
             return
         kind_word = {"final_account": "决算", "budget": "预算"}.get(doc.meta.kind or "")
