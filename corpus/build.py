@@ -199,7 +199,10 @@ def build_final(dept: Department, led: YearLedger, prior: YearLedger, rng: rando
     po, pp = _performance_tables(st, name, led)
     tables = [t01, t02, t03, t04, t05, t06, t07, t08, t09, rel]
     B.extend(tables)
-    doc.required_tables = [t.kind for t in tables] + [po.kind, pp.kind]
+    # Required: the nine standard tables (domain §1) and the 部门整体支出绩效自评表, which the prose
+    # relies on when it states the overall execution rate.  相关信息统计表 and the project
+    # self-evaluation table are optional (10+ in the domain's table set): removing them is no error.
+    doc.required_tables = [t.kind for t in tables if t is not rel] + [po.kind]
     # ---- part three: prose
     B.append(_h("第三部分 {0}{1}年度部门决算情况说明", 1, Span(name, "dept"), Span(str(Y), "year")))
     _final_prose(doc, P, led, prior, rng, cls_gpb)
@@ -538,7 +541,8 @@ def build_budget(dept: Department, led: YearLedger, prior: YearLedger, rng: rand
     pt.grid.append(["合计", "", st.fmt(sum(v for _, _, v in plist), st.unit, False)])
     tables.append(pt)
     B.extend(tables)
-    doc.required_tables = [t.kind for t in tables]
+    # Required: the nine standard budget tables; the 项目支出表 is printed by some provinces only.
+    doc.required_tables = [t.kind for t in tables if t is not pt]
     B.append(_h("六、名词解释", 1))
     B.append(Para(["（一）财政拨款收入：指本级财政当年拨付的资金。"]))
     B.append(Para(["（二）“三公”经费：指使用财政拨款安排的因公出国（境）费、公务用车购置及运行维护费和公务接待费。"]))

@@ -7,7 +7,10 @@ Best practice: all nine final-account tables are printed (收入支出决算总�
 支出决算表, 财政拨款收入支出决算总表, 一般公共预算财政拨款支出决算表, 一般公共预算财政拨款
 基本支出决算表, 政府性基金, 国有资本经营, "三公"经费); a table with nothing to report is
 printed empty with 本表无数据 / 不涉及 and counts as present.  Budgets are checked for the
-seven tables every province prints.  Only documents with at least three standard tables are
+eight tables every province prints, and from the 2021 budget on also for the
+国有资本经营预算支出预算表 (the 2017–2018 Jiangsu budgets have no such table; the 2024–2025
+Shanghai budgets print it, empty when there is nothing).  Tables numbered 10 and beyond
+(相关信息统计表, 项目支出表, 项目支出绩效自评表) are optional and never required.  Only documents with at least three standard tables are
 checked: a prose-only document, or a table file published apart from its explanations,
 is not flagged for the tables it does not carry.
 """
@@ -42,7 +45,13 @@ ZH = {  # (final account, budget)
 _TITLE_LINE = re.compile(r"表\s*[(（]?[续]?[)）]?$")
 
 
+# The first budget year whose disclosure must print the 国有资本经营预算支出预算表.
+STATE_CAPITAL_BUDGET_FROM = 2021
+
+
 def standard_kinds(doc: Document) -> tuple[str, ...]:
+    if doc.meta.kind == "budget" and (doc.meta.year or 0) >= STATE_CAPITAL_BUDGET_FROM:
+        return BUDGET_TABLES + ("state_capital",)
     return {"final_account": FINAL_ACCOUNT_TABLES, "budget": BUDGET_TABLES}.get(doc.meta.kind or "", ())
 
 
