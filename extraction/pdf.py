@@ -4,14 +4,21 @@ Why not ``page.find_tables()``: measured on the real corpus it runs at 2–13
 pages/s, and PyMuPDF 2.0 garbles numbers in cells set in embedded CJK fonts
 (``2,681.37`` comes back as ``268137\\n, .``).  The words themselves come out
 clean, and every real table is ruled, so tables are rebuilt here from the
-ruling lines (stroked lines or thin filled rectangles) and the word boxes:
-one ``get_text("words")`` and one ``get_cdrawings()`` call per page, which
-keeps reading close to the speed of bare ``get_text()`` (see bench/read.py).
+ruling lines (stroked lines or thin filled rectangles) and the word boxes.
+
+Both come from one text page per page, built with ``TEXT_COLLECT_VECTORS``:
+MuPDF then records every path segment as a vector block (its box, stroked or
+filled, its colour, whether it is a rectangle), so the page's content stream
+is interpreted once.  ``get_cdrawings()`` interprets it a second time and cost
+as much as the text itself (more than all of bare ``get_text()`` on the real
+PDFs).  ``TEXT_LAZY_VECTORS`` keeps the vectors from splitting text lines, so
+the words and lines are exactly those of ``get_text("words")``.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import pymupdf
@@ -51,40 +58,45 @@ class _Seg:
     b: float  # extent end
 
 
-def _segments(page: pymupdf.Page) -> list[_Seg]:
-    """Ruling lines of a page: stroked lines and rectangle edges, thin filled rectangles."""
+# A text page with the words and, as blocks of type 3, every vector path segment.
+TEXT_FLAGS = pymupdf.TEXTFLAGS_WORDS | pymupdf.TEXT_COLLECT_VECTORS | pymupdf.TEXT_LAZY_VECTORS
+_VECTOR = re.compile(r"<vector (stroked|filled), color: #([0-9a-fA-F]{6}), alpha: \d+, is-rect: (true|false)")
+THIN = 3.0  # points: a stroked box no thicker than this is a line (the box includes the line width)
+
+
+def _segments(blocks: list[tuple]) -> list[_Seg]:
+    """Ruling lines of a page from its vector blocks: stroked lines and rectangle edges, thin
+    dark filled rectangles.
+
+    A vector box includes half the line width on every side; the ends of a line are moved back
+    by that much.  Vectors come clipped to the page's clipping paths (see :func:`_open_sides`).
+    """
     segs: list[_Seg] = []
-
-    def add_line(x0: float, y0: float, x1: float, y1: float) -> None:
-        if abs(y1 - y0) <= 1.0 and abs(x1 - x0) > 1.0:
-            segs.append(_Seg(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
-        elif abs(x1 - x0) <= 1.0 and abs(y1 - y0) > 1.0:
-            segs.append(_Seg(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
-
-    for d in page.get_cdrawings():
-        typ = d.get("type", "")
-        stroked = "s" in typ
-        fill = d.get("fill")
-        dark_fill = fill is not None and sum(fill) < 2.7
-        for it in d["items"]:
-            op = it[0]
-            if op == "l":
-                if stroked:
-                    (x0, y0), (x1, y1) = it[1], it[2]
-                    add_line(x0, y0, x1, y1)
-            elif op == "re":
-                x0, y0, x1, y1 = it[1]
-                w, h = x1 - x0, y1 - y0
-                if (w <= 2.5 or h <= 2.5) and (dark_fill or stroked):
-                    if w <= 2.5 and h > 2.5:
-                        segs.append(_Seg(False, (x0 + x1) / 2, y0, y1))
-                    elif h <= 2.5 and w > 2.5:
-                        segs.append(_Seg(True, (y0 + y1) / 2, x0, x1))
-                elif stroked:
-                    add_line(x0, y0, x1, y0)
-                    add_line(x0, y1, x1, y1)
-                    add_line(x0, y0, x0, y1)
-                    add_line(x1, y0, x1, y1)
+    for b in blocks:
+        if b[6] != 3:
+            continue
+        m = _VECTOR.search(b[4])
+        if m is None:
+            continue
+        x0, y0, x1, y1 = b[0], b[1], b[2], b[3]
+        w, h = x1 - x0, y1 - y0
+        if m.group(1) == "stroked":
+            if h <= THIN and w > h + 1.0:
+                segs.append(_Seg(True, (y0 + y1) / 2, x0 + h / 2, x1 - h / 2))
+            elif w <= THIN and h > w + 1.0:
+                segs.append(_Seg(False, (x0 + x1) / 2, y0 + w / 2, y1 - w / 2))
+            elif m.group(3) == "true":  # a stroked box: its four edges
+                i = 0.25
+                segs += [_Seg(True, y0 + i, x0 + i, x1 - i), _Seg(True, y1 - i, x0 + i, x1 - i),
+                         _Seg(False, x0 + i, y0 + i, y1 - i), _Seg(False, x1 - i, y0 + i, y1 - i)]
+        elif m.group(3) == "true":
+            rgb = int(m.group(2), 16)
+            if (rgb >> 16) + ((rgb >> 8) & 255) + (rgb & 255) >= 2.7 * 255:
+                continue  # a white or pale fill is background, not a rule
+            if w <= 2.5 < h:
+                segs.append(_Seg(False, (x0 + x1) / 2, y0, y1))
+            elif h <= 2.5 < w:
+                segs.append(_Seg(True, (y0 + y1) / 2, x0, x1))
     return segs
 
 
@@ -240,8 +252,27 @@ def _split_band(words: list[_Word]) -> list[list[_Word]]:
     return [g for g in out if g]
 
 
+def _open_sides(xs: list[float], hs: list[_Seg]) -> list[float]:
+    """Column edges where the row rules end beyond the outermost vertical rule.
+
+    A table without its outer vertical rule, or whose outer rule lies outside a clipping path
+    (one real budget clips its last column's right rule away), still has a column out to where
+    its row rules end: at least two of them ending together, a column's width from the rule.
+    """
+    if len(hs) < 2:
+        return xs
+    out = list(xs)
+    for ends, outer, beyond in (([s.b for s in hs], xs[-1], 1), ([s.a for s in hs], xs[0], -1)):
+        edge = max(ends) if beyond > 0 else min(ends)
+        together = sum(1 for e in ends if abs(e - edge) <= SNAP)
+        if together >= 2 and (edge - outer) * beyond > 4 * MIN_BAND:
+            out = out + [edge] if beyond > 0 else [edge] + out
+    return out
+
+
 def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid, set[int]]:
     xs = _cluster([s.pos for s in region if not s.horizontal], SNAP)
+    xs = _open_sides(xs, [s for s in region if s.horizontal])
     x0, x1 = xs[0], xs[-1]
     ys = _row_rules([s for s in region if s.horizontal], x1 - x0)
     y0, y1 = ys[0], ys[-1]
@@ -306,7 +337,8 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
 def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
     """One page: its text (lines joined by newlines) and its flow of lines and grids."""
     page_no = page.number + 1
-    raw = page.get_text("words", sort=False)
+    tp = page.get_textpage(flags=TEXT_FLAGS)
+    raw = tp.extractWORDS()
     # Lines in content order: words sharing (block, line) with a space between them.
     line_words: dict[tuple[int, int], list[tuple]] = {}
     order: list[tuple[int, int]] = []
@@ -336,11 +368,11 @@ def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
         text_parts.append("\n")
         pos += 1
     text = "".join(text_parts)
-    rect = page.rect
 
     grids: list[RawGrid] = []
     used: set[int] = set()
-    for region in _regions(_segments(page)):
+    rect = page.rect
+    for region in _regions(_segments(tp.extractBLOCKS())):
         g, u = _grid(region, words, page_no)
         if g.rows:
             grids.append(g)
