@@ -27,6 +27,10 @@ ANOMALY_FEATURES = {
     "project_share": ["project_share"],
     "prior_year_jump": ["expenditure_growth"],
 }
+# A jump is lasting (corpus.ledger carries the department's size on), so every later year of the
+# department spends 2.6–4× per staff what its peers do: it is labelled with the jump's kind, its
+# year and this feature (and the features of its own anomaly, if it has one).
+AFTER_JUMP_FEATURES = ["basic_per_staff"]
 # Kinds a budget report has no place for (no execution figures, no counts in its prose).
 NOT_IN_BUDGET = {"execution_rate_base", "count_mismatch"}
 
@@ -55,9 +59,17 @@ def _department_task(args: tuple) -> list[dict]:
     y1, y2 = years
     prev = ledger.draw_year(derive_rng(seed, "ledger", index, y1 - 1), dept, y1 - 1, None)
     records = []
+    jump_year = None
     for year in range(y1, y2 + 1):
         arng = derive_rng(seed, "anomaly", index, year)
         anomaly = arng.choice(ANOMALY_KINDS) if arng.random() < anom_rate else None
+        label = {"kind": anomaly, "features": list(ANOMALY_FEATURES[anomaly])} if anomaly else None
+        if jump_year is not None:
+            label = label or {"kind": "prior_year_jump", "features": []}
+            label["features"] += [f for f in AFTER_JUMP_FEATURES if f not in label["features"]]
+            label["jump_year"] = jump_year
+        if anomaly == "prior_year_jump":
+            jump_year = year
         led = ledger.draw_year(derive_rng(seed, "ledger", index, year), dept, year, prev, anomaly)
         for doc_kind, builder in (("final_accounts", build.build_final), ("budget", build.build_budget)):
             doc = builder(dept, led, prev, derive_rng(seed, "doc", index, year, doc_kind))
@@ -83,7 +95,7 @@ def _department_task(args: tuple) -> list[dict]:
                 "file": files[0], "files": files, "department": dept.name, "type": dept.type,
                 "level": dept.level, "year": year, "kind": doc_kind, "pages": len(lay.pages),
                 "errors": [p.record(errors.page_of(p, doc, lay)) for p in planted],
-                "anomaly": {"kind": anomaly, "features": ANOMALY_FEATURES[anomaly]} if anomaly else None,
+                "anomaly": label,
             })
         prev = led
     return records

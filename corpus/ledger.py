@@ -233,6 +233,8 @@ def draw_year(rng: random.Random, dept: Department, year: int, prev: YearLedger 
         staff = max(3, prev.staff + rng.randint(-2, 2))
         size = prev.size * drift
     if anomaly == "prior_year_jump":
+        # A lasting step: the department's size carries into the years after (prev.size above), so
+        # those years spend 2.6–4× per staff what their peers do; corpus.generate labels them too.
         size *= rng.uniform(2.6, 4.0)
     retirees = int(staff * p["retiree_ratio"])
     total_vehicles = p["vehicles"]
@@ -247,9 +249,13 @@ def draw_year(rng: random.Random, dept: Department, year: int, prev: YearLedger 
     abroad = wan(rng.uniform(3, 12)) if p["abroad"] and rng.random() < 0.6 else 0
     purchase = wan(rng.uniform(15, 28)) if total_vehicles and rng.random() < 0.12 else 0
     if anomaly == "three_public_per_staff":
-        # 5–20× the peers' typical 三公 per staff (about 0.16 万元 in normal draws), mostly 接待 and 出国
+        # 5–20× the peers' typical 三公 per staff (about 0.16 万元 in normal draws).  The extra goes to
+        # 公务接待 (⅔: more 批次 at the department's usual cost per 批次) and 出国 (⅓); the cars cost
+        # what they usually do.  (Putting a share into 公务用车运行维护费 whatever the fleet size made a
+        # two-car department spend 5–15 万元 per car: a second, larger anomaly than the one labelled.)
         target = staff * PEER_THREE_PUBLIC_PER_STAFF * rng.uniform(5, 20)
-        reception, veh_ops, abroad = wan(target * 0.5), max(veh_ops, wan(target * 0.25)), wan(target * 0.25)
+        extra = max(0.0, target - veh_ops / WAN)
+        reception, abroad = wan(extra * 2 / 3), wan(extra / 3)
         purchase = 0
     batches = max(1, round(reception / WAN / per_batch)) if reception else 0
     if anomaly == "reception_per_batch":

@@ -109,6 +109,46 @@ def test_truth_schema(small_corpus):
     assert len(years) == len(recs)
 
 
+def test_the_three_public_anomaly_leaves_the_cars_alone():
+    """The 三公 plant raises 三公 per staff 5–20× through 接待 and 出国; the cars cost what they do in a
+    normal year (no second anomaly in 公务用车运行维护费 per vehicle)."""
+    for seed in SEEDS:
+        rng = random.Random(seed)
+        dept = ledger.draw_department(rng, seed)
+        prior = ledger.draw_year(random.Random(seed + 1), dept, 2022, None)
+        normal = ledger.draw_year(random.Random(seed + 2), dept, 2023, prior)
+        planted = ledger.draw_year(random.Random(seed + 2), dept, 2023, prior, "three_public_per_staff")
+        assert planted.three_public["vehicle_ops"] == normal.three_public["vehicle_ops"]
+        assert planted.three_public["vehicle_purchase"] == 0
+        per_staff = planted.three_public_total / ledger.WAN / planted.staff
+        assert 5 * ledger.PEER_THREE_PUBLIC_PER_STAFF * 0.99 <= per_staff <= 20 * ledger.PEER_THREE_PUBLIC_PER_STAFF * 1.01
+        per_batch = planted.three_public["reception"] / ledger.WAN / planted.counts["reception_batches"]
+        assert per_batch == pytest.approx(dept.params["per_batch"], rel=0.05)  # more 批次, usual cost each
+
+
+def test_the_years_after_a_jump_are_labelled(tmp_path):
+    recs = generate.generate_corpus(tmp_path, departments=6, years=(2022, 2024), errors=0.0, anomalies=0.5,
+                                    seed=5, fmt="txt", error_kinds=None, workers=1)
+    finals = sorted((r for r in recs if r["kind"] == "final_accounts"), key=lambda r: (r["file"], r["year"]))
+    by_dept: dict[str, list[dict]] = {}
+    for r in finals:
+        by_dept.setdefault(r["file"].split("-")[0], []).append(r)
+    seen_after = 0
+    for years in by_dept.values():
+        jump = None
+        for r in years:
+            a = r["anomaly"]
+            if jump is not None:
+                seen_after += 1
+                assert a is not None and a["jump_year"] == jump
+                assert "basic_per_staff" in a["features"]
+            else:
+                assert a is None or "jump_year" not in a
+            if a is not None and a["kind"] == "prior_year_jump" and "expenditure_growth" in a["features"]:
+                jump = r["year"]  # a second jump: the later years are labelled with the latest
+    assert seen_after > 0
+
+
 def _variants(v: float) -> list[str]:
     out = [f"{v:.2f}", f"{v:,.2f}"]
     if float(v).is_integer():
