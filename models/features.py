@@ -528,6 +528,12 @@ def row_from_facts(final: Mapping[str, Any] | None, budget: Mapping[str, Any] | 
     row["social_function_share"] = _div(sum(classes.get(c, 0.0) for c in ("208", "210", "221")), csum) \
         if classes else math.nan
     row["three_public_per_staff"] = _div(g("three_public_total"), staff)
+    purchase = (max(0.0, float(g("three_public_vehicle")) - float(g("three_public_vehicle_ops")))
+                if g("three_public_vehicle") is not None and g("three_public_vehicle_ops") is not None else None)
+    row["three_public_purchase"] = purchase if purchase is not None else math.nan
+    row["three_public_recurring_per_staff"] = (_div(float(g("three_public_total")) - purchase, staff)
+                                               if purchase is not None and g("three_public_total") is not None
+                                               else row["three_public_per_staff"])
     row["reception_per_batch"] = _div(g("three_public_reception"), g("reception_batches"))
     row["reception_per_person"] = _div(g("three_public_reception"), g("reception_persons"))
     row["vehicle_ops_per_vehicle"] = _div(g("three_public_vehicle_ops"), g("vehicles"))

@@ -124,13 +124,30 @@ def test_feature_values_of_a_department_year():
     assert set(FEATURES) <= set(r2023)
 
 
+def test_recurring_three_public_leaves_out_a_car_purchase():
+    base = document_facts(_final(2023), CLAIMS)
+    staff = base["staff"]
+    assert base["three_public_vehicle_ops"] is not None
+    bought = dict(base, three_public_vehicle=base["three_public_vehicle_ops"] + 200_000.0,
+                  three_public_total=base["three_public_total"] + 200_000.0)
+    (plain,) = feature_rows([base])
+    (row,) = feature_rows([bought])
+    assert row["three_public_purchase"] == 200_000.0
+    assert row["three_public_per_staff"] == pytest.approx(plain["three_public_per_staff"] + 200_000.0 / staff)
+    assert row["three_public_recurring_per_staff"] == pytest.approx(plain["three_public_per_staff"])
+    no_lines = {k: v for k, v in base.items() if k not in ("three_public_vehicle", "three_public_vehicle_ops")}
+    (row,) = feature_rows([no_lines])
+    assert math.isnan(row["three_public_purchase"])
+    assert row["three_public_recurring_per_staff"] == row["three_public_per_staff"]
+
+
 def test_missing_values_are_nan_not_zero():
     doc = _final()
     no_stats = Document(path="x", sha256="x", format="text", meta=doc.meta,
                         tables=tuple(t for t in doc.tables if t.kind != "three_public"))
     (row,) = feature_rows([document_facts(no_stats, [])])
-    for f in ("three_public_per_staff", "reception_per_batch", "vehicle_ops_per_vehicle", "spending_per_staff",
-              "expenditure_growth", "budget_deviation"):
+    for f in ("three_public_per_staff", "three_public_recurring_per_staff", "reception_per_batch",
+              "vehicle_ops_per_vehicle", "spending_per_staff", "expenditure_growth", "budget_deviation"):
         assert math.isnan(row[f]), f
 
 
@@ -194,7 +211,7 @@ def test_scores_are_reproducible():
 
 
 @pytest.mark.parametrize("feature,factor", [
-    ("reception_per_batch", 10.0), ("three_public_per_staff", 8.0), ("project_share", 2.6),
+    ("reception_per_batch", 10.0), ("three_public_recurring_per_staff", 8.0), ("project_share", 2.6),
     ("basic_expenditure_growth", None),
 ])
 def test_first_reason_is_the_planted_feature(feature, factor):
