@@ -97,7 +97,29 @@ def _segments(blocks: list[tuple]) -> list[_Seg]:
                 segs.append(_Seg(False, (x0 + x1) / 2, y0, y1))
             elif h <= 2.5 < w:
                 segs.append(_Seg(True, (y0 + y1) / 2, x0, x1))
-    return segs
+    return _merge_collinear(segs)
+
+
+def _merge_collinear(segs: list[_Seg]) -> list[_Seg]:
+    """One segment for each run of collinear, touching pieces.
+
+    Tables are often drawn cell by cell: a column rule comes as one piece per row.  Joined, the
+    rules are as long as they look and the crossing search below meets each once.
+    """
+    out: list[_Seg] = []
+    for horizontal in (True, False):
+        cur: _Seg | None = None
+        for s in sorted((s for s in segs if s.horizontal == horizontal), key=lambda s: (round(s.pos / SNAP), s.a)):
+            if cur is not None and round(s.pos / SNAP) == round(cur.pos / SNAP) and s.a <= cur.b + SNAP:
+                if s.b > cur.b:
+                    cur = _Seg(horizontal, cur.pos, cur.a, s.b)
+                continue
+            if cur is not None:
+                out.append(cur)
+            cur = s
+        if cur is not None:
+            out.append(cur)
+    return out
 
 
 def _regions(segs: list[_Seg]) -> list[list[_Seg]]:
