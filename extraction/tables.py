@@ -9,10 +9,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 
-import yaml
-
+from extraction.datafiles import package_yaml
 from extraction.layout import RawCell, RawGrid
 from extraction.model import Cell, Column, Row, Table
 from extraction.numbers import is_empty_mark, looks_like_code, parse_cell_number
@@ -49,7 +47,7 @@ class _Col:
 
 @functools.cache
 def _kind_patterns() -> tuple[list[tuple[str, list[re.Pattern[str]]]], dict[str, str]]:
-    data = yaml.safe_load(resources.files("extraction").joinpath("data/table_kinds.yaml").read_text("utf-8"))
+    data = package_yaml("extraction", "data/table_kinds.yaml")
     kinds = [(k["kind"], [re.compile(p) for p in k["patterns"]]) for k in data["kinds"]]
     return kinds, dict(data["final_account_numbers"])
 

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from typing import Any, Iterable, Sequence
 
-import yaml
-
+from extraction.datafiles import package_yaml
 from extraction.model import Document
 from rules.base import Evidence, Finding, Rule
 
@@ -33,12 +31,12 @@ _PREFIX = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+[、．.
 def official_names() -> dict[str, tuple[str, ...]]:
     """'func:<code>' / 'econ:<code>' -> official names (the lexicon's zh and aliases, plus codes.yaml)."""
     out: dict[str, list[str]] = {}
-    lex = yaml.safe_load(resources.files("extraction").joinpath("data/metrics.yaml").read_text("utf-8"))
+    lex = package_yaml("extraction", "data/metrics.yaml")
     for m in lex:
         mid = str(m.get("id", ""))
         if mid.startswith(("func:", "econ:")):
             out.setdefault(mid, []).extend([m["zh"], *(m.get("aliases") or [])])
-    extra = yaml.safe_load(resources.files("rules").joinpath("data/codes.yaml").read_text("utf-8"))
+    extra = package_yaml("rules", "data/codes.yaml")
     for group in ("func", "econ"):
         for code, e in (extra.get(group) or {}).items():
             out.setdefault(f"{group}:{code}", []).extend([e["zh"], *(e.get("aliases") or [])])

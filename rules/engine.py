@@ -7,8 +7,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
-
+from extraction.datafiles import load_yaml
 from extraction.model import Document
 from rules.base import Finding
 from rules.registry import RULES
@@ -37,7 +36,7 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     """Read a YAML config (``rules: {disable: [CF101, …]}``); a missing path means defaults."""
     if path is None:
         return {}
-    data = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+    data = load_yaml(path) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: the config must be a mapping")
     return data

@@ -6,6 +6,7 @@ import functools
 import re
 from typing import Iterable
 
+from extraction.datafiles import package_yaml
 from extraction.model import Column, Row, Table
 from extraction.tables import squash
 
@@ -71,11 +72,9 @@ def class_codes_by_name() -> dict[str, str]:
 
 @functools.cache
 def _class_names() -> tuple[tuple[str, str], ...]:
-    from importlib import resources
 
-    import yaml
 
-    data = yaml.safe_load(resources.files("extraction").joinpath("data/metrics.yaml").read_text("utf-8"))
+    data = package_yaml("extraction", "data/metrics.yaml")
     out = []
     for m in data:
         mid = str(m.get("id", ""))

@@ -6,11 +6,9 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Iterable, Sequence
 
-import yaml
-
+from extraction.datafiles import package_yaml
 from extraction.model import Document, Row, Table
 from rules.base import Evidence, Figure, figure_at
 from rules.lookup import find_column, find_row, unit_factor
@@ -65,7 +63,7 @@ class Target:
 
 @functools.cache
 def _targets() -> dict[str, list[dict]]:
-    return yaml.safe_load(resources.files("rules").joinpath("data/claim_tables.yaml").read_text("utf-8"))
+    return package_yaml("rules", "data/claim_tables.yaml")
 
 
 def table_targets(doc: Document, claim: Any) -> list[Target]:
@@ -217,8 +215,8 @@ def interval_text(lo: float, hi: float) -> str:
 
 @functools.cache
 def _unit_kinds() -> dict[str, str]:
-    data = yaml.safe_load(resources.files("extraction").joinpath("data/metrics.yaml").read_text("utf-8"))
-    extra = yaml.safe_load(resources.files("extraction").joinpath("data/metrics_extra.yaml").read_text("utf-8"))
+    data = package_yaml("extraction", "data/metrics.yaml")
+    extra = package_yaml("extraction", "data/metrics_extra.yaml")
     out = {}
     for m in [*data, *(extra or [])]:
         if isinstance(m, dict) and m.get("id") and m.get("unit_kind"):
@@ -240,7 +238,7 @@ def money_kind(metric: str | None) -> bool | None:
 def _names() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for f in ("data/metrics.yaml", "data/metrics_extra.yaml"):
-        for m in yaml.safe_load(resources.files("extraction").joinpath(f).read_text("utf-8")) or []:
+        for m in package_yaml("extraction", f) or []:
             if isinstance(m, dict) and m.get("id"):
                 names = out.setdefault(str(m["id"]), [])
                 names += [n for n in [m.get("zh"), *(m.get("aliases") or [])] if n]

@@ -15,6 +15,7 @@ component for callers that work with spaCy ``Doc`` objects.
 from __future__ import annotations
 
 import logging
+
 from extraction.claims.claim import JSON_FIELDS, KINDS, Claim
 from extraction.claims.core import DIGIT, ParagraphExtractor, ParagraphState, RawClaim
 from extraction.claims.lexicon import load_lexicon

@@ -8,13 +8,12 @@ at load.  Matching is longest-alias-first over text normalised with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import re
-
-import yaml
+from extraction.datafiles import load_yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -151,7 +150,7 @@ def _variants(mid: str, name: str) -> list[str]:
 def _load_yaml(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data = load_yaml(path) or []
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a list of metrics")
     return data

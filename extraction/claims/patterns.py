@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
+
+from extraction.datafiles import load_yaml
 
 PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "claim_patterns.yaml"
 
@@ -143,7 +144,7 @@ def build_patterns(data: dict) -> ClaimPatterns:
 def load_patterns(path: str | None = None) -> ClaimPatterns:
     """The compiled patterns (cached)."""
     p = Path(path) if path else PATTERNS_FILE
-    data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    data = load_yaml(p)
     if not isinstance(data, dict):
         raise PatternError(f"E-CLAIM-PATTERN: {p} is not a mapping")
     return build_patterns(data)

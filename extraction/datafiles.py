@@ -1,0 +1,30 @@
+"""Reading the YAML data files shipped with crossfoot (lexicons, patterns, codes, rule tables).
+
+One loader for all of them: libyaml's C parser when PyYAML was built with it (the wheels are),
+which reads ``metrics.yaml`` about ten times faster than the pure-Python parser.  Every worker
+process parses these files once, so this is start-up time paid per process.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text with the safe loader (never constructs arbitrary objects)."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
+def load_yaml(path: Path | str) -> Any:
+    return load_yaml_text(Path(path).read_text(encoding="utf-8"))
+
+
+def package_yaml(package: str, name: str) -> Any:
+    """A YAML file shipped inside a package, e.g. ``package_yaml("rules", "data/codes.yaml")``."""
+    return load_yaml_text(resources.files(package).joinpath(name).read_text("utf-8"))
