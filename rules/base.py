@@ -75,18 +75,55 @@ def _r(v: float | None) -> float | None:
 # ---------------------------------------------------------------- tolerance
 
 
-@dataclass(frozen=True)
 class Figure:
-    """A printed number with the half-unit of its last printed digit (its rounding tolerance)."""
+    """A printed number with the half-unit of its last printed digit (its rounding tolerance).
 
-    value: float
-    tol: float
-    evidence: Evidence | None = None
+    Immutable.  The evidence of a table figure is built only when a finding asks for it: the
+    rules read tens of thousands of cells per document and cite a handful.
+    """
+
+    __slots__ = ("value", "tol", "_evidence", "_source")
+
+    def __init__(self, value: float, tol: float, evidence: Evidence | None = None,
+                 source: tuple[Table, Row, Cell, int] | None = None) -> None:
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "tol", tol)
+        object.__setattr__(self, "_evidence", evidence)
+        object.__setattr__(self, "_source", source)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Figure is immutable")
+
+    @property
+    def evidence(self) -> Evidence | None:
+        if self._evidence is None and self._source is not None:
+            table, row, cell, ci = self._source
+            object.__setattr__(self, "_evidence", cell_evidence(table, row, cell, column_label(table, ci)))
+        return self._evidence
+
+    def __repr__(self) -> str:
+        return f"Figure({self.value!r}, {self.tol!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Figure) and self.value == other.value and self.tol == other.tol
+                and self.evidence == other.evidence)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.tol))
 
     @staticmethod
     def of(value: float, decimals: int | None, evidence: Evidence | None = None) -> "Figure":
         d = 0 if decimals is None else decimals
-        return Figure(value, 0.5 * 10 ** (-d), evidence)
+        return Figure(value, _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), evidence)
+
+
+_HALF_UNIT = tuple(0.5 * 10 ** (-d) for d in range(8))
+
+
+def _table_figure(table: Table, row: Row, cell: Cell, ci: int) -> Figure:
+    d = cell.decimals or 0
+    return Figure(cell.value, _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), None,
+                  (table, row, cell, ci))
 
 
 def sum_figures(figs: Sequence[Figure]) -> Figure:
@@ -195,7 +232,7 @@ def row_figures(table: Table, row: Row) -> list[tuple[int, Figure]]:
     out = []
     for ci, cell in zip(row.columns, row.cells):
         if cell is not None and cell.value is not None:
-            out.append((ci, Figure.of(cell.value, cell.decimals, cell_evidence(table, row, cell, column_label(table, ci)))))
+            out.append((ci, _table_figure(table, row, cell, ci)))
     return out
 
 
@@ -203,7 +240,7 @@ def figure_at(table: Table, row: Row, column_index: int) -> Figure | None:
     cell = row.cell(column_index)
     if cell is None or cell.value is None:
         return None
-    return Figure.of(cell.value, cell.decimals, cell_evidence(table, row, cell, column_label(table, column_index)))
+    return _table_figure(table, row, cell, column_index)
 
 
 def zero_figure(table: Table, row: Row, column_index: int) -> Figure:
