@@ -11,6 +11,7 @@ Best practice: every caption and heading names 2020, and comparisons say "比上
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -26,13 +27,17 @@ def page_lines(doc: Document, page_no: int) -> list[tuple[int, int, str]]:
     """(start, end, text) of every line of a page, offsets into ``Page.text``."""
     if not 1 <= page_no <= len(doc.pages):
         return []
-    text = doc.pages[page_no - 1].text
+    return list(_lines_of(doc.pages[page_no - 1].text))
+
+
+@functools.lru_cache(maxsize=256)
+def _lines_of(text: str) -> tuple[tuple[int, int, str], ...]:
     out = []
     pos = 0
     for line in text.split("\n"):
         out.append((pos, pos + len(line), line))
         pos += len(line) + 1
-    return out
+    return tuple(out)
 
 
 def _table_anchor(table: Table) -> int | None:

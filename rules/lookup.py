@@ -13,6 +13,7 @@ from extraction.tables import squash
 _PREFIX = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm_name(name: str) -> str:
     """A row name without its ordinal prefix, spaces and bracket styles: '（一）支出合计' -> '支出合计'."""
     s = squash(name).replace("(", "（").replace(")", "）")
