@@ -236,7 +236,7 @@ def test_killed_review_carries_on_to_the_same_store(tmp_path):
         "1",
         "--quiet",
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CROSSFOOT_BATCH_SECONDS": "0.5"}  # several batches
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 90
