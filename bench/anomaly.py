@@ -30,10 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The planted feature names of truth.jsonl → the feature of models/data/features.yaml that should
 # come first.  Written out so that a renamed feature fails here rather than silently.
 PLANTED_TO_FEATURE = {
-    "three_public_per_staff": "three_public_per_staff",
+    "three_public_per_staff": "three_public_recurring_per_staff",  # the plant buys no car: the two are equal
     "reception_per_batch": "reception_per_batch",
     "project_share": "project_share",
     "expenditure_growth": "basic_expenditure_growth",  # the year×3 jump shows in 基本支出 growth
+    "basic_per_staff": "basic_per_staff",  # the years after a jump (corpus/generate.py AFTER_JUMP_FEATURES)
 }
 
 
