@@ -304,6 +304,10 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[lis
                     joins = not prev.text.rstrip().endswith(_TERMINAL) and not it.indent
                 if not prev.text.rstrip().endswith(_TERMINAL) and not it.indent and prev.short and same_page:
                     joins = len(prev.text) > 12
+                # A line opening with ideographic spaces is a first line whose indent is typed, not
+                # placed (its box starts at the margin), after a sentence that ended.
+                if joins and it.text.startswith("\u3000\u3000") and prev.text.rstrip().endswith(_TERMINAL):
+                    joins = False
             if not joins:
                 flush()
         buf.append(it)

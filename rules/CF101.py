@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from extraction.model import Document, Row, Table
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
-from rules.shift import shift_start
+from rules.shift import shift_residual, shift_start
 from rules.units import one_part_scaled
 
 CODED_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital",
@@ -95,7 +95,7 @@ class FunctionHierarchyFooting(Rule):
                 for ci in parent.columns:
                     if any(ci not in k.columns for k in kids):
                         continue  # a child printed in another column layout: not comparable column by column
-                    if shift_start(table, ci) is not None:
+                    if shift_start(table, ci) is not None and code not in shift_residual(table, ci):
                         continue  # CF107 reports the slid column once
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]

@@ -4,6 +4,8 @@ Anti-pattern: in the report of 新平彝族傣族自治县信访局, the caption
 "部门：玉溪市信访局", or the note under a table says "说明：上海市财政局本年度没有政府性基金预算
 财政拨款收入和支出" — a name left over from another department's report.
 
+A sentence opening a 主要职能 section ("X承担…", "X是…") is read the same way.
+
 Best practice: every caption names the report's department, in full or abbreviated
 ("新平县信访局" for 新平彝族傣族自治县信访局: the short name's characters appear in order
 in the long one).  Only names ending in an organisation word (局, 委员会, 办公厅, 法院, …)
@@ -38,6 +40,13 @@ _SENT_DEPT = re.compile(r"^20\d\d\s*年\s*度?\s*[，,]?\s*" + _NAME +
 _HEAD_DEPT = re.compile(r"^第[一二三四五六七八九十]+部分" + _NAME + r"(?=概况|20\d\d|部门|单位)")
 # "X为行政单位，…" / "X负责…": a sentence whose subject is the department
 _SUBJECT_DEPT = re.compile(r"^" + _NAME + r"(?=为行政单位|为事业单位|为参照公务员法管理|负责|的主要职能|主要职能|共有|内设|下设)")
+# Under a 主要职能 / 职责 heading, the first words are the department doing its duties:
+# "X承担…", "X贯彻落实…", "X组织拟订…", "X是…"
+_DUTY_DEPT = re.compile(r"^(?:第[一二三四五六七八九十]+条)?" + _NAME +
+                        r"(?=是|承担|贯彻|组织|履行|主管|围绕|统筹|拟订|研究|指导|管理|牵头|依法)")
+_DUTY_SECTION = re.compile(r"职能|职责")
+# "领导全省各级检察院依法…" is a duty, not a name
+_DUTY_PHRASE = re.compile(r"^(领导|指导|负责|组织|管理|协调|监督|承办|协同|配合|参与)|各级|全省|全市|全县|全区")
 _PLACE = re.compile(r"^(中共)?[\u4e00-\u9fff]{1,8}?(省|市|县|区|州|旗|盟|镇|乡|自治区)")
 _FIELD_ROWS = ("部门名称", "单位名称", "预算单位", "预算单位名称", "部门（单位）名称", "部门(单位)名称")
 _PLACEHOLDER = re.compile(r"[Xx×Ｘ＊*]{2,}|某某")
@@ -144,14 +153,18 @@ class DepartmentConsistency(Rule):
                 if name:
                     yield name, Evidence("prose", sec.page, sec.title, start=sec.start, end=sec.start + len(sec.title))
         # sentences such as "说明：X本年度没有…"
+        duty = {sec.id for sec in doc.sections if _DUTY_SECTION.search(sec.title)}
         for p in doc.paragraphs:
             for off, sent in sentences(p):
                 m = (_PROSE_DEPT.search(sent.strip()) or _SENT_DEPT.match(sent.strip())
-                     or _SUBJECT_DEPT.match(sent.strip()))
+                     or _SUBJECT_DEPT.match(sent.strip())
+                     or (_DUTY_DEPT.match(sent.strip()) if p.section in duty else None))
                 if not m:
                     continue
                 name = _clean_name(m.group(1))
-                if name and m.re is _SUBJECT_DEPT and not _PLACE.search(name):
+                if name and m.re is _DUTY_DEPT and _DUTY_PHRASE.search(name):
+                    name = None
+                if name and m.re in (_SUBJECT_DEPT, _DUTY_DEPT) and not _PLACE.search(name):
                     name = None  # "加快推进基层检察院…": a phrase, not a department's full name
                 if name:
                     lead = len(sent) - len(sent.lstrip())
