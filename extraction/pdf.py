@@ -80,6 +80,8 @@ def _segments(blocks: list[tuple]) -> list[_Seg]:
             continue
         x0, y0, x1, y1 = b[0], b[1], b[2], b[3]
         w, h = x1 - x0, y1 - y0
+        if w > THIN and h > THIN and m.group(3) == "false":
+            continue  # a curve or a shape, not a rule
         if m.group(1) == "stroked":
             if h <= THIN and w > h + 1.0:
                 segs.append(_Seg(True, (y0 + y1) / 2, x0 + h / 2, x1 - h / 2))
