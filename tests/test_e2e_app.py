@@ -20,7 +20,9 @@ import pytest
 from conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+# Screenshots go to the test's temporary folder; CROSSFOOT_SCREENSHOTS=docs refreshes the README's
+# pictures in docs/ (a test run must not change tracked files).
+SHOTS_TO = os.environ.get("CROSSFOOT_SCREENSHOTS")
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # without a CJK font the screenshots show boxes
 REAL_PDF = DATA / "real/final_accounts/上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
@@ -88,6 +90,7 @@ def app_url(tmp_path):
 
 @pytest.mark.timeout(400)
 def test_upload_a_real_pdf_open_a_finding_download_annotated(chromium, app_url, tmp_path):
+    DOCS = ROOT / SHOTS_TO if SHOTS_TO else tmp_path  # noqa: N806
     sync_api = pytest.importorskip("playwright.sync_api")
     import pymupdf
 
@@ -143,5 +146,7 @@ def test_upload_a_real_pdf_open_a_finding_download_annotated(chromium, app_url, 
             page.get_by_text("与表格一致").first.wait_for()
             page.wait_for_timeout(1000)
             page.screenshot(path=str(DOCS / "app_claims.png"))
+            for shot in ("app_corpus.png", "app_upload.png", "app_document.png", "app_claims.png"):
+                assert (DOCS / shot).stat().st_size > 10_000, shot  # a rendered page, not an empty image
         finally:
             ctx.close()
