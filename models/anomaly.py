@@ -13,6 +13,10 @@ its type, else all departments.  The forest then sees peer-relative deviations o
 Direction.  ``score`` = −``IsolationForest.score_samples``: in (0, 1], **higher means more
 unusual** (about 0.5 is ordinary, near 1 is isolated at once).
 
+Sides.  Each feature counts on one side of its peers or both (features.yaml ``direction``):
+more 三公 per head, more per 批次, a larger project share, faster growth are unusual spending;
+less is not flagged.  The scaled value on the other side is set to 0, the peer median.
+
 Missing values.  A feature that cannot be computed (no staff count, no receptions) is set to the
 peer median after scaling: it moves no score and is never a reason.
 
@@ -49,6 +53,13 @@ PEER_KEYS = ("type", "level")
 # puts "as far out as the peers' own tails" on one footing across features.
 QUANTILE_RANGE = (10.0, 90.0)
 ALL = "all"
+
+
+def _direction(feature: str) -> str:
+    try:
+        return spec_of(feature).direction
+    except KeyError:
+        return "both"
 
 
 def _frame(rows: Any) -> pd.DataFrame:
@@ -179,6 +190,13 @@ class PeerRobustScaler(TransformerMixin, BaseEstimator):
         gi = self.group_index(X)
         Z = (V - self.centers_[gi]) / self.scales_[gi]
         Z[np.isnan(Z)] = 0.0
+        # Only the side of the peers that is unusual spending counts (features.yaml: direction).
+        for j, f in enumerate(self.features_):
+            d = _direction(f)
+            if d == "high":
+                np.maximum(Z[:, j], 0.0, out=Z[:, j])
+            elif d == "low":
+                np.minimum(Z[:, j], 0.0, out=Z[:, j])
         return Z
 
 

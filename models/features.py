@@ -43,18 +43,21 @@ class FeatureSpec:
     model: bool
     formula: str
     missing: str
+    direction: str = "both"
 
 
 @lru_cache(maxsize=1)
 def feature_specs() -> tuple[FeatureSpec, ...]:
     """The documented features, in table order (``models/data/features.yaml``)."""
     raw = yaml.safe_load((DATA / "features.yaml").read_text(encoding="utf-8"))
-    specs = tuple(FeatureSpec(**{k: d[k] for k in FeatureSpec.__dataclass_fields__}) for d in raw)
+    specs = tuple(FeatureSpec(**{k: d[k] for k in FeatureSpec.__dataclass_fields__ if k in d}) for d in raw)
     if len({s.id for s in specs}) != len(specs):
         raise ValueError("features.yaml: duplicate feature id")
     for s in specs:
         if s.transform not in ("log", "identity", "log1p", "log_ratio"):
             raise ValueError(f"features.yaml: {s.id}: unknown transform {s.transform!r}")
+        if s.direction not in ("high", "low", "both"):
+            raise ValueError(f"features.yaml: {s.id}: unknown direction {s.direction!r}")
         if s.display not in ("wan", "percent", "signed_percent", "count"):
             raise ValueError(f"features.yaml: {s.id}: unknown display {s.display!r}")
     return specs

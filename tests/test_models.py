@@ -14,7 +14,7 @@ from extraction.model import Cell, Column, Document, DocumentMeta, Row, Table
 from models.anomaly import AnomalyScorer, load_model, save_model
 from models.benford import FIRST_EXPECTED, digit_test, min_sample, TWO_DIGIT_LIMITS, LAST_TWO_EXPECTED
 from models.features import (FEATURES, MODEL_FEATURES, department_level, department_type, document_facts,
-                             feature_rows, format_value)
+                             feature_rows, format_value, spec_of)
 
 
 # --------------------------------------------------------------------------- a hand-made document
@@ -228,6 +228,22 @@ def test_first_reason_is_the_planted_feature(feature, factor):
     assert first["effect"] > 0
     assert first["value"] == pytest.approx(df.loc[11, feature])
     assert "同类中位数" in first["text"]
+
+
+def test_only_the_spending_side_of_a_feature_counts():
+    # 公务接待费每批次 is a "high" feature (features.yaml): a tenth of the peers' is not flagged,
+    # ten times is; 预算执行率 counts on both sides.
+    df = _matrix()
+    df.loc[11, "reception_per_batch"] *= 0.1
+    scorer = AnomalyScorer().fit(df)
+    out = {d["department"]: d for d in scorer.score(df)["departments"]}
+    assert all(r["feature"] != "reception_per_batch" for r in out["d11"]["reasons"])
+    assert out["d11"]["rank"] > 5
+    df = _matrix()
+    df.loc[11, "reception_per_batch"] *= 10.0
+    assert AnomalyScorer().fit(df).score(df)["departments"][0]["department"] == "d11"
+    assert spec_of("reception_per_batch").direction == "high"
+    assert spec_of("budget_execution").direction == "both"
 
 
 def test_peer_groups_fall_back_to_type_then_all():
