@@ -4,6 +4,11 @@ Anti-pattern: 情况说明 says "其他商品和服务支出20.54元" while the 
 其他商品和服务支出 20.54 — the number is right, the unit is not.
 
 Best practice: "其他商品和服务支出20.54万元", the unit of the table restated with its figure.
+
+An amount whose line the prose does not name in words the lexicon knows ("X收入预算4837.48元")
+is tied to the tables by its digits alone, and only when they cannot be a coincidence: at least
+five significant digits printed with two decimals, found in a table of the other unit and in no
+table of its own unit.
 """
 
 from __future__ import annotations
@@ -11,9 +16,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from extraction.model import Document
-from rules.base import Finding, Rule, agrees, fmt
+from rules.base import Evidence, Finding, Rule, agrees, fmt
 from rules.lookup import unit_factor
-from rules.prose import claim_figure, table_targets, target_in_claim_unit, yuan_factor
+from rules.prose import claim_figure, money_kind, table_targets, target_in_claim_unit, yuan_factor
 from rules.units import same_digits
 
 
@@ -57,6 +62,46 @@ class ProseUnitSlip(Rule):
                     evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
                 )
                 break
+        yield from self._unnamed(doc, claims)
+
+    def _unnamed(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        for c in claims:
+            if c.kind != "amount" or not c.value or yuan_factor(c) is None or money_kind(c.metric):
+                continue
+            cf = claim_figure(doc, c)
+            if abs(cf.value) < 100 or cf.tol > 0.005:
+                continue
+            other, own = [], False
+            for t in doc.tables:
+                for r in t.rows:
+                    unit_t = r.unit if r.unit in ("元", "万元", "亿元") else t.unit
+                    if unit_t not in ("元", "万元", "亿元"):
+                        continue
+                    for cell in r.cells:
+                        if cell is None or cell.value is None:
+                            continue
+                        tol = 0.5 * 10 ** (-(cell.decimals or 0))
+                        if not same_digits(cf.value, cf.tol, cell.value, tol):
+                            continue
+                        if unit_factor(unit_t) == yuan_factor(c):
+                            own = True
+                        else:
+                            other.append((t, r, cell, unit_t))
+            if own or not other:
+                continue
+            t, r, cell, unit_t = other[0]
+            meant = {"元": "万元", "万元": "元"}.get(c.unit or "", "另一单位")
+            ev = [e for e in (cf.evidence,) if e is not None]
+            ev.append(Evidence("table", cell.page, cell.text, value=cell.value, table=f"{t.id} {t.title or t.kind}",
+                               row=r.code or r.name, start=cell.start, end=cell.end, bbox=cell.bbox))
+            yield self.finding(
+                f"情况说明写 {fmt(c.value)}{c.unit}，而{t.title or t.kind}「{r.name}」印的是同一数字 "
+                f"{fmt(cell.value)}{unit_t}：单位差 10⁴ 倍，应为{meant}",
+                f"the prose prints {fmt(c.value)} {c.unit}; {t.kind} [{r.name}] prints the same digits in "
+                f"{unit_t}: the unit is off by 10^4",
+                expected=cell.value * unit_factor(unit_t) / (yuan_factor(c) or 1.0), observed=c.value,
+                tolerance=cf.tol, evidence=ev,
+            )
 
 
 RULE = ProseUnitSlip
