@@ -6,7 +6,8 @@ Anti-pattern: 情况说明 says "因公出国（境）费支出决算为5.79万�
 Best practice: the prose restates the table: 0.00 万元 (or 无…支出) where the table prints
 nothing, the same figure within the rounding of the less precise of the two. A difference that
 disappears ×10^4 is a unit slip (CF503); a claim whose scope differs from every table that
-prints its line is a warning at most.
+prints its line is a warning at most, and nothing when the table of its own scope is missing
+from the report (CF603 reports that table).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rules.prose import (
     BUDGET_PERIODS,
     claim_figure,
     label_names_metric,
+    scope_tables_missing,
     table_targets,
     target_in_claim_unit,
     yuan_factor,
@@ -81,6 +83,9 @@ class ProseAmountVsTable(Rule):
             unstated = (c.scope is None and (c.metric in TWO_SCOPE or c.metric.startswith("func:"))
                         and all(x.scope != "all" for x in targets))
             scope_mismatch = scope_mismatch or bool(agreeing) or unstated
+            own = c.scope or ("all" if unstated else None)
+            if scope_mismatch and not agreeing and own and scope_tables_missing(doc, c, own):
+                continue  # the table of the claim's own scope is not printed (CF603): nothing to tie it to
             when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
             unit = c.unit or ""
             msg = (f"情况说明称{c.label or c.metric}{when}为 {fmt(c.value)}{unit}，"

@@ -66,6 +66,17 @@ def _targets() -> dict[str, list[dict]]:
     return package_yaml("rules", "data/claim_tables.yaml")
 
 
+def scope_tables_missing(doc: Document, claim: Any, scope: str) -> bool:
+    """True when the document prints none of the tables where the claim's line has this scope
+    (the 支出决算表 for an all-funds 基本支出, …).  An empty table (本表无数据) is printed."""
+    metric = claim.metric or ""
+    specs = _targets().get(metric)
+    if specs is None and ":" in metric:
+        specs = _targets().get(metric.split(":", 1)[0] + ":")
+    kinds = {sp["table"] for sp in specs or () if sp.get("scope") == scope}
+    return bool(kinds) and not any(doc.tables_of(k) for k in kinds)
+
+
 def table_targets(doc: Document, claim: Any) -> list[Target]:
     """The table figures a claim restates, for its period (current or budget)."""
     metric = claim.metric or ""
