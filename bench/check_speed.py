@@ -12,9 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crossfoot.pipeline import extract_claims  # noqa: E402
-from extraction.reader import read_document  # noqa: E402
-from rules.engine import run_rules  # noqa: E402
+from crossfoot.pipeline import extract_claims
+from extraction.reader import read_document
+from rules.engine import run_rules
 
 
 def main() -> None:

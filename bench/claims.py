@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
+import yaml
 
-from extraction.claims import extract_claims  # noqa: E402
-from extraction.reader import read_document  # noqa: E402
+from extraction.claims import extract_claims
+from extraction.reader import read_document
 
 GOLD_DIR = ROOT / "tests" / "gold" / "claims"
 

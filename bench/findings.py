@@ -25,14 +25,14 @@ import os
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crossfoot.pipeline import check_document  # noqa: E402
+from crossfoot.pipeline import check_document
 
 RULE_KIND = {
     "CF101": "row_sum_mismatch", "CF102": "row_sum_mismatch", "CF103": "row_sum_mismatch",

@@ -15,7 +15,7 @@ import pymupdf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extraction.reader import read_document  # noqa: E402
+from extraction.reader import read_document
 
 
 def pdfs(args: list[str]) -> list[Path]:

@@ -7,8 +7,15 @@ import random
 from corpus import catalog as C
 from corpus.ledger import Department, YearLedger
 from corpus.model import Claim, Document, Heading, Para, Span, Table, fmt_amount
-from corpus.tables import (TableStyle, economic_table, empty_fund_table, function_table, summary_table,
-                           three_public_table, three_public_values)
+from corpus.tables import (
+    TableStyle,
+    economic_table,
+    empty_fund_table,
+    function_table,
+    summary_table,
+    three_public_table,
+    three_public_values,
+)
 
 WORD_CHANGE = {1: ("增加", "增长"), -1: ("减少", "下降")}
 

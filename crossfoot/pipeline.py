@@ -7,8 +7,9 @@ paths it is given and keeps going past bad files.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from extraction.model import Document
 from extraction.reader import SUPPORTED_SUFFIXES, read_document

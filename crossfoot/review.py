@@ -12,11 +12,10 @@ flight, and written batches are dropped.
 
 from __future__ import annotations
 
-import sys
-
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -384,7 +383,7 @@ def review(
                 else:
                     in_flight[fut] = item  # resubmitted below
                 continue
-            except Exception as e:  # noqa: BLE001 - a lost Dask worker, a pickling failure: record, go on
+            except Exception as e:
                 entry = _error_entry(
                     str(item.path),
                     item.sha256 or "",
@@ -474,7 +473,7 @@ def review(
                     item = in_flight.pop(fut)
                     try:
                         finish(item, fut.result())
-                    except Exception as e:  # noqa: BLE001 - cancelled or failed: the rerun does it again
+                    except Exception as e:
                         log.info("not stored (interrupted): %s: %s", item.path, e)
             flush(force=True)
         finally:

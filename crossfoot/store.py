@@ -16,10 +16,10 @@ import contextlib
 import datetime as _dt
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Any, Self
+from typing import Any, Self
 
 log = logging.getLogger("crossfoot")
 

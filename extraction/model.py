@@ -10,8 +10,9 @@ All classes are frozen dataclasses with ``to_dict()``; nothing here parses.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 BBox = tuple[float, float, float, float]
 

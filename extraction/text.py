@@ -51,10 +51,8 @@ def _split_cells(s: str) -> list[str]:
     if "\t" in s:
         return s.split("\t")
     t = s.strip()
-    if t.startswith("|"):
-        t = t[1:]
-    if t.endswith("|"):
-        t = t[:-1]
+    t = t.removeprefix("|")
+    t = t.removesuffix("|")
     return t.split("|")
 
 

@@ -32,9 +32,9 @@ per feature over all departments; the largest effects are the reasons.
 from __future__ import annotations
 
 import logging
-import math
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -97,7 +97,7 @@ class FeatureTransformer(TransformerMixin, BaseEstimator):
     def __init__(self, features: Sequence[str] | None = None):
         self.features = features
 
-    def fit(self, X: Any, y: Any = None) -> "FeatureTransformer":
+    def fit(self, X: Any, y: Any = None) -> FeatureTransformer:
         self.features_ = tuple(self.features or MODEL_FEATURES)
         self.transforms_ = tuple(spec_of(f).transform for f in self.features_)
         return self
@@ -130,7 +130,7 @@ class PeerRobustScaler(TransformerMixin, BaseEstimator):
         self.min_group_size = min_group_size
         self.quantile_range = quantile_range
 
-    def fit(self, X: pd.DataFrame, y: Any = None) -> "PeerRobustScaler":
+    def fit(self, X: pd.DataFrame, y: Any = None) -> PeerRobustScaler:
         feats = [c for c in X.columns if c not in PEER_KEYS]
         self.features_ = tuple(feats)
         V = X[feats].to_numpy(dtype=float)
@@ -209,7 +209,7 @@ class PeerDeviation(TransformerMixin, BaseEstimator):
     forest isolate "one thing far off" directly, whatever the feature.
     """
 
-    def fit(self, X: np.ndarray, y: Any = None) -> "PeerDeviation":
+    def fit(self, X: np.ndarray, y: Any = None) -> PeerDeviation:
         self.n_features_in_ = X.shape[1]
         return self
 
@@ -245,7 +245,7 @@ class AnomalyScorer(BaseEstimator):
         self.min_effect = min_effect
         self.quantile_range = quantile_range
 
-    def fit(self, rows: Any, y: Any = None) -> "AnomalyScorer":
+    def fit(self, rows: Any, y: Any = None) -> AnomalyScorer:
         frame = _frame(rows)
         if len(frame) < 2:
             raise ValueError(f"need at least 2 department-years to fit, got {len(frame)}")

@@ -9,7 +9,8 @@ of its children in every figure column, within the rounding of the printed figur
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document, Row, Table
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure

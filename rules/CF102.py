@@ -11,7 +11,8 @@ grouped header (本年支出/合计, 本年支出/基本支出, 本年支出/项
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Column, Document, Table
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure

@@ -10,7 +10,8 @@ every figure column, within rounding.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure

@@ -11,7 +11,8 @@ it; 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余 = �
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document, Row, Table
 from rules.base import Figure, Finding, Rule, agrees, fmt, sum_figures, zero_figure

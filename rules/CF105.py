@@ -10,7 +10,8 @@ Best practice: 支出合计 = 因公出国（境）费 + 公务用车购置及�
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document, Table
 from rules.base import Figure, Finding, Rule, agrees, figure_at, fmt, sum_figures

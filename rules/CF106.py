@@ -10,7 +10,8 @@ Best practice: 人员经费合计 = 301 + 303 (the classes in the 人员经费 b
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document, Row, Table
 from rules.base import Figure, Finding, Rule, agrees, fmt, sum_figures

@@ -10,7 +10,8 @@ items without moving anything.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Finding, Rule, cell_evidence, column_label

@@ -10,7 +10,8 @@ Figures are compared in 元, so a 万元 table and a 元 table can be compared.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Column, Document, Row, Table
 from rules.base import Evidence, Figure, Finding, Rule, agrees, figure_at, fmt

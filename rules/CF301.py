@@ -12,7 +12,8 @@ from the report (CF603 reports that table).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Figure, Finding, Rule, agrees, fmt

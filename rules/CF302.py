@@ -8,7 +8,8 @@ Best practice: the prose counts are the table's statistics: 8 批次 and 72 人�
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Finding, Rule, fmt

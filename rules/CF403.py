@@ -10,7 +10,8 @@ finding says which base it was computed on.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval

@@ -10,7 +10,8 @@ equal within rounding; the direction word of a change agrees with every other st
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Evidence, Finding, Rule, agrees

@@ -8,7 +8,8 @@ Best practice: the prose repeats the table's rate, 全年执行数 / 全年预�
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Figure, Finding, Rule, agrees, figure_at, ratio_interval

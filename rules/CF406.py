@@ -9,7 +9,8 @@ Best practice: 执行率 = 全年执行数 / 全年预算数 × 100 within the r
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import (

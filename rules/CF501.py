@@ -9,7 +9,8 @@ items add up to their class without rescaling.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Finding, Rule, fmt, zero_figure

@@ -9,7 +9,8 @@ tables agrees once both are converted to 元.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document, Table
 from rules.base import Evidence, Finding, Rule, figure_at, fmt

@@ -13,7 +13,8 @@ table of its own unit.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Evidence, Finding, Rule, agrees, fmt

@@ -15,7 +15,8 @@ are compared, and names with template placeholders (XX) are left to CF801.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from extraction.model import Document
 from extraction.tables import squash

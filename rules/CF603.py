@@ -18,7 +18,8 @@ is not flagged for the tables it does not carry.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from extraction.tables import classify_title, squash

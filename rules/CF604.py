@@ -12,7 +12,8 @@ figure named as such) is not a finding: only sentences whose own figures are thi
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Finding, Rule

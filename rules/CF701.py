@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.datafiles import package_yaml
 from extraction.model import Document

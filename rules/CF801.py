@@ -10,7 +10,8 @@ or codes (XXL, ABXX1) are not placeholders.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Evidence, Finding, Rule

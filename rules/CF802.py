@@ -9,7 +9,8 @@ ordinary punctuation and are not reported.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from rules.base import Finding, Rule

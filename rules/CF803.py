@@ -12,7 +12,8 @@ any table (a prose-only file whose tables are published apart) are not checked.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from extraction.tables import classify_title, squash

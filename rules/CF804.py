@@ -11,7 +11,8 @@ sentence such as "本部门2020年度没有政府性基金预算财政拨款收�
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document, Table
 from rules.base import Evidence, Finding, Rule

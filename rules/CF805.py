@@ -11,7 +11,8 @@ thousands separators every three digits.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from extraction.model import Document
 from extraction.numbers import is_empty_mark, normalize_digits

@@ -9,8 +9,9 @@ fail cases under ``tests/rules/`` that one test generator turns into tests.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar, Iterable, Sequence
+from typing import Any, ClassVar
 
 from extraction.model import Cell, Document, Row, Table
 
@@ -112,7 +113,7 @@ class Figure:
         return hash((self.value, self.tol))
 
     @staticmethod
-    def of(value: float, decimals: int | None, evidence: Evidence | None = None) -> "Figure":
+    def of(value: float, decimals: int | None, evidence: Evidence | None = None) -> Figure:
         d = 0 if decimals is None else decimals
         return Figure(value, _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), evidence)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from extraction.datafiles import package_yaml
 from extraction.model import Column, Row, Table

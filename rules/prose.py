@@ -5,8 +5,9 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from extraction.datafiles import package_yaml
 from extraction.model import Document, Row, Table

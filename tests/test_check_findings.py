@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
 from conftest import DATA
+
 from crossfoot.cli import main
 from crossfoot.pipeline import check_document
 from rules import engine

@@ -62,7 +62,7 @@ def app_url(tmp_path):
            "--server.maxUploadSize", "50", "--", "--corpus", "corpus/sample", "--store", str(tmp_path / "e2e.duckdb"),
            # a cache of its own: a `make app` running beside the tests holds the default one
            "--cache", str(ROOT / ".cache" / "e2e")]
-    log = open(tmp_path / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
+    log = open(tmp_path / "streamlit.log", "wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -90,7 +90,7 @@ def app_url(tmp_path):
 
 @pytest.mark.timeout(400)
 def test_upload_a_real_pdf_open_a_finding_download_annotated(chromium, app_url, tmp_path):
-    DOCS = ROOT / SHOTS_TO if SHOTS_TO else tmp_path  # noqa: N806
+    DOCS = ROOT / SHOTS_TO if SHOTS_TO else tmp_path
     sync_api = pytest.importorskip("playwright.sync_api")
     import pymupdf
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,13 +27,13 @@ def _manifest() -> list[dict]:
     return yaml.safe_load((GOLD / "manifest.yaml").read_text(encoding="utf-8"))["documents"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _metric_ids() -> frozenset[str]:
     data = yaml.safe_load(METRICS.read_text(encoding="utf-8"))
     return frozenset(m["id"] for m in data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pages(doc: str) -> tuple[str, ...]:
     p = ROOT / doc
     if p.suffix.lower() == ".pdf":

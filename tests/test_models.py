@@ -12,10 +12,17 @@ import pytest
 
 from extraction.model import Cell, Column, Document, DocumentMeta, Row, Table
 from models.anomaly import AnomalyScorer, load_model, save_model
-from models.benford import FIRST_EXPECTED, digit_test, min_sample, TWO_DIGIT_LIMITS, LAST_TWO_EXPECTED
-from models.features import (FEATURES, MODEL_FEATURES, department_level, department_type, document_facts,
-                             feature_rows, format_value, spec_of)
-
+from models.benford import FIRST_EXPECTED, LAST_TWO_EXPECTED, TWO_DIGIT_LIMITS, digit_test, min_sample
+from models.features import (
+    FEATURES,
+    MODEL_FEATURES,
+    department_level,
+    department_type,
+    document_facts,
+    feature_rows,
+    format_value,
+    spec_of,
+)
 
 # --------------------------------------------------------------------------- a hand-made document
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
 from conftest import DATA
+
 from crossfoot.cli import main
 from extraction import reader
 from extraction.reader import read_document

@@ -9,8 +9,8 @@ import hashlib
 
 import pytest
 import yaml
-
 from conftest import DATA, EXPECTED, read_cached
+
 from extraction.tables import squash
 
 SPEC = yaml.safe_load((EXPECTED / "reader.yaml").read_text("utf-8"))["documents"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from gold import ROOT  # noqa: E402
+from gold import ROOT
 
 OUT = HERE.parent / "claims"
 entries = []

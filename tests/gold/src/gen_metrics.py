@@ -1,5 +1,6 @@
 # helper to write metrics.yaml (compact source); output is the data file
 import yaml
+
 M=[]
 def m(id,zh,unit_kind="money",aliases=(),parent=None):
     d={"id":id,"zh":zh,"aliases":list(aliases),"unit_kind":unit_kind}
