@@ -122,7 +122,8 @@ def _pick_document(lang: str, store: Path):
         st.info(A.t("no_documents", lang))
         return None, None
     shas = list(docs["sha256"])
-    labels = {r["sha256"]: A.document_label(r, lang) for _, r in docs.iterrows()}
+    names = A.upload_names(UPLOADS)
+    labels = {r["sha256"]: A.document_label(r, lang, names) for _, r in docs.iterrows()}
     want = st.session_state.get("doc")
     index = shas.index(want) if want in shas else 0
     sha = st.selectbox(A.t("choose_document", lang), shas, index=index, format_func=labels.get, key="doc_select")

@@ -211,7 +211,31 @@ def save_upload(name: str, data: bytes, upload_dir: Path) -> tuple[Path, str]:
         tmp = upload_dir / f".{sha}.part"
         tmp.write_bytes(data)
         tmp.replace(path)
+    _remember_name(upload_dir, sha, name)
     return path, sha
+
+
+UPLOAD_NAMES = "names.json"  # sha256 → the name the file was uploaded under (shown, never a path)
+
+
+def upload_names(upload_dir: Path) -> dict[str, str]:
+    """The names uploads were given, by content hash ({} when none were recorded)."""
+    try:
+        data = json.loads((upload_dir / UPLOAD_NAMES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _remember_name(upload_dir: Path, sha: str, name: str) -> None:
+    shown = Path(name).name[:200]  # a label: no folders, bounded length
+    names = upload_names(upload_dir)
+    if names.get(sha) == shown:
+        return
+    names[sha] = shown
+    tmp = upload_dir / f".{UPLOAD_NAMES}.part"
+    tmp.write_text(json.dumps(names, ensure_ascii=False, indent=0), encoding="utf-8")
+    tmp.replace(upload_dir / UPLOAD_NAMES)
 
 
 def store_entries(store: Path | Store, items: list[tuple[dict[str, Any], Path, int | None, float | None]]) -> None:
@@ -338,10 +362,12 @@ def documents_frame(store: Path) -> pd.DataFrame:
         FROM documents ORDER BY department NULLS LAST, year, kind, path""")
 
 
-def document_label(row: Any, lang: str = "zh") -> str:
+def document_label(row: Any, lang: str = "zh", names: dict[str, str] | None = None) -> str:
+    """How the app lists a document; an upload is shown under the name it was uploaded with."""
     name = Path(str(row["path"])).name
     if len(Path(name).stem) == 64 and Path(str(row["path"])).parent.name.endswith("-uploads"):
-        name = ("uploaded " if lang == "en" else "上传 ") + Path(name).suffix.lstrip(".")
+        given = (names or {}).get(Path(name).stem)
+        name = given or ("uploaded " if lang == "en" else "上传 ") + Path(name).suffix.lstrip(".")
     if row["status"] != "ok":
         return f"⚠ {name} ({row['error_code']})"
     year = "" if row["year"] is None or pd.isna(row["year"]) else int(row["year"])

@@ -129,8 +129,14 @@ def test_upload_view_checks_and_stores(env, monkeypatch, tmp_path):
     docs = A.documents_frame(env["store"])
     assert len(docs) == 2 and set(docs["status"]) == {"ok", "error"}
     # the uploaded name chose no path: the bytes are kept under their hash
-    kept = sorted(p.name for p in (tmp_path / "mine-uploads").iterdir())
-    assert all(n.split(".")[0] in set(docs["sha256"]) for n in kept)
+    kept = sorted(p.name for p in (tmp_path / "mine-uploads").iterdir() if p.name != A.UPLOAD_NAMES)
+    assert len(kept) == 2 and all(n.split(".")[0] in set(docs["sha256"]) for n in kept)
+    # …and the name it was uploaded under is what the lists show
+    names = A.upload_names(tmp_path / "mine-uploads")
+    assert sorted(names.values()) == ["bad.pdf", "report.pdf"]
+    ok = docs[docs["status"] == "ok"].iloc[0]
+    assert "· report.pdf ·" in A.document_label(ok, "zh", names)
+    assert "上传 pdf" in A.document_label(ok, "zh", {})
     at.button(key=next(b.key for b in at.button if b.key.startswith("open-"))).click().run()
     assert at.sidebar.radio(key="view").value == "document"
     assert at.sidebar.radio(key="source").value == "store"
@@ -151,6 +157,8 @@ def test_upload_problems():
 def test_save_upload_ignores_the_name(tmp_path):
     path, sha = A.save_upload("../../etc/passwd.txt", b"hello", tmp_path / "up")
     assert path.parent == tmp_path / "up" and path.name == f"{sha}.txt"
+    assert A.upload_names(tmp_path / "up") == {sha: "passwd.txt"}  # kept as a label only
+    assert sorted(p.name for p in (tmp_path / "up").iterdir()) == sorted([f"{sha}.txt", A.UPLOAD_NAMES])
     with pytest.raises(ValueError):
         A.save_upload("x.sh", b"hello", tmp_path / "up")
 
