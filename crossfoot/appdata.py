@@ -666,18 +666,9 @@ def annotated_pdf(pdf_path: str | Path, findings: list[dict[str, Any]]) -> bytes
 
 def findings_export(store: Path, sha: str, fmt: str) -> bytes:
     """One document's findings as the ``crossfoot export`` findings file (``csv`` or ``xlsx``)."""
-    from crossfoot.export import EXPORTS, _sql_string, _write_csv, _write_xlsx
+    from crossfoot.export import document_findings
 
-    query = f"SELECT * FROM ({EXPORTS['findings']}) WHERE sha256 = {_sql_string(sha)}"
-    with tempfile.TemporaryDirectory() as tmp, Store(store, read_only=True) as db:
-        target = Path(tmp) / f"findings.{fmt}"
-        if fmt == "csv":
-            _write_csv(db, query, target)
-        elif fmt == "xlsx":
-            _write_xlsx(db, "findings", query, target)
-        else:
-            raise ValueError(f"format must be csv or xlsx, not {fmt!r}")
-        return target.read_bytes()
+    return document_findings(store, sha, fmt)
 
 
 def json_report(entry: dict[str, Any]) -> bytes:

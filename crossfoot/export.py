@@ -85,6 +85,21 @@ def export_store(store: str | Path, out: Path, fmt: str) -> list[tuple[Path, int
     return written
 
 
+def document_findings(store: str | Path, sha256: str, fmt: str) -> bytes:
+    """One document's rows of the findings export, as the bytes of a ``csv`` or ``xlsx`` file
+    (the app's per-document download; the same columns as ``crossfoot export``)."""
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(f"format must be csv or xlsx, not {fmt!r}")
+    query = f"SELECT * FROM ({EXPORTS['findings']}) WHERE sha256 = {_sql_string(sha256)}"
+    with tempfile.TemporaryDirectory() as tmp, Store(store, read_only=True) as db:
+        target = Path(tmp) / f"findings.{fmt}"
+        if fmt == "csv":
+            _write_csv(db, query, target)
+        else:
+            _write_xlsx(db, "findings", query, target)
+        return target.read_bytes()
+
+
 def _write_csv(db: Store, query: str, target: Path) -> None:
     # DuckDB writes the CSV (fast, streaming); the byte-order mark goes in front of it.
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
