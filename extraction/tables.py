@@ -421,6 +421,8 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
             code = _join_code(code_parts, last_parts)
             values = [_to_cell(raw[ci], grid.page) for ci in value_cols]
             name = squash("".join(name_parts))
+            if code and len(code) in (3, 5) and name[:1].isdigit():
+                code, name = _lost_digit(code, name)
             if not name:  # a label pushed into a figure column by a misaligned export
                 stray = [v.text for v in values if v is not None and v.value is None and squash(v.text)
                          and not is_empty_mark(v.text)]
@@ -476,6 +478,36 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
         blocks=tuple(n for n in block_names if n is not None),
         bbox=grid.bbox,
     )
+
+
+@functools.cache
+def _official_names() -> dict[str, str]:
+    """Official names of the 功能分类 and 经济分类 codes in the metric lexicon, squashed."""
+    out = {}
+    for m in package_yaml("extraction", "data/metrics.yaml") or []:
+        mid = str(m.get("id", ""))
+        if mid.startswith(("func:", "econ:")):
+            out[mid.split(":", 1)[1]] = squash(str(m.get("zh", "")))
+    return out
+
+
+_LOST = re.compile(r"^(\d{1,2})(\D.*)$")
+
+
+def _lost_digit(code: str, name: str) -> tuple[str, str]:
+    """A code whose middle glyph the PDF did not draw: "301 2津贴补贴" is 30102 津贴补贴.
+
+    Only when the digits after the gap, padded to two, make a code whose official name is
+    exactly the rest of the label; anything else stays as read.
+    """
+    m = _LOST.match(name)
+    if not m:
+        return code, name
+    cand = code + m.group(1).zfill(2)
+    official = _official_names().get(cand)
+    if official and official == squash(m.group(2)):
+        return cand, m.group(2)
+    return code, name
 
 
 def _code_split(code: str) -> list[str]:

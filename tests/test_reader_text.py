@@ -25,3 +25,16 @@ def test_caption_with_tab_stays_a_caption_and_html_is_stripped():
     assert "<b>" not in doc.pages[0].text
     cell = t.rows[1].cells[0]
     assert doc.pages[0].text[cell.start:cell.end] == "10.00"
+
+
+def test_a_code_with_an_undrawn_glyph_is_restored_only_by_its_official_name():
+    # One real budget draws 30102 as "301 2" (the 0 has no glyph): the 2 lands in the name column.
+    text = ("一般公共预算基本支出预算表\n金额单位：元\n\n"
+            "科目编码\t科目名称\t合计\n301\t工资福利支出\t300.00\n30101\t基本工资\t100.00\n"
+            "301\t2津贴补贴\t150.00\n301\t7绩效工资\t50.00\n301\t8个人所得税\t1.00\n")
+    doc = read_text(text, "t.txt")
+    t = doc.table("basic_expenditure_economic")
+    assert [(r.code, r.name) for r in t.rows] == [
+        ("301", "工资福利支出"), ("30101", "基本工资"), ("30102", "津贴补贴"), ("30107", "绩效工资"),
+        ("301", "8个人所得税"),  # 30108 is 机关事业单位基本养老保险缴费: not restored
+    ]
