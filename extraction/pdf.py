@@ -31,23 +31,16 @@ SNAP = 2.5  # points: ruling lines closer than this are one line
 MIN_BAND = 3.0  # points: narrower column/row bands are drawing artefacts
 
 
-@dataclass
 class _Word:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-    start: int  # offset in the page text
-    end: int
+    """A word box with its offsets in the page text; centre precomputed (read many times)."""
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
+    __slots__ = ("x0", "y0", "x1", "y1", "text", "start", "end", "cx", "cy")
 
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
+    def __init__(self, x0: float, y0: float, x1: float, y1: float, text: str, start: int, end: int) -> None:
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+        self.text, self.start, self.end = text, start, end
+        self.cx = (x0 + x1) / 2
+        self.cy = (y0 + y1) / 2
 
 
 @dataclass
@@ -61,6 +54,23 @@ class _Seg:
 # A text page with the words and, as blocks of type 3, every vector path segment.
 TEXT_FLAGS = pymupdf.TEXTFLAGS_WORDS | pymupdf.TEXT_COLLECT_VECTORS | pymupdf.TEXT_LAZY_VECTORS
 _VECTOR = re.compile(r"<vector (stroked|filled), color: #([0-9a-fA-F]{6}), alpha: \d+, is-rect: (true|false)")
+_VECTOR_HEAD = "\n<vector "
+
+
+def _vector(text: str) -> tuple[str, str, str] | None:
+    """(stroked|filled, rrggbb, true|false) from a vector block's text, or None."""
+    if not text.startswith(_VECTOR_HEAD):
+        m = _VECTOR.search(text)
+        return (m.group(1), m.group(2), m.group(3)) if m else None
+    kind = "stroked" if text.startswith("stroked", 9) else "filled" if text.startswith("filled", 9) else ""
+    c = text.find("#", 15)
+    r = text.find("is-rect: ", c)
+    if not kind or c < 0 or r < 0:
+        m = _VECTOR.search(text)
+        return (m.group(1), m.group(2), m.group(3)) if m else None
+    return kind, text[c + 1:c + 7], "true" if text.startswith("true", r + 9) else "false"
+
+
 THIN = 3.0  # points: a stroked box no thicker than this is a line (the box includes the line width)
 
 
@@ -75,24 +85,24 @@ def _segments(blocks: list[tuple]) -> list[_Seg]:
     for b in blocks:
         if b[6] != 3:
             continue
-        m = _VECTOR.search(b[4])
+        m = _vector(b[4])
         if m is None:
             continue
         x0, y0, x1, y1 = b[0], b[1], b[2], b[3]
         w, h = x1 - x0, y1 - y0
-        if w > THIN and h > THIN and m.group(3) == "false":
+        if w > THIN and h > THIN and m[2] == "false":
             continue  # a curve or a shape, not a rule
-        if m.group(1) == "stroked":
+        if m[0] == "stroked":
             if h <= THIN and w > h + 1.0:
                 segs.append(_Seg(True, (y0 + y1) / 2, x0 + h / 2, x1 - h / 2))
             elif w <= THIN and h > w + 1.0:
                 segs.append(_Seg(False, (x0 + x1) / 2, y0 + w / 2, y1 - w / 2))
-            elif m.group(3) == "true":  # a stroked box: its four edges
+            elif m[2] == "true":  # a stroked box: its four edges
                 i = 0.25
                 segs += [_Seg(True, y0 + i, x0 + i, x1 - i), _Seg(True, y1 - i, x0 + i, x1 - i),
                          _Seg(False, x0 + i, y0 + i, y1 - i), _Seg(False, x1 - i, y0 + i, y1 - i)]
-        elif m.group(3) == "true":
-            rgb = int(m.group(2), 16)
+        elif m[2] == "true":
+            rgb = int(m[1], 16)
             if (rgb >> 16) + ((rgb >> 8) & 255) + (rgb & 255) >= 2.7 * 255:
                 continue  # a white or pale fill is background, not a rule
             if w <= 2.5 < h:
@@ -320,8 +330,9 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
                     y1 = rows[-1][1]
     used: set[int] = set()
     by_row: dict[int, list[tuple[int, _Word]]] = {}
+    lx, hx, ly, hy = x0 - 1, x1 + 1, y0 - 1, y1 + 1
     for wi, w in enumerate(words):
-        if not (x0 - 1 <= w.cx <= x1 + 1 and y0 - 1 <= w.cy <= y1 + 1):
+        if not (lx <= w.cx <= hx and ly <= w.cy <= hy):
             continue
         ri = _band_index(rows, w.cy)
         ci = _band_index(cols, w.cx)
@@ -340,20 +351,17 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
             for w in sub:
                 cells[col_of[id(w)]].append(w)
             row: list[RawCell | None] = []
-            for ci, cw in enumerate(cells):
+            for cw in cells:
                 if not cw:
                     row.append(None)
-                    continue
-                bx = (min(w.x0 for w in cw), min(w.y0 for w in cw), max(w.x1 for w in cw), max(w.y1 for w in cw))
-                row.append(
-                    RawCell(
-                        _join_cell_words(cw),
-                        page_no,
-                        bx,
-                        min(w.start for w in cw),
-                        max(w.end for w in cw),
-                    )
-                )
+                elif len(cw) == 1:  # the common case: one word, its own box and text
+                    w = cw[0]
+                    row.append(RawCell(w.text, page_no, (w.x0, w.y0, w.x1, w.y1), w.start, w.end))
+                else:
+                    bx = (min(w.x0 for w in cw), min(w.y0 for w in cw), max(w.x1 for w in cw),
+                          max(w.y1 for w in cw))
+                    row.append(RawCell(_join_cell_words(cw), page_no, bx, min(w.start for w in cw),
+                                       max(w.end for w in cw)))
             grid_rows.append(row)
     return RawGrid(page_no, grid_rows, (x0, y0, x1, y1), [page_no]), used
 
