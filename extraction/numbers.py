@@ -72,6 +72,7 @@ def parse_cell_number(text: str) -> ParsedNumber | None:
     return ParsedNumber(v, len(m.group(1) or ""), percent)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_empty_mark(text: str) -> bool:
     return normalize_digits(text).translate(_FULLWIDTH).strip().replace(" ", "") in EMPTY_MARKS
 
@@ -79,6 +80,7 @@ def is_empty_mark(text: str) -> bool:
 _CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 
 
+@functools.lru_cache(maxsize=65536)
 def looks_like_code(text: str) -> bool:
     """A 功能分类/经济分类 code: 3, 5 or 7 digits, no separators or decimals."""
     return bool(_CODE_RE.match(text.strip()))

@@ -18,6 +18,7 @@ the words and lines are exactly those of ``get_text("words")``.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ _VECTOR = re.compile(r"<vector (stroked|filled), color: #([0-9a-fA-F]{6}), alpha
 _VECTOR_HEAD = "\n<vector "
 
 
+@functools.lru_cache(maxsize=1024)  # a page repeats a handful of these texts many times
 def _vector(text: str) -> tuple[str, str, str] | None:
     """(stroked|filled, rrggbb, true|false) from a vector block's text, or None."""
     if not text.startswith(_VECTOR_HEAD):

@@ -29,9 +29,11 @@ def first_rows_by_code(table: Table, doc: Document | None = None) -> dict[tuple[
     be split over them.
     """
     out: dict[tuple[str | None, str], Row] = {}
+    seen: set[str] = set()
     for t in family(doc, table) if doc is not None else [table]:
         for r in t.rows:
-            if r.code and (r.block, r.code) not in out and not any(c == r.code for _b, c in out):
+            if r.code and r.code not in seen:
+                seen.add(r.code)
                 out[(r.block, r.code)] = r
     return out
 
@@ -64,14 +66,25 @@ def is_continuation(doc: Document, table: Table) -> bool:
 def children(code: str, block: str | None, rows: dict[tuple[str | None, str], Row]) -> list[Row]:
     """The next-level lines of a code.  Codes are unique in a table, so blocks do not matter
     (a class and its items may be printed in different side-by-side blocks or pages)."""
-    n = len(code) + 2
-    seen: set[str] = set()
-    out = []
-    for (_b, c), r in rows.items():
-        if len(c) == n and c.startswith(code) and c not in seen:
-            seen.add(c)
-            out.append(r)
-    return out
+    return _children_index(rows).get(code, [])
+
+
+_KIDS: dict[int, tuple[dict, dict[str, list[Row]]]] = {}
+
+
+def _children_index(rows: dict[tuple[str | None, str], Row]) -> dict[str, list[Row]]:
+    """Rows by their parent code (a 款 under its 类, a 项 under its 款), built once per mapping."""
+    hit = _KIDS.get(id(rows))
+    if hit is not None and hit[0] is rows:
+        return hit[1]
+    idx: dict[str, list[Row]] = {}
+    for (_b, c), r in rows.items():  # codes are unique in ``rows`` (first_rows_by_code)
+        if len(c) in (5, 7):
+            idx.setdefault(c[:-2], []).append(r)
+    if len(_KIDS) > 64:
+        _KIDS.clear()
+    _KIDS[id(rows)] = (rows, idx)
+    return idx
 
 
 class FunctionHierarchyFooting(Rule):

@@ -13,6 +13,8 @@ table of its own unit.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -66,28 +68,37 @@ class ProseUnitSlip(Rule):
         yield from self._unnamed(doc, claims)
 
     def _unnamed(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        todo = []
         for c in claims:
             if c.kind != "amount" or not c.value or yuan_factor(c) is None or money_kind(c.metric):
                 continue
             cf = claim_figure(doc, c)
-            if abs(cf.value) < 100 or cf.tol > 0.005:
-                continue
+            if abs(cf.value) >= 100 and cf.tol <= 0.005:
+                todo.append((c, cf))
+        if not todo:
+            return
+        # every money cell of the document by its printed value, built once
+        by_value: dict[int, list[tuple[Any, Any, Any, str]]] = {}
+        for t in doc.tables:
+            for r in t.rows:
+                unit_t = r.unit if r.unit in ("元", "万元", "亿元") else t.unit
+                if unit_t not in ("元", "万元", "亿元"):
+                    continue
+                for cell in r.cells:
+                    if cell is not None and cell.value is not None and abs(cell.value) >= 100:
+                        by_value.setdefault(math.floor(cell.value), []).append((t, r, cell, unit_t))
+        for c, cf in todo:
             other, own = [], False
-            for t in doc.tables:
-                for r in t.rows:
-                    unit_t = r.unit if r.unit in ("元", "万元", "亿元") else t.unit
-                    if unit_t not in ("元", "万元", "亿元"):
-                        continue
-                    for cell in r.cells:
-                        if cell is None or cell.value is None:
-                            continue
-                        tol = 0.5 * 10 ** (-(cell.decimals or 0))
-                        if not same_digits(cf.value, cf.tol, cell.value, tol):
-                            continue
-                        if unit_factor(unit_t) == yuan_factor(c):
-                            own = True
-                        else:
-                            other.append((t, r, cell, unit_t))
+            k = math.floor(cf.value)
+            near = [*by_value.get(k - 1, ()), *by_value.get(k, ()), *by_value.get(k + 1, ())]
+            for t, r, cell, unit_t in near:
+                tol = 0.5 * 10 ** (-(cell.decimals or 0))
+                if not same_digits(cf.value, cf.tol, cell.value, tol):
+                    continue
+                if unit_factor(unit_t) == yuan_factor(c):
+                    own = True
+                else:
+                    other.append((t, r, cell, unit_t))
             if own or not other:
                 continue
             t, r, cell, unit_t = other[0]
