@@ -499,11 +499,10 @@ def claim_statuses(doc: Any | None, entry: dict[str, Any]) -> list[dict[str, Any
     """Each claim with its status: ``tied`` (a table figure agrees within rounding), ``contradicted``
     (a finding's evidence is this claim) or ``unverifiable`` (nothing to compare it with).
 
-    The comparison reuses the prose rules' own lookups (``rules.prose.table_targets``) and
-    tolerance test (``rules.base.agrees``); nothing is checked here that the rules do not check.
+    Whether a claim is tied is the prose rules' own test (``rules.prose.agreeing_target``, what
+    CF301 asks); nothing is checked here that the rules do not check.
     """
-    from rules.base import Figure, agrees
-    from rules.prose import claim_figure, table_targets, target_in_claim_unit
+    from rules.prose import agreeing_target
 
     hits: dict[tuple[Any, Any, Any], list[str]] = {}
     for f in entry.get("findings") or []:
@@ -519,13 +518,10 @@ def claim_statuses(doc: Any | None, entry: dict[str, Any]) -> list[dict[str, Any
         elif doc is not None and c.get("kind") == "amount" and c.get("value") is not None:
             ns = _claim_ns(c)
             try:
-                cf = claim_figure(doc, ns) if ns.unit else Figure(0.0, 0.0, None)
-                for tg in table_targets(doc, ns):
-                    tf = target_in_claim_unit(tg, ns) if ns.unit else tg.figure
-                    if tf is not None and agrees(cf, tf):
-                        status = "tied"
-                        where = f"{tg.table.id} {tg.table.title or tg.table.kind} · {tg.row.code or tg.row.name}"
-                        break
+                tg = agreeing_target(doc, ns)
+                if tg is not None:
+                    status = "tied"
+                    where = f"{tg.table.id} {tg.table.title or tg.table.kind} · {tg.row.code or tg.row.name}"
             except Exception as e:
                 log.debug("claim %s: %s", c.get("id"), e)
         out.append({**c, "status": status, "where": where})

@@ -121,14 +121,8 @@ def _error_entry(path: str, sha: str, code: str, message: str) -> dict[str, Any]
 
 def _warm() -> None:
     """Worker start-up: import the reader, the claim extractor and the rules once."""
-    # PyMuPDF 2.0 imports its optional layout package when installed, which loads an ONNX model
-    # (2-4 s and ~50 MB per process).  crossfoot never calls page.get_layout(), so a worker skips it;
-    # PyMuPDF treats the blocked import as "not installed".
-    import sys
-
-    if "pymupdf" not in sys.modules:
-        sys.modules.setdefault("pymupdf.layout", None)  # type: ignore[assignment]
-        sys.modules.setdefault("pymupdf4llm", None)  # type: ignore[assignment]
+    # Importing the reader first blocks PyMuPDF's optional imports crossfoot never uses (its ONNX
+    # layout model, pymupdf4llm): see extraction/__init__.py.
     import crossfoot.pipeline  # noqa: F401
     from crossfoot.pipeline import extract_claims  # noqa: F401
 

@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import functools
+
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,3 +30,14 @@ def load_yaml(path: Path | str) -> Any:
 def package_yaml(package: str, name: str) -> Any:
     """A YAML file shipped inside a package, e.g. ``package_yaml("rules", "data/codes.yaml")``."""
     return load_yaml_text(resources.files(package).joinpath(name).read_text("utf-8"))
+
+
+@functools.cache
+def code_names() -> dict[str, tuple[str, ...]]:
+    """'func:<code>' / 'econ:<code>' → the official name and its aliases, from the metric lexicon."""
+    out: dict[str, list[str]] = {}
+    for m in package_yaml("extraction", "data/metrics.yaml") or []:
+        mid = str(m.get("id", ""))
+        if mid.startswith(("func:", "econ:")):
+            out.setdefault(mid, []).extend([m["zh"], *(m.get("aliases") or [])])
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}

@@ -55,22 +55,12 @@ class _Seg:
 # A text page with the words and, as blocks of type 3, every vector path segment.
 TEXT_FLAGS = pymupdf.TEXTFLAGS_WORDS | pymupdf.TEXT_COLLECT_VECTORS | pymupdf.TEXT_LAZY_VECTORS
 _VECTOR = re.compile(r"<vector (stroked|filled), color: #([0-9a-fA-F]{6}), alpha: \d+, is-rect: (true|false)")
-_VECTOR_HEAD = "\n<vector "
-
 
 @functools.lru_cache(maxsize=1024)  # a page repeats a handful of these texts many times
 def _vector(text: str) -> tuple[str, str, str] | None:
     """(stroked|filled, rrggbb, true|false) from a vector block's text, or None."""
-    if not text.startswith(_VECTOR_HEAD):
-        m = _VECTOR.search(text)
-        return (m.group(1), m.group(2), m.group(3)) if m else None
-    kind = "stroked" if text.startswith("stroked", 9) else "filled" if text.startswith("filled", 9) else ""
-    c = text.find("#", 15)
-    r = text.find("is-rect: ", c)
-    if not kind or c < 0 or r < 0:
-        m = _VECTOR.search(text)
-        return (m.group(1), m.group(2), m.group(3)) if m else None
-    return kind, text[c + 1:c + 7], "true" if text.startswith("true", r + 9) else "false"
+    m = _VECTOR.search(text)
+    return (m.group(1), m.group(2), m.group(3)) if m else None
 
 
 THIN = 3.0  # points: a stroked box no thicker than this is a line (the box includes the line width)

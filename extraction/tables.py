@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from extraction.datafiles import package_yaml
+from extraction.datafiles import code_names, package_yaml
 from extraction.layout import RawCell, RawGrid
 from extraction.model import Cell, Column, Row, Table
 from extraction.numbers import is_empty_mark, looks_like_code, parse_cell_number
@@ -481,14 +481,9 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
 
 
 @functools.cache
-def _official_names() -> dict[str, str]:
-    """Official names of the 功能分类 and 经济分类 codes in the metric lexicon, squashed."""
-    out = {}
-    for m in package_yaml("extraction", "data/metrics.yaml") or []:
-        mid = str(m.get("id", ""))
-        if mid.startswith(("func:", "econ:")):
-            out[mid.split(":", 1)[1]] = squash(str(m.get("zh", "")))
-    return out
+def _official_names() -> dict[str, tuple[str, ...]]:
+    """Official names (and aliases) of the 功能分类 and 经济分类 codes, squashed, by bare code."""
+    return {k.split(":", 1)[1]: tuple(squash(n) for n in v) for k, v in code_names().items()}
 
 
 _LOST = re.compile(r"^(\d{1,2})(\D.*)$")
@@ -497,15 +492,14 @@ _LOST = re.compile(r"^(\d{1,2})(\D.*)$")
 def _lost_digit(code: str, name: str) -> tuple[str, str]:
     """A code whose middle glyph the PDF did not draw: "301 2津贴补贴" is 30102 津贴补贴.
 
-    Only when the digits after the gap, padded to two, make a code whose official name is
-    exactly the rest of the label; anything else stays as read.
+    Only when the digits after the gap, padded to two, make a code whose official name (or an
+    alias of it) is exactly the rest of the label; anything else stays as read.
     """
     m = _LOST.match(name)
     if not m:
         return code, name
     cand = code + m.group(1).zfill(2)
-    official = _official_names().get(cand)
-    if official and official == squash(m.group(2)):
+    if squash(m.group(2)) in _official_names().get(cand, ()):
         return cand, m.group(2)
     return code, name
 

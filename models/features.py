@@ -24,8 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from extraction.datafiles import load_yaml
 from extraction.model import Document, Row, Table
 
 DATA = Path(__file__).parent / "data"
@@ -50,7 +49,7 @@ class FeatureSpec:
 @lru_cache(maxsize=1)
 def feature_specs() -> tuple[FeatureSpec, ...]:
     """The documented features, in table order (``models/data/features.yaml``)."""
-    raw = yaml.safe_load((DATA / "features.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(DATA / "features.yaml")
     specs = tuple(FeatureSpec(**{k: d[k] for k in FeatureSpec.__dataclass_fields__ if k in d}) for d in raw)
     if len({s.id for s in specs}) != len(specs):
         raise ValueError("features.yaml: duplicate feature id")
@@ -107,7 +106,7 @@ def format_value(feature: str, value: float | None) -> str:
 
 @lru_cache(maxsize=1)
 def _peer_rules() -> tuple[tuple[tuple[str, str], ...], re.Pattern, dict[str, str], frozenset[str]]:
-    raw = yaml.safe_load((DATA / "peer_groups.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(DATA / "peer_groups.yaml")
     endings = sorted(((e, t) for t, es in raw["types"].items() for e in es), key=lambda p: -len(p[0]))
     levels = {str(k): str(v) for k, v in raw["levels"].items()}
     pattern = re.compile("|".join(sorted(map(re.escape, levels), key=len, reverse=True)))

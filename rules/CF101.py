@@ -63,27 +63,16 @@ def is_continuation(doc: Document, table: Table) -> bool:
     return False
 
 
-def children(code: str, block: str | None, rows: dict[tuple[str | None, str], Row]) -> list[Row]:
-    """The next-level lines of a code.  Codes are unique in a table, so blocks do not matter
-    (a class and its items may be printed in different side-by-side blocks or pages)."""
-    return _children_index(rows).get(code, [])
+def children_index(rows: dict[tuple[str | None, str], Row]) -> dict[str, list[Row]]:
+    """The next-level lines of each code (a 款 under its 类, a 项 under its 款), in printed order.
 
-
-_KIDS: dict[int, tuple[dict, dict[str, list[Row]]]] = {}
-
-
-def _children_index(rows: dict[tuple[str | None, str], Row]) -> dict[str, list[Row]]:
-    """Rows by their parent code (a 款 under its 类, a 项 under its 款), built once per mapping."""
-    hit = _KIDS.get(id(rows))
-    if hit is not None and hit[0] is rows:
-        return hit[1]
+    Codes are unique in ``rows`` (:func:`first_rows_by_code`), so blocks do not matter: a class
+    and its items may be printed in different side-by-side blocks or pages.
+    """
     idx: dict[str, list[Row]] = {}
-    for (_b, c), r in rows.items():  # codes are unique in ``rows`` (first_rows_by_code)
+    for (_b, c), r in rows.items():
         if len(c) in (5, 7):
             idx.setdefault(c[:-2], []).append(r)
-    if len(_KIDS) > 64:
-        _KIDS.clear()
-    _KIDS[id(rows)] = (rows, idx)
     return idx
 
 
@@ -98,12 +87,13 @@ class FunctionHierarchyFooting(Rule):
             if table.kind not in CODED_KINDS or table.empty or is_continuation(doc, table):
                 continue
             rows = first_rows_by_code(table, doc)
+            kids_of = children_index(rows)
             done: set[str] = set()
             for (block, code), parent in rows.items():
                 if len(code) not in (3, 5) or code in done:
                     continue
                 done.add(code)
-                kids = children(code, block, rows)
+                kids = kids_of.get(code, [])
                 if not kids:
                     continue
                 for ci in parent.columns:

@@ -20,6 +20,7 @@ from rules.base import Figure, Finding, Rule, agrees, fmt
 from rules.lookup import unit_factor
 from rules.prose import (
     BUDGET_PERIODS,
+    agreeing_target,
     claim_figure,
     label_names_metric,
     scope_tables_missing,
@@ -59,22 +60,17 @@ class ProseAmountVsTable(Rule):
                 continue  # its own table is there but the line was not read: no comparison across scopes
             if not targets:
                 continue
+            if agreeing_target(doc, c, targets) is not None:
+                continue
             cf = claim_figure(doc, c) if c.unit else Figure(0.0, 0.0, claim_figure(doc, c).evidence)
-            ok = False
-            slipped = False
-            for t in targets:
-                tf = target_in_claim_unit(t, c) if c.unit else t.figure
-                if agrees(cf, tf):
-                    ok = True
-                    break
-                if (c.unit and tf.value != 0 and unit_factor(t.table.unit) != (yuan_factor(c) or 0)
-                        and same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol)):
-                    slipped = True
-            if not ok and c.unit and cf.value and any(
+            slipped = bool(c.unit) and any(
+                target_in_claim_unit(t, c).value != 0 and unit_factor(t.table.unit) != (yuan_factor(c) or 0)
+                and same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol) for t in targets)
+            if not slipped and c.unit and cf.value and any(
                     target_in_claim_unit(t, c).value and scaled_agrees(cf, target_in_claim_unit(t, c)) for t in targets):
                 slipped = True  # 10^4 apart: a unit problem of the table or the prose (CF502/CF503)
-            if ok or slipped:
-                continue  # agreement, or a unit slip reported by CF502/CF503
+            if slipped:
+                continue  # a unit slip reported by CF502/CF503
             t = targets[0]
             tf = target_in_claim_unit(t, c) if c.unit else t.figure
             scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)

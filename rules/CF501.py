@@ -14,7 +14,7 @@ from typing import Any
 
 from extraction.model import Document
 from rules.base import Finding, Rule, fmt, zero_figure
-from rules.CF101 import CODED_KINDS, children, first_rows_by_code
+from rules.CF101 import CODED_KINDS, children_index, first_rows_by_code
 from rules.shift import shift_start
 from rules.units import one_part_scaled
 
@@ -30,11 +30,12 @@ class UnitSlip(Rule):
             if table.kind not in CODED_KINDS or table.empty:
                 continue
             rows = first_rows_by_code(table)
+            kids_of = children_index(rows)
             seen: set[tuple[str, int]] = set()
             for (block, code), parent in rows.items():
                 if len(code) not in (3, 5):
                     continue
-                kids = children(code, block, rows)
+                kids = kids_of.get(code, [])
                 if not kids:
                     continue
                 for ci in parent.columns:

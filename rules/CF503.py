@@ -19,8 +19,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Evidence, Finding, Rule, agrees, fmt
-from rules.lookup import unit_factor
+from rules.base import Figure, Finding, Rule, agrees, fmt, row_figures
+from rules.lookup import row_unit, unit_factor
 from rules.prose import claim_figure, money_kind, table_targets, target_in_claim_unit, yuan_factor
 from rules.units import same_digits
 
@@ -52,7 +52,7 @@ class ProseUnitSlip(Rule):
                 tf = target_in_claim_unit(t, c)
                 if tf.value == 0 or t.table.id not in trusted:
                     continue
-                unit_t = t.row.unit if t.row.unit in ("元", "万元", "亿元") else t.table.unit
+                unit_t = row_unit(t.table, t.row)
                 if unit_factor(unit_t) == yuan_factor(c) or not same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol):
                     continue
                 meant = {"元": "万元", "万元": "元"}.get(c.unit or "", "另一单位")
@@ -77,42 +77,31 @@ class ProseUnitSlip(Rule):
                 todo.append((c, cf))
         if not todo:
             return
-        # every money cell of the document by its printed value, built once
-        by_value: dict[int, list[tuple[Any, Any, Any, str]]] = {}
+        # every money figure of the document by its printed value, built once
+        by_value: dict[int, list[tuple[Any, Any, Figure, str]]] = {}
         for t in doc.tables:
             for r in t.rows:
-                unit_t = r.unit if r.unit in ("元", "万元", "亿元") else t.unit
+                unit_t = row_unit(t, r)
                 if unit_t not in ("元", "万元", "亿元"):
-                    continue
-                for cell in r.cells:
-                    if cell is not None and cell.value is not None and abs(cell.value) >= 100:
-                        by_value.setdefault(math.floor(cell.value), []).append((t, r, cell, unit_t))
+                    continue  # 千元 is 10^3 from both
+                for _ci, f in row_figures(t, r):
+                    if abs(f.value) >= 100:
+                        by_value.setdefault(math.floor(f.value), []).append((t, r, f, unit_t))
         for c, cf in todo:
-            other, own = [], False
             k = math.floor(cf.value)
             near = [*by_value.get(k - 1, ()), *by_value.get(k, ()), *by_value.get(k + 1, ())]
-            for t, r, cell, unit_t in near:
-                tol = 0.5 * 10 ** (-(cell.decimals or 0))
-                if not same_digits(cf.value, cf.tol, cell.value, tol):
-                    continue
-                if unit_factor(unit_t) == yuan_factor(c):
-                    own = True
-                else:
-                    other.append((t, r, cell, unit_t))
-            if own or not other:
-                continue
-            t, r, cell, unit_t = other[0]
+            same = [x for x in near if same_digits(cf.value, cf.tol, x[2].value, x[2].tol)]
+            if not same or any(unit_factor(u) == yuan_factor(c) for *_x, u in same):
+                continue  # nothing alike, or the same digits in a table of the claim's own unit
+            t, r, f, unit_t = same[0]
             meant = {"元": "万元", "万元": "元"}.get(c.unit or "", "另一单位")
-            ev = [e for e in (cf.evidence,) if e is not None]
-            ev.append(Evidence("table", cell.page, cell.text, value=cell.value, table=f"{t.id} {t.title or t.kind}",
-                               row=r.code or r.name, start=cell.start, end=cell.end, bbox=cell.bbox))
             yield self.finding(
                 f"情况说明写 {fmt(c.value)}{c.unit}，而{t.title or t.kind}「{r.name}」印的是同一数字 "
-                f"{fmt(cell.value)}{unit_t}：单位差 10⁴ 倍，应为{meant}",
+                f"{fmt(f.value)}{unit_t}：单位差 10⁴ 倍，应为{meant}",
                 f"the prose prints {fmt(c.value)} {c.unit}; {t.kind} [{r.name}] prints the same digits in "
                 f"{unit_t}: the unit is off by 10^4",
-                expected=cell.value * unit_factor(unit_t) / (yuan_factor(c) or 1.0), observed=c.value,
-                tolerance=cf.tol, evidence=ev,
+                expected=f.value * unit_factor(unit_t) / (yuan_factor(c) or 1.0), observed=c.value,
+                tolerance=cf.tol, evidence=[e for e in (cf.evidence, f.evidence) if e is not None],
             )
 
 

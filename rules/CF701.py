@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from extraction.datafiles import package_yaml
+from extraction.datafiles import code_names, package_yaml
 from extraction.model import Document
 from rules.base import Evidence, Finding, Rule
 
@@ -31,12 +31,7 @@ _PREFIX = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+[、．.
 @functools.cache
 def official_names() -> dict[str, tuple[str, ...]]:
     """'func:<code>' / 'econ:<code>' -> official names (the lexicon's zh and aliases, plus codes.yaml)."""
-    out: dict[str, list[str]] = {}
-    lex = package_yaml("extraction", "data/metrics.yaml")
-    for m in lex:
-        mid = str(m.get("id", ""))
-        if mid.startswith(("func:", "econ:")):
-            out.setdefault(mid, []).extend([m["zh"], *(m.get("aliases") or [])])
+    out: dict[str, list[str]] = {k: list(v) for k, v in code_names().items()}
     extra = package_yaml("rules", "data/codes.yaml")
     for group in ("func", "econ"):
         for code, e in (extra.get(group) or {}).items():

@@ -61,6 +61,11 @@ def block_with(table: Table, names: Iterable[str]) -> str | None | type(...):
 UNIT_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 
 
+def row_unit(table: Table, row: Row) -> str | None:
+    """The unit a row's figures are printed in: its own 单位 cell where the table has one, else the table's."""
+    return row.unit if row.unit in UNIT_FACTOR else table.unit
+
+
 def unit_factor(unit: str | None) -> float:
     """Yuan per printed unit (万元 when a table says nothing: the common case)."""
     return UNIT_FACTOR.get(unit or "万元", 1e4)

@@ -11,8 +11,8 @@ from typing import Any
 
 from extraction.datafiles import package_yaml
 from extraction.model import Document, Row, Table
-from rules.base import Evidence, Figure, figure_at
-from rules.lookup import find_column, find_row, unit_factor
+from rules.base import Evidence, Figure, agrees, figure_at
+from rules.lookup import find_column, find_row, row_unit, unit_factor
 
 MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3, "万": 1e4}
 _NUM = re.compile(r"[-+]?\d[\d,，]*(?:[.．](\d+))?")
@@ -70,22 +70,23 @@ def _targets() -> dict[str, list[dict]]:
 def scope_tables_missing(doc: Document, claim: Any, scope: str) -> bool:
     """True when the document prints none of the tables where the claim's line has this scope
     (the 支出决算表 for an all-funds 基本支出, …).  An empty table (本表无数据) is printed."""
-    metric = claim.metric or ""
+    specs, _code = _specs(claim.metric or "")
+    kinds = {sp["table"] for sp in specs if sp.get("scope") == scope}
+    return bool(kinds) and not any(doc.tables_of(k) for k in kinds)
+
+
+def _specs(metric: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The target specs of a metric (claim_tables.yaml) and, for func:/econ: metrics, the code."""
     specs = _targets().get(metric)
     if specs is None and ":" in metric:
-        specs = _targets().get(metric.split(":", 1)[0] + ":")
-    kinds = {sp["table"] for sp in specs or () if sp.get("scope") == scope}
-    return bool(kinds) and not any(doc.tables_of(k) for k in kinds)
+        prefix, code = metric.split(":", 1)
+        return _targets().get(prefix + ":") or [], code
+    return specs or [], None
 
 
 def table_targets(doc: Document, claim: Any) -> list[Target]:
     """The table figures a claim restates, for its period (current or budget)."""
-    metric = claim.metric or ""
-    specs = _targets().get(metric)
-    code = None
-    if specs is None and ":" in metric:
-        prefix, code = metric.split(":", 1)
-        specs = _targets().get(prefix + ":")
+    specs, code = _specs(claim.metric or "")
     if not specs:
         return []
     period = claim.period or "current"
@@ -143,9 +144,22 @@ def target_in_claim_unit(t: Target, claim: Any) -> Figure | None:
     k_claim = yuan_factor(claim)
     if k_claim is None:
         return t.figure
-    k = unit_factor(t.row.unit if t.row.unit in ("元", "万元", "亿元", "千元") else t.table.unit) / k_claim
+    k = unit_factor(row_unit(t.table, t.row)) / k_claim
     f = t.figure
     return Figure(f.value * k, f.tol * k, f.evidence)
+
+
+def agreeing_target(doc: Document, claim: Any, targets: Sequence[Target] | None = None) -> Target | None:
+    """The first table figure that a prose amount restates within the rounding of both, or None.
+
+    A claim without a unit ("无…支出") is a zero and agrees with an empty or 0.00 cell.
+    """
+    cf = claim_figure(doc, claim) if claim.unit else Figure(0.0, 0.0)
+    for t in table_targets(doc, claim) if targets is None else targets:
+        tf = target_in_claim_unit(t, claim) if claim.unit else t.figure
+        if tf is not None and agrees(cf, tf):
+            return t
+    return None
 
 
 def paragraph_key(doc: Document, claim: Any) -> int:
