@@ -134,6 +134,23 @@ def _warm() -> None:
     # Ctrl-C goes to the parent, which stops the pool; workers must not die mid-document on their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
+    tune_gc()
+
+
+def tune_gc() -> None:
+    """Collect cyclic garbage less often in a process that checks document after document.
+
+    Reading a document allocates hundreds of thousands of small objects, almost none of them in
+    reference cycles, and the collector's default (a young collection every 700 allocations)
+    spent about 6 % of a worker's CPU walking them.  The modules loaded so far are frozen out of
+    every collection; young collections come every 50,000 allocations (memory stays bounded:
+    what a document leaves in cycles is still collected within a document or two).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _exit_with_parent() -> None:

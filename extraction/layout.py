@@ -27,7 +27,7 @@ class Line:
     heading_hint: int | None = None  # markdown '#' level or a bold/large line
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCell:
     text: str
     page: int

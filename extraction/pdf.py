@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -72,8 +73,11 @@ def _segments(blocks: list[tuple]) -> list[_Seg]:
 
     A vector box includes half the line width on every side; the ends of a line are moved back
     by that much.  Vectors come clipped to the page's clipping paths (see :func:`_open_sides`).
+    Pieces are kept as (position, start, end) tuples per direction until they are merged: a
+    table drawn cell by cell has dozens of pieces per page and only a few rules.
     """
-    segs: list[_Seg] = []
+    hor: list[tuple[float, float, float]] = []
+    ver: list[tuple[float, float, float]] = []
     for b in blocks:
         if b[6] != 3:
             continue
@@ -86,43 +90,47 @@ def _segments(blocks: list[tuple]) -> list[_Seg]:
             continue  # a curve or a shape, not a rule
         if m[0] == "stroked":
             if h <= THIN and w > h + 1.0:
-                segs.append(_Seg(True, (y0 + y1) / 2, x0 + h / 2, x1 - h / 2))
+                hor.append(((y0 + y1) / 2, x0 + h / 2, x1 - h / 2))
             elif w <= THIN and h > w + 1.0:
-                segs.append(_Seg(False, (x0 + x1) / 2, y0 + w / 2, y1 - w / 2))
+                ver.append(((x0 + x1) / 2, y0 + w / 2, y1 - w / 2))
             elif m[2] == "true":  # a stroked box: its four edges
                 i = 0.25
-                segs += [_Seg(True, y0 + i, x0 + i, x1 - i), _Seg(True, y1 - i, x0 + i, x1 - i),
-                         _Seg(False, x0 + i, y0 + i, y1 - i), _Seg(False, x1 - i, y0 + i, y1 - i)]
+                hor += [(y0 + i, x0 + i, x1 - i), (y1 - i, x0 + i, x1 - i)]
+                ver += [(x0 + i, y0 + i, y1 - i), (x1 - i, y0 + i, y1 - i)]
         elif m[2] == "true":
             rgb = int(m[1], 16)
             if (rgb >> 16) + ((rgb >> 8) & 255) + (rgb & 255) >= 2.7 * 255:
                 continue  # a white or pale fill is background, not a rule
             if w <= 2.5 < h:
-                segs.append(_Seg(False, (x0 + x1) / 2, y0, y1))
+                ver.append(((x0 + x1) / 2, y0, y1))
             elif h <= 2.5 < w:
-                segs.append(_Seg(True, (y0 + y1) / 2, x0, x1))
-    return _merge_collinear(segs)
+                hor.append(((y0 + y1) / 2, x0, x1))
+    return _merge_collinear(hor, True) + _merge_collinear(ver, False)
 
 
-def _merge_collinear(segs: list[_Seg]) -> list[_Seg]:
-    """One segment for each run of collinear, touching pieces.
+_BY_KEY_START = operator.itemgetter(0, 1)
+
+
+def _merge_collinear(pieces: list[tuple[float, float, float]], horizontal: bool) -> list[_Seg]:
+    """One segment for each run of collinear, touching pieces (position, start, end).
 
     Tables are often drawn cell by cell: a column rule comes as one piece per row.  Joined, the
-    rules are as long as they look and the crossing search below meets each once.
+    rules are as long as they look and the crossing search below meets each once.  A run keeps
+    the position of its first piece.
     """
     out: list[_Seg] = []
-    for horizontal in (True, False):
-        cur: _Seg | None = None
-        for s in sorted((s for s in segs if s.horizontal == horizontal), key=lambda s: (round(s.pos / SNAP), s.a)):
-            if cur is not None and round(s.pos / SNAP) == round(cur.pos / SNAP) and s.a <= cur.b + SNAP:
-                if s.b > cur.b:
-                    cur = _Seg(horizontal, cur.pos, cur.a, s.b)
-                continue
-            if cur is not None:
-                out.append(cur)
-            cur = s
-        if cur is not None:
-            out.append(cur)
+    cur_key = cur_pos = cur_a = cur_b = None
+    # sorted by (rounded position, start) only: pieces that tie keep their drawing order
+    for key, a, pos, b in sorted([(round(p / SNAP), a, p, b) for p, a, b in pieces], key=_BY_KEY_START):
+        if cur_key is not None and key == cur_key and a <= cur_b + SNAP:
+            if b > cur_b:
+                cur_b = b
+            continue
+        if cur_key is not None:
+            out.append(_Seg(horizontal, cur_pos, cur_a, cur_b))
+        cur_key, cur_pos, cur_a, cur_b = key, pos, a, b
+    if cur_key is not None:
+        out.append(_Seg(horizontal, cur_pos, cur_a, cur_b))
     return out
 
 
@@ -206,9 +214,12 @@ def _row_rules(hs: list[_Seg], width: float) -> list[float]:
     rows; wrapped header labels between them are read as one cell.
     """
     ys = _cluster([s.pos for s in hs], SNAP)
+    by_pos = sorted(hs, key=_POS)
+    pos = [s.pos for s in by_pos]
     out = []
     for i, y in enumerate(ys):
-        spans = sorted((s.a, s.b) for s in hs if abs(s.pos - y) <= SNAP)
+        near = by_pos[bisect.bisect_left(pos, y - SNAP - 1e-6):bisect.bisect_right(pos, y + SNAP + 1e-6)]
+        spans = sorted((s.a, s.b) for s in near if abs(s.pos - y) <= SNAP)
         covered, end = 0.0, None
         for a, b in spans:
             if end is None or a > end:
@@ -222,6 +233,9 @@ def _row_rules(hs: list[_Seg], width: float) -> list[float]:
     return out
 
 
+_POS = operator.attrgetter("pos")
+
+
 def _bands(edges: list[float]) -> list[tuple[float, float]]:
     bands = []
     for a, b in zip(edges, edges[1:]):
@@ -230,11 +244,19 @@ def _bands(edges: list[float]) -> list[tuple[float, float]]:
     return bands
 
 
-def _band_index(bands: list[tuple[float, float]], v: float) -> int | None:
-    i = bisect.bisect_right(bands, (v + 0.5, float("inf"))) - 1
-    for j in (i - 1, i, i + 1):  # the first band that holds v, as a left-to-right scan would find
-        if 0 <= j < len(bands) and bands[j][0] - 0.5 <= v <= bands[j][1] + 0.5:
-            return j
+def _find_band(bands: list[tuple[float, float]], starts: list[float], v: float) -> int | None:
+    """The first band (sorted, ``starts`` their starts) holding v give or take half a point, as a
+    left-to-right scan would find it: only the last band starting at or before v + 0.5 and the
+    one before it can hold v."""
+    i = bisect.bisect_right(starts, v + 0.5) - 1
+    if i > 0:
+        a, b = bands[i - 1]
+        if a - 0.5 <= v <= b + 0.5:
+            return i - 1
+    if i >= 0:
+        a, b = bands[i]
+        if a - 0.5 <= v <= b + 0.5:
+            return i
     return None
 
 
@@ -258,8 +280,8 @@ def _split_band(words: list[_Word]) -> list[list[_Word]]:
     (labels, wrapped names) join the group nearest to them.
     """
     figs = [w for w in words if "." in w.text and parse_cell_number(w.text) is not None]
-    if len(figs) < 2:
-        return [words]
+    if len(figs) < 2 or max(w.y0 for w in figs) < min(w.y1 for w in figs) - 0.5:
+        return [words]  # all figures overlap one another: one printed row (the common case)
     figs.sort(key=lambda w: w.y0)
     groups: list[list[float]] = []  # [y0, y1] of each disjoint group
     for w in figs:
@@ -312,7 +334,8 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
         h = heights[len(heights) // 2] * 1.3
         for lo, hi, where in ((y0 - h, y0, "above"), (y1, y1 + h, "below")):
             near = [w for w in words if lo <= w.cy < hi and x0 <= w.cx <= x1]
-            cols_hit = {_band_index(cols, w.cx) for w in near} - {None}
+            col_starts = [a for a, _ in cols]
+            cols_hit = {_find_band(cols, col_starts, w.cx) for w in near} - {None}
             if len(cols_hit) >= 2 and any(parse_cell_number(w.text) is not None for w in near):
                 if where == "above":
                     rows.insert(0, (min(w.y0 for w in near) - 0.5, y0))
@@ -323,25 +346,38 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
     used: set[int] = set()
     by_row: dict[int, list[tuple[int, _Word]]] = {}
     lx, hx, ly, hy = x0 - 1, x1 + 1, y0 - 1, y1 + 1
+    row_starts = [a for a, _ in rows]
+    col_starts = [a for a, _ in cols]
     for wi, w in enumerate(words):
-        if not (lx <= w.cx <= hx and ly <= w.cy <= hy):
+        cx, cy = w.cx, w.cy
+        if not (lx <= cx <= hx and ly <= cy <= hy):
             continue
-        ri = _band_index(rows, w.cy)
-        ci = _band_index(cols, w.cx)
-        if ri is None or ci is None:
+        ri = _find_band(rows, row_starts, cy)
+        if ri is None:
+            continue
+        ci = _find_band(cols, col_starts, cx)
+        if ci is None:
             continue
         used.add(wi)
-        by_row.setdefault(ri, []).append((ci, w))
+        if ri in by_row:
+            by_row[ri].append((ci, w))
+        else:
+            by_row[ri] = [(ci, w)]
     grid_rows: list[list[RawCell | None]] = []
-    for ri in range(len(rows)):
-        entries = by_row.get(ri, [])
-        if not entries:
-            continue
-        col_of = {id(w): ci for ci, w in entries}
-        for sub in _split_band([w for _, w in entries]):
-            cells: list[list[_Word]] = [[] for _ in cols]
-            for w in sub:
-                cells[col_of[id(w)]].append(w)
+    n_cols = len(cols)
+    for ri in sorted(by_row):
+        entries = by_row[ri]
+        band = [w for _, w in entries]
+        subs = _split_band(band)
+        if len(subs) == 1:
+            placed = [entries]
+        else:
+            col_of = {id(w): ci for ci, w in entries}
+            placed = [[(col_of[id(w)], w) for w in sub] for sub in subs]
+        for sub in placed:
+            cells: list[list[_Word]] = [[] for _ in range(n_cols)]
+            for ci, w in sub:
+                cells[ci].append(w)
             row: list[RawCell | None] = []
             for cw in cells:
                 if not cw:

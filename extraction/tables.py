@@ -120,18 +120,34 @@ def _header_split(rows: list[list[str]]) -> int:
     return first_any or 0
 
 
+@functools.lru_cache(maxsize=65536)
+def _cell_facts(t: str) -> tuple[bool, bool, bool, bool]:
+    """(a code, a number, two digits, at most three digits) of a squashed cell text."""
+    digits = t.isdigit()
+    return looks_like_code(t), _is_number(t), digits and len(t) == 2, digits and len(t) <= 3
+
+
 def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -> list[_Col]:
     cols: list[_Col] = []
     for c in range(n_cols):
         hdr = [squash(h[c]) for h in header if c < len(h) and squash(h[c])]
         hdr = [h for h in hdr if not _COLNUM_ROW.match(h)]
-        data = [squash(r[c]) for r in body if c < len(r) and squash(r[c]) and not is_empty_mark(r[c])]
+        data = []
+        for r in body:
+            if c < len(r):
+                t = squash(r[c])
+                if t and not is_empty_mark(r[c]):
+                    data.append(t)
         n = len(data)
-        codes = sum(1 for t in data if looks_like_code(t))
-        code_parts = sum(1 for t in data if t.isdigit() and len(t) == 2)
-        nums = sum(1 for t in data if _is_number(t) and not looks_like_code(t))
-        ints = sum(1 for t in data if t.isdigit() and len(t) <= 3)
-        texty = n - sum(1 for t in data if _is_number(t))
+        codes = code_parts = nums = ints = numbers = 0
+        for t in data:
+            is_code, is_num, two, short = _cell_facts(t)
+            codes += is_code
+            code_parts += two
+            nums += is_num and not is_code
+            ints += short
+            numbers += is_num
+        texty = n - numbers
         hdr_text = "/".join(hdr)
         if hdr and any(_LINE_HEADER.match(h) for h in hdr):
             role = "line"
