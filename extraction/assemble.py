@@ -41,6 +41,11 @@ class _Caption:
     empty_note: bool = False
 
 
+_DECIMAL = re.compile(r"\d+\.\d")
+_ORDINAL_PREFIX = re.compile(r"^[一二三四五六七八九十\d]+[、．.]\s*")
+_CAPTION_LABEL = re.compile(r"(20\d\d\s*年度?|(金额)?单位\s*[:：].*|部门(名称)?\s*[:：].*)")
+
+
 def heading_level(text: str) -> int | None:
     """The level of a heading line, or None for prose.  Long or sentence-like lines are prose."""
     t = text.strip()
@@ -56,7 +61,7 @@ def heading_level(text: str) -> int | None:
         return 2
     if _H3.match(t):
         return 3
-    if _H4.match(t) and len(t) <= 30 and not re.search(r"\d+\.\d", t):
+    if _H4.match(t) and len(t) <= 30 and not _DECIMAL.search(t):
         return 4
     if _H5.match(t) and len(t) <= 30:
         return 5
@@ -102,8 +107,8 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
         core_sq = squash(core)
         if not cap.title and core_sq and (_TITLE.search(core_sq) or "决算表" in core_sq or "预算表" in core_sq) and len(core_sq) <= 60 \
                 and not _DEPT.search(core):
-            cap.title, hit = re.sub(r"^[一二三四五六七八九十\d]+[、．.]\s*", "", core), True
-        if re.fullmatch(r"(20\d\d\s*年度?|(金额)?单位\s*[:：].*|部门(名称)?\s*[:：].*)", t):
+            cap.title, hit = _ORDINAL_PREFIX.sub("", core), True
+        if _CAPTION_LABEL.fullmatch(t):
             hit = True
         if not hit:
             if cap.title:
@@ -336,6 +341,19 @@ def _department_from_text(lines: list[str]) -> tuple[str | None, int | None, str
     return None, None, None
 
 
+_YEAR_TEXT = re.compile(r"20\d\d")
+_YEAR_OPENER = re.compile(r"^\s*(20\d\d)\s*年")
+_DIGIT = re.compile(r"\d")
+_NOT_A_NAME = re.compile(r"表$|部分|目\s*录")
+
+
+def _name_fragment(x: str) -> bool:
+    """A short line that can be part of a cover title broken over lines: no digits but a year,
+    not a heading, not a table title or a contents line."""
+    return (len(squash(x)) <= 24 and not _DIGIT.search(_YEAR_TEXT.sub("", x)) and heading_level(x) is None
+            and not _NOT_A_NAME.search(x))
+
+
 def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[Table],
                captions_depts: list[str]) -> DocumentMeta:
     head_lines: list[str] = []
@@ -347,13 +365,13 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
     # A cover title is often broken over two or three short lines: try windows of up to three
     # lines, where every line but the last is a short name fragment without digits.
     candidates: list[str] = []
+    fragment = {x: _name_fragment(x) for x in head_lines}
     for i in range(len(head_lines)):
         for w in (3, 2, 1):
             window = head_lines[i:i + w]
             if len(window) < w:
                 continue
-            if all(len(squash(x)) <= 24 and not re.search(r"\d", re.sub(r"20\d\d", "", x)) and heading_level(x) is None
-                   and not re.search(r"表$|部分|目\s*录", x) for x in window[:-1]):
+            if all(fragment[x] for x in window[:-1]):
                 candidates.append("".join(window))
     dept, year, kind = _department_from_text(candidates)
     title_year_short = any(_TITLE_YEAR.match(squash(c)) and len(squash(c)) <= 30 for c in candidates[:60])
@@ -371,7 +389,7 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
     # A year read from a sentence rather than a title can be a stale one left in the text;
     # the year most sentences of the explanation open with wins over it.
     openers = Counter(int(m.group(1)) for it in flow if isinstance(it, Line)
-                      for m in [re.match(r"^\s*(20\d\d)\s*年", it.text)] if m)
+                      for m in [_YEAR_OPENER.match(it.text)] if m)
     if openers:
         top, n = openers.most_common(1)[0]
         if year is not None and top != year and n >= 5 and openers[year] <= 1 and not title_year_short:

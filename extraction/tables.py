@@ -102,7 +102,8 @@ def _is_data_row(texts: list[str]) -> bool:
 
 
 def _has_figure(texts: list[str]) -> bool:
-    return any(("." in t or "," in t) and _is_number(t) for t in (squash(x) for x in texts))
+    # squash only drops whitespace, so the raw text tells whether there is a point or comma
+    return any(("." in x or "," in x) and _is_number(squash(x)) for x in texts)
 
 
 def _header_split(rows: list[list[str]]) -> int:
