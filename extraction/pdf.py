@@ -153,12 +153,13 @@ def _regions(segs: list[_Seg]) -> list[list[_Seg]]:
         h = segs[hi]
         lo = bisect.bisect_left(vpos, h.a - SNAP)
         hi_ = bisect.bisect_right(vpos, h.b + SNAP)
+        root = find(hi)  # stays the root: the rules it crosses are hung under it
         for k in range(lo, hi_):
             v = segs[vs[k]]
             if v.a - SNAP <= h.pos <= v.b + SNAP:
-                a, b = find(hi), find(vs[k])
-                if a != b:
-                    parent[a] = b
+                b = find(vs[k])
+                if b != root:
+                    parent[b] = root
     groups: dict[int, list[_Seg]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(segs[i])
@@ -399,31 +400,32 @@ def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
     page_no = page.number + 1
     tp = page.get_textpage(flags=TEXT_FLAGS)
     raw = tp.extractWORDS()
-    # Lines in content order: words sharing (block, line) with a space between them.
-    line_words: dict[tuple[int, int], list[tuple]] = {}
-    order: list[tuple[int, int]] = []
-    for w in raw:
-        key = (w[5], w[6])
-        if key not in line_words:
-            line_words[key] = []
-            order.append(key)
-        line_words[key].append(w)
+    # Lines in content order: words sharing (block, line) with a space between them.  MuPDF lists
+    # the words of a line together, so a line ends where (block, line) changes.
     text_parts: list[str] = []
     pos = 0
     words: list[_Word] = []
     line_spans: list[tuple[int, int, list[int]]] = []  # (start, end, word indexes)
-    for key in order:
-        ws = line_words[key]
-        idx = []
-        lstart = pos
-        for j, w in enumerate(ws):
-            if j:
-                text_parts.append(" ")
+    key = key_line = None
+    idx: list[int] = []
+    lstart = 0
+    for x0, y0, x1, y1, t, block, line, _ in raw:
+        if block != key or line != key_line:
+            if key is not None:
+                line_spans.append((lstart, pos, idx))
+                text_parts.append("\n")
                 pos += 1
-            words.append(_Word(w[0], w[1], w[2], w[3], w[4], pos, pos + len(w[4])))
-            idx.append(len(words) - 1)
-            text_parts.append(w[4])
-            pos += len(w[4])
+            key, key_line = block, line
+            idx = []
+            lstart = pos
+        else:
+            text_parts.append(" ")
+            pos += 1
+        idx.append(len(words))
+        words.append(_Word(x0, y0, x1, y1, t, pos, pos + len(t)))
+        text_parts.append(t)
+        pos += len(t)
+    if key is not None:
         line_spans.append((lstart, pos, idx))
         text_parts.append("\n")
         pos += 1
