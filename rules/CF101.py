@@ -103,7 +103,7 @@ class FunctionHierarchyFooting(Rule):
                         continue  # CF107 reports the slid column once
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]
-                    if pf.evidence is None and all(k.evidence is None for k in kfs):
+                    if not pf.has_evidence and not any(k.has_evidence for k in kfs):
                         continue
                     total = sum_figures(kfs)
                     if agrees(pf, total) or one_part_scaled(pf, kfs) is not None:

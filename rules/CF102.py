@@ -100,7 +100,7 @@ class RowTotalAcross(Rule):
                         continue
                     tf = zero_figure(table, row, total.index)
                     pfs = [zero_figure(table, row, p.index) for p in parts if p.index in row.columns]
-                    if tf.evidence is None and all(p.evidence is None for p in pfs):
+                    if not tf.has_evidence and not any(p.has_evidence for p in pfs):
                         continue
                     checked += 1
                     s = sum_figures(pfs)

@@ -48,7 +48,7 @@ class TotalRowFooting(Rule):
                         continue  # CF107 reports the slid column once
                     tf = zero_figure(table, total, ci)
                     parts = [zero_figure(table, r, ci) for r in classes]
-                    if tf.evidence is None and all(p.evidence is None for p in parts):
+                    if not tf.has_evidence and not any(p.has_evidence for p in parts):
                         continue
                     s = sum_figures(parts)
                     if agrees(tf, s) or one_part_scaled(tf, parts) is not None:

@@ -42,7 +42,7 @@ class SummaryBalance(Rule):
     def _check_sum(self, table: Table, total: Row, parts: list[Row], what: str, what_en: str):
         tf = self._fig(table, total)
         pfs = [self._fig(table, r) for r in parts]
-        if tf.evidence is None:
+        if not tf.has_evidence:
             return None
         s = sum_figures(pfs)
         if agrees(tf, s):

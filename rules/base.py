@@ -102,6 +102,12 @@ class Figure:
             object.__setattr__(self, "_evidence", cell_evidence(table, row, cell, column_label(table, ci)))
         return self._evidence
 
+    @property
+    def has_evidence(self) -> bool:
+        """``evidence is not None`` without building it: the footing rules ask this of every
+        figure they compare, and need the evidence only of the few that make a finding."""
+        return self._evidence is not None or self._source is not None
+
     def __repr__(self) -> str:
         return f"Figure({self.value!r}, {self.tol!r})"
 
@@ -121,10 +127,14 @@ class Figure:
 _HALF_UNIT = tuple(0.5 * 10 ** (-d) for d in range(8))
 
 
-def _table_figure(table: Table, row: Row, cell: Cell, ci: int) -> Figure:
+def _cell_tol(cell: Cell) -> float:
+    """The rounding tolerance of a printed cell: half a unit of its last printed digit."""
     d = cell.decimals or 0
-    return Figure(cell.value, _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), None,
-                  (table, row, cell, ci))
+    return _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d)
+
+
+def _table_figure(table: Table, row: Row, cell: Cell, ci: int) -> Figure:
+    return Figure(cell.value, _cell_tol(cell), None, (table, row, cell, ci))
 
 
 def sum_figures(figs: Sequence[Figure]) -> Figure:
@@ -237,11 +247,34 @@ def row_figures(table: Table, row: Row) -> list[tuple[int, Figure]]:
     return out
 
 
-def figure_at(table: Table, row: Row, column_index: int) -> Figure | None:
-    cell = row.cell(column_index)
-    if cell is None or cell.value is None:
+def numeric_cell(row: Row, column_index: int) -> Cell | None:
+    """The row's cell in that column when it prints a number, else None.
+
+    ``Row.cell`` with the search done by tuple.index: the rules read hundreds of thousands of cells.
+    """
+    columns, cells = row.columns, row.cells
+    if column_index not in columns:
         return None
-    return _table_figure(table, row, cell, column_index)
+    i = columns.index(column_index)
+    cell = cells[i] if i < len(cells) else None  # zip's reading of a row short of cells
+    return None if cell is None or cell.value is None else cell
+
+
+def figure_at(table: Table, row: Row, column_index: int) -> Figure | None:
+    cell = numeric_cell(row, column_index)
+    return None if cell is None else _table_figure(table, row, cell, column_index)
+
+
+def zero_values(rows: Iterable[Row], column_index: int) -> tuple[list[float], list[float]]:
+    """The value and tolerance of :func:`zero_figure` for each row in one column, without building
+    the figures: the slide search (rules/shift.py) reads every column of every coded table."""
+    values: list[float] = []
+    tols: list[float] = []
+    for r in rows:
+        cell = numeric_cell(r, column_index)
+        values.append(0.0 if cell is None else cell.value)
+        tols.append(0.0 if cell is None else _cell_tol(cell))
+    return values, tols
 
 
 def zero_figure(table: Table, row: Row, column_index: int) -> Figure:

@@ -130,7 +130,7 @@ def table_targets(doc: Document, claim: Any) -> list[Target]:
                         fig = Figure(0.0, 0.0, None)
             if fig is None:
                 continue
-            if fig.evidence is None:
+            if not fig.has_evidence:
                 fig = Figure(0.0, 0.0, Evidence(source="table", page=row.page, text=row.name, value=0.0,
                                                   table=f"{table.id} {table.title or table.kind}",
                                                   row=row.code or row.name, bbox=row.name_bbox))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from extraction.model import Row, Table
-from rules.base import Figure, agrees, sum_figures, zero_figure
+from rules.base import Figure, zero_values
 
 
 def coded_rows(table: Table) -> list[Row]:
@@ -17,40 +19,80 @@ def coded_rows(table: Table) -> list[Row]:
     return out
 
 
+def children_positions(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """(position of a 类/款 code, positions of its next-level lines) for each code that has any.
+
+    Positions index ``codes`` and, with them, any list of figures in the same order; kids are in
+    printed order.  A code printed twice stands for its last figure (as a dict by code would).
+    The slide search tries every row and column with the same codes, so it is built once per table.
+    """
+    last = {c: i for i, c in enumerate(codes)}
+    kids: dict[int, list[int]] = {}
+    for c in codes:
+        if len(c) in (5, 7):
+            parent = last.get(c[:-2])
+            if parent is not None:
+                kids.setdefault(parent, []).append(last[c])
+    # parents in the order of their first printing, like the dict by code it replaces
+    return [(last[c], kids[last[c]]) for c in dict.fromkeys(codes) if last[c] in kids]
+
+
+def _failures(index: list[tuple[int, list[int]]], codes: Sequence[str], values: list[float],
+              tols: list[float]) -> frozenset[str]:
+    """:func:`hierarchy_failures` on figures split into values and tolerances, over a prebuilt index.
+
+    Sums and comparisons are those of ``agrees(parent, sum_figures(kids))``, operation for
+    operation, without building the figures.
+    """
+    bad = set()
+    for p, kids in index:
+        total = sum(values[k] for k in kids)
+        tol = sum(tols[k] for k in kids)
+        if not abs(values[p] - total) <= tols[p] + tol + 1e-9:
+            bad.add(codes[p])
+    return frozenset(bad)
+
+
 def hierarchy_failures(codes: list[str], figs: list[Figure]) -> frozenset[str]:
     """The 类/款 codes whose figure is not the sum of their children's."""
-    by_code = dict(zip(codes, figs))
-    bad = set()
-    for code, f in by_code.items():
-        if len(code) not in (3, 5):
-            continue
-        kids = [by_code[c] for c in codes if len(c) == len(code) + 2 and c.startswith(code)]
-        if kids and not agrees(f, sum_figures(kids)):
-            bad.add(code)
-    return frozenset(bad)
+    return _failures(children_positions(codes), codes, [f.value for f in figs], [f.tol for f in figs])
 
 
 def hierarchy_holds(codes: list[str], figs: list[Figure]) -> bool:
     return not hierarchy_failures(codes, figs)
 
 
-_CACHE: dict[tuple[int, int], tuple[Table, tuple[int, frozenset[str]] | None]] = {}
+class _Slides:
+    """What the slide search needs of one table, built once: its coded rows, their codes and
+    children index, and the slide found so far in each column (None: the column foots or no
+    single slide explains it)."""
+
+    __slots__ = ("table", "rows", "codes", "index", "found")
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.rows = coded_rows(table)
+        self.codes = [r.code for r in self.rows]
+        self.index = children_positions(self.codes)
+        self.found: dict[int, tuple[int, frozenset[str]] | None] = {}
 
 
-def _shift(table: Table, column: int) -> tuple[int, frozenset[str]] | None:
-    rows = coded_rows(table)
-    codes = [r.code for r in rows]
-    figs = [zero_figure(table, r, column) for r in rows]
-    before = hierarchy_failures(codes, figs)
+_CACHE: dict[int, _Slides] = {}
+
+
+def _shift(slides: _Slides, column: int) -> tuple[int, frozenset[str]] | None:
+    codes, index = slides.codes, slides.index
+    values, tols = zero_values(slides.rows, column)
+    before = _failures(index, codes, values, tols)
     if not before:
         return None
     near: tuple[int, frozenset[str]] | None = None
-    for k in range(len(rows) - 1):
+    for k in range(len(codes) - 1):
         # From row k on, the figure printed at row i belongs to row i-1; the last row's figure
         # either wrapped round to row k or fell off the table.
-        for tail in (figs[k], Figure(0.0, 0.0)):
-            shifted = figs[:k] + figs[k + 1:] + [tail]
-            after = hierarchy_failures(codes, shifted)
+        for tail_value, tail_tol in ((values[k], tols[k]), (0.0, 0.0)):
+            after = _failures(index, codes, values[:k] + values[k + 1:] + [tail_value],
+                              tols[:k] + tols[k + 1:] + [tail_tol])
             if not after:
                 return k, after
             # A second, unrelated error in the same column (a line that does not foot, which
@@ -78,12 +120,11 @@ def shift_residual(table: Table, column: int) -> frozenset[str]:
 
 
 def _cached_shift(table: Table, column: int) -> tuple[int, frozenset[str]] | None:
-    key = (id(table), column)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is table:  # identity, not equality: hashing a table is costly
-        return hit[1]
-    if len(_CACHE) > 512:
-        _CACHE.clear()
-    result = _shift(table, column)
-    _CACHE[key] = (table, result)
-    return result
+    slides = _CACHE.get(id(table))
+    if slides is None or slides.table is not table:  # identity, not equality: hashing a table is costly
+        if len(_CACHE) >= 128:  # a few documents' tables: a worker reads thousands of documents
+            _CACHE.clear()
+        slides = _CACHE[id(table)] = _Slides(table)
+    if column not in slides.found:
+        slides.found[column] = _shift(slides, column)
+    return slides.found[column]
