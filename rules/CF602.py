@@ -118,10 +118,11 @@ class DepartmentConsistency(Rule):
         for pg in doc.pages:
             for s, e, line in page_lines(doc, pg.number):
                 t = line.strip()
-                if not t or len(t) > 60:
-                    continue
+                if not t or len(t) > 60 or "年" not in t:
+                    continue  # both patterns need the 年 of a year: most lines are passed over here
+                sq = squash(t)
                 for rx in (_TITLE_DEPT, _YEAR_DEPT):
-                    m = rx.match(squash(t))
+                    m = rx.match(sq)
                     if m:
                         name = _clean_name(m.group(1))
                         if name and (pg.number, s) not in seen:
@@ -131,6 +132,8 @@ class DepartmentConsistency(Rule):
         for pg in doc.pages:
             lines = page_lines(doc, pg.number)
             for i, (s, e, line) in enumerate(lines):
+                if "称" not in line and "位" not in line:
+                    continue  # every field label ends in 名称 or 单位: no label on this line
                 cells = [c for c in line.split("\t")]
                 for j, c in enumerate(cells):
                     if squash(c) not in _FIELD_ROWS:
