@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document, Row, Table
-from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
+from rules.base import Finding, Rule, agrees, cells_foot, fmt, numeric_cell, sum_figures, zero_figure
 from rules.shift import shift_residual, shift_start
 from rules.units import one_part_scaled
 
@@ -101,6 +101,8 @@ class FunctionHierarchyFooting(Rule):
                         continue  # a child printed in another column layout: not comparable column by column
                     if shift_start(table, ci) is not None and code not in shift_residual(table, ci):
                         continue  # CF107 reports the slid column once
+                    if cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is not False:
+                        continue  # it foots (or prints nothing): figures are built only for a finding
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]
                     if not pf.has_evidence and not any(k.has_evidence for k in kfs):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Column, Document, Table
-from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
+from rules.base import Finding, Rule, agrees, cells_foot, fmt, numeric_cell, sum_figures, zero_figure
 
 KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital", "fiscal_summary",
          "project_expenditure")
@@ -98,6 +98,13 @@ class RowTotalAcross(Rule):
                 for row in table.rows:
                     if total.index not in row.columns:
                         continue
+                    foots = cells_foot(numeric_cell(row, total.index),
+                                       [numeric_cell(row, p.index) for p in parts if p.index in row.columns])
+                    if foots is None:
+                        continue  # nothing printed
+                    if foots:
+                        checked += 1
+                        continue  # figures are built only for a finding
                     tf = zero_figure(table, row, total.index)
                     pfs = [zero_figure(table, row, p.index) for p in parts if p.index in row.columns]
                     if not tf.has_evidence and not any(p.has_evidence for p in pfs):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Finding, Rule, agrees, fmt, sum_figures, zero_figure
+from rules.base import Finding, Rule, agrees, cells_foot, fmt, numeric_cell, sum_figures, zero_figure
 from rules.CF101 import CODED_KINDS, family, first_rows_by_code, is_continuation
 from rules.lookup import find_rows
 from rules.shift import shift_start
@@ -46,6 +46,8 @@ class TotalRowFooting(Rule):
                         continue  # an item column of a wide table (会议费, 培训费 …), not a total of classes
                     if shift_start(table, ci) is not None:
                         continue  # CF107 reports the slid column once
+                    if cells_foot(numeric_cell(total, ci), [numeric_cell(r, ci) for r in classes]) is not False:
+                        continue  # it foots (or prints nothing): figures are built only for a finding
                     tf = zero_figure(table, total, ci)
                     parts = [zero_figure(table, r, ci) for r in classes]
                     if not tf.has_evidence and not any(p.has_evidence for p in parts):

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Finding, Rule, fmt, zero_figure
+from rules.base import Finding, Rule, cells_foot, fmt, numeric_cell, zero_figure
 from rules.CF101 import CODED_KINDS, children_index, first_rows_by_code
 from rules.shift import shift_start
 from rules.units import one_part_scaled
@@ -41,6 +41,8 @@ class UnitSlip(Rule):
                 for ci in parent.columns:
                     if shift_start(table, ci) is not None:
                         continue
+                    if cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is not False:
+                        continue  # it foots (or prints nothing): no part can be off by 10^4
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]
                     hit = one_part_scaled(pf, kfs)

@@ -265,16 +265,42 @@ def figure_at(table: Table, row: Row, column_index: int) -> Figure | None:
     return None if cell is None else _table_figure(table, row, cell, column_index)
 
 
-def zero_values(rows: Iterable[Row], column_index: int) -> tuple[list[float], list[float]]:
-    """The value and tolerance of :func:`zero_figure` for each row in one column, without building
-    the figures: the slide search (rules/shift.py) reads every column of every coded table."""
-    values: list[float] = []
-    tols: list[float] = []
-    for r in rows:
-        cell = numeric_cell(r, column_index)
-        values.append(0.0 if cell is None else cell.value)
-        tols.append(0.0 if cell is None else _cell_tol(cell))
-    return values, tols
+def cells_foot(total: Cell | None, parts: Sequence[Cell | None]) -> bool | None:
+    """Whether a total cell agrees with the sum of its part cells (empty cells, given as None,
+    read as 0 ± 0), or None when none of them prints a number.
+
+    The same sums and comparison as ``agrees(zero_figure(total), sum_figures([zero_figure(p)…]))``,
+    on the numbers alone: most lines foot, and the footing rules build figures (and evidence)
+    only for the few that make a finding.  Cells come from :func:`numeric_cell`.
+    """
+    values = [0.0 if c is None else c.value for c in parts]
+    tols = [0.0 if c is None else _cell_tol(c) for c in parts]
+    if total is None:
+        if all(c is None for c in parts):
+            return None
+        total_value = total_tol = 0.0
+    else:
+        total_value, total_tol = total.value, _cell_tol(total)
+    return abs(total_value - sum(values)) <= total_tol + sum(tols) + 1e-9
+
+
+def zero_columns(rows: Sequence[Row]) -> dict[int, tuple[list[float], list[float]]]:
+    """Column index -> the value and tolerance of :func:`zero_figure` for each row, without
+    building the figures: the slide search (rules/shift.py) reads every column of every coded
+    table, so each row's cells are read once for all columns.  A column no row prints is absent
+    (all its figures are empty: 0 ± 0)."""
+    n = len(rows)
+    out: dict[int, tuple[list[float], list[float]]] = {}
+    for i, r in enumerate(rows):
+        # backwards, so that a column printed twice in a row ends with its first cell (Row.cell's)
+        for ci, cell in reversed(list(zip(r.columns, r.cells))):
+            col = out.get(ci)
+            if col is None:
+                col = out[ci] = ([0.0] * n, [0.0] * n)
+            numeric = cell is not None and cell.value is not None
+            col[0][i] = cell.value if numeric else 0.0
+            col[1][i] = _cell_tol(cell) if numeric else 0.0
+    return out
 
 
 def zero_figure(table: Table, row: Row, column_index: int) -> Figure:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extraction.model import Row, Table
-from rules.base import Figure, zero_values
+from rules.base import Figure, zero_columns
 
 
 def coded_rows(table: Table) -> list[Row]:
@@ -46,8 +46,8 @@ def _failures(index: list[tuple[int, list[int]]], codes: Sequence[str], values: 
     """
     bad = set()
     for p, kids in index:
-        total = sum(values[k] for k in kids)
-        tol = sum(tols[k] for k in kids)
+        total = sum(map(values.__getitem__, kids))
+        tol = sum(map(tols.__getitem__, kids))
         if not abs(values[p] - total) <= tols[p] + tol + 1e-9:
             bad.add(codes[p])
     return frozenset(bad)
@@ -63,17 +63,18 @@ def hierarchy_holds(codes: list[str], figs: list[Figure]) -> bool:
 
 
 class _Slides:
-    """What the slide search needs of one table, built once: its coded rows, their codes and
-    children index, and the slide found so far in each column (None: the column foots or no
-    single slide explains it)."""
+    """What the slide search needs of one table, built once: the codes of its coded rows, their
+    children index, each column's figures as values and tolerances, and the slide found so far
+    in each column (None: the column foots or no single slide explains it)."""
 
-    __slots__ = ("table", "rows", "codes", "index", "found")
+    __slots__ = ("table", "codes", "index", "columns", "found")
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self.rows = coded_rows(table)
-        self.codes = [r.code for r in self.rows]
+        rows = coded_rows(table)
+        self.codes = [r.code for r in rows]
         self.index = children_positions(self.codes)
+        self.columns = zero_columns(rows)
         self.found: dict[int, tuple[int, frozenset[str]] | None] = {}
 
 
@@ -82,7 +83,9 @@ _CACHE: dict[int, _Slides] = {}
 
 def _shift(slides: _Slides, column: int) -> tuple[int, frozenset[str]] | None:
     codes, index = slides.codes, slides.index
-    values, tols = zero_values(slides.rows, column)
+    if column not in slides.columns:
+        return None  # no coded row prints a figure in it: every line is 0 and foots
+    values, tols = slides.columns[column]
     before = _failures(index, codes, values, tols)
     if not before:
         return None
