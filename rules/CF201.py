@@ -20,7 +20,7 @@ from rules.lookup import class_codes_by_name, find_column, find_row, norm_name, 
 
 def yuan(f: Figure, table: Table) -> Figure:
     k = unit_factor(table.unit)
-    return Figure(f.value * k, f.tol * k, f.evidence)
+    return f.scaled(k)
 
 
 def _first_col(table: Table, *needles: str, exclude: tuple[str, ...] = ()) -> Column | None:

@@ -34,18 +34,15 @@ class ProseUnitSlip(Rule):
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         # A table whose figures every claim finds 10^4 off is a table with a wrong header
         # (CF502), not prose with wrong units: only tables that some claim agrees with count.
+        # Each named amount's figure and targets are looked up once, for both passes.
+        looked = [(c, claim_figure(doc, c), table_targets(doc, c)) for c in claims
+                  if c.kind == "amount" and c.value and c.metric and yuan_factor(c) is not None]
         trusted: set[str] = set()
-        for c in claims:
-            if c.kind == "amount" and c.value and c.metric and yuan_factor(c) is not None:
-                cf = claim_figure(doc, c)
-                for t in table_targets(doc, c):
-                    if t.figure.value and agrees(cf, target_in_claim_unit(t, c)):
-                        trusted.add(t.table.id)
-        for c in claims:
-            if c.kind != "amount" or not c.value or not c.metric or yuan_factor(c) is None:
-                continue
-            targets = table_targets(doc, c)
-            cf = claim_figure(doc, c)
+        for c, cf, targets in looked:
+            for t in targets:
+                if t.figure.value and agrees(cf, target_in_claim_unit(t, c)):
+                    trusted.add(t.table.id)
+        for c, cf, targets in looked:
             if not targets or any(agrees(cf, target_in_claim_unit(t, c)) for t in targets):
                 continue
             for t in targets:

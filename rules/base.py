@@ -102,6 +102,11 @@ class Figure:
             object.__setattr__(self, "_evidence", cell_evidence(table, row, cell, column_label(table, ci)))
         return self._evidence
 
+    def scaled(self, k: float) -> Figure:
+        """The figure and its rounding times k (a change of unit), citing the same evidence: a
+        table cell's is still built only when a finding asks for it."""
+        return Figure(self.value * k, self.tol * k, self._evidence, self._source)
+
     @property
     def has_evidence(self) -> bool:
         """``evidence is not None`` without building it: the footing rules ask this of every

@@ -15,6 +15,7 @@ from rules.base import Evidence, Figure, agrees, figure_at
 from rules.lookup import find_column, find_row, row_unit, unit_factor
 
 MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3, "万": 1e4}
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _NUM = re.compile(r"[-+]?\d[\d,，]*(?:[.．](\d+))?")
 BUDGET_PERIODS = ("budget", "initial_budget", "adjusted_budget")
 
@@ -25,7 +26,7 @@ def decimals_of(doc: Document, claim: Any) -> int:
         s = doc.pages[claim.page - 1].text[claim.start:claim.end]
     except (IndexError, TypeError):
         return 2
-    s = s.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    s = s.translate(_FULLWIDTH_DIGITS)
     m = _NUM.search(s)
     if not m:
         return 0
@@ -42,7 +43,7 @@ def money_figure(doc: Document, claim: Any) -> Figure:
     """A money claim in 元, with its printed rounding (also in 元)."""
     f = claim_figure(doc, claim)
     k = yuan_factor(claim) or 1.0
-    return Figure(f.value * k, f.tol * k, f.evidence)
+    return f.scaled(k)
 
 
 def prose_evidence(claim: Any) -> Evidence:
@@ -146,7 +147,7 @@ def target_in_claim_unit(t: Target, claim: Any) -> Figure | None:
         return t.figure
     k = unit_factor(row_unit(t.table, t.row)) / k_claim
     f = t.figure
-    return Figure(f.value * k, f.tol * k, f.evidence)
+    return f.scaled(k)
 
 
 def agreeing_target(doc: Document, claim: Any, targets: Sequence[Target] | None = None) -> Target | None:
