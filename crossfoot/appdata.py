@@ -297,7 +297,7 @@ def prepare_corpus(corpus: Path, cache_dir: Path,
                    on_progress: Callable[[int, int], None] | None = None) -> Path:
     """Review ``corpus`` into its cached store (documents already there are skipped); return the store.
 
-    The same work as ``crossfoot review`` with one worker, in this process: ``review``'s spawned
+    The same work as ``crossfoot review`` with one worker, in this process: ``review``'s
     worker pool keeps dying when started from inside a Streamlit server (reported), and a small
     corpus needs no pool.
     """

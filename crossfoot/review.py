@@ -119,7 +119,7 @@ def _error_entry(path: str, sha: str, code: str, message: str) -> dict[str, Any]
     }
 
 
-def _warm() -> None:
+def _warm(review_pid: int | None = None) -> None:
     """Worker start-up: import the reader, the claim extractor and the rules once."""
     # Importing the reader first blocks PyMuPDF's optional imports crossfoot never uses (its ONNX
     # layout model, pymupdf4llm): see extraction/__init__.py.
@@ -133,7 +133,7 @@ def _warm() -> None:
         pass
     # Ctrl-C goes to the parent, which stops the pool; workers must not die mid-document on their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent()
+    _exit_with_parent(review_pid)
     tune_gc()
 
 
@@ -153,16 +153,33 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _exit_with_parent() -> None:
-    """A worker whose parent was killed (SIGKILL, OOM) would wait for work forever: make it exit."""
+def _exit_with_parent(review_pid: int | None = None) -> None:
+    """A worker whose review was killed (SIGKILL, OOM) would wait for work forever: make it exit.
+
+    A spawned worker's parent is the review; a forked one's is the fork server, which itself
+    stays up as long as any worker does, so the worker watches the review process too.
+    """
     import threading
 
     parent = os.getppid()
 
+    def gone(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        try:  # killed but not yet reaped by its own parent
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                return f.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+        except OSError:
+            return False
+
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            if os.getppid() != parent:
+            if os.getppid() != parent or (review_pid is not None and review_pid != parent and gone(review_pid)):
                 os._exit(1)
 
     threading.Thread(target=watch, name="crossfoot-parent-watch", daemon=True).start()
@@ -196,13 +213,11 @@ class _LocalPool:
         self._ex = self._new()
 
     def _new(self):
-        import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        # spawn: workers never inherit the parent's open store, and always run the code on disk now.
-        ctx = mp.get_context("spawn")
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=ctx, initializer=_warm, max_tasks_per_child=TASKS_PER_WORKER
+            max_workers=self.workers, mp_context=_context(), initializer=_warm, initargs=(os.getpid(),),
+            max_tasks_per_child=TASKS_PER_WORKER,
         )
 
     def submit(self, fn: Callable, *args: Any) -> Future:
@@ -214,15 +229,56 @@ class _LocalPool:
 
     def close(self, cancel: bool = False) -> None:
         self._ex.shutdown(wait=not cancel, cancel_futures=cancel)
+        _stop_forkserver()
         if self._main is not None:
             sys.modules["__main__"] = self._main
             self._main = None
 
 
-def _hide_main():
-    """Hide the parent's ``__main__`` from spawned workers for the pool's lifetime.
+def _context():
+    """Workers come from a fork server where the platform has one, else from spawn.
 
-    A spawned worker re-imports the parent's ``__main__``. Under Streamlit (and its AppTest)
+    Either way they never inherit the parent's open store: the fork server is a fresh
+    interpreter started for this review (and stopped after it), which loads the reader, the
+    claim patterns and the rules once (:mod:`crossfoot._preload`); every worker forked from it
+    starts warm instead of spending most of a second on its own first document.
+    """
+    import multiprocessing as mp
+
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["crossfoot._preload"])
+    return ctx
+
+
+def _stop_forkserver() -> None:
+    """Stop the fork server and wait for it, so that it (and the workers it reaped) count in this
+    process's resource usage and the next review starts one with the code on disk then."""
+    try:
+        from multiprocessing import forkserver
+
+        forkserver._forkserver._stop()
+    except Exception:  # pragma: no cover - a private helper of the standard library
+        log.debug("could not stop the fork server", exc_info=True)
+
+
+def warm_up() -> None:
+    """Load what checking a document loads on first use: PyMuPDF, the claim lexicon and patterns,
+    the rules and their data (by checking one bundled sample report)."""
+    import pymupdf  # noqa: F401
+
+    from crossfoot.pipeline import check_document
+
+    sample = Path(__file__).resolve().parents[1] / "corpus" / "sample" / "d0000-2024-final.txt"
+    if sample.is_file():
+        check_document(sample)
+
+
+def _hide_main():
+    """Hide the parent's ``__main__`` from the workers for the pool's lifetime.
+
+    A spawned (or fork-server) worker re-imports the parent's ``__main__``. Under Streamlit (and its AppTest)
     that is the app script, which must not run in a worker (it dies, or runs the UI); for
     crossfoot's own CLI there is nothing in it a worker needs. Workers (including the ones
     that replace retired workers) are started by the executor at any time, so the stub stays

@@ -122,10 +122,14 @@ def _header_split(rows: list[list[str]]) -> int:
 
 
 @functools.lru_cache(maxsize=65536)
-def _cell_facts(t: str) -> tuple[bool, bool, bool, bool]:
-    """(a code, a number, two digits, at most three digits) of a squashed cell text."""
+def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool] | None:
+    """A body cell as column roles see it: None when blank or an empty mark, else its squashed
+    text and whether that is a code, a number, two digits, at most three digits."""
+    t = squash(raw)
+    if not t or is_empty_mark(raw):
+        return None
     digits = t.isdigit()
-    return looks_like_code(t), _is_number(t), digits and len(t) == 2, digits and len(t) <= 3
+    return t, looks_like_code(t), _is_number(t), digits and len(t) == 2, digits and len(t) <= 3
 
 
 def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -> list[_Col]:
@@ -134,20 +138,20 @@ def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -
         hdr = [squash(h[c]) for h in header if c < len(h) and squash(h[c])]
         hdr = [h for h in hdr if not _COLNUM_ROW.match(h)]
         data = []
+        codes = code_parts = nums = ints = numbers = 0
         for r in body:
             if c < len(r):
-                t = squash(r[c])
-                if t and not is_empty_mark(r[c]):
-                    data.append(t)
+                facts = _cell_facts(r[c])
+                if facts is None:
+                    continue
+                t, is_code, is_num, two, short = facts
+                data.append(t)
+                codes += is_code
+                code_parts += two
+                nums += is_num and not is_code
+                ints += short
+                numbers += is_num
         n = len(data)
-        codes = code_parts = nums = ints = numbers = 0
-        for t in data:
-            is_code, is_num, two, short = _cell_facts(t)
-            codes += is_code
-            code_parts += two
-            nums += is_num and not is_code
-            ints += short
-            numbers += is_num
         texty = n - numbers
         hdr_text = "/".join(hdr)
         if hdr and any(_LINE_HEADER.match(h) for h in hdr):

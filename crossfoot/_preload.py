@@ -1,0 +1,14 @@
+"""Imported once by the fork server that starts ``crossfoot review``'s workers (``review._context``).
+
+Importing it loads everything checking a document needs, so that the workers forked from the
+server start warm.  A failure here must not stop a review: the workers then load on first use.
+"""
+
+import logging
+
+try:
+    from crossfoot.review import warm_up
+
+    warm_up()
+except Exception:  # pragma: no cover - warming is an optimisation only
+    logging.getLogger("crossfoot").debug("warm-up failed", exc_info=True)
