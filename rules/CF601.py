@@ -24,11 +24,13 @@ from rules.base import Evidence, Finding, Rule
 # (used by the other CF6xx/CF8xx rules)
 
 
-def page_lines(doc: Document, page_no: int) -> list[tuple[int, int, str]]:
-    """(start, end, text) of every line of a page, offsets into ``Page.text``."""
+def page_lines(doc: Document, page_no: int) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, text) of every line of a page, offsets into ``Page.text``.
+
+    The shared split of the page (read-only: several rules read every page's lines)."""
     if not 1 <= page_no <= len(doc.pages):
-        return []
-    return list(_lines_of(doc.pages[page_no - 1].text))
+        return ()
+    return _lines_of(doc.pages[page_no - 1].text)
 
 
 @functools.lru_cache(maxsize=256)
@@ -66,8 +68,8 @@ def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]
     ti = None
     if len(title) >= 3:
         for i in range(min(limit, len(lines) - 1), -1, -1):
-            if title in squash(lines[i][2]) or (len(squash(lines[i][2])) >= 4 and squash(lines[i][2]) in title
-                                                and title.endswith(squash(lines[i][2]))):
+            line = squash(lines[i][2])
+            if title in line or (len(line) >= 4 and line in title and title.endswith(line)):
                 ti = i
                 break
             if anchor is not None and limit - i > 40:

@@ -23,6 +23,13 @@ PLACEHOLDER = re.compile(
     r"|(?<![*＊])[*＊]{2,}(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[*＊]{2,}"
     r"|某某"
 )
+# Every placeholder above holds one of these characters.  Most text holds none, and scanning for
+# them is some twenty times quicker than trying the full pattern (with its lookarounds) everywhere.
+_MARK = re.compile(r"[Xx×Ｘｘ*＊某]")
+
+
+def _placeholders(text: str) -> list[re.Match[str]]:
+    return list(PLACEHOLDER.finditer(text)) if _MARK.search(text) else []
 
 
 class Placeholder(Rule):
@@ -46,12 +53,12 @@ class Placeholder(Rule):
 
     def _units(self, doc: Document) -> Iterator[tuple[str, str, str, list[str], Evidence]]:
         for p in doc.paragraphs:
-            ms = list(PLACEHOLDER.finditer(p.text))
+            ms = _placeholders(p.text)
             if ms:
                 yield "正文", "prose", p.text, [m.group(0) for m in ms], prose_evidence(
                     p, ms[0].start(), ms[-1].end(), p.text[max(0, ms[0].start() - 20):ms[-1].end() + 20])
         for s in doc.sections:
-            ms = list(PLACEHOLDER.finditer(s.title))
+            ms = _placeholders(s.title)
             if ms:
                 yield "标题", "heading", s.title, [m.group(0) for m in ms], Evidence(
                     "prose", s.page, s.title, start=s.start, end=s.start + len(s.title))
@@ -60,7 +67,7 @@ class Placeholder(Rule):
             for page, st, en, line in caption_lines(doc, t):
                 if in_spans(spans, page, st, en):
                     continue  # already read as prose or a heading
-                ms = list(PLACEHOLDER.finditer(line))
+                ms = _placeholders(line)
                 if ms:
                     yield "表头", "table caption", line.strip(), [m.group(0) for m in ms], Evidence(
                         "table", page, line.strip(), table=f"{t.id} {t.title or t.kind}", start=st, end=en)
