@@ -26,6 +26,7 @@ FUNC_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund",
 ECON_KINDS = ("basic_expenditure_economic",)
 _STRIP = re.compile(r"[\s\u3000（）()【】\[\]“”\"'‘’《》:：、·]")
 _PREFIX = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+[、．.]|\d+[、．.])")
+_DIGIT = re.compile(r"\d")
 
 
 @functools.cache
@@ -39,7 +40,10 @@ def official_names() -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def normalise(name: str) -> str:
+    """A name without prefix, spaces, brackets and a final 支出/款/项/类 (kept once per name: every
+    printed name is compared with each of its code's official names)."""
     s = _STRIP.sub("", _PREFIX.sub("", name.strip()))
     for tail in ("支出", "款", "项", "类"):
         if s.endswith(tail) and len(s) > len(tail) + 1:
@@ -86,7 +90,7 @@ class CodeName(Rule):
                     continue
                 seen.add((r.code, r.name))
                 official = names.get(f"{prefix}:{r.code}")
-                if not official or len(normalise(r.name)) < 2 or re.search(r"\d", r.name):
+                if not official or len(normalise(r.name)) < 2 or _DIGIT.search(r.name):
                     continue  # digits in the name: a code cut off by the reader, not a printed name
                 best = max(similarity(r.name, o) for o in official)
                 if best >= 0.5:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from extraction.datafiles import package_yaml
 from extraction.model import Column, Row, Table
@@ -77,10 +78,19 @@ def class_codes_by_name() -> dict[str, str]:
 
 
 @functools.cache
+def lexicon(name: str) -> Any:
+    """The parsed metric lexicon file ``extraction/data/<name>`` (metrics.yaml, metrics_extra.yaml).
+
+    Parsed once for all the rules that read it (several build their own tables from it): a
+    worker pays the parsing at start-up, and the C parser still takes milliseconds.  Shared:
+    callers only read it.
+    """
+    return package_yaml("extraction", f"data/{name}")
+
+
+@functools.cache
 def _class_names() -> tuple[tuple[str, str], ...]:
-
-
-    data = package_yaml("extraction", "data/metrics.yaml")
+    data = lexicon("metrics.yaml")
     out = []
     for m in data:
         mid = str(m.get("id", ""))

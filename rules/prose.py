@@ -12,7 +12,7 @@ from typing import Any
 from extraction.datafiles import package_yaml
 from extraction.model import Document, Row, Table
 from rules.base import Evidence, Figure, agrees, figure_at
-from rules.lookup import find_column, find_row, row_unit, unit_factor
+from rules.lookup import find_column, find_row, lexicon, row_unit, unit_factor
 
 MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3, "万": 1e4}
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -242,8 +242,8 @@ def interval_text(lo: float, hi: float) -> str:
 
 @functools.cache
 def _unit_kinds() -> dict[str, str]:
-    data = package_yaml("extraction", "data/metrics.yaml")
-    extra = package_yaml("extraction", "data/metrics_extra.yaml")
+    data = lexicon("metrics.yaml")
+    extra = lexicon("metrics_extra.yaml")
     out = {}
     for m in [*data, *(extra or [])]:
         if isinstance(m, dict) and m.get("id") and m.get("unit_kind"):
@@ -264,16 +264,19 @@ def money_kind(metric: str | None) -> bool | None:
 @functools.cache
 def _names() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
-    for f in ("data/metrics.yaml", "data/metrics_extra.yaml"):
-        for m in package_yaml("extraction", f) or []:
+    for f in ("metrics.yaml", "metrics_extra.yaml"):
+        for m in lexicon(f) or []:
             if isinstance(m, dict) and m.get("id"):
                 names = out.setdefault(str(m["id"]), [])
                 names += [n for n in [m.get("zh"), *(m.get("aliases") or [])] if n]
     return {k: tuple(_squash_name(n) for n in v) for k, v in out.items()}
 
 
+_NAME_NOISE = re.compile(r"[\s“”\"（）()类款项]")
+
+
 def _squash_name(s: str) -> str:
-    return re.sub(r"[\s“”\"（）()类款项]", "", s)
+    return _NAME_NOISE.sub("", s)
 
 
 _LEVEL_MARK = re.compile(r"[（(](类|款|项)[)）]")
