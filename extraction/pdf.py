@@ -73,11 +73,11 @@ def _segments(blocks: list[tuple]) -> list[_Seg]:
 
     A vector box includes half the line width on every side; the ends of a line are moved back
     by that much.  Vectors come clipped to the page's clipping paths (see :func:`_open_sides`).
-    Pieces are kept as (position, start, end) tuples per direction until they are merged: a
-    table drawn cell by cell has dozens of pieces per page and only a few rules.
+    Pieces are kept as (snapped position, start, position, end) tuples per direction until they
+    are merged: a table drawn cell by cell has dozens of pieces per page and only a few rules.
     """
-    hor: list[tuple[float, float, float]] = []
-    ver: list[tuple[float, float, float]] = []
+    hor: list[tuple[int, float, float, float]] = []
+    ver: list[tuple[int, float, float, float]] = []
     for b in blocks:
         if b[6] != 3:
             continue
@@ -90,29 +90,35 @@ def _segments(blocks: list[tuple]) -> list[_Seg]:
             continue  # a curve or a shape, not a rule
         if m[0] == "stroked":
             if h <= THIN and w > h + 1.0:
-                hor.append(((y0 + y1) / 2, x0 + h / 2, x1 - h / 2))
+                y = (y0 + y1) / 2
+                hor.append((round(y / SNAP), x0 + h / 2, y, x1 - h / 2))
             elif w <= THIN and h > w + 1.0:
-                ver.append(((x0 + x1) / 2, y0 + w / 2, y1 - w / 2))
+                x = (x0 + x1) / 2
+                ver.append((round(x / SNAP), y0 + w / 2, x, y1 - w / 2))
             elif m[2] == "true":  # a stroked box: its four edges
                 i = 0.25
-                hor += [(y0 + i, x0 + i, x1 - i), (y1 - i, x0 + i, x1 - i)]
-                ver += [(x0 + i, y0 + i, y1 - i), (x1 - i, y0 + i, y1 - i)]
+                hor += [_piece(y0 + i, x0 + i, x1 - i), _piece(y1 - i, x0 + i, x1 - i)]
+                ver += [_piece(x0 + i, y0 + i, y1 - i), _piece(x1 - i, y0 + i, y1 - i)]
         elif m[2] == "true":
             rgb = int(m[1], 16)
             if (rgb >> 16) + ((rgb >> 8) & 255) + (rgb & 255) >= 2.7 * 255:
                 continue  # a white or pale fill is background, not a rule
             if w <= 2.5 < h:
-                ver.append(((x0 + x1) / 2, y0, y1))
+                ver.append(_piece((x0 + x1) / 2, y0, y1))
             elif h <= 2.5 < w:
-                hor.append(((y0 + y1) / 2, x0, x1))
+                hor.append(_piece((y0 + y1) / 2, x0, x1))
     return _merge_collinear(hor, True) + _merge_collinear(ver, False)
+
+
+def _piece(pos: float, a: float, b: float) -> tuple[int, float, float, float]:
+    return round(pos / SNAP), a, pos, b
 
 
 _BY_KEY_START = operator.itemgetter(0, 1)
 
 
-def _merge_collinear(pieces: list[tuple[float, float, float]], horizontal: bool) -> list[_Seg]:
-    """One segment for each run of collinear, touching pieces (position, start, end).
+def _merge_collinear(pieces: list[tuple[int, float, float, float]], horizontal: bool) -> list[_Seg]:
+    """One segment for each run of collinear, touching pieces (snapped position, start, position, end).
 
     Tables are often drawn cell by cell: a column rule comes as one piece per row.  Joined, the
     rules are as long as they look and the crossing search below meets each once.  A run keeps
@@ -121,7 +127,7 @@ def _merge_collinear(pieces: list[tuple[float, float, float]], horizontal: bool)
     out: list[_Seg] = []
     cur_key = cur_pos = cur_a = cur_b = None
     # sorted by (rounded position, start) only: pieces that tie keep their drawing order
-    for key, a, pos, b in sorted([(round(p / SNAP), a, p, b) for p, a, b in pieces], key=_BY_KEY_START):
+    for key, a, pos, b in sorted(pieces, key=_BY_KEY_START):
         if cur_key is not None and key == cur_key and a <= cur_b + SNAP:
             if b > cur_b:
                 cur_b = b

@@ -391,29 +391,31 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
 
     empty_table = False
     protos: list[list[dict]] = []
+    padded = {ri: grid.rows[ri] + [None] * (n_cols - len(grid.rows[ri])) for ri in body_idx}
     for b, bname in zip(blocks, block_names):
         value_cols = [c.index for c in b if c.role == "value"]
+        roles = [(c.index, c.role) for c in b if c.role != "value"]
         pending_code: str | None = None
         last_parts: list[str] = []
         out: list[dict] = []
         protos.append(out)
         for ri in body_idx:
-            raw = grid.rows[ri] + [None] * (n_cols - len(grid.rows[ri]))
+            raw = padded[ri]
             code_parts: list[str] = []
             name_parts: list[str] = []
             line_no: int | None = None
             name_bbox = None
             row_unit: str | None = None
-            for c in b:
-                cell = raw[c.index]
+            for index, role in roles:
+                cell = raw[index]
                 t = squash(cell.text) if cell else ""
                 if not t:
-                    if c.role == "code_part" or (c.role == "code" and last_parts):
+                    if role == "code_part" or (role == "code" and last_parts):
                         code_parts.append("")
                     continue
-                if c.role in ("code", "code_part") and t in ("类", "款", "项", "科目编码", "功能分类科目编码"):
+                if role in ("code", "code_part") and t in ("类", "款", "项", "科目编码", "功能分类科目编码"):
                     continue  # a header label printed in the band of the first body row
-                if c.role in ("code", "code_part"):
+                if role in ("code", "code_part"):
                     if looks_like_code(t) or (t.isdigit() and len(t) == 2):
                         code_parts.append(t)
                     else:
@@ -424,7 +426,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                         else:
                             name_parts.append(t)
                         name_bbox = cell.bbox if cell else None
-                elif c.role == "name":
+                elif role == "name":
                     m = _CODE_IN_NAME.match(t)
                     if looks_like_code(t) and not name_parts and not code_parts:
                         code_parts.append(t)  # a code printed alone in the name column
@@ -434,10 +436,10 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                     else:
                         name_parts.append(cell.text.strip() if cell else t)
                     name_bbox = cell.bbox if cell else None
-                elif c.role == "line":
+                elif role == "line":
                     if t.isdigit():
                         line_no = int(t)
-                elif c.role == "unit":
+                elif role == "unit":
                     row_unit = t
             code = _join_code(code_parts, last_parts)
             values = [_to_cell(raw[ci], grid.page) for ci in value_cols]
