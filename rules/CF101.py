@@ -99,10 +99,10 @@ class FunctionHierarchyFooting(Rule):
                 for ci in parent.columns:
                     if any(ci not in k.columns for k in kids):
                         continue  # a child printed in another column layout: not comparable column by column
-                    if shift_start(table, ci) is not None and code not in shift_residual(table, ci):
-                        continue  # CF107 reports the slid column once
                     if cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is not False:
                         continue  # it foots (or prints nothing): figures are built only for a finding
+                    if shift_start(table, ci) is not None and code not in shift_residual(table, ci):
+                        continue  # CF107 reports the slid column once
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]
                     if not pf.has_evidence and not any(k.has_evidence for k in kfs):

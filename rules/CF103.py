@@ -44,10 +44,10 @@ class TotalRowFooting(Rule):
                     label = next((c.label for c in table.columns if c.index == ci), "")
                     if label and not AMOUNT_LABEL.search(label):
                         continue  # an item column of a wide table (会议费, 培训费 …), not a total of classes
-                    if shift_start(table, ci) is not None:
-                        continue  # CF107 reports the slid column once
                     if cells_foot(numeric_cell(total, ci), [numeric_cell(r, ci) for r in classes]) is not False:
                         continue  # it foots (or prints nothing): figures are built only for a finding
+                    if shift_start(table, ci) is not None:
+                        continue  # CF107 reports the slid column once
                     tf = zero_figure(table, total, ci)
                     parts = [zero_figure(table, r, ci) for r in classes]
                     if not tf.has_evidence and not any(p.has_evidence for p in parts):

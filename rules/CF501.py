@@ -39,10 +39,10 @@ class UnitSlip(Rule):
                 if not kids:
                     continue
                 for ci in parent.columns:
-                    if shift_start(table, ci) is not None:
-                        continue
                     if cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is not False:
                         continue  # it foots (or prints nothing): no part can be off by 10^4
+                    if shift_start(table, ci) is not None:
+                        continue  # a slid column (CF107), not a unit slip
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]
                     hit = one_part_scaled(pf, kfs)
