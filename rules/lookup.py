@@ -35,8 +35,51 @@ def find_rows(table: Table, names: Iterable[str], block: str | None | type(...) 
 
 
 def find_row(table: Table, names: Iterable[str], block=..., exact: bool = True) -> Row | None:
+    if block is ... and exact:
+        # the first row bearing any of the names: the earliest of each name's first row
+        first = table_index(table).first_by_name
+        found = [first[n] for n in map(norm_name, names) if n in first]
+        return table.rows[min(found)] if found else None
     rows = find_rows(table, names, block, exact)
     return rows[0] if rows else None
+
+
+class TableIndex:
+    """Lookups in one table, kept for the next: the position of the first row of each normalised
+    name and of each code (a name or code printed twice is found at its first printing, like a
+    scan), and the answers of :func:`find_column`."""
+
+    __slots__ = ("table", "first_by_name", "first_by_code", "columns")
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.first_by_name: dict[str, int] = {}
+        self.first_by_code: dict[str, int] = {}
+        for i, r in enumerate(table.rows):
+            self.first_by_name.setdefault(norm_name(r.name), i)
+            if r.code:
+                self.first_by_code.setdefault(r.code, i)
+        self.columns: dict[tuple[Any, ...], Column | None] = {}
+
+    def row_with_code(self, code: str) -> Row | None:
+        i = self.first_by_code.get(code)
+        return None if i is None else self.table.rows[i]
+
+
+_INDEX: dict[int, TableIndex] = {}
+
+
+def table_index(table: Table) -> TableIndex:
+    """The table's :class:`TableIndex`, built once: the prose rules look lines up for every claim.
+
+    Keyed by identity, not equality (hashing a table is costly); at most 256 tables are kept,
+    a few documents' worth."""
+    idx = _INDEX.get(id(table))
+    if idx is None or idx.table is not table:
+        if len(_INDEX) >= 256:
+            _INDEX.clear()
+        idx = _INDEX[id(table)] = TableIndex(table)
+    return idx
 
 
 def first_value_column(table: Table, row: Row) -> int | None:
@@ -45,12 +88,13 @@ def first_value_column(table: Table, row: Row) -> int | None:
 
 
 def find_column(table: Table, *needles: str, block=..., exclude: tuple[str, ...] = ()) -> Column | None:
-    for c in table.columns:
-        if block is not ... and c.block != block:
-            continue
-        if all(n in c.label for n in needles) and not any(x in c.label for x in exclude):
-            return c
-    return None
+    """The first column whose label holds every needle and none of ``exclude`` (within a block)."""
+    memo = table_index(table).columns
+    key = (needles, block, exclude)
+    if key not in memo:
+        memo[key] = next((c for c in table.columns if (block is ... or c.block == block)
+                          and all(n in c.label for n in needles) and not any(x in c.label for x in exclude)), None)
+    return memo[key]
 
 
 def block_with(table: Table, names: Iterable[str]) -> str | None | type(...):

@@ -12,7 +12,7 @@ from typing import Any
 from extraction.datafiles import package_yaml
 from extraction.model import Document, Row, Table
 from rules.base import Evidence, Figure, agrees, figure_at
-from rules.lookup import find_column, find_row, lexicon, row_unit, unit_factor
+from rules.lookup import find_column, find_row, lexicon, row_unit, table_index, unit_factor
 
 MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3, "万": 1e4}
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -107,7 +107,7 @@ def table_targets(doc: Document, claim: Any) -> list[Target]:
                 continue
             row = None
             if "code" in spec and code:
-                row = next((r for r in table.rows if r.code == code), None)
+                row = table_index(table).row_with_code(code)
             elif "rows" in spec:
                 row = find_row(table, spec["rows"])
             if row is None or not row.columns:
