@@ -33,6 +33,29 @@ def page_lines(doc: Document, page_no: int) -> tuple[tuple[int, int, str], ...]:
     return _lines_of(doc.pages[page_no - 1].text)
 
 
+def lines_with(doc: Document, page_no: int, *needles: str) -> Iterator[tuple[int, int, int, str]]:
+    """(index, start, end, text) of the lines of ``page_lines(doc, page_no)`` that hold one of
+    the needles (none of which holds a line break), in order.
+
+    Found by searching the page text: most lines hold none of the words a rule looks for, and
+    this spares it a loop over every line of every page.
+    """
+    if not 1 <= page_no <= len(doc.pages):
+        return
+    text = doc.pages[page_no - 1].text
+    pos = index = 0
+    while True:
+        hits = [i for i in (text.find(n, pos) for n in needles) if i >= 0]
+        if not hits:
+            return
+        start = text.rfind("\n", 0, min(hits)) + 1
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        index += text.count("\n", pos, start)
+        yield index, start, end, text[start:end]
+        pos = end  # the next search starts at this line's break: the count above sees it
+
+
 @functools.lru_cache(maxsize=256)
 def _lines_of(text: str) -> tuple[tuple[int, int, str], ...]:
     out = []

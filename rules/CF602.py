@@ -21,7 +21,7 @@ from typing import Any
 from extraction.model import Document
 from extraction.tables import squash
 from rules.base import Evidence, Finding, Rule
-from rules.CF601 import caption_lines, page_lines, prose_evidence, sentences
+from rules.CF601 import caption_lines, lines_with, page_lines, prose_evidence, sentences
 from rules.CF701 import lcs as _lcs
 
 _ORG = ("局", "委员会", "委", "办公室", "办公厅", "厅", "院", "中心", "处", "所", "站", "馆", "会", "队", "社",
@@ -116,10 +116,10 @@ class DepartmentConsistency(Rule):
                         yield name, Evidence("table", page, line.strip(), table=f"{t.id} {t.title or t.kind}",
                                              start=s + m.start(1), end=s + m.end(1))
         for pg in doc.pages:
-            for s, e, line in page_lines(doc, pg.number):
+            for _i, s, e, line in lines_with(doc, pg.number, "年"):  # both patterns need the 年 of a year
                 t = line.strip()
-                if not t or len(t) > 60 or "年" not in t:
-                    continue  # both patterns need the 年 of a year: most lines are passed over here
+                if not t or len(t) > 60:
+                    continue
                 sq = squash(t)
                 for rx in (_TITLE_DEPT, _YEAR_DEPT):
                     m = rx.match(sq)
@@ -130,10 +130,8 @@ class DepartmentConsistency(Rule):
                             yield name, Evidence("prose", pg.number, t, start=s, end=e)
         # form fields (部门名称 | X), tab-separated on one line or one cell per line
         for pg in doc.pages:
-            lines = page_lines(doc, pg.number)
-            for i, (s, e, line) in enumerate(lines):
-                if "称" not in line and "位" not in line:
-                    continue  # every field label ends in 名称 or 单位: no label on this line
+            # every field label ends in 名称 or 单位: only lines with 称 or 位 can hold one
+            for i, s, e, line in lines_with(doc, pg.number, "称", "位"):
                 cells = [c for c in line.split("\t")]
                 for j, c in enumerate(cells):
                     if squash(c) not in _FIELD_ROWS:
@@ -142,6 +140,7 @@ class DepartmentConsistency(Rule):
                     if rest:
                         value = rest[0]
                     elif len(cells) == 1:
+                        lines = page_lines(doc, pg.number)
                         value = next((t for _s, _e, t in lines[i + 1:i + 3] if t.strip()), "")
                     else:
                         value = ""
