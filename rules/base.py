@@ -297,8 +297,11 @@ def zero_columns(rows: Sequence[Row]) -> dict[int, tuple[list[float], list[float
     n = len(rows)
     out: dict[int, tuple[list[float], list[float]]] = {}
     for i, r in enumerate(rows):
-        # backwards, so that a column printed twice in a row ends with its first cell (Row.cell's)
-        for ci, cell in reversed(list(zip(r.columns, r.cells))):
+        pairs: Iterable[tuple[int, Cell | None]] = zip(r.columns, r.cells)
+        if len(set(r.columns)) != len(r.columns):
+            # backwards, so that a column printed twice in a row ends with its first cell (Row.cell's)
+            pairs = reversed(list(pairs))
+        for ci, cell in pairs:
             col = out.get(ci)
             if col is None:
                 col = out[ci] = ([0.0] * n, [0.0] * n)

@@ -47,22 +47,31 @@ def find_row(table: Table, names: Iterable[str], block=..., exact: bool = True) 
 class TableIndex:
     """Lookups in one table, kept for the next: the position of the first row of each normalised
     name and of each code (a name or code printed twice is found at its first printing, like a
-    scan), and the answers of :func:`find_column`."""
+    scan), each built on the first lookup of its kind, and the answers of :func:`find_column`."""
 
-    __slots__ = ("table", "first_by_name", "first_by_code", "columns")
+    __slots__ = ("table", "_by_name", "_by_code", "columns")
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self.first_by_name: dict[str, int] = {}
-        self.first_by_code: dict[str, int] = {}
-        for i, r in enumerate(table.rows):
-            self.first_by_name.setdefault(norm_name(r.name), i)
-            if r.code:
-                self.first_by_code.setdefault(r.code, i)
+        self._by_name: dict[str, int] | None = None
+        self._by_code: dict[str, int] | None = None
         self.columns: dict[tuple[Any, ...], Column | None] = {}
 
+    @property
+    def first_by_name(self) -> dict[str, int]:
+        if self._by_name is None:
+            self._by_name = {}
+            for i, r in enumerate(self.table.rows):
+                self._by_name.setdefault(norm_name(r.name), i)
+        return self._by_name
+
     def row_with_code(self, code: str) -> Row | None:
-        i = self.first_by_code.get(code)
+        if self._by_code is None:
+            self._by_code = {}
+            for i, r in enumerate(self.table.rows):
+                if r.code:
+                    self._by_code.setdefault(r.code, i)
+        i = self._by_code.get(code)
         return None if i is None else self.table.rows[i]
 
 
