@@ -58,12 +58,38 @@ def lines_with(doc: Document, page_no: int, *needles: str) -> Iterator[tuple[int
 
 @functools.lru_cache(maxsize=256)
 def _lines_of(text: str) -> tuple[tuple[int, int, str], ...]:
+    return _split(text, 0, len(text))
+
+
+def _split(text: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, text) of the lines of ``text[start:end]``, offsets into ``text``; ``start``
+    must begin a line and ``end`` end one."""
     out = []
-    pos = 0
-    for line in text.split("\n"):
+    pos = start
+    for line in text[start:end].split("\n"):
         out.append((pos, pos + len(line), line))
         pos += len(line) + 1
     return tuple(out)
+
+
+# The caption search reads at most 44 lines above the line of a table's first cell (the title
+# up to 41 lines above it, and three more above the title): a few more are split for a margin.
+_CAPTION_REACH = 48
+
+
+def _lines_up_to(text: str, offset: int) -> tuple[tuple[int, int, str], ...]:
+    """The lines of the page text from ``_CAPTION_REACH`` lines above the line holding ``offset``
+    (or the page's first line) through that line (through the last line when the offset is past
+    the text): the same (start, end, text) entries as ``page_lines``, without splitting the rest
+    of the page."""
+    end = text.find("\n", offset) if offset <= len(text) else -1
+    end = len(text) if end < 0 else end
+    start = text.rfind("\n", 0, end) + 1
+    for _ in range(_CAPTION_REACH):
+        if start == 0:
+            break
+        start = text.rfind("\n", 0, start - 1) + 1
+    return _split(text, start, end)
 
 
 def _table_anchor(table: Table) -> int | None:
@@ -84,8 +110,14 @@ def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]
     if not table.pages:
         return []
     page = table.pages[0]
-    lines = page_lines(doc, page)
     anchor = _table_anchor(table)
+    if anchor is None or not 1 <= page <= len(doc.pages):
+        lines = page_lines(doc, page)  # the title may be anywhere on the page
+    else:
+        # the lines the search can reach, and none below the first cell's: with the first of
+        # them as line 0 the search below finds the same lines (it never reaches line 0 unless
+        # that is the page's first line)
+        lines = _lines_up_to(doc.pages[page - 1].text, anchor)
     limit = len(lines) if anchor is None else next((i for i, (s, e, _t) in enumerate(lines) if e >= anchor), len(lines))
     title = squash(table.title)
     ti = None
