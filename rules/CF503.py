@@ -18,8 +18,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from extraction.model import Document
-from rules.base import Figure, Finding, Rule, agrees, fmt, row_figures
+from extraction.model import Cell, Document, Row, Table
+from rules.base import Finding, Rule, agrees, cell_figure, cell_tol, fmt, numeric_cells
 from rules.lookup import row_unit, unit_factor
 from rules.prose import claim_figure, money_kind, table_targets, target_in_claim_unit, yuan_factor
 from rules.units import same_digits
@@ -74,23 +74,25 @@ class ProseUnitSlip(Rule):
                 todo.append((c, cf))
         if not todo:
             return
-        # every money figure of the document by its printed value, built once
-        by_value: dict[int, list[tuple[Any, Any, Figure, str]]] = {}
+        # every money cell of the document by its printed value, indexed once (a figure is
+        # built only for the cell a finding cites)
+        by_value: dict[int, list[tuple[Table, Row, int, Cell, str]]] = {}
         for t in doc.tables:
             for r in t.rows:
                 unit_t = row_unit(t, r)
                 if unit_t not in ("元", "万元", "亿元"):
                     continue  # 千元 is 10^3 from both
-                for _ci, f in row_figures(t, r):
-                    if abs(f.value) >= 100:
-                        by_value.setdefault(math.floor(f.value), []).append((t, r, f, unit_t))
+                for ci, cell in numeric_cells(r):
+                    if abs(cell.value) >= 100:
+                        by_value.setdefault(math.floor(cell.value), []).append((t, r, ci, cell, unit_t))
         for c, cf in todo:
             k = math.floor(cf.value)
             near = [*by_value.get(k - 1, ()), *by_value.get(k, ()), *by_value.get(k + 1, ())]
-            same = [x for x in near if same_digits(cf.value, cf.tol, x[2].value, x[2].tol)]
+            same = [x for x in near if same_digits(cf.value, cf.tol, x[3].value, cell_tol(x[3]))]
             if not same or any(unit_factor(u) == yuan_factor(c) for *_x, u in same):
                 continue  # nothing alike, or the same digits in a table of the claim's own unit
-            t, r, f, unit_t = same[0]
+            t, r, ci, cell, unit_t = same[0]
+            f = cell_figure(t, r, cell, ci)
             meant = {"元": "万元", "万元": "元"}.get(c.unit or "", "另一单位")
             yield self.finding(
                 f"情况说明写 {fmt(c.value)}{c.unit}，而{t.title or t.kind}「{r.name}」印的是同一数字 "

@@ -132,14 +132,15 @@ class Figure:
 _HALF_UNIT = tuple(0.5 * 10 ** (-d) for d in range(8))
 
 
-def _cell_tol(cell: Cell) -> float:
+def cell_tol(cell: Cell) -> float:
     """The rounding tolerance of a printed cell: half a unit of its last printed digit."""
     d = cell.decimals or 0
     return _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d)
 
 
-def _table_figure(table: Table, row: Row, cell: Cell, ci: int) -> Figure:
-    return Figure(cell.value, _cell_tol(cell), None, (table, row, cell, ci))
+def cell_figure(table: Table, row: Row, cell: Cell, ci: int) -> Figure:
+    """The figure a numeric cell prints, citing the cell (its evidence built when asked for)."""
+    return Figure(cell.value, cell_tol(cell), None, (table, row, cell, ci))
 
 
 def sum_figures(figs: Sequence[Figure]) -> Figure:
@@ -243,13 +244,9 @@ def column_label(table: Table, index: int) -> str:
     return ""
 
 
-def row_figures(table: Table, row: Row) -> list[tuple[int, Figure]]:
-    """(column index, figure) for every numeric cell of a row, with evidence attached."""
-    out = []
-    for ci, cell in zip(row.columns, row.cells):
-        if cell is not None and cell.value is not None:
-            out.append((ci, _table_figure(table, row, cell, ci)))
-    return out
+def numeric_cells(row: Row) -> list[tuple[int, Cell]]:
+    """(column index, cell) for every cell of a row that prints a number, in printed order."""
+    return [(ci, cell) for ci, cell in zip(row.columns, row.cells) if cell is not None and cell.value is not None]
 
 
 def numeric_cell(row: Row, column_index: int) -> Cell | None:
@@ -267,7 +264,7 @@ def numeric_cell(row: Row, column_index: int) -> Cell | None:
 
 def figure_at(table: Table, row: Row, column_index: int) -> Figure | None:
     cell = numeric_cell(row, column_index)
-    return None if cell is None else _table_figure(table, row, cell, column_index)
+    return None if cell is None else cell_figure(table, row, cell, column_index)
 
 
 def cells_foot(total: Cell | None, parts: Sequence[Cell | None]) -> bool | None:
@@ -279,13 +276,13 @@ def cells_foot(total: Cell | None, parts: Sequence[Cell | None]) -> bool | None:
     only for the few that make a finding.  Cells come from :func:`numeric_cell`.
     """
     values = [0.0 if c is None else c.value for c in parts]
-    tols = [0.0 if c is None else _cell_tol(c) for c in parts]
+    tols = [0.0 if c is None else cell_tol(c) for c in parts]
     if total is None:
         if all(c is None for c in parts):
             return None
         total_value = total_tol = 0.0
     else:
-        total_value, total_tol = total.value, _cell_tol(total)
+        total_value, total_tol = total.value, cell_tol(total)
     return abs(total_value - sum(values)) <= total_tol + sum(tols) + 1e-9
 
 
@@ -307,7 +304,7 @@ def zero_columns(rows: Sequence[Row]) -> dict[int, tuple[list[float], list[float
                 col = out[ci] = ([0.0] * n, [0.0] * n)
             numeric = cell is not None and cell.value is not None
             col[0][i] = cell.value if numeric else 0.0
-            col[1][i] = _cell_tol(cell) if numeric else 0.0
+            col[1][i] = cell_tol(cell) if numeric else 0.0
     return out
 
 
