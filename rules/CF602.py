@@ -95,8 +95,11 @@ class DepartmentConsistency(Rule):
         if not dept or _PLACEHOLDER.search(dept):
             return
         found: dict[str, list[Evidence]] = {}
+        same: dict[str, bool] = {}  # a name is usually printed many times (every caption)
         for name, ev in self._mentions(doc):
-            if not same_department(name, dept):
+            if name not in same:
+                same[name] = same_department(name, dept)
+            if not same[name]:
                 found.setdefault(name, []).append(ev)
         for name, evs in found.items():
             yield self.finding(
