@@ -252,12 +252,14 @@ def numeric_cells(row: Row) -> list[tuple[int, Cell]]:
 def numeric_cell(row: Row, column_index: int) -> Cell | None:
     """The row's cell in that column when it prints a number, else None.
 
-    ``Row.cell`` with the search done by tuple.index: the rules read hundreds of thousands of cells.
+    ``Row.cell`` with the search done by tuple.index: the rules read hundreds of thousands of cells
+    (and the column is almost always there, so the search is not done twice to test for it).
     """
-    columns, cells = row.columns, row.cells
-    if column_index not in columns:
+    try:
+        i = row.columns.index(column_index)
+    except ValueError:
         return None
-    i = columns.index(column_index)
+    cells = row.cells
     cell = cells[i] if i < len(cells) else None  # zip's reading of a row short of cells
     return None if cell is None or cell.value is None else cell
 
