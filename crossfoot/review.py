@@ -384,7 +384,7 @@ def review(
             and time.perf_counter() - last_write < batch_seconds
         ):
             return
-        if len(batch) or batch.columns["errors"]["path"]:
+        if len(batch) or batch.rows["errors"]:
             n = batch.n_documents
             db.write(batch)
             stats.stored += n

@@ -258,21 +258,27 @@ def _str(v: Any) -> str | None:
 
 @dataclass
 class Batch:
-    """Rows waiting to be written in one transaction, column by column (cheap to hand to DuckDB)."""
+    """Rows waiting to be written in one transaction, as tuples in each table's column order
+    (turned into columns only when written: transposing is one C call, appending a row is one)."""
 
-    columns: dict[str, dict[str, list[Any]]] = field(
-        default_factory=lambda: {t: {c: [] for c in cols} for t, cols in COLUMNS.items()}
-    )
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
     replaced: list[str] = field(default_factory=list)  # sha256 whose stored rows are replaced
     n_documents: int = 0
 
     def __len__(self) -> int:
-        return self.n_documents + len(self.columns["paths"]["path"])
+        return self.n_documents + len(self.rows["paths"])
 
-    def _add(self, table: str, row: Sequence[Any]) -> None:
-        cols = self.columns[table]
-        for name, v in zip(COLUMNS[table], row):
-            cols[name].append(v)
+    @property
+    def columns(self) -> dict[str, dict[str, list[Any]]]:
+        """The rows column by column: {table: {column: values}}."""
+        out = {}
+        for table, rows in self.rows.items():
+            values = list(zip(*rows)) if rows else [()] * len(COLUMNS[table])
+            out[table] = {name: list(v) for name, v in zip(COLUMNS[table], values)}
+        return out
+
+    def _add(self, table: str, row: tuple[Any, ...]) -> None:
+        self.rows[table].append(row)
 
     def add_path(self, path: str, sha256: str | None) -> None:
         self._add("paths", (path, sha256, _now()))
@@ -528,7 +534,7 @@ class Store:
         """Write a batch in one transaction: all of it is stored, or (after a crash) none of it."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        if not len(batch) and not batch.columns["errors"]["path"]:
+        if not len(batch) and not batch.rows["errors"]:
             return
         import duckdb
         import pyarrow as pa
@@ -551,7 +557,7 @@ class Store:
                         con.execute(
                             f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas]
                         )
-            paths = sorted(set(batch.columns["paths"]["path"]))
+            paths = sorted({row[0] for row in batch.rows["paths"]})
             if paths:
                 con.execute("DELETE FROM paths WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths])
                 # A path that was read is re-judged: its old error (if any) goes, a new one is queued.
