@@ -134,23 +134,18 @@ def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool] | None:
 
 def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -> list[_Col]:
     cols: list[_Col] = []
+    # the body column by column (short rows padded with blanks, which count as nothing)
+    body_cols = list(zip(*(list(r) + [""] * (n_cols - len(r)) for r in body))) if body else []
     for c in range(n_cols):
         hdr = [squash(h[c]) for h in header if c < len(h) and squash(h[c])]
         hdr = [h for h in hdr if not _COLNUM_ROW.match(h)]
-        data = []
-        codes = code_parts = nums = ints = numbers = 0
-        for r in body:
-            if c < len(r):
-                facts = _cell_facts(r[c])
-                if facts is None:
-                    continue
-                t, is_code, is_num, two, short = facts
-                data.append(t)
-                codes += is_code
-                code_parts += two
-                nums += is_num and not is_code
-                ints += short
-                numbers += is_num
+        facts = [f for f in map(_cell_facts, body_cols[c] if body_cols else ()) if f is not None]
+        data = [f[0] for f in facts]
+        codes = sum([f[1] for f in facts])
+        code_parts = sum([f[3] for f in facts])
+        nums = sum([f[2] and not f[1] for f in facts])
+        ints = sum([f[4] for f in facts])
+        numbers = sum([f[2] for f in facts])
         n = len(data)
         texty = n - numbers
         hdr_text = "/".join(hdr)
