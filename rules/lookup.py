@@ -37,9 +37,13 @@ def find_rows(table: Table, names: Iterable[str], block: str | None | type(...) 
 def find_row(table: Table, names: Iterable[str], block=..., exact: bool = True) -> Row | None:
     if block is ... and exact:
         # the first row bearing any of the names: the earliest of each name's first row
-        first = table_index(table).first_by_name
-        found = [first[n] for n in map(norm_name, names) if n in first]
-        return table.rows[min(found)] if found else None
+        idx = table_index(table)
+        names = tuple(names)
+        if names not in idx.rows:
+            first = idx.first_by_name
+            found = [first[n] for n in map(norm_name, names) if n in first]
+            idx.rows[names] = table.rows[min(found)] if found else None
+        return idx.rows[names]
     rows = find_rows(table, names, block, exact)
     return rows[0] if rows else None
 
@@ -47,14 +51,16 @@ def find_row(table: Table, names: Iterable[str], block=..., exact: bool = True) 
 class TableIndex:
     """Lookups in one table, kept for the next: the position of the first row of each normalised
     name and of each code (a name or code printed twice is found at its first printing, like a
-    scan), each built on the first lookup of its kind, and the answers of :func:`find_column`."""
+    scan), each built on the first lookup of its kind, and the answers of :func:`find_row` (by
+    the names asked for) and :func:`find_column`."""
 
-    __slots__ = ("table", "_by_name", "_by_code", "columns")
+    __slots__ = ("table", "_by_name", "_by_code", "rows", "columns")
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self._by_name: dict[str, int] | None = None
         self._by_code: dict[str, int] | None = None
+        self.rows: dict[tuple[str, ...], Row | None] = {}
         self.columns: dict[tuple[Any, ...], Column | None] = {}
 
     @property

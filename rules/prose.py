@@ -126,7 +126,7 @@ def table_targets(doc: Document, claim: Any) -> list[Target]:
                     break
             else:
                 if not spec.get("columns"):
-                    fig = next((figure_at(table, row, ci) for ci in row.columns if figure_at(table, row, ci)), None)
+                    fig = next((f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None), None)
                     if fig is None:
                         fig = Figure(0.0, 0.0, None)
             if fig is None:
