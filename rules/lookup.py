@@ -54,7 +54,7 @@ class TableIndex:
     scan), each built on the first lookup of its kind, and the answers of :func:`find_row` (by
     the names asked for) and :func:`find_column`."""
 
-    __slots__ = ("table", "_by_name", "_by_code", "rows", "columns")
+    __slots__ = ("_by_code", "_by_name", "columns", "rows", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table

@@ -67,7 +67,7 @@ class _Slides:
     children index, each column's figures as values and tolerances, and the slide found so far
     in each column (None: the column foots or no single slide explains it)."""
 
-    __slots__ = ("table", "codes", "index", "columns", "found")
+    __slots__ = ("codes", "columns", "found", "index", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table
