@@ -129,8 +129,7 @@ def _merge_collinear(pieces: list[tuple[int, float, float, float]], horizontal: 
     # sorted by (rounded position, start) only: pieces that tie keep their drawing order
     for key, a, pos, b in sorted(pieces, key=_BY_KEY_START):
         if cur_key is not None and key == cur_key and a <= cur_b + SNAP:
-            if b > cur_b:
-                cur_b = b
+            cur_b = max(cur_b, b)
             continue
         if cur_key is not None:
             out.append(_Seg(horizontal, cur_pos, cur_a, cur_b))
