@@ -106,10 +106,16 @@ def chinese_to_int(s: str) -> int | None:
     return total + cur
 
 
+# each delimiter set as one character class searched backwards: the last delimiter before a
+# number is found in one call instead of one rfind per delimiter
+_LAST_DELIM = {d: regex.compile("[" + regex.escape(d) + "]", regex.REVERSE)
+               for d in (CLAUSE_DELIMS, SEGMENT_DELIMS, LIST_HEAD_DELIMS)}
+
+
 def _delimited_start(text: str, end: int, floor: int, delims: str = CLAUSE_DELIMS) -> int:
     """Start of the clause (or, with SEGMENT_DELIMS, the segment) that ends at ``end``."""
-    k = max(text.rfind(d, floor, end) for d in delims)
-    return k + 1 if k >= 0 else floor
+    m = _LAST_DELIM[delims].search(text, floor, end)
+    return m.end() if m else floor
 
 
 _BUDGET_NAMES = regex.compile(r"一般公共预算|国有资本经营预算|政府性基金预算|预算单位|预算管理|预算绩效")
@@ -163,6 +169,13 @@ class ParagraphExtractor:
                     clean = NOT_NAME_CHARS.sub("", name)
                     rows.extend((mid, clean, _bigrams(clean)) for mid in ids)
             self.attr_names[a] = rows
+        self._attr_tuple = tuple(patterns.attributes)
+        # the cues that may read a number of each unit type, in file order (the first that matches wins)
+        self.cues_for: dict[str, list] = {}
+        for spec in patterns.units.values():
+            t = spec["type"]
+            if t not in self.cues_for:
+                self.cues_for[t] = [c for c in patterns.cues if t in c.units]
 
     def _unit_kind(self, metric: str | None) -> str | None:
         m = self.lex.metrics.get(metric) if metric else None
@@ -301,6 +314,8 @@ class ParagraphExtractor:
     def _attribute_metric(self, text: str, seg0: int, c0: int, region_end: int) -> tuple[str, str] | None:
         """A generic attribute (账面原值, 涉及预算金额) named with the thing before it in the segment."""
         clause = SPACE.sub("", text[c0:region_end])
+        if not clause.endswith(self._attr_tuple):
+            return None  # most clauses end in no attribute: one call rules them out
         for a in self.p.attributes:
             if clause.endswith(a) and ATTRIBUTE_LEAD.fullmatch(clause[: -len(a)]):
                 break
@@ -520,9 +535,7 @@ class ParagraphExtractor:
             clause = text[cue_c0:cue_end]
             cue = None
             cm = None
-            for c in p.cues:
-                if utype not in c.units:
-                    continue
+            for c in self.cues_for[utype]:
                 if c.before is None:
                     cue = c
                     break
