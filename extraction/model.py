@@ -132,6 +132,20 @@ class Cell:
         }
 
 
+# The table reader builds a Cell for every printed value and a Row for every line of every
+# table; a frozen dataclass's __init__ sets each field through object.__setattr__, which costs
+# more than the rest of the reading.  These build the same objects (equal, same fields, same
+# types) by filling the instance dictionary in one step.  No class here has __post_init__.
+_new = object.__new__
+
+
+def new_cell(text: str, value: float | None, decimals: int | None, page: int, bbox: BBox | None,
+             start: int | None, end: int | None) -> Cell:
+    c = _new(Cell)
+    c.__dict__.update(text=text, value=value, decimals=decimals, page=page, bbox=bbox, start=start, end=end)
+    return c
+
+
 @dataclass(frozen=True)
 class Column:
     """A value column: its header label (parent/child joined by '/') and its block."""
@@ -188,6 +202,16 @@ class Row:
             "columns": list(self.columns),
             "cells": [c.to_dict() if c is not None else None for c in self.cells],
         }
+
+
+def new_row(index: int, block: str | None, code: str | None, name: str, cells: tuple[Cell | None, ...],
+            columns: tuple[int, ...], page: int, line_no: int | None, name_bbox: BBox | None,
+            unit: str | None) -> Row:
+    """A Row built like :func:`new_cell` (see there)."""
+    r = _new(Row)
+    r.__dict__.update(index=index, block=block, code=code, name=name, cells=cells, columns=columns, page=page,
+                      line_no=line_no, name_bbox=name_bbox, unit=unit)
+    return r
 
 
 @dataclass(frozen=True)

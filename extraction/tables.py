@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from extraction.datafiles import code_names, package_yaml
 from extraction.layout import RawCell, RawGrid
-from extraction.model import Cell, Column, Row, Table
+from extraction.model import Cell, Column, Row, Table, new_cell, new_row
 from extraction.numbers import is_empty_mark, looks_like_code, parse_cell_number
 
 _SPACE = re.compile(r"\s+")
@@ -52,8 +52,12 @@ def _kind_patterns() -> tuple[list[tuple[str, list[re.Pattern[str]]]], dict[str,
     return kinds, dict(data["final_account_numbers"])
 
 
+@functools.lru_cache(maxsize=4096)
 def classify_title(title: str, number: str | None = None) -> str:
-    """The canonical kind of a table from its printed title (or its 公开NN表 number)."""
+    """The canonical kind of a table from its printed title (or its 公开NN表 number).
+
+    Cached: every report prints the same few dozen titles, and each costs a run of patterns.
+    """
     t = squash(title)
     for q in "“”\"「」‘’'":
         t = t.replace(q, "")
@@ -139,13 +143,7 @@ def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -
     for c in range(n_cols):
         hdr = [squash(h[c]) for h in header if c < len(h) and squash(h[c])]
         hdr = [h for h in hdr if not _COLNUM_ROW.match(h)]
-        facts = [f for f in map(_cell_facts, body_cols[c] if body_cols else ()) if f is not None]
-        data = [f[0] for f in facts]
-        codes = sum([f[1] for f in facts])
-        code_parts = sum([f[3] for f in facts])
-        nums = sum([f[2] and not f[1] for f in facts])
-        ints = sum([f[4] for f in facts])
-        numbers = sum([f[2] for f in facts])
+        data, codes, numbers, code_parts, ints, nums = _column_stats(body_cols[c] if body_cols else ())
         n = len(data)
         texty = n - numbers
         hdr_text = "/".join(hdr)
@@ -172,6 +170,28 @@ def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -
             role = "value"
         cols.append(_Col(c, role, hdr_text))
     return cols
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_stats(column: tuple[str, ...]) -> tuple[list[str], int, int, int, int, int]:
+    """One body column counted in a single pass: its non-blank texts (squashed), how many are codes,
+    numbers, two-digit code parts, short integers, and numbers that are not codes.
+
+    Kept per column text because a form repeats its columns from table to table (and from one
+    report to the next); callers only read the result.
+    """
+    data: list[str] = []
+    codes = numbers = code_parts = ints = nums = 0
+    for f in map(_cell_facts, column):
+        if f is None:
+            continue
+        data.append(f[0])
+        codes += f[1]
+        numbers += f[2]
+        code_parts += f[3]
+        ints += f[4]
+        nums += f[2] and not f[1]
+    return data, codes, numbers, code_parts, ints, nums
 
 
 def _sequential(nums: list[int]) -> bool:
@@ -282,8 +302,8 @@ def _to_cell(raw: RawCell | None, page: int) -> Cell | None:
         return None
     p = parse_cell_number(raw.text)
     if p is None:
-        return Cell(raw.text, None, None, raw.page, raw.bbox, raw.start, raw.end)
-    return Cell(raw.text, p.value, p.decimals, raw.page, raw.bbox, raw.start, raw.end)
+        return new_cell(raw.text, None, None, raw.page, raw.bbox, raw.start, raw.end)
+    return new_cell(raw.text, p.value, p.decimals, raw.page, raw.bbox, raw.start, raw.end)
 
 
 _HEADER_WORDS = re.compile(r"预算|执行|决算|名称|指标|金额|数$|率|合计|小计|项目|科目")
@@ -479,7 +499,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     rows: list[Row] = []
     for out in protos:
         for p in out:
-            rows.append(Row(len(rows), p["block"], p["code"], p["name"], tuple(p["values"]), tuple(p["cols"]),
+            rows.append(new_row(len(rows), p["block"], p["code"], p["name"], tuple(p["values"]), tuple(p["cols"]),
                             p["page"], p["line_no"], p["name_bbox"], p.get("unit")))
     if rows and not any(v is not None for r in rows for v in r.values):
         empty_table = empty_table or not any(r.code for r in rows)
