@@ -15,6 +15,7 @@ component for callers that work with spaCy ``Doc`` objects.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from extraction.claims.claim import JSON_FIELDS, KINDS, Claim
 from extraction.claims.core import DIGIT, ParagraphExtractor, ParagraphState, RawClaim
@@ -80,10 +81,17 @@ def _title_paragraph(doc: Document, section) -> Paragraph | None:
                      (TextPiece(0, section.page, start, start + len(section.title)),))
 
 
+@lru_cache(maxsize=4096)
+def _title_metric(title: str) -> str | None:
+    """The metric the last strong name of a heading names; reports repeat their headings, so it is kept."""
+    lex = load_lexicon()
+    hits = [h for h in lex.find(title) if not h.weak]
+    return lex.resolve(hits[-1].text, []) if hits else None
+
+
 def _heading_metric(doc: Document, section_id: str | None, cache: dict) -> str | None:
     if section_id in cache:
         return cache[section_id]
-    lex = load_lexicon()
     metric = None
     sections = {s.id: s for s in doc.sections}
     sid = section_id
@@ -91,9 +99,7 @@ def _heading_metric(doc: Document, section_id: str | None, cache: dict) -> str |
         s = sections.get(sid)
         if s is None:
             break
-        hits = [h for h in lex.find(s.title) if not h.weak]
-        if hits:
-            metric = lex.resolve(hits[-1].text, [])
+        metric = _title_metric(s.title)
         sid = s.parent
     cache[section_id] = metric
     return metric
