@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from extraction.layout import FlowItem, Line, RawGrid
 from extraction.model import Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece
-from extraction.tables import interpret_grid, split_subtables, squash
+from extraction.tables import interpret_grid, squash, subtables_read
 
 _TITLE = re.compile(r"(表|绩效自评情况|自评情况)(（续）|\(续\))?$")
 _NUMBER = re.compile(r"(公开\s*\d+\s*表|附表\s*\d+|表\s*\d+)")
@@ -131,13 +131,33 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
 
 def is_toc_grid(grid: RawGrid) -> bool:
     """A table of contents exported with tabs: each row a title and a page number."""
-    rows = [[t for t in r if squash(t)] for r in grid.texts()]
-    rows = [r for r in rows if r]
+    if len(grid.rows) < 3:
+        return False
+    # Every grid of the flow is asked, and most are tables whose rows fail at once: stop as soon
+    # as more rows fail than a contents page may have (a fifth of the rows, with a row to spare
+    # against rounding), and only then count exactly as the rule says.
+    most_failing = 0.2 * len(grid.rows) + 1
+    rows: list[list[str]] = []
+    failing = 0
+    for r in grid.rows:
+        row = [c.text for c in r if c is not None and squash(c.text)]
+        if not row:
+            continue
+        rows.append(row)
+        if not _toc_row(row):
+            failing += 1
+            if failing > most_failing:
+                return False
     if len(rows) < 3:
         return False
-    ok = sum(1 for r in rows if len(r) == 2 and squash(r[1]).isdigit() and len(squash(r[1])) <= 3
-             and not squash(r[0]).replace(".", "").isdigit())
+    ok = sum(1 for r in rows if _toc_row(r))
     return ok >= 0.8 * len(rows) and any(("..." in r[0] or "…" in r[0] or heading_level(r[0])) for r in rows)
+
+
+def _toc_row(r: list[str]) -> bool:
+    """A contents row: a title and a page number of at most three digits."""
+    return (len(r) == 2 and squash(r[1]).isdigit() and len(squash(r[1])) <= 3
+            and not squash(r[0]).replace(".", "").isdigit())
 
 
 def _is_header_row_repeat(a: list[str], b: list[str]) -> bool:
@@ -146,9 +166,9 @@ def _is_header_row_repeat(a: list[str], b: list[str]) -> bool:
 
 def _merge_continuation(prev: RawGrid, nxt: RawGrid) -> None:
     """Append a grid continuing on the next page, dropping a repeated header."""
-    head = prev.texts()
     rows = nxt.rows
     texts = nxt.texts()
+    head = prev.texts(len(texts))  # only the rows that can repeat, not the whole merged table
     skip = 0
     while skip < len(texts) and skip < len(head) and _is_header_row_repeat(texts[skip], head[skip]):
         skip += 1
@@ -192,10 +212,10 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
                 cap.title = first[0].text.strip()
                 grid.rows = grid.rows[1:]
         title = cap.title or ""
-        pieces = split_subtables(grid) if not grid.bbox or True else [grid]
+        pieces = subtables_read(grid)
         t = None
-        for pi, piece in enumerate(pieces):
-            t = interpret_grid(piece, f"t{len(tables) + 1}", title, cap.number, cap.unit)
+        for pi, (piece, read) in enumerate(pieces):
+            t = interpret_grid(piece, f"t{len(tables) + 1}", title, cap.number, cap.unit, read=read)
             if t is not None and pi < len(pieces) - 1:
                 tables.append(t)
         if t is None:

@@ -49,9 +49,10 @@ class RawGrid:
     def n_cols(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
-    def texts(self) -> list[list[str]]:
+    def texts(self, stop: int | None = None) -> list[list[str]]:
+        """The text of every cell, rows padded to the widest row; ``stop``: only the first rows."""
         n = self.n_cols
-        return [[c.text if c is not None else "" for c in r] + [""] * (n - len(r)) for r in self.rows]
+        return [[c.text if c is not None else "" for c in r] + [""] * (n - len(r)) for r in self.rows[:stop]]
 
 
 FlowItem = Line | RawGrid

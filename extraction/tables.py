@@ -322,21 +322,34 @@ def split_subtables(grid: RawGrid) -> list[RawGrid]:
     A row of three or more header labels (预算数, 执行数, 执行率 …) followed by
     a row of figures starts a new table; the rows above it stay in the first.
     """
+    return [piece for piece, _ in subtables_read(grid)]
+
+
+GridReading = tuple[list[list[str]], list[bool]]
+"""A grid's texts and, row by row, whether the row carries a figure (``_has_figure``)."""
+
+
+def subtables_read(grid: RawGrid) -> list[tuple[RawGrid, GridReading | None]]:
+    """``split_subtables`` that also hands back what it read of a grid it leaves whole, so that
+    ``interpret_grid`` need not read the texts and figures of every row a second time."""
     texts = grid.texts()
+    figures = [_has_figure(r) for r in texts]
     starts = [0]
     seen_figure = False
     for i, r in enumerate(texts):
-        if i + 1 < len(texts) and seen_figure and _is_inner_header(r) and _has_figure(texts[i + 1]):
+        # the figure test first: it is known already, the header test reads every cell
+        if i + 1 < len(texts) and seen_figure and figures[i + 1] and _is_inner_header(r):
             starts.append(i)
             seen_figure = False
-        if _has_figure(r):
+        if figures[i]:
             seen_figure = True
     if len(starts) == 1:
         # the first header may sit under a few label rows: start the table there
-        return [grid]
-    out = []
+        return [(grid, (texts, figures))]
+    out: list[tuple[RawGrid, GridReading | None]] = []
     for a, b in zip(starts, starts[1:] + [len(texts)]):
-        out.append(RawGrid(grid.page, grid.rows[a:b], grid.bbox, list(grid.pages)))
+        # a piece pads its rows to its own width, so it is read afresh
+        out.append((RawGrid(grid.page, grid.rows[a:b], grid.bbox, list(grid.pages)), None))
     return out
 
 
@@ -366,10 +379,16 @@ def pair_cell_per_line(grid: RawGrid) -> RawGrid:
 
 
 def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None, unit: str | None,
-                   header_hint: list[list[str]] | None = None) -> Table | None:
-    """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations)."""
-    grid = pair_cell_per_line(grid)
-    texts = grid.texts()
+                   header_hint: list[list[str]] | None = None, read: GridReading | None = None) -> Table | None:
+    """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations);
+    ``read`` is what ``subtables_read`` already read of this very grid."""
+    paired = pair_cell_per_line(grid)
+    figures: list[bool] | None = None
+    if paired is grid and read is not None:
+        texts, figures = read
+    else:
+        grid = paired
+        texts = grid.texts()
     n_cols = grid.n_cols
     if not texts or n_cols == 0:
         return None
@@ -381,7 +400,10 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     header = _fill_header(header, n_cols)
     body_idx = list(range(split, len(texts)))
     body = [texts[i] for i in body_idx]
-    figure_rows = [r for r in body if _has_figure(r)]
+    if figures is None:
+        figure_rows = [r for r in body if _has_figure(r)]
+    else:
+        figure_rows = [r for r, f in zip(body, figures[split:]) if f]
     cols = _column_roles(header, figure_rows if len(figure_rows) >= 2 else body, n_cols)
     header = _align_header(header, cols)
     blocks = _blocks(cols)
