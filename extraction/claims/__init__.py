@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-from extraction.claims.claim import JSON_FIELDS, KINDS, Claim
+from extraction.claims.claim import JSON_FIELDS, KINDS, Claim, make_claim
 from extraction.claims.core import DIGIT, ParagraphExtractor, ParagraphState, RawClaim
 from extraction.claims.lexicon import load_lexicon
 from extraction.claims.patterns import load_patterns
@@ -171,7 +171,7 @@ def extract_claims(doc: Document) -> list[Claim]:
             key = (r.sent_start, r.sent_end)
             if key not in sentences:
                 sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end)
-            out.append(Claim(f"c{len(out) + 1}", c.kind, c.metric, c.label, c.value, c.unit, c.yuan, c.period, c.scope,
+            out.append(make_claim(f"c{len(out) + 1}", c.kind, c.metric, c.label, c.value, c.unit, c.yuan, c.period, c.scope,
                              c.base, c.direction, page, start, end + 1, sentences[key], c.explanation))
     return out
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 KINDS = ("amount", "share", "change", "growth", "completion", "rate", "count", "comparison")
@@ -41,3 +41,16 @@ class Claim:
         d = {k: getattr(self, k) for k in JSON_FIELDS}
         d["explanation"] = self.explanation
         return d
+
+
+_FIELDS = tuple(f.name for f in fields(Claim))
+
+
+def make_claim(*values: Any) -> Claim:
+    """``Claim(*values)`` without the frozen dataclass's ``__init__``.
+
+    That sets each of the sixteen fields through ``object.__setattr__``, and extraction makes two
+    Claims per figure; filling the instance dict at once gives the same object in half the time."""
+    c = object.__new__(Claim)
+    c.__dict__.update(zip(_FIELDS, values))
+    return c

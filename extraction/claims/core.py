@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
-from extraction.claims.claim import Claim
+from extraction.claims.claim import Claim, make_claim
 from extraction.claims.lexicon import AliasHit, Lexicon
 from extraction.claims.patterns import ClaimPatterns, normalize
 
@@ -72,7 +73,7 @@ class RawClaim:
 
 
 def _raw(kind, metric, label, value, unit, yuan, period, scope, base, direction, start, end, s0, s1, explanation) -> RawClaim:
-    return RawClaim(Claim("", kind, metric, label, value, unit, yuan, period, scope, base, direction, 0, start, end, "",
+    return RawClaim(make_claim("", kind, metric, label, value, unit, yuan, period, scope, base, direction, 0, start, end, "",
                           explanation), s0, s1)
 
 
@@ -121,6 +122,7 @@ def _delimited_start(text: str, end: int, floor: int, delims: str = CLAUSE_DELIM
 _BUDGET_NAMES = regex.compile(r"一般公共预算|国有资本经营预算|政府性基金预算|预算单位|预算管理|预算绩效")
 
 
+@lru_cache(maxsize=4096)
 def _period(region: str) -> str:
     # '一般公共预算财政拨款支出' names a kind of money, not a budget figure
     region = _BUDGET_NAMES.sub("", region)
@@ -170,6 +172,8 @@ class ParagraphExtractor:
                     rows.extend((mid, clean, _bigrams(clean)) for mid in ids)
             self.attr_names[a] = rows
         self._attr_tuple = tuple(patterns.attributes)
+        # the name ending a region depends on its words alone, and reports repeat their wording
+        self._named_metric = lru_cache(maxsize=4096)(self._named_metric)
         # the cues that may read a number of each unit type, in file order (the first that matches wins)
         self.cues_for: dict[str, list] = {}
         for spec in patterns.units.values():
