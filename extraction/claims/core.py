@@ -174,6 +174,8 @@ class ParagraphExtractor:
         self._attr_tuple = tuple(patterns.attributes)
         # the name ending a region depends on its words alone, and reports repeat their wording
         self._named_metric = lru_cache(maxsize=4096)(self._named_metric)
+        # and so does the cue of the clause before a number (its match is read, never changed)
+        self._cue_of = lru_cache(maxsize=4096)(self._cue_of)
         # the cues that may read a number of each unit type, in file order (the first that matches wins)
         self.cues_for: dict[str, list] = {}
         for spec in patterns.units.values():
@@ -337,6 +339,16 @@ class ParagraphExtractor:
             if shared >= 0.75 * len(grams) and (best is None or key > best[0]):
                 best = (key, mid)
         return (best[1], clause) if best else None
+
+    def _cue_of(self, utype: str, clause: str) -> tuple:
+        """The first cue for the unit type that the clause before a number matches, with its match."""
+        for c in self.cues_for[utype]:
+            if c.before is None:
+                return c, None
+            cm = c.before.search(clause)
+            if cm:
+                return c, cm
+        return None, None
 
     # -- metric resolution -------------------------------------------------
     def _metric_of(self, text: str, hits: list[AliasHit], lo: int, hi: int, ctx: list[str]) -> tuple[str, str] | None:
@@ -537,16 +549,7 @@ class ParagraphExtractor:
             cue_c0 = item[2] if item else c0
             cue_end = item[3] if item else num_s
             clause = text[cue_c0:cue_end]
-            cue = None
-            cm = None
-            for c in self.cues_for[utype]:
-                if c.before is None:
-                    cue = c
-                    break
-                cm = c.before.search(clause)
-                if cm:
-                    cue = c
-                    break
+            cue, cm = self._cue_of(utype, clause)
             if cue is None:
                 continue  # a percentage with no cue: a target or a slogan, not a claim
             kind = cue.kind
