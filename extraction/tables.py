@@ -106,8 +106,15 @@ def _is_data_row(texts: list[str]) -> bool:
 
 
 def _has_figure(texts: list[str]) -> bool:
+    return any(map(_is_figure, texts))
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_figure(x: str) -> bool:
+    """A cell printing a figure with a decimal point or a thousands comma.  Cached: every row of
+    every table is asked, and the same cell texts come back again and again."""
     # squash only drops whitespace, so the raw text tells whether there is a point or comma
-    return any(("." in x or "," in x) and _is_number(squash(x)) for x in texts)
+    return ("." in x or "," in x) and _is_number(squash(x))
 
 
 def _header_split(rows: list[list[str]]) -> int:
@@ -139,7 +146,10 @@ def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool] | None:
 def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -> list[_Col]:
     cols: list[_Col] = []
     # the body column by column (short rows padded with blanks, which count as nothing)
-    body_cols = list(zip(*(list(r) + [""] * (n_cols - len(r)) for r in body))) if body else []
+    # (body rows come from RawGrid.texts, already padded to n_cols: then they transpose as they are)
+    if not all(len(r) == n_cols for r in body):
+        body = [list(r) + [""] * (n_cols - len(r)) for r in body]
+    body_cols = list(zip(*body)) if body else []
     for c in range(n_cols):
         hdr = [squash(h[c]) for h in header if c < len(h) and squash(h[c])]
         hdr = [h for h in hdr if not _COLNUM_ROW.match(h)]
@@ -297,23 +307,45 @@ def _value_label(header: list[list[str]], c: int, block_label: str | None) -> st
     return "/".join(parts)
 
 
-def _to_cell(raw: RawCell | None, page: int) -> Cell | None:
-    if raw is None:
-        return None
-    p = parse_cell_number(raw.text)
-    if p is None:
-        return new_cell(raw.text, None, None, raw.page, raw.bbox, raw.start, raw.end)
-    return new_cell(raw.text, p.value, p.decimals, raw.page, raw.bbox, raw.start, raw.end)
+def _to_cells(raw: list[RawCell | None], value_cols: list[int]) -> tuple[list[Cell | None], bool]:
+    """The value cells of a row, and whether any of them prints a number."""
+    cells: list[Cell | None] = []
+    has_value = False
+    for ci in value_cols:
+        c = raw[ci]
+        if c is None:
+            cells.append(None)
+            continue
+        p = parse_cell_number(c.text)
+        if p is None:
+            cells.append(new_cell(c.text, None, None, c.page, c.bbox, c.start, c.end))
+        else:
+            cells.append(new_cell(c.text, p.value, p.decimals, c.page, c.bbox, c.start, c.end))
+            has_value = True
+    return cells, has_value
 
 
 _HEADER_WORDS = re.compile(r"预算|执行|决算|名称|指标|金额|数$|率|合计|小计|项目|科目")
 
 
 def _is_inner_header(texts: list[str]) -> bool:
-    ne = [squash(t) for t in texts if squash(t) and not is_empty_mark(t)]
-    if len(ne) < 3 or any(_is_number(t) for t in ne):
+    # each cell's part in the test, read once per text: None blank, 0 a number, 1 a header label
+    facts = [f for f in map(_inner_header_fact, texts) if f is not None]
+    if len(facts) < 3 or 0 in facts:
         return False
-    return sum(1 for t in ne if _HEADER_WORDS.search(t) and len(t) <= 12) >= 3
+    return facts.count(1) >= 3
+
+
+@functools.lru_cache(maxsize=65536)
+def _inner_header_fact(t: str) -> int | None:
+    """What a cell says towards ``_is_inner_header``: None when blank or an empty mark, 0 when a
+    number, 1 when a short header label (预算数, 执行率 …), 2 for any other text."""
+    sq = squash(t)
+    if not sq or is_empty_mark(t):
+        return None
+    if _is_number(sq):
+        return 0
+    return 1 if _HEADER_WORDS.search(sq) and len(sq) <= 12 else 2
 
 
 def split_subtables(grid: RawGrid) -> list[RawGrid]:
@@ -479,7 +511,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 elif role == "unit":
                     row_unit = t
             code = _join_code(code_parts, last_parts)
-            values = [_to_cell(raw[ci], grid.page) for ci in value_cols]
+            values, has_value = _to_cells(raw, value_cols)
             name = squash("".join(name_parts))
             if code and len(code) in (3, 5) and name[:1].isdigit():
                 code, name = _lost_digit(code, name)
@@ -488,7 +520,6 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                          and not is_empty_mark(v.text)]
                 if len(stray) == 1:
                     name = squash(stray[0])
-            has_value = any(v is not None and v.value is not None for v in values)
             if name in ("本表无数据", "无", "不涉及") or "本表无数据" in name or "无数据" in name:
                 empty_table = True
                 continue
@@ -570,7 +601,6 @@ def _code_split(code: str) -> list[str]:
 
 def _join_code(parts: list[str], last: list[str]) -> str | None:
     """Join code parts printed over 类/款/项 columns, carrying omitted parents from the rows above."""
-    parts = [p for p in parts]
     if not any(parts):
         return None
     if len(parts) == 1:
