@@ -45,12 +45,11 @@ def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int) -> str:
     return para.text[s0:s1].strip()
 
 
-def _is_narrative(doc: Document, section_id: str | None) -> bool:
+def _is_narrative(sections: dict, section_id: str | None) -> bool:
     """Whether the section (or a parent) tells of the department's work rather than its accounts."""
     pat = load_patterns().narrative_sections
     if pat is None:
         return False
-    sections = {s.id: s for s in doc.sections}
     sid = section_id
     while sid:
         s = sections.get(sid)
@@ -60,11 +59,6 @@ def _is_narrative(doc: Document, section_id: str | None) -> bool:
             return True
         sid = s.parent
     return False
-
-
-def _heading_title(doc: Document, section_id: str | None) -> str | None:
-    s = next((s for s in doc.sections if s.id == section_id), None)
-    return s.title if s else None
 
 
 def _title_paragraph(doc: Document, section) -> Paragraph | None:
@@ -89,11 +83,10 @@ def _title_metric(title: str) -> str | None:
     return lex.resolve(hits[-1].text, []) if hits else None
 
 
-def _heading_metric(doc: Document, section_id: str | None, cache: dict) -> str | None:
+def _heading_metric(sections: dict, section_id: str | None, cache: dict) -> str | None:
     if section_id in cache:
         return cache[section_id]
     metric = None
-    sections = {s.id: s for s in doc.sections}
     sid = section_id
     while sid and metric is None:
         s = sections.get(sid)
@@ -149,15 +142,21 @@ def extract_claims(doc: Document) -> list[Claim]:
     state = ParagraphState()
     heading_cache: dict = {}
     narrative: dict[str | None, bool] = {}
+    # the sections by id, made once per document for the walks up to a section's parents
+    sections = {s.id: s for s in doc.sections}
+    # a section's own title (the first section of an id, should two share one)
+    titles: dict[str, str] = {}
+    for s in doc.sections:
+        titles.setdefault(s.id, s.title)
     for para in _reading_order(doc):
         if para.section not in narrative:
-            narrative[para.section] = _is_narrative(doc, para.section)
+            narrative[para.section] = _is_narrative(sections, para.section)
         if narrative[para.section]:
             continue
         if para.section != state.section:
             state = ParagraphState(section=para.section, func_context=state.func_context[-3:])
-            state.heading_metric = _heading_metric(doc, para.section, heading_cache)
-            state.heading_title = _heading_title(doc, para.section)
+            state.heading_metric = _heading_metric(sections, para.section, heading_cache)
+            state.heading_title = titles.get(para.section)
         try:
             raws = ex.extract(para.text, state)
         except Exception as e:  # a pattern bug must not stop the document

@@ -17,12 +17,18 @@ PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "claim_patterns.y
 # in the original text.
 _NORMAL = {chr(0xFF10 + i): str(i) for i in range(10)}
 _NORMAL.update({"％": "%", "．": ".", "＋": "+", "－": "-", "−": "-", "(": "（", ")": "）", "\u3000": " ", "\xa0": " "})
-_NORMAL_TABLE = str.maketrans(_NORMAL)
+# No replacement is itself replaced, so one str.replace per character present gives what one
+# str.translate would; it is several times quicker on Chinese text, where translate looks up
+# every character.
+_NORMAL_PAIRS = tuple(_NORMAL.items())
 
 
 def normalize(text: str) -> str:
     """Full-width digits and signs to ASCII, half-width brackets to full-width; length kept."""
-    return text.translate(_NORMAL_TABLE)
+    for old, new in _NORMAL_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 UNIT_TYPES = frozenset({"money", "percent", "points", "count", "area", "score"})
