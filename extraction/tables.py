@@ -369,8 +369,9 @@ def subtables_read(grid: RawGrid) -> list[tuple[RawGrid, GridReading | None]]:
     starts = [0]
     seen_figure = False
     for i, r in enumerate(texts):
-        # the figure test first: it is known already, the header test reads every cell
-        if i + 1 < len(texts) and seen_figure and figures[i + 1] and _is_inner_header(r):
+        # The figure tests first: they are known already, the header test reads every cell.  A row
+        # with a figure is never a header row (a figure is a number, which _is_inner_header refuses).
+        if i + 1 < len(texts) and seen_figure and not figures[i] and figures[i + 1] and _is_inner_header(r):
             starts.append(i)
             seen_figure = False
         if figures[i]:
@@ -388,7 +389,18 @@ def subtables_read(grid: RawGrid) -> list[tuple[RawGrid, GridReading | None]]:
 def pair_cell_per_line(grid: RawGrid) -> RawGrid:
     """A table exported one cell per line ("预算数:" / "80000" / "执行数:" / "80000"): pair each
     label with the figure printed on the line after it, so the form reads as label | figure rows."""
-    singles = [[c for c in r if c is not None and squash(c.text)] for r in grid.rows]
+    # Most grids are ordinary tables: give up once more rows hold several cells than such an
+    # export may have (three in ten, with a row to spare against rounding), before reading them all.
+    most_multi = 0.3 * len(grid.rows) + 1
+    singles: list[list[RawCell]] = []
+    multi = 0
+    for r in grid.rows:
+        s = [c for c in r if c is not None and squash(c.text)]
+        singles.append(s)
+        if len(s) != 1:
+            multi += 1
+            if multi > most_multi:
+                return grid
     if not singles or sum(1 for s in singles if len(s) == 1) < 0.7 * len(singles):
         return grid
     cells = [s[0] for s in singles if len(s) == 1]
