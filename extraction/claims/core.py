@@ -176,7 +176,9 @@ class ParagraphExtractor:
         self._attr_tuple = tuple(patterns.attributes)
         # the name ending a region depends on its words alone, and reports repeat their wording
         self._named_metric = lru_cache(maxsize=4096)(self._named_metric)
-        # and so does the cue of the clause before a number (its match is read, never changed)
+        # and so do the cue of the clause before a number (its match is read, never changed) and
+        # the attribute ending a clause
+        self._attribute_metric = lru_cache(maxsize=4096)(self._attribute_metric)
         self._cue_of = lru_cache(maxsize=4096)(self._cue_of)
         # the cues that may read a number of each unit type, in file order (the first that matches wins)
         self.cues_for: dict[str, list] = {}
@@ -241,14 +243,6 @@ class ParagraphExtractor:
                 return True
             m = ms.get(m.parent)
         return False
-
-    def _context(self, ctx: list[str], found: list[RawClaim]) -> list[str]:
-        """The function context plus the parents of the lines already read in the sentence (人员经费 … 住房公积金)."""
-        if not found:
-            return ctx
-        ms = self.lex.metrics
-        extra = [ms[c.metric].parent for c in found if c.metric in ms and ms[c.metric].parent]
-        return ctx + extra if extra else ctx
 
     def _metric_after(self, text: str, hits: list[AliasHit], start: int, s1: int, utype: str) -> tuple[str, str] | None:
         """A count whose thing follows it: "7个项目自评等级为“优”"."""
@@ -319,9 +313,9 @@ class ParagraphExtractor:
                     return self.lex.resolve(name, []), name
         return (state.heading_metric, "") if state.heading_metric else None
 
-    def _attribute_metric(self, text: str, seg0: int, c0: int, region_end: int) -> tuple[str, str] | None:
-        """A generic attribute (账面原值, 涉及预算金额) named with the thing before it in the segment."""
-        clause = SPACE.sub("", text[c0:region_end])
+    def _attribute_metric(self, clause: str, segment: str) -> tuple[str, str] | None:
+        """A generic attribute (账面原值, 涉及预算金额) ending the clause, named with the thing before it in the segment."""
+        clause = SPACE.sub("", clause)
         if not clause.endswith(self._attr_tuple):
             return None  # most clauses end in no attribute: one call rules them out
         for a in self.p.attributes:
@@ -329,7 +323,7 @@ class ParagraphExtractor:
                 break
         else:
             return None
-        seg = NOT_NAME_CHARS.sub("", YEAR_IN_NAME.sub("", text[seg0:region_end]))
+        seg = NOT_NAME_CHARS.sub("", YEAR_IN_NAME.sub("", segment))
         have = _bigrams(seg)
         best = None
         for mid, name, grams in self.attr_names.get(a, ()):
@@ -512,6 +506,10 @@ class ParagraphExtractor:
                 return found[0].metric
             return None
 
+        # the function context plus the parents of the lines already read in the sentence
+        # (人员经费 … 住房公积金), grown as the figures are read
+        line_ctx = ctx
+        ms = self.lex.metrics
         # numbers with units
         matches = list(p.number.finditer(text, s0, s1))
         if p.chinese_number is not None:
@@ -558,18 +556,18 @@ class ParagraphExtractor:
             if item:
                 region_end = num_s
                 res = (self._named_metric(text[item[0]:item[1]], unit, utype)
-                       or self._metric_of(text, hits, item[0], item[1], self._context(ctx, found)))
+                       or self._metric_of(text, hits, item[0], item[1], line_ctx))
             else:
                 region_end = c0 + (cm.start("cue") if cm is not None and cue.before is not None else len(clause))
                 res = None
             region = text[c0:region_end]
             seg0 = _delimited_start(text, num_s, s0, SEGMENT_DELIMS)
             if res is None and p.attributes:
-                res = self._attribute_metric(text, seg0, c0, region_end)
+                res = self._attribute_metric(region, text[seg0:region_end])
             if res is None and kind in ("count", "amount") and utype in ("count", "area"):
                 res = self._named_metric(region, unit, utype)
             if res is None:
-                res = self._metric_of(text, hits, c0, region_end, self._context(ctx, found))
+                res = self._metric_of(text, hits, c0, region_end, line_ctx)
             if anchor:
                 # an aside names a part of its figure: prefer the part of that line
                 rel = self._relative(region, anchor, True)
@@ -627,6 +625,9 @@ class ParagraphExtractor:
             found.append(_raw(kind, metric, label, value, self._raw[m.start("unit"):m.end("unit")], yuan, period,
                               _scope(text[s0:num_s]), base, direction, num_s, m.end(), s0, s1,
                               f"{cue.name}: {cue.explanation}"))
+            parent = ms[metric].parent if metric in ms else None
+            if parent:
+                line_ctx = line_ctx + [parent]
             if sent_topic is None:
                 sent_topic = metric
         # statements: comparisons, zero changes, zero amounts (after the figures, which name their metrics)
