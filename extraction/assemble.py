@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -367,9 +368,11 @@ _DIGIT = re.compile(r"\d")
 _NOT_A_NAME = re.compile(r"表$|部分|目\s*录")
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_fragment(x: str) -> bool:
     """A short line that can be part of a cover title broken over lines: no digits but a year,
-    not a heading, not a table title or a contents line."""
+    not a heading, not a table title or a contents line.  Cached: cover lines repeat from one
+    report of a department to the next."""
     return (len(squash(x)) <= 24 and not _DIGIT.search(_YEAR_TEXT.sub("", x)) and heading_level(x) is None
             and not _NOT_A_NAME.search(x))
 
@@ -384,15 +387,16 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
                 break
     # A cover title is often broken over two or three short lines: try windows of up to three
     # lines, where every line but the last is a short name fragment without digits.
+    # (Windows of three, two and one line from each line on, in that order.)
     candidates: list[str] = []
-    fragment = {x: _name_fragment(x) for x in head_lines}
-    for i in range(len(head_lines)):
-        for w in (3, 2, 1):
-            window = head_lines[i:i + w]
-            if len(window) < w:
-                continue
-            if all(fragment[x] for x in window[:-1]):
-                candidates.append("".join(window))
+    fragment = [_name_fragment(x) for x in head_lines]
+    n = len(head_lines)
+    for i, x in enumerate(head_lines):
+        if i + 2 < n and fragment[i] and fragment[i + 1]:
+            candidates.append(x + head_lines[i + 1] + head_lines[i + 2])
+        if i + 1 < n and fragment[i]:
+            candidates.append(x + head_lines[i + 1])
+        candidates.append(x)
     dept, year, kind = _department_from_text(candidates)
     title_year_short = any(_TITLE_YEAR.match(squash(c)) and len(squash(c)) <= 30 for c in candidates[:60])
     whole = "".join(p.text for p in pages[:60])

@@ -133,14 +133,16 @@ def _header_split(rows: list[list[str]]) -> int:
 
 
 @functools.lru_cache(maxsize=65536)
-def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool] | None:
+def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool, bool] | None:
     """A body cell as column roles see it: None when blank or an empty mark, else its squashed
-    text and whether that is a code, a number, two digits, at most three digits."""
+    text and whether that is a code, a number, two digits, at most three digits, a number that
+    is not a code."""
     t = squash(raw)
     if not t or is_empty_mark(raw):
         return None
     digits = t.isdigit()
-    return t, looks_like_code(t), _is_number(t), digits and len(t) == 2, digits and len(t) <= 3
+    code, number = looks_like_code(t), _is_number(t)
+    return t, code, number, digits and len(t) == 2, digits and len(t) <= 3, number and not code
 
 
 def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -> list[_Col]:
@@ -190,18 +192,12 @@ def _column_stats(column: tuple[str, ...]) -> tuple[list[str], int, int, int, in
     Kept per column text because a form repeats its columns from table to table (and from one
     report to the next); callers only read the result.
     """
-    data: list[str] = []
-    codes = numbers = code_parts = ints = nums = 0
-    for f in map(_cell_facts, column):
-        if f is None:
-            continue
-        data.append(f[0])
-        codes += f[1]
-        numbers += f[2]
-        code_parts += f[3]
-        ints += f[4]
-        nums += f[2] and not f[1]
-    return data, codes, numbers, code_parts, ints, nums
+    facts = [f for f in map(_cell_facts, column) if f is not None]
+    if not facts:
+        return [], 0, 0, 0, 0, 0
+    # one tuple per fact over the whole column, each counted by sum at C speed
+    texts, codes, numbers, code_parts, ints, nums = zip(*facts)
+    return list(texts), sum(codes), sum(numbers), sum(code_parts), sum(ints), sum(nums)
 
 
 def _sequential(nums: list[int]) -> bool:
@@ -546,7 +542,11 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 continue
             if code:
                 last_parts = _code_split(code)
-            page = next((c.page for c in raw if c is not None), grid.page)
+            page = grid.page  # the page of the row's first printed cell (a plain loop: every row asks)
+            for c in raw:
+                if c is not None:
+                    page = c.page
+                    break
             out.append(dict(ri=ri, block=bname, code=code, name=name, values=values, cols=value_cols,
                             page=page, line_no=line_no, name_bbox=name_bbox, has_value=has_value, unit=row_unit))
     # A total printed under one block with its figure under the next block's column
