@@ -295,7 +295,7 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[lis
         if _PAGE_FOOTER.match(t):
             continue
         level = heading_level(t)
-        if _TOC.match(squash(t)):
+        if "录" in t and _TOC.match(squash(t)):  # (most lines have no 录: spare them the squash)
             flush()
             in_toc = True
             toc_entries.clear()

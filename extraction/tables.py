@@ -78,7 +78,11 @@ def _is_number(text: str) -> bool:
 
 def _is_colnum_row(texts: list[str]) -> bool:
     """The 栏次 row: '栏次' or only the column numbers 1, 2, 3 … (or 1 … n per block)."""
-    ne = [squash(t) for t in texts if squash(t)]
+    return _is_colnum_squashed([squash(t) for t in texts if squash(t)])
+
+
+def _is_colnum_squashed(ne: list[str]) -> bool:
+    """``_is_colnum_row`` of a row's non-blank cells, already squashed."""
     if not ne:
         return False
     if any(_COLNUM_ROW.match(t) for t in ne):
@@ -91,7 +95,7 @@ def _is_colnum_row(texts: list[str]) -> bool:
 
 def _is_data_row(texts: list[str]) -> bool:
     ne = [squash(t) for t in texts if squash(t)]
-    if not ne or _is_colnum_row(texts):
+    if not ne or _is_colnum_squashed(ne):
         return False
     first = ne[0]
     if looks_like_code(first) or _CODE_IN_NAME.match(first):
@@ -547,8 +551,9 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 if c is not None:
                     page = c.page
                     break
-            out.append(dict(ri=ri, block=bname, code=code, name=name, values=values, cols=value_cols,
-                            page=page, line_no=line_no, name_bbox=name_bbox, has_value=has_value, unit=row_unit))
+            out.append({"ri": ri, "block": bname, "code": code, "name": name, "values": values, "cols": value_cols,
+                        "page": page, "line_no": line_no, "name_bbox": name_bbox, "has_value": has_value,
+                        "unit": row_unit})
     # A total printed under one block with its figure under the next block's column
     # (人员经费合计 | … | 公用经费合计 | … | 20.76): give the figure to the named row.
     for i in range(1, len(protos)):
