@@ -100,11 +100,12 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
         if m:
             hit = True
             cap.number = cap.number or squash(m.group(1))
-        m = _DEPT.search(_UNIT.sub("", t))
+        no_unit = _UNIT.sub("", t)
+        m = _DEPT.search(no_unit)
         if m:
             hit = True
             cap.department = cap.department or m.group(1)
-        core = _NUMBER.sub("", _UNIT.sub("", t)).strip()
+        core = _NUMBER.sub("", no_unit).strip()
         core_sq = squash(core)
         if not cap.title and core_sq and (_TITLE.search(core_sq) or "决算表" in core_sq or "预算表" in core_sq) and len(core_sq) <= 60 \
                 and not _DEPT.search(core):

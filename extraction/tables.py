@@ -256,8 +256,7 @@ def _align_header(header: list[list[str]], cols: list[_Col]) -> list[list[str]]:
         if _is_colnum_row(h):
             out.append(h)
             continue
-        pos = [i for i, t in enumerate(h)
-               if squash(t) and not _NAME_HEADER.match(_norm_label(t)) and not _CODE_HEADER.search(squash(t))]
+        pos = [i for i, t in enumerate(h) if _is_value_label(t)]
         here = sum(1 for p in pos if p in values)
         right = sum(1 for p in pos if p + 1 in values)
         if pos and right == len(pos) and here < len(pos) and pos[-1] + 1 < len(h) and not squash(h[pos[-1] + 1]):
@@ -268,6 +267,13 @@ def _align_header(header: list[list[str]], cols: list[_Col]) -> list[list[str]]:
         else:
             out.append(h)
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_value_label(t: str) -> bool:
+    """A header cell that labels figures: printed, and neither a name nor a code header.
+    Cached: forms print the same labels table after table."""
+    return bool(squash(t)) and not _NAME_HEADER.match(_norm_label(t)) and not _CODE_HEADER.search(squash(t))
 
 
 def _blocks(cols: list[_Col]) -> list[list[_Col]]:
