@@ -346,21 +346,13 @@ def _is_inner_header(texts: list[str]) -> bool:
 def _inner_header_fact(t: str) -> int | None:
     """What a cell says towards ``_is_inner_header``: None when blank or an empty mark, 0 when a
     number, 1 when a short header label (预算数, 执行率 …), 2 for any other text."""
-    sq = squash(t)
-    if not sq or is_empty_mark(t):
+    facts = _cell_facts(t)
+    if facts is None:
         return None
-    if _is_number(sq):
+    if facts[2]:
         return 0
+    sq = facts[0]
     return 1 if _HEADER_WORDS.search(sq) and len(sq) <= 12 else 2
-
-
-def split_subtables(grid: RawGrid) -> list[RawGrid]:
-    """Split a form that stacks several tables in one grid (绩效自评表) at each inner header row.
-
-    A row of three or more header labels (预算数, 执行数, 执行率 …) followed by
-    a row of figures starts a new table; the rows above it stay in the first.
-    """
-    return [piece for piece, _ in subtables_read(grid)]
 
 
 GridReading = tuple[list[list[str]], list[bool]]
@@ -368,8 +360,14 @@ GridReading = tuple[list[list[str]], list[bool]]
 
 
 def subtables_read(grid: RawGrid) -> list[tuple[RawGrid, GridReading | None]]:
-    """``split_subtables`` that also hands back what it read of a grid it leaves whole, so that
-    ``interpret_grid`` need not read the texts and figures of every row a second time."""
+    """Split a form that stacks several tables in one grid (绩效自评表) at each inner header row.
+
+    A row of three or more header labels (预算数, 执行数, 执行率 …) followed by
+    a row of figures starts a new table; the rows above it stay in the first.
+
+    A grid left whole comes back with what was read of it, so that ``interpret_grid`` need not
+    read the texts and figures of every row a second time.
+    """
     texts = grid.texts()
     figures = [_has_figure(r) for r in texts]
     starts = [0]

@@ -52,7 +52,7 @@ class ProseUnitSlip(Rule):
                 unit_t = row_unit(t.table, t.row)
                 if unit_factor(unit_t) == yuan_factor(c) or not same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol):
                     continue
-                meant = {"元": "万元", "万元": "元"}.get(c.unit or "", "另一单位")
+                meant = _other_unit(c.unit)
                 yield self.finding(
                     f"情况说明称{c.label or c.metric} {fmt(c.value)}{c.unit}，而{t.table.title or t.table.kind}"
                     f"「{t.row.name}」为 {fmt(t.figure.value)}{t.table.unit or ''}：数字相同而单位差 10⁴ 倍，应为{meant}",
@@ -93,7 +93,7 @@ class ProseUnitSlip(Rule):
                 continue  # nothing alike, or the same digits in a table of the claim's own unit
             t, r, ci, cell, unit_t = same[0]
             f = cell_figure(t, r, cell, ci)
-            meant = {"元": "万元", "万元": "元"}.get(c.unit or "", "另一单位")
+            meant = _other_unit(c.unit)
             yield self.finding(
                 f"情况说明写 {fmt(c.value)}{c.unit}，而{t.title or t.kind}「{r.name}」印的是同一数字 "
                 f"{fmt(f.value)}{unit_t}：单位差 10⁴ 倍，应为{meant}",
@@ -105,3 +105,8 @@ class ProseUnitSlip(Rule):
 
 
 RULE = ProseUnitSlip
+
+
+def _other_unit(unit: str | None) -> str:
+    """The unit a figure printed in ``unit`` was meant to be in, when its digits are 10⁴ off."""
+    return {"元": "万元", "万元": "元"}.get(unit or "", "另一单位")
