@@ -78,13 +78,13 @@ def _segments(blocks: list[tuple]) -> list[_Seg]:
     """
     hor: list[tuple[int, float, float, float]] = []
     ver: list[tuple[int, float, float, float]] = []
-    for b in blocks:
-        if b[6] != 3:
+    vector = _vector
+    for x0, y0, x1, y1, text, _, kind in blocks:
+        if kind != 3:
             continue
-        m = _vector(b[4])
+        m = vector(text)
         if m is None:
             continue
-        x0, y0, x1, y1 = b[0], b[1], b[2], b[3]
         w, h = x1 - x0, y1 - y0
         if w > THIN and h > THIN and m[2] == "false":
             continue  # a curve or a shape, not a rule
@@ -154,17 +154,18 @@ def _regions(segs: list[_Seg]) -> list[list[_Seg]]:
     vs = [i for i, s in enumerate(segs) if not s.horizontal]
     vs.sort(key=lambda i: segs[i].pos)
     vpos = [segs[i].pos for i in vs]
+    # each vertical rule's reach (its ends give or take SNAP) and index, in position order
+    reach = [(segs[i].a - SNAP, segs[i].b + SNAP, i) for i in vs]
     for hi in hs:
         h = segs[hi]
-        lo = bisect.bisect_left(vpos, h.a - SNAP)
-        hi_ = bisect.bisect_right(vpos, h.b + SNAP)
+        y = h.pos
         root = find(hi)  # stays the root: the rules it crosses are hung under it
-        for k in range(lo, hi_):
-            v = segs[vs[k]]
-            if v.a - SNAP <= h.pos <= v.b + SNAP:
-                b = find(vs[k])
-                if b != root:
-                    parent[b] = root
+        for a, b, vi in reach[bisect.bisect_left(vpos, h.a - SNAP):bisect.bisect_right(vpos, h.b + SNAP)]:
+            if a <= y <= b:
+                r = vi if parent[vi] == vi else find(vi)
+                if r != root:
+                    parent[r] = root
+    # Only the partition matters below (groups come in index order), not which rule is a root.
     groups: dict[int, list[_Seg]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(segs[i])
@@ -285,9 +286,14 @@ def _split_band(words: list[_Word]) -> list[list[_Word]]:
     the figures fall into vertically disjoint groups.  Words without figures
     (labels, wrapped names) join the group nearest to them.
     """
-    figs = [w for w in words if "." in w.text and parse_cell_number(w.text) is not None]
+    # The figures are among the words with a dot: when those all overlap one another (or are
+    # fewer than two), so do the figures, and no number needs parsing (the common case).
+    dots = [w for w in words if "." in w.text]
+    if len(dots) < 2 or max(w.y0 for w in dots) < min(w.y1 for w in dots) - 0.5:
+        return [words]
+    figs = [w for w in dots if parse_cell_number(w.text) is not None]
     if len(figs) < 2 or max(w.y0 for w in figs) < min(w.y1 for w in figs) - 0.5:
-        return [words]  # all figures overlap one another: one printed row (the common case)
+        return [words]  # all figures overlap one another: one printed row
     figs.sort(key=lambda w: w.y0)
     groups: list[list[float]] = []  # [y0, y1] of each disjoint group
     for w in figs:
@@ -354,11 +360,16 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
     lx, hx, ly, hy = x0 - 1, x1 + 1, y0 - 1, y1 + 1
     row_starts = [a for a, _ in rows]
     col_starts = [a for a, _ in cols]
+    # The words of one printed line share their centre height: each height is looked up once.
+    row_of: dict[float, int | None] = {}
     for wi, w in enumerate(words):
         cx, cy = w.cx, w.cy
         if not (lx <= cx <= hx and ly <= cy <= hy):
             continue
-        ri = _find_band(rows, row_starts, cy)
+        if cy in row_of:
+            ri = row_of[cy]
+        else:
+            ri = row_of[cy] = _find_band(rows, row_starts, cy)
         if ri is None:
             continue
         ci = _find_band(cols, col_starts, cx)
