@@ -241,7 +241,7 @@ def _remember_name(upload_dir: Path, sha: str, name: str) -> None:
 def store_entries(store: Path | Store, items: list[tuple[dict[str, Any], Path, int | None, float | None]]) -> None:
     """Write checked entries (entry, path, size, seconds) into the review store, one transaction."""
     from crossfoot import __version__
-    from rules.engine import RULES_VERSION
+    from rules.version import RULES_VERSION
 
     batch = Batch()
     for entry, path, size, seconds in items:
@@ -303,7 +303,7 @@ def prepare_corpus(corpus: Path, cache_dir: Path,
     """
     from crossfoot.pipeline import check_document, iter_files
     from extraction.reader import sha256_file
-    from rules.engine import RULES_VERSION
+    from rules.version import RULES_VERSION
 
     store = corpus_store_path(corpus, cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from extraction.model import Document
-from extraction.reader import SUPPORTED_SUFFIXES, read_document
+from extraction.formats import SUPPORTED_SUFFIXES
+
+if TYPE_CHECKING:
+    from extraction.model import Document
 
 log = logging.getLogger("crossfoot")
 
@@ -51,6 +53,8 @@ def check_findings(doc: Document, claims: list[Any], config: dict[str, Any] | No
 def check_document(path: Path, display_name: str | None = None,
                    config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Read one file and return its entry of the ``crossfoot check`` JSON."""
+    from extraction.reader import read_document  # here, not above: walking files needs no reader
+
     doc = read_document(path, display_name)
     entry = doc.summary()
     if not doc.ok:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-from crossfoot.pipeline import check_document, iter_files
+from crossfoot.pipeline import iter_files
 from crossfoot.store import Batch, Store
 
 log = logging.getLogger("crossfoot")
@@ -95,6 +95,8 @@ def review_document(path: str, display_name: str, config: dict[str, Any] | None 
     Never raises for a bad file (it becomes an error entry); a bug becomes an
     ``internal_error`` entry so that one file never stops a run.
     """
+    from crossfoot.pipeline import check_document
+
     t0 = time.perf_counter()
     try:
         entry = check_document(Path(path), display_name, config)
@@ -349,7 +351,7 @@ def review(
     stop the run after writing the documents already checked; ``stats.interrupted`` says so.
     """
     from crossfoot import __version__
-    from rules.engine import RULES_VERSION
+    from rules.version import RULES_VERSION  # the parent compares versions; it never loads the rules
 
     paths = [Path(p) for p in paths]
     stats = ReviewStats()

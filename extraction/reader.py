@@ -12,15 +12,13 @@ import os
 from pathlib import Path
 
 from extraction.assemble import assemble
+from extraction.formats import PDF_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES  # noqa: F401 (re-exported)
 from extraction.model import Document, DocumentMeta, ReadError
 
 log = logging.getLogger("extraction")
 
 MAX_BYTES = int(os.environ.get("CROSSFOOT_MAX_BYTES", str(150 * 1024 * 1024)))
 MAX_PAGES = int(os.environ.get("CROSSFOOT_MAX_PAGES", "5000"))
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-PDF_SUFFIXES = {".pdf"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 
 # Stable error codes (part of the JSON contract).
 ERROR_CODES = {

@@ -12,10 +12,10 @@ from extraction.datafiles import load_yaml
 from extraction.model import Document
 from rules.base import Finding
 from rules.registry import RULES
+from rules.version import RULES_VERSION  # noqa: F401 (re-exported: appdata, the tests)
 
 log = logging.getLogger("rules")
 
-RULES_VERSION = "1"  # bump when a rule's behaviour changes (stored results are then re-checked)
 
 
 @dataclass(frozen=True)

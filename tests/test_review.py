@@ -147,12 +147,12 @@ def test_rerun_skips_stored_documents_and_rescan_redoes_them(corpus, local_store
 
 
 def test_a_new_rules_version_rechecks(corpus, local_store, tmp_path, monkeypatch):
-    import rules.engine
+    import rules.version
 
     store = tmp_path / "s.duckdb"
     shutil.copy(local_store, store)
-    current = rules.engine.RULES_VERSION
-    monkeypatch.setattr(rules.engine, "RULES_VERSION", current + "-next")
+    current = rules.version.RULES_VERSION
+    monkeypatch.setattr(rules.version, "RULES_VERSION", current + "-next")
     stats = review([corpus / "reports"], store, workers=1)
     assert (stats.reviewed, stats.duplicates, stats.skipped) == (10, 1, 0)
     with Store(store, read_only=True) as s:
