@@ -302,7 +302,7 @@ def prepare_corpus(corpus: Path, cache_dir: Path,
     corpus needs no pool.
     """
     from crossfoot.pipeline import check_document, iter_files
-    from extraction.reader import sha256_file
+    from extraction.files import sha256_file
     from rules.version import RULES_VERSION
 
     store = corpus_store_path(corpus, cache_dir)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extraction.formats import SUPPORTED_SUFFIXES
+from extraction.files import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
     from extraction.model import Document

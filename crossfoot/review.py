@@ -188,7 +188,7 @@ def _exit_with_parent(review_pid: int | None = None) -> None:
 
 
 def _hash(path: Path) -> tuple[str | None, int | None]:
-    from extraction.reader import MAX_BYTES, sha256_file
+    from extraction.files import MAX_BYTES, sha256_file
 
     try:
         st = path.stat()

@@ -12,12 +12,17 @@ import os
 from pathlib import Path
 
 from extraction.assemble import assemble
-from extraction.formats import PDF_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES  # noqa: F401 (re-exported)
+from extraction.files import (  # noqa: F401 (re-exported)
+    MAX_BYTES,
+    PDF_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    TEXT_SUFFIXES,
+    sha256_file,
+)
 from extraction.model import Document, DocumentMeta, ReadError
 
 log = logging.getLogger("extraction")
 
-MAX_BYTES = int(os.environ.get("CROSSFOOT_MAX_BYTES", str(150 * 1024 * 1024)))
 MAX_PAGES = int(os.environ.get("CROSSFOOT_MAX_PAGES", "5000"))
 
 # Stable error codes (part of the JSON contract).
@@ -46,14 +51,6 @@ def _error(path: str, sha: str, code: str, message: str, pages: int = 0) -> Docu
         meta=DocumentMeta(None, None, None, None, pages),
         error=ReadError(code, message),
     )
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _sniff(head: bytes) -> str:
