@@ -19,6 +19,10 @@ a subprocess (a new store, N workers: reading, claims, rules, hashing, the store
 start-up — everything).  Pages per core are given two ways: pages per CPU-second (the review's
 process and all its workers; fair on a machine that others share) and wall-clock pages/s ÷ workers
 (what a user waits for, on an idle machine).
+
+The host's speed drifts by up to a third within minutes, so the review is run --runs times (3 by
+default) per corpus, each run compared with bare extraction timed just before and just after it;
+every run is printed, and their median.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,37 +142,48 @@ def pipeline_pages_per_s(files: list[Path]) -> tuple[int, float, float]:
     return pages, time.perf_counter() - t0, time.process_time() - c0
 
 
-def report_speed(label: str, files: list[Path], store: Path, workers: int, sample: int) -> None:
+def report_speed(label: str, files: list[Path], store: Path, workers: int, sample: int, runs: int = 1) -> float:
+    """Print the speeds of one corpus; return the median of the review's runs in % of bare (per CPU-second).
+
+    The machine's speed drifts (a shared host), so each review run is compared with bare extraction
+    timed just before and just after it (the two summed), and the review is run ``runs`` times.
+    """
     bare_pages_per_s(files[:1])  # warm the library
-    # Bare extraction is timed before and after the review and the two are summed: the machine's
-    # speed drifts (a shared host), and the review runs between the two timings.
-    bp1, bt1, bc1 = bare_pages_per_s(files)
+    before = bare_pages_per_s(files)
     pp, pt, pc = pipeline_pages_per_s(files[:sample])
     load = os.getloadavg()[0]
-    dt, cpu, pages, docs, peak = run_review(files, store, workers)
-    bp2, bt2, bc2 = bare_pages_per_s(files)
-    bp, bt, bc = bp1 + bp2, bt1 + bt2, bc1 + bc2
     print(
-        f"\n== {label}: {len(files)} files, {bp1} pages   (load average {load:.1f} on {os.cpu_count()} cores)"
+        f"\n== {label}: {len(files)} files, {before[0]} pages   (load average {load:.1f} on {os.cpu_count()} cores)"
     )
-    print(f"(bare before the review {bp1 / bc1:.0f}, after it {bp2 / bc2:.0f} pages per CPU-second: summed below)")
     print(
         "                                        wall pages/s   per CPU-second   % of bare (per CPU-second)"
     )
-    print(f"bare page.get_text(), 1 process        {bp / bt:10.1f}     {bp / bc:10.1f}")
+    bare_rate = before[0] / before[2]
     print(
-        f"check_document in-process, 1 process   {pp / pt:10.1f}     {pp / pc:10.1f}        {100 * (pp / pc) / (bp / bc):5.1f} %"
-        f"   (warm; first {min(sample, len(files))} files)"
+        f"check_document in-process, 1 process   {pp / pt:10.1f}     {pp / pc:10.1f}        "
+        f"{100 * (pp / pc) / bare_rate:5.1f} %   (warm; first {min(sample, len(files))} files; vs bare before)"
     )
-    print(
-        f"crossfoot review, {workers} workers            {pages / dt:10.1f}     {pages / cpu:10.1f}        "
-        f"{100 * (pages / cpu) / (bp / bc):5.1f} %   ({docs} documents, {dt:.1f} s wall, {cpu:.1f} CPU-s, "
-        f"peak {peak / 2**20:.0f} MB)"
-    )
-    print(
-        f"per core by wall clock: review {pages / dt / workers:.1f} pages/s = "
-        f"{100 * pages / dt / workers / (bp / bt):.1f} % of bare"
-    )
+    shares = []
+    for run in range(1, runs + 1):
+        dt, cpu, pages, docs, peak = run_review(files, store, workers)
+        after = bare_pages_per_s(files)
+        bp, bt, bc = before[0] + after[0], before[1] + after[1], before[2] + after[2]
+        share = 100 * (pages / cpu) / (bp / bc)
+        shares.append(share)
+        print(
+            f"bare page.get_text(), 1 process        {bp / bt:10.1f}     {bp / bc:10.1f}"
+            f"                   (before {before[0] / before[2]:.0f}, after {after[0] / after[2]:.0f})"
+        )
+        print(
+            f"crossfoot review, {workers} workers, run {run}     {pages / dt:10.1f}     {pages / cpu:10.1f}        "
+            f"{share:5.1f} %   ({docs} documents, {dt:.1f} s wall, {cpu:.1f} CPU-s, peak {peak / 2**20:.0f} MB; "
+            f"per core by wall clock {100 * pages / dt / workers / (bp / bt):.1f} %)"
+        )
+        before = after
+    median = statistics.median(shares)
+    print(f"review, % of bare per CPU-second over {runs} run(s): " + " / ".join(f"{x:.1f}" for x in shares)
+          + f"; median {median:.1f} %")
+    return median
 
 
 def distinct_copies(files: list[Path], out: Path, copies: int) -> list[Path]:
@@ -222,6 +238,7 @@ def main() -> None:
     ap.add_argument("--memory-format", choices=["txt", "pdf"], default="txt")
     ap.add_argument("--sample", type=int, default=200, help="files timed in-process with check_document")
     ap.add_argument("--cache", metavar="DIR", help="keep generated documents here between runs")
+    ap.add_argument("--runs", type=int, default=3, help="review runs per corpus (each between two bare timings)")
     a = ap.parse_args()
     parts = {p.strip() for p in a.parts.split(",")}
     tmp = Path(tempfile.mkdtemp(prefix="crossfoot-bench-"))
@@ -232,7 +249,7 @@ def main() -> None:
             real = sorted((ROOT / "tests/data/real").rglob("*.pdf"))
             report_speed(
                 "real PDFs, once (includes worker start-up)", real, tmp / "real.duckdb", a.workers, a.sample
-            )
+            )  # one run: a figure of start-up, not of throughput
             copies = distinct_copies(real, tmp / "real-copies", a.copies)
             report_speed(
                 f"real PDFs, {a.copies} distinct copies of each",
@@ -240,10 +257,13 @@ def main() -> None:
                 tmp / "copies.duckdb",
                 a.workers,
                 a.sample,
+                a.runs,
             )
         if "generated" in parts:
             files = generated(cache / f"pdf-{a.generated}", a.generated, "pdf", a.workers)
-            report_speed(f"{len(files)} generated PDFs", files, tmp / "generated.duckdb", a.workers, a.sample)
+            report_speed(
+                f"{len(files)} generated PDFs", files, tmp / "generated.duckdb", a.workers, a.sample, a.runs
+            )
         if "memory" in parts:
             folder = cache / f"{a.memory_format}-{a.memory}"
             files = generated(folder, a.memory, a.memory_format, a.workers)
