@@ -14,7 +14,7 @@ Parts:
              review (the parent and all its workers, summed), sampled every 0.2 s.
 
 Each speed is measured in the same run on the same files: bare ``page.get_text()`` in one
-process (one core), ``check_document`` in one process (warm), and ``crossfoot review --quiet`` as
+process (one core), a worker's ``review_document`` in one process (warm), and ``crossfoot review --quiet`` as
 a subprocess (a new store, N workers: reading, claims, rules, hashing, the store writes, process
 start-up — everything).  Pages per core are given two ways: pages per CPU-second (the review's
 process and all its workers; fair on a machine that others share) and wall-clock pages/s ÷ workers
@@ -129,16 +129,15 @@ def run_review(paths: list[Path], store: Path, workers: int) -> tuple[float, flo
 
 
 def pipeline_pages_per_s(files: list[Path]) -> tuple[int, float, float]:
-    """Pages, wall and CPU seconds of ``check_document`` over the files in this process (warm, with
-    the garbage collector tuned as in a review worker)."""
-    from crossfoot.pipeline import check_document
-    from crossfoot.review import tune_gc
+    """Pages, wall and CPU seconds of a review worker's work (``check_document`` as the worker runs
+    it, garbage collection included) over the files in this process, warm."""
+    from crossfoot.review import review_document, tune_gc
 
-    check_document(files[0])  # load the patterns and rules once
+    review_document(str(files[0]), str(files[0]))  # load the patterns and rules once
     tune_gc()  # as a review worker does
     pages, t0, c0 = 0, time.perf_counter(), time.process_time()
     for f in files:
-        pages += check_document(f)["meta"]["pages"]
+        pages += review_document(str(f), str(f))["meta"]["pages"]
     return pages, time.perf_counter() - t0, time.process_time() - c0
 
 
@@ -160,7 +159,7 @@ def report_speed(label: str, files: list[Path], store: Path, workers: int, sampl
     )
     bare_rate = before[0] / before[2]
     print(
-        f"check_document in-process, 1 process   {pp / pt:10.1f}     {pp / pc:10.1f}        "
+        f"a worker's work in-process, 1 process   {pp / pt:10.1f}     {pp / pc:10.1f}        "
         f"{100 * (pp / pc) / bare_rate:5.1f} %   (warm; first {min(sample, len(files))} files; vs bare before)"
     )
     shares = []
@@ -236,7 +235,7 @@ def main() -> None:
     ap.add_argument("--generated", type=int, default=1000, metavar="N")
     ap.add_argument("--memory", type=int, default=10000, metavar="N")
     ap.add_argument("--memory-format", choices=["txt", "pdf"], default="txt")
-    ap.add_argument("--sample", type=int, default=200, help="files timed in-process with check_document")
+    ap.add_argument("--sample", type=int, default=200, help="files timed in-process as a worker checks them")
     ap.add_argument("--cache", metavar="DIR", help="keep generated documents here between runs")
     ap.add_argument("--runs", type=int, default=3, help="review runs per corpus (each between two bare timings)")
     a = ap.parse_args()

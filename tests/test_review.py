@@ -262,3 +262,35 @@ def test_killed_review_carries_on_to_the_same_store(tmp_path):
     assert stats.skipped == partial and stats.reviewed == 60 - partial
     with Store(store, read_only=True) as a, Store(full, read_only=True) as b:
         assert a.snapshot() == b.snapshot()
+
+
+def test_a_worker_collects_no_garbage_while_checking_a_document(corpus, monkeypatch):
+    """Cyclic collection is paused for one document and restored after it, even when the check fails."""
+    import gc
+
+    import crossfoot.pipeline
+    from crossfoot.review import review_document
+
+    seen = []
+
+    def fake_check(path, name, config=None):
+        seen.append(gc.isenabled())
+        if "boom" in name:
+            raise RuntimeError("boom")
+        return check_document(path, name, config)
+
+    monkeypatch.setattr(crossfoot.pipeline, "check_document", fake_check)
+    report = sorted((corpus / "reports").iterdir())[0]
+    assert gc.isenabled()
+    ok = review_document(str(report), "a.pdf")
+    failed = review_document(str(report), "boom.pdf")
+    assert seen == [False, False]
+    assert gc.isenabled()
+    assert ok["status"] == "ok" and ok["meta"]["pages"] > 0
+    assert (failed["status"], failed["error"]["code"]) == ("error", "internal_error")
+    gc.disable()
+    try:
+        review_document(str(report), "c.pdf")
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
