@@ -12,11 +12,13 @@ flight, and written batches are dropped.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -103,18 +105,37 @@ def review_document(path: str, display_name: str, config: dict[str, Any] | None 
     # are hundreds of thousands of live objects that every collection would walk again, and
     # checking leaves no garbage in cycles (measured: none on the real, generated and seed
     # documents).  Whatever a document does leave in cycles is left to the collections between documents.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        entry = check_document(Path(path), display_name, config)
-    except Exception as e:
-        log.exception("internal error on %s", display_name)
-        entry = _error_entry(display_name, "", "internal_error", f"{display_name}: {type(e).__name__}: {e}")
-    finally:
-        if collecting:
-            gc.enable()
+    with _collection_paused():
+        try:
+            entry = check_document(Path(path), display_name, config)
+        except Exception as e:
+            log.exception("internal error on %s", display_name)
+            entry = _error_entry(display_name, "", "internal_error", f"{display_name}: {type(e).__name__}: {e}")
     entry["seconds"] = time.perf_counter() - t0
     return entry
+
+
+_pause_lock = threading.Lock()
+_pauses = 0  # documents being checked in this process now (a Dask worker runs several threads)
+_resume = False  # whether collection was on when the first of them started
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Cyclic garbage collection off while any document is checked in this process, then as it was."""
+    global _pauses, _resume
+    with _pause_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
 
 
 def _error_entry(path: str, sha: str, code: str, message: str) -> dict[str, Any]:
@@ -169,8 +190,6 @@ def _exit_with_parent(review_pid: int | None = None) -> None:
     A spawned worker's parent is the review; a forked one's is the fork server, which itself
     stays up as long as any worker does, so the worker watches the review process too.
     """
-    import threading
-
     parent = os.getppid()
 
     def gone(pid: int) -> bool:

@@ -294,3 +294,32 @@ def test_a_worker_collects_no_garbage_while_checking_a_document(corpus, monkeypa
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+def test_collection_resumes_after_overlapping_documents_in_threads():
+    """A Dask worker checks documents in several threads: collection resumes when the last one ends."""
+    import gc
+    import threading
+
+    from crossfoot.review import _collection_paused
+
+    inside = threading.Event()
+    release = threading.Event()
+    states = []
+
+    def long_document():
+        with _collection_paused():
+            inside.set()
+            release.wait(10)
+            states.append(("long", gc.isenabled()))
+
+    t = threading.Thread(target=long_document)
+    t.start()
+    inside.wait(10)
+    with _collection_paused():
+        states.append(("short", gc.isenabled()))
+    states.append(("between", gc.isenabled()))  # the long one is still being checked
+    release.set()
+    t.join(10)
+    assert states == [("short", False), ("between", False), ("long", False)]
+    assert gc.isenabled()
