@@ -7,8 +7,14 @@ server start warm.  A failure here must not stop a review: the workers then load
 import logging
 
 try:
+    import gc
+
     from crossfoot.review import warm_up
 
     warm_up()
+    # What the server has loaded stays out of every collection in the workers forked from it
+    # (each worker's own start-up collection then has almost nothing to walk).
+    gc.collect()
+    gc.freeze()
 except Exception:  # pragma: no cover - warming is an optimisation only
     logging.getLogger("crossfoot").debug("warm-up failed", exc_info=True)

@@ -156,7 +156,7 @@ def _warm(review_pid: int | None = None) -> None:
     """Worker start-up: import the reader, the claim extractor and the rules once."""
     # Importing the reader first blocks PyMuPDF's optional imports crossfoot never uses (its ONNX
     # layout model, pymupdf4llm): see extraction/__init__.py.
-    import crossfoot.pipeline  # noqa: F401
+    import extraction.reader  # noqa: F401
     from crossfoot.pipeline import extract_claims  # noqa: F401
 
     try:
