@@ -142,7 +142,15 @@ _new = object.__new__
 def new_cell(text: str, value: float | None, decimals: int | None, page: int, bbox: BBox | None,
              start: int | None, end: int | None) -> Cell:
     c = _new(Cell)
-    c.__dict__.update(text=text, value=value, decimals=decimals, page=page, bbox=bbox, start=start, end=end)
+    # item by item into the instance dict: cheaper than update() with keywords, same dict
+    d = c.__dict__
+    d["text"] = text
+    d["value"] = value
+    d["decimals"] = decimals
+    d["page"] = page
+    d["bbox"] = bbox
+    d["start"] = start
+    d["end"] = end
     return c
 
 
@@ -209,8 +217,17 @@ def new_row(index: int, block: str | None, code: str | None, name: str, cells: t
             unit: str | None) -> Row:
     """A Row built like :func:`new_cell` (see there)."""
     r = _new(Row)
-    r.__dict__.update(index=index, block=block, code=code, name=name, cells=cells, columns=columns, page=page,
-                      line_no=line_no, name_bbox=name_bbox, unit=unit)
+    d = r.__dict__
+    d["index"] = index
+    d["block"] = block
+    d["code"] = code
+    d["name"] = name
+    d["cells"] = cells
+    d["columns"] = columns
+    d["page"] = page
+    d["line_no"] = line_no
+    d["name_bbox"] = name_bbox
+    d["unit"] = unit
     return r
 
 
