@@ -103,6 +103,40 @@ class Paragraph:
         }
 
 
+# The prose reader builds a TextPiece for every line, a Paragraph and a Section for every
+# paragraph and heading: these build them like :func:`new_cell` below.
+def new_piece(para_start: int, page: int, start: int, end: int) -> TextPiece:
+    p = object.__new__(TextPiece)
+    d = p.__dict__
+    d["para_start"] = para_start
+    d["page"] = page
+    d["start"] = start
+    d["end"] = end
+    return p
+
+
+def new_section(id: str, title: str, level: int, parent: str | None, page: int, start: int) -> Section:
+    s = object.__new__(Section)
+    d = s.__dict__
+    d["id"] = id
+    d["title"] = title
+    d["level"] = level
+    d["parent"] = parent
+    d["page"] = page
+    d["start"] = start
+    return s
+
+
+def new_paragraph(id: str, text: str, section: str | None, pieces: tuple[TextPiece, ...]) -> Paragraph:
+    p = object.__new__(Paragraph)
+    d = p.__dict__
+    d["id"] = id
+    d["text"] = text
+    d["section"] = section
+    d["pieces"] = pieces
+    return p
+
+
 @dataclass(frozen=True)
 class Cell:
     """One table cell as printed.
