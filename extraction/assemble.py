@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extraction.layout import FlowItem, Line, RawGrid
+from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.model import (Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece, new_paragraph,
                               new_piece, new_section)
 from extraction.tables import interpret_grid, squash, subtables_read
 
+_TEXT = operator.attrgetter("text")
 _TITLE = re.compile(r"(表|绩效自评情况|自评情况)(（续）|\(续\))?$")
 _NUMBER = re.compile(r"(公开\s*\d+\s*表|附表\s*\d+|表\s*\d+)")
 _UNIT = re.compile(r"(?:金额单位|计量单位|单位)\s*[:：]\s*(亿元|万元|千元|元)")
@@ -175,28 +177,32 @@ def is_toc_grid(grid: RawGrid) -> bool:
     # Every grid of the flow is asked, and most are tables whose rows fail at once: stop as soon
     # as more rows fail than a contents page may have (a fifth of the rows, with a row to spare
     # against rounding), and only then count exactly as the rule says.
+    # (each row read through its printed cells' squashed texts, at C speed: filter(None, r) drops
+    # the missing cells, the last filter the blank ones)
     most_failing = 0.2 * len(grid.rows) + 1
-    rows: list[list[str]] = []
-    failing = 0
+    rows: list[list[RawCell | None]] = []
+    ok = 0
     for r in grid.rows:
-        row = [c.text for c in r if c is not None and squash(c.text)]
+        row = list(filter(None, map(squash, map(_TEXT, filter(None, r)))))
         if not row:
             continue
-        rows.append(row)
-        if not _toc_row(row):
-            failing += 1
-            if failing > most_failing:
-                return False
+        rows.append(r)
+        if _toc_row(row):
+            ok += 1
+        elif len(rows) - ok > most_failing:
+            return False
     if len(rows) < 3:
         return False
-    ok = sum(1 for r in rows if _toc_row(r))
-    return ok >= 0.8 * len(rows) and any(("..." in r[0] or "…" in r[0] or heading_level(r[0])) for r in rows)
+    if ok < 0.8 * len(rows):
+        return False
+    # the first printed cell of each row, as printed
+    firsts = [next(c.text for c in r if c is not None and squash(c.text)) for r in rows]
+    return any(("..." in t or "…" in t or heading_level(t)) for t in firsts)
 
 
 def _toc_row(r: list[str]) -> bool:
-    """A contents row: a title and a page number of at most three digits."""
-    return (len(r) == 2 and squash(r[1]).isdigit() and len(squash(r[1])) <= 3
-            and not squash(r[0]).replace(".", "").isdigit())
+    """A contents row (its printed cells, squashed): a title and a page number of at most three digits."""
+    return len(r) == 2 and r[1].isdigit() and len(r[1]) <= 3 and not r[0].replace(".", "").isdigit()
 
 
 def _is_header_row_repeat(a: list[str], b: list[str]) -> bool:

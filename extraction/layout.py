@@ -47,7 +47,7 @@ class RawGrid:
 
     @property
     def n_cols(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        return max(map(len, self.rows), default=0)
 
     def texts(self, stop: int | None = None) -> list[list[str]]:
         """The text of every cell, rows padded to the widest row; ``stop``: only the first rows."""

@@ -7,6 +7,7 @@ from tab-separated text, so both formats give the same Table.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from extraction.model import Cell, Column, Row, Table, new_cell, new_row
 from extraction.numbers import is_empty_mark, looks_like_code, parse_cell_number
 
 _SPACE = re.compile(r"\s+")
+_TEXT = operator.attrgetter("text")
 _NAME_HEADER = re.compile(r"^(项目|科目名称|项目名称|名称|项目\(按功能分类\)|项目（按功能分类）|科目|功能分类科目名称|经济分类科目名称|收入项目|支出项目|项目\(按支出功能分类\))$")
 _CODE_HEADER = re.compile(r"(编码|代码|^类$|^款$|^项$|^科目编码$)")
 _LINE_HEADER = re.compile(r"^(行次|行 次)$")
@@ -126,15 +128,32 @@ def _header_split(rows: list[list[str]]) -> int:
     """Index of the first body row: the first data row that carries a figure or a code."""
     first_any = None
     for i, r in enumerate(rows):
-        if _is_data_row(r):
-            ne = [squash(t) for t in r if squash(t)]
-            if _has_figure(r) or looks_like_code(ne[0]) or _CODE_IN_NAME.match(ne[0]):
+        kind = _header_split_row(tuple(r))
+        if kind >= _DATA_ROW:
+            if kind == _DATA_ROW_STARTS:
                 return i if first_any is None or not _has_figure(rows[first_any]) and first_any + 1 == i else first_any
             if first_any is None:
                 first_any = i
-        elif first_any is not None and not _is_colnum_row(r):
+        elif first_any is not None and kind == _OTHER_ROW:
             first_any = None  # a '合计' label inside a multi-row header
     return first_any or 0
+
+
+# what a row is to _header_split
+_COLNUM_ROW_KIND, _OTHER_ROW, _DATA_ROW, _DATA_ROW_STARTS = range(4)
+
+
+@functools.lru_cache(maxsize=16384)
+def _header_split_row(r: tuple[str, ...]) -> int:
+    """A row as ``_header_split`` sees it: a data row that carries a figure or a code (the body
+    starts there), another data row, the 栏次 row, any other row.  Cached per row: a form prints
+    the same header rows report after report."""
+    if _is_data_row(r):
+        ne = [squash(t) for t in r if squash(t)]
+        if _has_figure(r) or looks_like_code(ne[0]) or _CODE_IN_NAME.match(ne[0]):
+            return _DATA_ROW_STARTS
+        return _DATA_ROW
+    return _COLNUM_ROW_KIND if _is_colnum_row(r) else _OTHER_ROW
 
 
 @functools.lru_cache(maxsize=65536)
@@ -425,15 +444,14 @@ def pair_cell_per_line(grid: RawGrid) -> RawGrid:
     # Most grids are ordinary tables: give up once more rows hold several cells than such an
     # export may have (three in ten, with a row to spare against rounding), before reading them all.
     most_multi = 0.3 * len(grid.rows) + 1
-    singles: list[list[RawCell]] = []
     multi = 0
     for r in grid.rows:
-        s = [c for c in r if c is not None and squash(c.text)]
-        singles.append(s)
-        if len(s) != 1:
+        # how many printed cells the row has (filter(None, r) drops the missing cells)
+        if sum(map(bool, map(squash, map(_TEXT, filter(None, r))))) != 1:
             multi += 1
             if multi > most_multi:
                 return grid
+    singles = [[c for c in r if c is not None and squash(c.text)] for r in grid.rows]
     if not singles or sum(1 for s in singles if len(s) == 1) < 0.7 * len(singles):
         return grid
     cells = [s[0] for s in singles if len(s) == 1]
