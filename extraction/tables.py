@@ -162,10 +162,15 @@ def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool, bool, bool, bool
     text and whether that is a code, a number, two digits, at most three digits, a number that
     is not a code, a unit word, and whether it has a decimal point."""
     t = squash(raw)
-    if not t or is_empty_mark(raw):
+    if not t:
+        return None
+    number = _is_number(t)
+    # (a number has a digit, which no empty mark has even once normalised: only the other texts
+    # need the empty-mark test)
+    if not number and is_empty_mark(raw):
         return None
     digits = t.isdigit()
-    code, number = looks_like_code(t), _is_number(t)
+    code = looks_like_code(t)
     return (t, code, number, digits and len(t) == 2, digits and len(t) <= 3, number and not code,
             t in _UNIT_WORDS, "." in t)
 
@@ -202,7 +207,7 @@ def _roles(body: list[list[str]], n_cols: int, hinfo: tuple[_HeaderColumn, ...])
     roles: list[str] = []
     # the body column by column (short rows padded with blanks, which count as nothing)
     # (body rows come from RawGrid.texts, already padded to n_cols: then they transpose as they are)
-    if not all(len(r) == n_cols for r in body):
+    if not all(map(n_cols.__eq__, map(len, body))):
         body = [list(r) + [""] * (n_cols - len(r)) for r in body]
     body_cols = list(zip(*body)) if body else []
     for c in range(n_cols):
@@ -361,24 +366,6 @@ def _value_label(header: list[list[str]], c: int, block_label: str | None) -> st
     return "/".join(parts)
 
 
-def _to_cells(raw: list[RawCell | None], value_cols: list[int]) -> tuple[list[Cell | None], bool]:
-    """The value cells of a row, and whether any of them prints a number."""
-    cells: list[Cell | None] = []
-    has_value = False
-    for ci in value_cols:
-        c = raw[ci]
-        if c is None:
-            cells.append(None)
-            continue
-        p = parse_cell_number(c.text)
-        if p is None:
-            cells.append(new_cell(c.text, None, None, c.page, c.bbox, c.start, c.end))
-        else:
-            cells.append(new_cell(c.text, p.value, p.decimals, c.page, c.bbox, c.start, c.end))
-            has_value = True
-    return cells, has_value
-
-
 _HEADER_WORDS = re.compile(r"预算|执行|决算|名称|指标|金额|数$|率|合计|小计|项目|科目")
 
 
@@ -417,7 +404,7 @@ def subtables_read(grid: RawGrid) -> list[tuple[RawGrid, GridReading | None]]:
     read the texts and figures of every row a second time.
     """
     texts = grid.texts()
-    figures = [_has_figure(r) for r in texts]
+    figures = [any(map(_is_figure, r)) for r in texts]  # (_has_figure of each row)
     starts = [0]
     seen_figure = False
     for i, r in enumerate(texts):
@@ -622,7 +609,20 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 else:  # unit
                     row_unit = t
             code = _join_code_cached(tuple(code_parts), last_parts) if code_parts else None
-            values, has_value = _to_cells(raw, value_cols)
+            # the value cells, and whether any of them prints a number
+            values: list[Cell | None] = []
+            has_value = False
+            for ci in value_cols:
+                c = raw[ci]
+                if c is None:
+                    values.append(None)
+                    continue
+                p = parse_cell_number(c.text)
+                if p is None:
+                    values.append(new_cell(c.text, None, None, c.page, c.bbox, c.start, c.end))
+                else:
+                    values.append(new_cell(c.text, p.value, p.decimals, c.page, c.bbox, c.start, c.end))
+                    has_value = True
             name = squash("".join(name_parts)) if name_parts else ""
             if code and len(code) in (3, 5) and name[:1].isdigit():
                 code, name = _lost_digit(code, name)
