@@ -388,11 +388,12 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[lis
 def _department_from_text(lines: list[str]) -> tuple[str | None, int | None, str | None]:
     found: list[tuple[str | None, int, str]] = []
     for t in lines:
-        # (the pattern ends on 决算 or 预算: a line without either is spared the search)
-        if "算" not in t:
+        # (the pattern ends on 决算 or 预算, and a line longer than 48 is no title: neither is
+        # searched)
+        if "算" not in t or len(squash(t)) > 48:
             continue
         m = _TITLE_YEAR.match(squash(t))
-        if m and len(squash(t)) <= 48 and not re.search(r"[，。；：,;:]", m.group("dept") or ""):
+        if m and not re.search(r"[，。；：,;:]", m.group("dept") or ""):
             dept = m.group("dept") or None
             if dept:
                 dept = re.sub(r"^(附件\d*[:：]?|纳入|第[一二三四五六七八九十]+部分)", "", dept) or None
@@ -445,7 +446,7 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
             candidates.append(x + head_lines[i + 1])
         candidates.append(x)
     dept, year, kind = _department_from_text(candidates)
-    title_year_short = any("算" in c and _TITLE_YEAR.match(squash(c)) and len(squash(c)) <= 30 for c in candidates[:60])
+    title_year_short = any("算" in c and len(squash(c)) <= 30 and _TITLE_YEAR.match(squash(c)) for c in candidates[:60])
     joined: list[str] = []
 
     def whole() -> str:
