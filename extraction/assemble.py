@@ -265,7 +265,8 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
                 tables.append(t)
         if t is None:
             continue
-        if not t.empty and not any(v is not None for r in t.rows for v in r.values):
+        # (a row's values are its cells' values, None where a cell is missing)
+        if not t.empty and not any(c is not None and c.value is not None for r in t.rows for c in r.cells):
             # a statement right after the table such as 本表无数据 / 不涉及 marks it empty
             for j in range(k + 1, min(k + 6, len(flow))):
                 x = flow[j]

@@ -559,7 +559,11 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     empty_table = False
     # A row in the making: [grid row, block, code, name, cells, columns, page, 行次, name box, has a
     # figure, unit]
+    # (with one block there is nothing to merge, and each row is built as soon as it is read)
     protos: list[list[list]] = []
+    rows: list[Row] = []
+    any_value = False
+    single = len(plans) == 1
     rows_in = grid.rows
     first_page = grid.page
     pad = [None] * n_cols
@@ -651,7 +655,12 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 if c is not None:
                     page = c.page
                     break
-            out.append([ri, bname, code, name, values, value_cols, page, line_no, name_bbox, has_value, row_unit])
+            if single:
+                rows.append(new_row(len(rows), bname, code, name, tuple(values), value_cols, page, line_no, name_bbox,
+                                    row_unit))
+                any_value = any_value or has_value
+            else:
+                out.append([ri, bname, code, name, values, value_cols, page, line_no, name_bbox, has_value, row_unit])
     # A total printed under one block with its figure under the next block's column
     # (人员经费合计 | … | 公用经费合计 | … | 20.76): give the figure to the named row.
     for i in range(1, len(protos)):
@@ -664,8 +673,6 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
             else:
                 keep.append(p)
         protos[i] = keep
-    rows: list[Row] = []
-    any_value = False
     for out in protos:
         for _, bname, code, name, values, cols, page, line_no, name_bbox, has_value, row_unit in out:
             rows.append(new_row(len(rows), bname, code, name, tuple(values), cols, page, line_no, name_bbox,
