@@ -333,7 +333,9 @@ class DocumentMeta:
     pages: int
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # (asdict's deep copy, field by field: every field is a str, an int or None)
+        return {"department": self.department, "year": self.year, "kind": self.kind, "unit": self.unit,
+                "pages": self.pages}
 
 
 @dataclass(frozen=True)

@@ -312,3 +312,13 @@ def test_fast_prose_constructors_equal_dataclass(cls, fast):
     assert [f.name for f in fields(cls)] == list(vars(quick))
     with pytest.raises(AttributeError):
         quick.page = 99  # type: ignore[misc]
+
+
+def test_document_meta_to_dict_is_asdict():
+    from dataclasses import asdict
+
+    from extraction.model import DocumentMeta
+
+    for meta in (DocumentMeta("某局", 2024, "final_account", "万元", 16), DocumentMeta(None, None, None, None, 0)):
+        assert meta.to_dict() == asdict(meta)
+        assert list(meta.to_dict()) == [f.name for f in fields(DocumentMeta)]
