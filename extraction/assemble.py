@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extraction.layout import FlowItem, Line, RawGrid
-from extraction.model import Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece
+from extraction.layout import FlowItem, Line, RawCell, RawGrid
+from extraction.model import (Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece, new_paragraph,
+                              new_piece, new_section)
 from extraction.tables import interpret_grid, squash, subtables_read
 
+_TEXT = operator.attrgetter("text")
 _TITLE = re.compile(r"(表|绩效自评情况|自评情况)(（续）|\(续\))?$")
 _NUMBER = re.compile(r"(公开\s*\d+\s*表|附表\s*\d+|表\s*\d+)")
 _UNIT = re.compile(r"(?:金额单位|计量单位|单位)\s*[:：]\s*(亿元|万元|千元|元)")
@@ -52,6 +55,13 @@ def heading_level(text: str) -> int | None:
     t = text.strip()
     if not t or len(t) > 48:
         return None
+    return _heading_level(t)
+
+
+@functools.lru_cache(maxsize=65536)
+def _heading_level(t: str) -> int | None:
+    """``heading_level`` of a stripped line of at most 48 characters.  Cached: headings, titles
+    and short labels come back from report to report."""
     if t.endswith(("。", "；", ";", "，")):
         return None
     if _H1.match(t):
@@ -69,6 +79,47 @@ def heading_level(text: str) -> int | None:
     return None
 
 
+_CaptionLine = tuple[bool, "str | None", "str | None", "str | None", "str | None", bool, "str | None", bool]
+"""What a line above a table says towards its caption (see ``_caption_line``)."""
+
+
+@functools.lru_cache(maxsize=65536)
+def _caption_line(text: str) -> _CaptionLine | None:
+    """What a line says towards the caption of a table below it, or None when the caption search
+    passes over it (blank, or a page footer): whether it ends the search (too long a line), its
+    unit, its table number, its department, the title it gives, whether it is a caption label,
+    the title it gives as the second line of a title or a heading (when it gives no other), and
+    whether it can be a department's name printed apart from its label.
+
+    Cached: captions print the same titles, units and labels report after report; the search
+    itself (``_caption_for``) keeps the order and the state."""
+    t = text.strip()
+    if not t or _PAGE_FOOTER.match(t):
+        return None
+    if len(t) > 80 or (t.endswith("。") and len(t) > 30):
+        return True, None, None, None, None, False, None, False
+    m = _UNIT.search(t)
+    unit = m.group(1) if m else None
+    m = _NUMBER.search(t)
+    number = squash(m.group(1)) if m else None
+    no_unit = _UNIT.sub("", t)
+    m = _DEPT.search(no_unit)
+    dept = m.group(1) if m else None
+    core = _NUMBER.sub("", no_unit).strip()
+    core_sq = squash(core)
+    title = None
+    if core_sq and (_TITLE.search(core_sq) or "决算表" in core_sq or "预算表" in core_sq) and len(core_sq) <= 60 \
+            and not _DEPT.search(core):
+        title = _ORDINAL_PREFIX.sub("", core)
+    label = bool(_CAPTION_LABEL.fullmatch(t))
+    # a title printed on two lines, or a heading right above the table
+    second_title = None
+    if len(t) <= 40 and heading_level(t) is None and not t.endswith(_TERMINAL) and _TITLE.search(squash(t)):
+        second_title = t
+    name_apart = len(t) <= 30 and not t.endswith(_TERMINAL) and heading_level(t) is None
+    return False, unit, number, dept, title, label, second_title, name_apart
+
+
 def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
     """Look back from grid k for its title, number, unit and department lines."""
     cap = _Caption()
@@ -81,46 +132,34 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
             break
         if j in consumed:
             break
-        t = it.text.strip()
-        if not t:
-            j -= 1
-            continue
-        if _PAGE_FOOTER.match(t):
+        facts = _caption_line(it.text)
+        if facts is None:  # blank, or a page footer
             j -= 1
             continue
         seen += 1
         hit = False
-        if len(t) > 80 or (t.endswith("。") and len(t) > 30):
+        too_long, unit, number, dept, title, label, second_title, name_apart = facts
+        if too_long:
             break
-        m = _UNIT.search(t)
-        if m:
+        if unit is not None:
             hit = True
-            cap.unit = cap.unit or m.group(1)
-        m = _NUMBER.search(t)
-        if m:
+            cap.unit = cap.unit or unit
+        if number is not None:
             hit = True
-            cap.number = cap.number or squash(m.group(1))
-        no_unit = _UNIT.sub("", t)
-        m = _DEPT.search(no_unit)
-        if m:
+            cap.number = cap.number or number
+        if dept is not None:
             hit = True
-            cap.department = cap.department or m.group(1)
-        core = _NUMBER.sub("", no_unit).strip()
-        core_sq = squash(core)
-        if not cap.title and core_sq and (_TITLE.search(core_sq) or "决算表" in core_sq or "预算表" in core_sq) and len(core_sq) <= 60 \
-                and not _DEPT.search(core):
-            cap.title, hit = _ORDINAL_PREFIX.sub("", core), True
-        if _CAPTION_LABEL.fullmatch(t):
+            cap.department = cap.department or dept
+        if not cap.title and title is not None:
+            cap.title, hit = title, True
+        if label:
             hit = True
         if not hit:
             if cap.title:
                 break
-            # a title printed on two lines, or a heading right above the table
-            if len(t) <= 40 and heading_level(t) is None and not t.endswith(_TERMINAL):
-                if _TITLE.search(squash(t)):
-                    cap.title, hit = t, True
-        if not hit and not cap.title and len(t) <= 30 and not t.endswith(_TERMINAL) and heading_level(t) is None \
-                and skipped < 2 and (cap.unit or cap.number or cap.department):
+            if second_title is not None:
+                cap.title, hit = second_title, True
+        if not hit and not cap.title and name_apart and skipped < 2 and (cap.unit or cap.number or cap.department):
             skipped += 1  # the department's name printed apart from its '部门：' label
             hit = True
         if hit:
@@ -138,28 +177,32 @@ def is_toc_grid(grid: RawGrid) -> bool:
     # Every grid of the flow is asked, and most are tables whose rows fail at once: stop as soon
     # as more rows fail than a contents page may have (a fifth of the rows, with a row to spare
     # against rounding), and only then count exactly as the rule says.
+    # (each row read through its printed cells' squashed texts, at C speed: filter(None, r) drops
+    # the missing cells, the last filter the blank ones)
     most_failing = 0.2 * len(grid.rows) + 1
-    rows: list[list[str]] = []
-    failing = 0
+    rows: list[list[RawCell | None]] = []
+    ok = 0
     for r in grid.rows:
-        row = [c.text for c in r if c is not None and squash(c.text)]
+        row = list(filter(None, map(squash, map(_TEXT, filter(None, r)))))
         if not row:
             continue
-        rows.append(row)
-        if not _toc_row(row):
-            failing += 1
-            if failing > most_failing:
-                return False
+        rows.append(r)
+        if _toc_row(row):
+            ok += 1
+        elif len(rows) - ok > most_failing:
+            return False
     if len(rows) < 3:
         return False
-    ok = sum(1 for r in rows if _toc_row(r))
-    return ok >= 0.8 * len(rows) and any(("..." in r[0] or "…" in r[0] or heading_level(r[0])) for r in rows)
+    if ok < 0.8 * len(rows):
+        return False
+    # the first printed cell of each row, as printed
+    firsts = [next(c.text for c in r if c is not None and squash(c.text)) for r in rows]
+    return any(("..." in t or "…" in t or heading_level(t)) for t in firsts)
 
 
 def _toc_row(r: list[str]) -> bool:
-    """A contents row: a title and a page number of at most three digits."""
-    return (len(r) == 2 and squash(r[1]).isdigit() and len(squash(r[1])) <= 3
-            and not squash(r[0]).replace(".", "").isdigit())
+    """A contents row (its printed cells, squashed): a title and a page number of at most three digits."""
+    return len(r) == 2 and r[1].isdigit() and len(r[1]) <= 3 and not r[0].replace(".", "").isdigit()
 
 
 def _is_header_row_repeat(a: list[str], b: list[str]) -> bool:
@@ -191,8 +234,8 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
             continue
         cap = _caption_for(flow, k, consumed)
         between = [flow[j] for j in range(last_grid_idx + 1, k)] if last_grid_idx is not None else []
-        only_footers = all(isinstance(x, Line) and (not x.text.strip() or _PAGE_FOOTER.match(x.text.strip()))
-                           for x in between)
+        # (a line the caption search passes over is a blank line or a page footer)
+        only_footers = all(isinstance(x, Line) and _caption_line(x.text) is None for x in between)
         if (groups and not cap.title and not cap.number and only_footers
                 and groups[-1][1].n_cols == it.n_cols):
             _merge_continuation(groups[-1][1], it)
@@ -222,7 +265,8 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
                 tables.append(t)
         if t is None:
             continue
-        if not t.empty and not any(v is not None for r in t.rows for v in r.values):
+        # (a row's values are its cells' values, None where a cell is missing)
+        if not t.empty and not any(c is not None and c.value is not None for r in t.rows for c in r.cells):
             # a statement right after the table such as 本表无数据 / 不涉及 marks it empty
             for j in range(k + 1, min(k + 6, len(flow))):
                 x = flow[j]
@@ -263,16 +307,16 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[lis
                     and ln.text[:1].isascii() and ln.text[:1].isalnum():
                 text_parts.append(" ")
                 pos += 1
-            pieces.append(TextPiece(pos, ln.page, ln.start, ln.end))
+            pieces.append(new_piece(pos, ln.page, ln.start, ln.end))
             text_parts.append(ln.text)
             pos += len(ln.text)
-        paragraphs.append(Paragraph(f"p{len(paragraphs) + 1}", "".join(text_parts), current_section(), tuple(pieces)))
+        paragraphs.append(new_paragraph(f"p{len(paragraphs) + 1}", "".join(text_parts), current_section(), tuple(pieces)))
         buf.clear()
 
     def add_section(ln: Line, level: int) -> None:
         while stack and stack[-1].level >= level:
             stack.pop()
-        s = Section(f"s{len(sections) + 1}", ln.text.strip(), level, stack[-1].id if stack else None, ln.page, ln.start)
+        s = new_section(f"s{len(sections) + 1}", ln.text.strip(), level, stack[-1].id if stack else None, ln.page, ln.start)
         sections.append(s)
         stack.append(s)
 
@@ -345,8 +389,12 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[lis
 def _department_from_text(lines: list[str]) -> tuple[str | None, int | None, str | None]:
     found: list[tuple[str | None, int, str]] = []
     for t in lines:
+        # (the pattern ends on 决算 or 预算, and a line longer than 48 is no title: neither is
+        # searched)
+        if "算" not in t or len(squash(t)) > 48:
+            continue
         m = _TITLE_YEAR.match(squash(t))
-        if m and len(squash(t)) <= 48 and not re.search(r"[，。；：,;:]", m.group("dept") or ""):
+        if m and not re.search(r"[，。；：,;:]", m.group("dept") or ""):
             dept = m.group("dept") or None
             if dept:
                 dept = re.sub(r"^(附件\d*[:：]?|纳入|第[一二三四五六七八九十]+部分)", "", dept) or None
@@ -399,12 +447,19 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
             candidates.append(x + head_lines[i + 1])
         candidates.append(x)
     dept, year, kind = _department_from_text(candidates)
-    title_year_short = any(_TITLE_YEAR.match(squash(c)) and len(squash(c)) <= 30 for c in candidates[:60])
-    whole = "".join(p.text for p in pages[:60])
+    title_year_short = any("算" in c and len(squash(c)) <= 30 and _TITLE_YEAR.match(squash(c)) for c in candidates[:60])
+    joined: list[str] = []
+
+    def whole() -> str:
+        """The text of the first 60 pages, joined when first asked (most documents never ask)."""
+        if not joined:
+            joined.append("".join(p.text for p in pages[:60]))
+        return joined[0]
+
     if kind is None:
-        fa = sum(1 for t in tables if "决算" in t.title) + len(re.findall(r"部门决算|单位决算|决算公开|决算情况", whole))
+        fa = sum(1 for t in tables if "决算" in t.title) + len(re.findall(r"部门决算|单位决算|决算公开|决算情况", whole()))
         bu = sum(1 for t in tables if "预算" in t.title.replace("一般公共预算", "").replace("经营预算", "").replace("基金预算", "")) \
-            + len(re.findall(r"部门预算|单位预算|预算公开|预算情况说明", whole))
+            + len(re.findall(r"部门预算|单位预算|预算公开|预算情况说明", whole()))
         kind = "final_account" if fa >= bu and fa else ("budget" if bu else None)
         name = path.rsplit("/", 1)[-1]
         if "决算" in name and "预算" not in name:
@@ -413,25 +468,26 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
             kind = "budget"
     # A year read from a sentence rather than a title can be a stale one left in the text;
     # the year most sentences of the explanation open with wins over it.
-    openers = Counter(int(m.group(1)) for it in flow if isinstance(it, Line)
+    # (only lines with 年 can open with a year)
+    openers = Counter(int(m.group(1)) for it in flow if isinstance(it, Line) and "年" in it.text
                       for m in [_YEAR_OPENER.match(it.text)] if m)
     if openers:
         top, n = openers.most_common(1)[0]
         if year is not None and top != year and n >= 5 and openers[year] <= 1 and not title_year_short:
             year = top
     if year is None:
-        years = Counter(int(y) for y, _ in _YEAR_KIND.findall(whole))
+        years = Counter(int(y) for y, _ in _YEAR_KIND.findall(whole()))
         if years:
             year = years.most_common(1)[0][0]
         else:
-            ys = Counter(int(y) for y in re.findall(r"(20\d\d)\s*年", whole))
+            ys = Counter(int(y) for y in re.findall(r"(20\d\d)\s*年", whole()))
             year = ys.most_common(1)[0][0] if ys else None
     if captions_depts:
         cd = Counter(captions_depts).most_common(1)[0][0]
         if not dept or (cd != dept and len(cd) >= len(dept) and Counter(captions_depts)[cd] >= 2):
             dept = cd
     if not dept:
-        m = _DEPT.search(_UNIT.sub("", whole))
+        m = _DEPT.search(_UNIT.sub("", whole()))
         if m:
             dept = m.group(1)
     units = Counter(t.unit for t in tables if t.unit)

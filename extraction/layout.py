@@ -47,12 +47,16 @@ class RawGrid:
 
     @property
     def n_cols(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        return max(map(len, self.rows), default=0)
 
     def texts(self, stop: int | None = None) -> list[list[str]]:
         """The text of every cell, rows padded to the widest row; ``stop``: only the first rows."""
         n = self.n_cols
-        return [[c.text if c is not None else "" for c in r] + [""] * (n - len(r)) for r in self.rows[:stop]]
+        out = [[c.text if c is not None else "" for c in r] for r in self.rows[:stop]]
+        for t in out:  # (most rows are full: only the short ones are padded, in place)
+            if len(t) < n:
+                t.extend([""] * (n - len(t)))
+        return out
 
 
 FlowItem = Line | RawGrid

@@ -103,6 +103,40 @@ class Paragraph:
         }
 
 
+# The prose reader builds a TextPiece for every line, a Paragraph and a Section for every
+# paragraph and heading: these build them like :func:`new_cell` below.
+def new_piece(para_start: int, page: int, start: int, end: int) -> TextPiece:
+    p = object.__new__(TextPiece)
+    d = p.__dict__
+    d["para_start"] = para_start
+    d["page"] = page
+    d["start"] = start
+    d["end"] = end
+    return p
+
+
+def new_section(id: str, title: str, level: int, parent: str | None, page: int, start: int) -> Section:
+    s = object.__new__(Section)
+    d = s.__dict__
+    d["id"] = id
+    d["title"] = title
+    d["level"] = level
+    d["parent"] = parent
+    d["page"] = page
+    d["start"] = start
+    return s
+
+
+def new_paragraph(id: str, text: str, section: str | None, pieces: tuple[TextPiece, ...]) -> Paragraph:
+    p = object.__new__(Paragraph)
+    d = p.__dict__
+    d["id"] = id
+    d["text"] = text
+    d["section"] = section
+    d["pieces"] = pieces
+    return p
+
+
 @dataclass(frozen=True)
 class Cell:
     """One table cell as printed.
@@ -142,7 +176,15 @@ _new = object.__new__
 def new_cell(text: str, value: float | None, decimals: int | None, page: int, bbox: BBox | None,
              start: int | None, end: int | None) -> Cell:
     c = _new(Cell)
-    c.__dict__.update(text=text, value=value, decimals=decimals, page=page, bbox=bbox, start=start, end=end)
+    # item by item into the instance dict: cheaper than update() with keywords, same dict
+    d = c.__dict__
+    d["text"] = text
+    d["value"] = value
+    d["decimals"] = decimals
+    d["page"] = page
+    d["bbox"] = bbox
+    d["start"] = start
+    d["end"] = end
     return c
 
 
@@ -209,8 +251,17 @@ def new_row(index: int, block: str | None, code: str | None, name: str, cells: t
             unit: str | None) -> Row:
     """A Row built like :func:`new_cell` (see there)."""
     r = _new(Row)
-    r.__dict__.update(index=index, block=block, code=code, name=name, cells=cells, columns=columns, page=page,
-                      line_no=line_no, name_bbox=name_bbox, unit=unit)
+    d = r.__dict__
+    d["index"] = index
+    d["block"] = block
+    d["code"] = code
+    d["name"] = name
+    d["cells"] = cells
+    d["columns"] = columns
+    d["page"] = page
+    d["line_no"] = line_no
+    d["name_bbox"] = name_bbox
+    d["unit"] = unit
     return r
 
 
@@ -282,7 +333,9 @@ class DocumentMeta:
     pages: int
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # (asdict's deep copy, field by field: every field is a str, an int or None)
+        return {"department": self.department, "year": self.year, "kind": self.kind, "unit": self.unit,
+                "pages": self.pages}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from tab-separated text, so both formats give the same Table.
 from __future__ import annotations
 
 import functools
+import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extraction.datafiles import code_names, package_yaml
@@ -16,6 +18,7 @@ from extraction.model import Cell, Column, Row, Table, new_cell, new_row
 from extraction.numbers import is_empty_mark, looks_like_code, parse_cell_number
 
 _SPACE = re.compile(r"\s+")
+_TEXT = operator.attrgetter("text")
 _NAME_HEADER = re.compile(r"^(项目|科目名称|项目名称|名称|项目\(按功能分类\)|项目（按功能分类）|科目|功能分类科目名称|经济分类科目名称|收入项目|支出项目|项目\(按支出功能分类\))$")
 _CODE_HEADER = re.compile(r"(编码|代码|^类$|^款$|^项$|^科目编码$)")
 _LINE_HEADER = re.compile(r"^(行次|行 次)$")
@@ -125,83 +128,133 @@ def _header_split(rows: list[list[str]]) -> int:
     """Index of the first body row: the first data row that carries a figure or a code."""
     first_any = None
     for i, r in enumerate(rows):
-        if _is_data_row(r):
-            ne = [squash(t) for t in r if squash(t)]
-            if _has_figure(r) or looks_like_code(ne[0]) or _CODE_IN_NAME.match(ne[0]):
+        kind = _header_split_row(tuple(r))
+        if kind >= _DATA_ROW:
+            if kind == _DATA_ROW_STARTS:
                 return i if first_any is None or not _has_figure(rows[first_any]) and first_any + 1 == i else first_any
             if first_any is None:
                 first_any = i
-        elif first_any is not None and not _is_colnum_row(r):
+        elif first_any is not None and kind == _OTHER_ROW:
             first_any = None  # a '合计' label inside a multi-row header
     return first_any or 0
 
 
+# what a row is to _header_split
+_COLNUM_ROW_KIND, _OTHER_ROW, _DATA_ROW, _DATA_ROW_STARTS = range(4)
+
+
+@functools.lru_cache(maxsize=16384)
+def _header_split_row(r: tuple[str, ...]) -> int:
+    """A row as ``_header_split`` sees it: a data row that carries a figure or a code (the body
+    starts there), another data row, the 栏次 row, any other row.  Cached per row: a form prints
+    the same header rows report after report."""
+    if _is_data_row(r):
+        ne = [squash(t) for t in r if squash(t)]
+        if _has_figure(r) or looks_like_code(ne[0]) or _CODE_IN_NAME.match(ne[0]):
+            return _DATA_ROW_STARTS
+        return _DATA_ROW
+    return _COLNUM_ROW_KIND if _is_colnum_row(r) else _OTHER_ROW
+
+
 @functools.lru_cache(maxsize=65536)
-def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool, bool] | None:
+def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool, bool, bool, bool] | None:
     """A body cell as column roles see it: None when blank or an empty mark, else its squashed
     text and whether that is a code, a number, two digits, at most three digits, a number that
-    is not a code."""
+    is not a code, a unit word, and whether it has a decimal point."""
     t = squash(raw)
-    if not t or is_empty_mark(raw):
+    if not t:
+        return None
+    number = _is_number(t)
+    # (a number has a digit, which no empty mark has even once normalised: only the other texts
+    # need the empty-mark test)
+    if not number and is_empty_mark(raw):
         return None
     digits = t.isdigit()
-    code, number = looks_like_code(t), _is_number(t)
-    return t, code, number, digits and len(t) == 2, digits and len(t) <= 3, number and not code
+    code = looks_like_code(t)
+    return (t, code, number, digits and len(t) == 2, digits and len(t) <= 3, number and not code,
+            t in _UNIT_WORDS, "." in t)
 
 
-def _column_roles(header: list[list[str]], body: list[list[str]], n_cols: int) -> list[_Col]:
-    cols: list[_Col] = []
-    # the body column by column (short rows padded with blanks, which count as nothing)
-    # (body rows come from RawGrid.texts, already padded to n_cols: then they transpose as they are)
-    if not all(len(r) == n_cols for r in body):
-        body = [list(r) + [""] * (n_cols - len(r)) for r in body]
-    body_cols = list(zip(*body)) if body else []
-    for c in range(n_cols):
-        hdr = [squash(h[c]) for h in header if c < len(h) and squash(h[c])]
-        hdr = [h for h in hdr if not _COLNUM_ROW.match(h)]
-        data, codes, numbers, code_parts, ints, nums = _column_stats(body_cols[c] if body_cols else ())
-        n = len(data)
-        texty = n - numbers
-        hdr_text = "/".join(hdr)
-        if hdr and any(_LINE_HEADER.match(h) for h in hdr):
-            role = "line"
-        elif (hdr and _UNIT_HEADER.match(hdr[-1]) and all(t in _UNIT_WORDS for t in data)) or \
-                (n >= 3 and all(t in _UNIT_WORDS for t in data)):
-            role = "unit"
-        elif hdr and hdr[-1] in ("款", "项") and (code_parts or not n):
-            role = "code_part"
-        elif hdr and (any(_CODE_HEADER.search(h) for h in hdr) and not any(_NAME_HEADER.match(_norm_label(h)) for h in hdr[-1:])) and (codes or not n) and codes >= 0.3 * n:
-            role = "code"
-        elif n and codes >= 0.6 * n and codes >= 1 and not any("." in t for t in data):
-            role = "code"
-        elif n and code_parts >= 0.6 * n and nums - code_parts <= 0:
-            role = "code_part"
-        elif hdr and any(_NAME_HEADER.match(_norm_label(h)) for h in hdr[-1:]) and texty >= nums:
-            role = "name"
-        elif n and texty > nums and texty >= max(2, 0.2 * len(body)):
-            role = "name"
-        elif n and ints == n and nums and _sequential([int(t) for t in data if t.isdigit()]) and not any("." in t for t in data):
-            role = "line"
-        else:
-            role = "value"
-        cols.append(_Col(c, role, hdr_text))
-    return cols
+_HeaderColumn = tuple[str, bool, bool, bool, bool, bool]
+"""What a column's header says towards its role: its label and whether it is a 行次 header, a
+单位 header, a 款/项 header, a code header (its last label not a name header), a name header."""
 
 
 @functools.lru_cache(maxsize=4096)
-def _column_stats(column: tuple[str, ...]) -> tuple[list[str], int, int, int, int, int]:
+def _header_columns(header: tuple[tuple[str, ...], ...], n_cols: int
+                    ) -> tuple[tuple[tuple[str, ...], ...], tuple[_HeaderColumn, ...]]:
+    """The header rows with spanning labels filled in (``_fill_header``), and per column what its
+    labels say towards its role.  Cached: a form prints the same header in every report, and
+    this depends on the header texts alone."""
+    filled = tuple(map(tuple, _fill_header([list(h) for h in header], n_cols)))
+    info: list[_HeaderColumn] = []
+    for c in range(n_cols):
+        hdr = [squash(h[c]) for h in filled if c < len(h) and squash(h[c])]
+        hdr = [h for h in hdr if not _COLNUM_ROW.match(h)]
+        if not hdr:
+            info.append(("", False, False, False, False, False))
+            continue
+        last_is_name = bool(_NAME_HEADER.match(_norm_label(hdr[-1])))
+        info.append(("/".join(hdr), any(_LINE_HEADER.match(h) for h in hdr), bool(_UNIT_HEADER.match(hdr[-1])),
+                     hdr[-1] in ("款", "项"), any(_CODE_HEADER.search(h) for h in hdr) and not last_is_name,
+                     last_is_name))
+    return filled, tuple(info)
+
+
+def _roles(body: list[list[str]], n_cols: int, hinfo: tuple[_HeaderColumn, ...]) -> tuple[str, ...]:
+    """Each column's role ('code', 'code_part', 'name', 'line', 'unit' or 'value') from what its
+    header says and the body cells it holds."""
+    roles: list[str] = []
+    # the body column by column (short rows padded with blanks, which count as nothing)
+    # (body rows come from RawGrid.texts, already padded to n_cols: then they transpose as they are)
+    if not all(map(n_cols.__eq__, map(len, body))):
+        body = [list(r) + [""] * (n_cols - len(r)) for r in body]
+    body_cols = list(zip(*body)) if body else []
+    for c in range(n_cols):
+        hdr_text, line_header, unit_header, part_header, code_header, name_header = hinfo[c]
+        data, codes, numbers, code_parts, ints, nums, all_units, any_dot = \
+            _column_stats(body_cols[c] if body_cols else ())
+        n = len(data)
+        texty = n - numbers
+        if line_header:
+            role = "line"
+        elif all_units and (unit_header or n >= 3):
+            role = "unit"
+        elif part_header and (code_parts or not n):
+            role = "code_part"
+        elif code_header and (codes or not n) and codes >= 0.3 * n:
+            role = "code"
+        elif n and codes >= 0.6 * n and codes >= 1 and not any_dot:
+            role = "code"
+        elif n and code_parts >= 0.6 * n and nums - code_parts <= 0:
+            role = "code_part"
+        elif name_header and texty >= nums:
+            role = "name"
+        elif n and texty > nums and texty >= max(2, 0.2 * len(body)):
+            role = "name"
+        elif n and ints == n and nums and _sequential([int(t) for t in data if t.isdigit()]) and not any_dot:
+            role = "line"
+        else:
+            role = "value"
+        roles.append(role)
+    return tuple(roles)
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_stats(column: tuple[str, ...]) -> tuple[tuple[str, ...], int, int, int, int, int, bool, bool]:
     """One body column counted in a single pass: its non-blank texts (squashed), how many are codes,
-    numbers, two-digit code parts, short integers, and numbers that are not codes.
+    numbers, two-digit code parts, short integers, and numbers that are not codes; whether all
+    of them are unit words and whether any has a decimal point.
 
     Kept per column text because a form repeats its columns from table to table (and from one
-    report to the next); callers only read the result.
+    report to the next).
     """
     facts = [f for f in map(_cell_facts, column) if f is not None]
     if not facts:
-        return [], 0, 0, 0, 0, 0
+        return (), 0, 0, 0, 0, 0, True, False
     # one tuple per fact over the whole column, each counted by sum at C speed
-    texts, codes, numbers, code_parts, ints, nums = zip(*facts)
-    return list(texts), sum(codes), sum(numbers), sum(code_parts), sum(ints), sum(nums)
+    texts, codes, numbers, code_parts, ints, nums, units, dots = zip(*facts)
+    return texts, sum(codes), sum(numbers), sum(code_parts), sum(ints), sum(nums), all(units), any(dots)
 
 
 def _sequential(nums: list[int]) -> bool:
@@ -313,24 +366,6 @@ def _value_label(header: list[list[str]], c: int, block_label: str | None) -> st
     return "/".join(parts)
 
 
-def _to_cells(raw: list[RawCell | None], value_cols: list[int]) -> tuple[list[Cell | None], bool]:
-    """The value cells of a row, and whether any of them prints a number."""
-    cells: list[Cell | None] = []
-    has_value = False
-    for ci in value_cols:
-        c = raw[ci]
-        if c is None:
-            cells.append(None)
-            continue
-        p = parse_cell_number(c.text)
-        if p is None:
-            cells.append(new_cell(c.text, None, None, c.page, c.bbox, c.start, c.end))
-        else:
-            cells.append(new_cell(c.text, p.value, p.decimals, c.page, c.bbox, c.start, c.end))
-            has_value = True
-    return cells, has_value
-
-
 _HEADER_WORDS = re.compile(r"预算|执行|决算|名称|指标|金额|数$|率|合计|小计|项目|科目")
 
 
@@ -369,7 +404,7 @@ def subtables_read(grid: RawGrid) -> list[tuple[RawGrid, GridReading | None]]:
     read the texts and figures of every row a second time.
     """
     texts = grid.texts()
-    figures = [_has_figure(r) for r in texts]
+    figures = [any(map(_is_figure, r)) for r in texts]  # (_has_figure of each row)
     starts = [0]
     seen_figure = False
     for i, r in enumerate(texts):
@@ -396,15 +431,14 @@ def pair_cell_per_line(grid: RawGrid) -> RawGrid:
     # Most grids are ordinary tables: give up once more rows hold several cells than such an
     # export may have (three in ten, with a row to spare against rounding), before reading them all.
     most_multi = 0.3 * len(grid.rows) + 1
-    singles: list[list[RawCell]] = []
     multi = 0
     for r in grid.rows:
-        s = [c for c in r if c is not None and squash(c.text)]
-        singles.append(s)
-        if len(s) != 1:
+        # how many printed cells the row has (filter(None, r) drops the missing cells)
+        if sum(map(bool, map(squash, map(_TEXT, filter(None, r))))) != 1:
             multi += 1
             if multi > most_multi:
                 return grid
+    singles = [[c for c in r if c is not None and squash(c.text)] for r in grid.rows]
     if not singles or sum(1 for s in singles if len(s) == 1) < 0.7 * len(singles):
         return grid
     cells = [s[0] for s in singles if len(s) == 1]
@@ -426,6 +460,75 @@ def pair_cell_per_line(grid: RawGrid) -> RawGrid:
     return RawGrid(grid.page, rows, grid.bbox, list(grid.pages))
 
 
+_BlockPlan = tuple[str | None, tuple[int, ...], tuple[tuple[int, int], ...]]
+"""A block of a table: its name, its value columns, and its other columns as (index, role code)."""
+
+# role codes of the columns that are not values, as the row loop tests them
+_CODE, _CODE_PART, _NAME, _LINE, _UNIT = range(5)
+_ROLE_CODE = {"code": _CODE, "code_part": _CODE_PART, "name": _NAME, "line": _LINE, "unit": _UNIT}
+
+
+@functools.lru_cache(maxsize=4096)
+def _layout(header: tuple[tuple[str, ...], ...], n_cols: int, roles: tuple[str, ...]
+            ) -> tuple[tuple[_BlockPlan, ...], tuple[Column, ...], tuple[str, ...]]:
+    """A table's blocks, value columns and block names from its header rows (as printed) and its
+    column roles.  Nothing here reads the body: the result depends on these three alone, and is
+    kept because a form comes back with the same header and roles report after report (the
+    Columns are frozen, so tables may share them)."""
+    filled, hinfo = _header_columns(header, n_cols)
+    cols = [_Col(c, role, hinfo[c][0]) for c, role in enumerate(roles)]
+    aligned = _align_header([list(h) for h in filled], cols)
+    blocks = _blocks(cols)
+    top = (list(header[0]) + [""] * n_cols)[:n_cols] if header else [""] * n_cols
+    multi = len(blocks) > 1
+    block_names: list[str | None] = []
+    for i, b in enumerate(blocks):
+        block_names.append(_block_name(top, b, i, block_names[-1] if block_names else None) if multi else None)
+    if multi and len(set(block_names)) < len(block_names):
+        counts: dict[str | None, int] = {}
+        renamed = []
+        for n in block_names:
+            counts[n] = counts.get(n, 0) + 1
+            renamed.append(n if counts[n] == 1 else f"{n}#{counts[n]}")
+        block_names = renamed
+
+    columns: list[Column] = []
+    plans: list[_BlockPlan] = []
+    for b, bname in zip(blocks, block_names):
+        for c in b:
+            if c.role == "value":
+                columns.append(Column(c.index, _value_label(aligned, c.index, bname), bname))
+        plans.append((bname, tuple(c.index for c in b if c.role == "value"),
+                      tuple((c.index, _ROLE_CODE[c.role]) for c in b if c.role != "value")))
+    return tuple(plans), tuple(columns), tuple(n for n in block_names if n is not None)
+
+
+_CODE_LABELS = frozenset(("类", "款", "项", "科目编码", "功能分类科目编码"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _code_cell(t: str) -> tuple[str, ...] | None:
+    """What a printed (squashed) cell of a code column gives: None for a header label printed in the
+    band of the first body row, (t,) for a code part, ("", code, name) for a code printed with its
+    name, ("", "", name) for a name alone."""
+    if t in _CODE_LABELS:
+        return None
+    if looks_like_code(t) or (t.isdigit() and len(t) == 2):
+        return (t,)
+    m = _CODE_IN_NAME.match(t)
+    if m:
+        return "", m.group(1), m.group(2)
+    return "", "", t
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_cell(t: str) -> tuple[bool, str | None, str | None]:
+    """What a printed (squashed) cell of a name column may give: whether it is a code, and the code
+    and name of a label that opens with its code (else None, None)."""
+    m = _CODE_IN_NAME.match(t)
+    return looks_like_code(t), (m.group(1) if m else None), (m.group(2) if m else None)
+
+
 def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None, unit: str | None,
                    header_hint: list[list[str]] | None = None, read: GridReading | None = None) -> Table | None:
     """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations);
@@ -444,91 +547,87 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     header = texts[:split]
     if not header and header_hint:
         header = [h + [""] * (n_cols - len(h)) for h in header_hint]
-    raw_top = (list(header[0]) + [""] * n_cols)[:n_cols] if header else [""] * n_cols
-    header = _fill_header(header, n_cols)
-    body_idx = list(range(split, len(texts)))
-    body = [texts[i] for i in body_idx]
+    header_key = tuple(map(tuple, header))
+    body = texts[split:]
     if figures is None:
         figure_rows = [r for r in body if _has_figure(r)]
     else:
         figure_rows = [r for r, f in zip(body, figures[split:]) if f]
-    cols = _column_roles(header, figure_rows if len(figure_rows) >= 2 else body, n_cols)
-    header = _align_header(header, cols)
-    blocks = _blocks(cols)
-    top = raw_top
-    multi = len(blocks) > 1
-    block_names: list[str | None] = []
-    for i, b in enumerate(blocks):
-        block_names.append(_block_name(top, b, i, block_names[-1] if block_names else None) if multi else None)
-    if multi and len(set(block_names)) < len(block_names):
-        counts: dict[str | None, int] = {}
-        renamed = []
-        for n in block_names:
-            counts[n] = counts.get(n, 0) + 1
-            renamed.append(n if counts[n] == 1 else f"{n}#{counts[n]}")
-        block_names = renamed
-
-    columns: list[Column] = []
-    for b, bname in zip(blocks, block_names):
-        for c in b:
-            if c.role == "value":
-                columns.append(Column(c.index, _value_label(header, c.index, bname), bname))
+    roles = _roles(figure_rows if len(figure_rows) >= 2 else body, n_cols, _header_columns(header_key, n_cols)[1])
+    plans, columns, blocks = _layout(header_key, n_cols, roles)
 
     empty_table = False
-    protos: list[list[dict]] = []
-    padded = {ri: grid.rows[ri] + [None] * (n_cols - len(grid.rows[ri])) for ri in body_idx}
-    for b, bname in zip(blocks, block_names):
-        value_cols = [c.index for c in b if c.role == "value"]
-        roles = [(c.index, c.role) for c in b if c.role != "value"]
+    # A row in the making: [grid row, block, code, name, cells, columns, page, 行次, name box, has a
+    # figure, unit]
+    # (with one block there is nothing to merge, and each row is built as soon as it is read)
+    protos: list[list[list]] = []
+    rows: list[Row] = []
+    any_value = False
+    single = len(plans) == 1
+    rows_in = grid.rows
+    first_page = grid.page
+    pad = [None] * n_cols
+    padded = [r if len(r) == n_cols else r + pad[len(r):] for r in rows_in[split:]]
+    for bname, value_cols, roles_of in plans:
         pending_code: str | None = None
-        last_parts: list[str] = []
-        out: list[dict] = []
+        last_parts: tuple[str, ...] = ()
+        out: list[list] = []
         protos.append(out)
-        for ri in body_idx:
-            raw = padded[ri]
+        for ri, raw in enumerate(padded, split):
             code_parts: list[str] = []
             name_parts: list[str] = []
             line_no: int | None = None
             name_bbox = None
             row_unit: str | None = None
-            for index, role in roles:
+            for index, role in roles_of:
                 cell = raw[index]
-                t = squash(cell.text) if cell else ""
+                t = squash(cell.text) if cell is not None else ""
                 if not t:
-                    if role == "code_part" or (role == "code" and last_parts):
+                    if role == _CODE_PART or (role == _CODE and last_parts):
                         code_parts.append("")
                     continue
-                if role in ("code", "code_part") and t in ("类", "款", "项", "科目编码", "功能分类科目编码"):
-                    continue  # a header label printed in the band of the first body row
-                if role in ("code", "code_part"):
-                    if looks_like_code(t) or (t.isdigit() and len(t) == 2):
+                if role <= _CODE_PART:  # code or code part
+                    got = _code_cell(t)
+                    if got is None:
+                        continue  # a header label printed in the band of the first body row
+                    if len(got) == 1:
                         code_parts.append(t)
                     else:
-                        m = _CODE_IN_NAME.match(t)
-                        if m:
-                            code_parts.append(m.group(1))
-                            name_parts.append(m.group(2))
-                        else:
-                            name_parts.append(t)
-                        name_bbox = cell.bbox if cell else None
-                elif role == "name":
-                    m = _CODE_IN_NAME.match(t)
-                    if looks_like_code(t) and not name_parts and not code_parts:
+                        if got[1]:
+                            code_parts.append(got[1])
+                        name_parts.append(got[2])
+                        name_bbox = cell.bbox
+                elif role == _NAME:
+                    is_code, code_in, name_in = _name_cell(t)
+                    if is_code and not name_parts and not code_parts:
                         code_parts.append(t)  # a code printed alone in the name column
-                    elif m and not name_parts:
-                        code_parts.append(m.group(1))
-                        name_parts.append(m.group(2))
+                    elif code_in is not None and not name_parts:
+                        code_parts.append(code_in)
+                        name_parts.append(name_in)
                     else:
-                        name_parts.append(cell.text.strip() if cell else t)
-                    name_bbox = cell.bbox if cell else None
-                elif role == "line":
+                        name_parts.append(cell.text.strip())
+                    name_bbox = cell.bbox
+                elif role == _LINE:
                     if t.isdigit():
                         line_no = int(t)
-                elif role == "unit":
+                else:  # unit
                     row_unit = t
-            code = _join_code(code_parts, last_parts)
-            values, has_value = _to_cells(raw, value_cols)
-            name = squash("".join(name_parts))
+            code = _join_code_cached(tuple(code_parts), last_parts) if code_parts else None
+            # the value cells, and whether any of them prints a number
+            values: list[Cell | None] = []
+            has_value = False
+            for ci in value_cols:
+                c = raw[ci]
+                if c is None:
+                    values.append(None)
+                    continue
+                p = parse_cell_number(c.text)
+                if p is None:
+                    values.append(new_cell(c.text, None, None, c.page, c.bbox, c.start, c.end))
+                else:
+                    values.append(new_cell(c.text, p.value, p.decimals, c.page, c.bbox, c.start, c.end))
+                    has_value = True
+            name = squash("".join(name_parts)) if name_parts else ""
             if code and len(code) in (3, 5) and name[:1].isdigit():
                 code, name = _lost_digit(code, name)
             if not name:  # a label pushed into a figure column by a misaligned export
@@ -536,7 +635,8 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                          and not is_empty_mark(v.text)]
                 if len(stray) == 1:
                     name = squash(stray[0])
-            if name in ("本表无数据", "无", "不涉及") or "本表无数据" in name or "无数据" in name:
+            # (本表无数据 holds 无数据)
+            if name == "无" or name == "不涉及" or "无数据" in name:
                 empty_table = True
                 continue
             if code and not name and not has_value and all(v is None or not squash(v.text) for v in values):
@@ -550,32 +650,36 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 continue
             if code:
                 last_parts = _code_split(code)
-            page = grid.page  # the page of the row's first printed cell (a plain loop: every row asks)
+            page = first_page  # the page of the row's first printed cell (a plain loop: every row asks)
             for c in raw:
                 if c is not None:
                     page = c.page
                     break
-            out.append({"ri": ri, "block": bname, "code": code, "name": name, "values": values, "cols": value_cols,
-                        "page": page, "line_no": line_no, "name_bbox": name_bbox, "has_value": has_value,
-                        "unit": row_unit})
+            if single:
+                rows.append(new_row(len(rows), bname, code, name, tuple(values), value_cols, page, line_no, name_bbox,
+                                    row_unit))
+                any_value = any_value or has_value
+            else:
+                out.append([ri, bname, code, name, values, value_cols, page, line_no, name_bbox, has_value, row_unit])
     # A total printed under one block with its figure under the next block's column
     # (人员经费合计 | … | 公用经费合计 | … | 20.76): give the figure to the named row.
     for i in range(1, len(protos)):
-        left = {p["ri"]: p for p in protos[i - 1]}
+        left = {p[0]: p for p in protos[i - 1]}
         keep = []
         for p in protos[i]:
-            q = left.get(p["ri"])
-            if not p["name"] and not p["code"] and p["has_value"] and q and q["name"] and not q["has_value"]:
-                q.update(values=p["values"], cols=p["cols"], has_value=True)
+            q = left.get(p[0])
+            if not p[3] and not p[2] and p[9] and q and q[3] and not q[9]:
+                q[4], q[5], q[9] = p[4], p[5], True
             else:
                 keep.append(p)
         protos[i] = keep
-    rows: list[Row] = []
     for out in protos:
-        for p in out:
-            rows.append(new_row(len(rows), p["block"], p["code"], p["name"], tuple(p["values"]), tuple(p["cols"]),
-                            p["page"], p["line_no"], p["name_bbox"], p.get("unit")))
-    if rows and not any(v is not None for r in rows for v in r.values):
+        for _, bname, code, name, values, cols, page, line_no, name_bbox, has_value, row_unit in out:
+            rows.append(new_row(len(rows), bname, code, name, tuple(values), cols, page, line_no, name_bbox,
+                                row_unit))
+            any_value = any_value or has_value
+    # (a row has a figure exactly when one of its cells has a value)
+    if rows and not any_value:
         empty_table = empty_table or not any(r.code for r in rows)
     return Table(
         id=table_id,
@@ -584,10 +688,10 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
         title=title,
         unit=unit,
         pages=tuple(sorted(set(grid.pages or [grid.page]))),
-        columns=tuple(columns),
+        columns=columns,
         rows=tuple(rows),
         empty=empty_table,
-        blocks=tuple(n for n in block_names if n is not None),
+        blocks=blocks,
         bbox=grid.bbox,
     )
 
@@ -616,11 +720,19 @@ def _lost_digit(code: str, name: str) -> tuple[str, str]:
     return code, name
 
 
-def _code_split(code: str) -> list[str]:
-    return [code[:3], code[3:5], code[5:7]][: (len(code) - 1) // 2]
+@functools.lru_cache(maxsize=16384)
+def _code_split(code: str) -> tuple[str, ...]:
+    """A code's 类, 款 and 项 parts (as many as it has).  Cached: the same codes come back."""
+    return (code[:3], code[3:5], code[5:7])[: (len(code) - 1) // 2]
 
 
-def _join_code(parts: list[str], last: list[str]) -> str | None:
+@functools.lru_cache(maxsize=65536)
+def _join_code_cached(parts: tuple[str, ...], last: tuple[str, ...]) -> str | None:
+    """``_join_code`` kept per parts and parents: forms print the same codes report after report."""
+    return _join_code(parts, last)
+
+
+def _join_code(parts: Sequence[str], last: Sequence[str]) -> str | None:
     """Join code parts printed over 类/款/项 columns, carrying omitted parents from the rows above."""
     if not any(parts):
         return None
