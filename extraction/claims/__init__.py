@@ -162,16 +162,27 @@ def extract_claims(doc: Document) -> list[Claim]:
         except Exception as e:  # a pattern bug must not stop the document
             log.warning("claim extraction failed on %s %s: %s", doc.path, para.id, e)
             continue
+        if not raws:
+            continue
         sentences: dict[tuple[int, int], str] = {}
+        pieces = para.pieces
+        # a paragraph of one piece maps an offset as Paragraph.locate does, without the walk
+        one = pieces[0] if len(pieces) == 1 else None
         for r in raws:
-            c = r.claim
-            page, start = para.locate(r.start)
-            _, end = para.locate(max(r.start, c.end - 1))
+            r_start = r.start
+            last = max(r_start, r.end - 1)
+            if one is not None:
+                page = one.page
+                start = min(one.start + (r_start - one.para_start), one.end)
+                end = min(one.start + (last - one.para_start), one.end)
+            else:
+                page, start = para.locate(r_start)
+                _, end = para.locate(last)
             key = (r.sent_start, r.sent_end)
-            if key not in sentences:
-                sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end)
-            out.append(make_claim(f"c{len(out) + 1}", c.kind, c.metric, c.label, c.value, c.unit, c.yuan, c.period, c.scope,
-                             c.base, c.direction, page, start, end + 1, sentences[key], c.explanation))
+            sentence = sentences.get(key)
+            if sentence is None:
+                sentence = sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end)
+            out.append(make_claim(f"c{len(out) + 1}", *r[:10], page, start, end + 1, sentence, r.explanation))
     return out
 
 

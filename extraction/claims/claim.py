@@ -38,9 +38,10 @@ class Claim:
     explanation: str
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in JSON_FIELDS}
-        d["explanation"] = self.explanation
-        return d
+        # the instance dict holds exactly the fields, in declaration order (the frozen __init__ and
+        # make_claim both fill it so), and that order is JSON_FIELDS then explanation
+        # (tests/test_perf_claims.py): a copy is the dict, in one call instead of sixteen getattrs
+        return self.__dict__.copy()
 
 
 _FIELDS = tuple(f.name for f in fields(Claim))
