@@ -111,3 +111,33 @@ def test_single_piece_mapping_is_paragraph_locate():
                 _, end = para.locate(max(r.start, r.end - 1))
                 expected.append((r.kind, r.value, page, start, end + 1))
         assert got and got == expected
+
+
+def test_code_before_cannot_end_with_what_the_precheck_passes_over():
+    """_metric_of skips the CODE_BEFORE search when the name follows a character it cannot end with."""
+    import regex
+
+    from extraction.claims.core import _NOT_CODE_END
+    chars = [chr(c) for c in range(0x4E00, 0xA000)] + list("，。；：、（）“”")
+    assert all(_NOT_CODE_END(ch) for ch in chars)
+    digit_or_space = regex.compile(r"[\d\s]")
+    assert not any(digit_or_space.match(ch) for ch in chars)
+    assert not _NOT_CODE_END("1") and not _NOT_CODE_END(" ") and not _NOT_CODE_END("\n")
+
+
+def test_whole_yuan_is_its_own_rounding():
+    rnd = random.Random(3)
+    for _ in range(20000):
+        y = float(rnd.choice([rnd.randint(-10**12, 10**12), rnd.randint(0, 10**6) * 10000, rnd.randint(0, 99) * 1e8]))
+        assert y.is_integer() and round(y, 6) == y and type(round(y, 6)) is float
+
+
+def test_fit_kind_keeps_a_metric_of_the_unit_type():
+    """The extractor keeps a metric whose unit kind is the claim's (or none) without calling _fit_kind, which agrees."""
+    ex = get_extractor()
+    for mid, m in ex.lex.metrics.items():
+        assert ex._unit_kinds[mid] == m.unit_kind
+        for utype in ("money", "count", "percent", "area", "points", "score"):
+            if m.unit_kind is None or m.unit_kind == utype:
+                for unit in ("万元", "人", "批次", "%"):
+                    assert ex._fit_kind(mid, unit, utype) == mid

@@ -28,8 +28,16 @@ CLAUSE_DELIMS = "，；：,;:、"
 SEGMENT_DELIMS = "；;。"
 LIST_HEAD_DELIMS = "，；：,;:。"
 LIST_COMMA = regex.compile("、")
-STATEMENT_HINT = regex.compile(r"无|没有|未发生|相同|持平|一样|一致|变化|大于|小于|等于|高于|低于|超过|少于|多于|相等")
+# literal words: the stdlib engine finds them as the regex module would, in a third of the time
+STATEMENT_HINT = re.compile(r"无|没有|未发生|相同|持平|一样|一致|变化|大于|小于|等于|高于|低于|超过|少于|多于|相等")
 CODE_BEFORE = regex.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7})\s*$")
+
+
+def _NOT_CODE_END(ch: str) -> bool:
+    """Whether CODE_BEFORE cannot end with ``ch`` (neither a digit nor a space): a Han character or a mark."""
+    return "\u4e00" <= ch <= "\u9fff" or ch in "，。；：、（）“”"
+
+
 ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 YEAR_WORDS = regex.compile(r"上年|上一年|去年|同比|\d{4}\s*年")
 DIGIT = regex.compile(r"\d")
@@ -84,6 +92,7 @@ class RawClaim(NamedTuple):
 
 
 _raw = RawClaim
+_tuple_new = tuple.__new__
 _START = attrgetter("start")
 
 
@@ -144,14 +153,13 @@ def _delimited_start(text: str, end: int, floor: int, delims: str = CLAUSE_DELIM
 
 # the delimiters of all three sets, found once per paragraph; a sentence reads the start of each
 # clause and segment off their positions (_after_last) instead of searching back from every number
-_ANY_DELIM = re.compile("[" + re.escape("".join(sorted(set(CLAUSE_DELIMS + SEGMENT_DELIMS + LIST_HEAD_DELIMS)))) + "]")
+_DELIM_AT = tuple(re.compile("[" + re.escape(d) + "]") for d in (CLAUSE_DELIMS, SEGMENT_DELIMS, LIST_HEAD_DELIMS))
+_match_start = re.Match.start
 
 
 def _delimiter_positions(text: str) -> tuple[list[int], list[int], list[int]]:
     """Positions of the clause, segment and list-head delimiters of ``text``, each ascending."""
-    at = [m.start() for m in _ANY_DELIM.finditer(text)]
-    return ([i for i in at if text[i] in CLAUSE_DELIMS], [i for i in at if text[i] in SEGMENT_DELIMS],
-            [i for i in at if text[i] in LIST_HEAD_DELIMS])
+    return tuple(list(map(_match_start, rx.finditer(text))) for rx in _DELIM_AT)
 
 
 _BUDGET_NAMES = regex.compile(r"一般公共预算|国有资本经营预算|政府性基金预算|预算单位|预算管理|预算绩效")
@@ -215,6 +223,7 @@ class ParagraphExtractor:
         self._number_groups = tuple((rx, rx.groupindex.get("num"), rx.groupindex.get("unit"))
                                     for rx in (patterns.number, patterns.chinese_number) if rx is not None)
         self._head_pos: list[int] = []
+        self._unit_kinds = {mid: m.unit_kind for mid, m in lexicon.metrics.items()}
         self._clause_pos: list[int] = []
         self._seg_pos: list[int] = []
         # the name ending a region depends on its words alone, and reports repeat their wording
@@ -400,16 +409,20 @@ class ParagraphExtractor:
         best = None
         weak = None
         for h in hits:
-            if h.end > lo and h.end <= hi:
+            e = h.end
+            if lo < e <= hi:
+                # the later end wins, and at the same end the longer name (or the later hit of a length)
                 if h.weak:
-                    if weak is None or (h.end, h.end - h.start) >= (weak.end, weak.end - weak.start):
+                    if weak is None or e > weak.end or (e == weak.end and e - h.start >= e - weak.start):
                         weak = h
-                elif best is None or (h.end, h.end - h.start) >= (best.end, best.end - best.start):
+                elif best is None or e > best.end or (e == best.end and e - h.start >= e - best.start):
                     best = h
         h = best or weak
         if h is None:
             return None
-        m = CODE_BEFORE.search(text, lo, h.start)
+        hs = h.start
+        # a code ends where the name starts (spaces between): not after a Han character or a mark
+        m = CODE_BEFORE.search(text, lo, hs) if hs - lo >= 3 and not _NOT_CODE_END(text[hs - 1]) else None
         if m:
             code = m.group(1)
             mid = self.lex.by_code("func", code) or (self.lex.by_code("econ", code) if code.startswith("3") else None)
@@ -590,6 +603,7 @@ class ParagraphExtractor:
         resp = self._respectively(text, s0, s1, matches) if p.respectively.search(text, s0, s1) else {}
         raw_text = self._raw
         attr_ends = self._attr_ends
+        unit_kinds = self._unit_kinds
         for m_s, m_e, num_s, num_e, u_s, u_e in matches:
             unit = text[u_s:u_e]
             spec = p.units[unit]
@@ -661,7 +675,9 @@ class ParagraphExtractor:
             if metric and kind == "count":
                 metric = self.lex.sibling(metric, unit)
             if metric and kind in ("amount", "count", "change"):
-                fitted = self._fit_kind(metric, unit, utype)
+                # a metric of the claim's own unit type (or of none) is kept, as _fit_kind keeps it
+                uk = unit_kinds.get(metric)
+                fitted = metric if uk is None or uk == utype else self._fit_kind(metric, unit, utype)
                 if fitted is None and kind == "count":
                     fitted = self._output_metric(text, num_s)
                 metric = fitted if fitted is not None else metric
@@ -673,7 +689,9 @@ class ParagraphExtractor:
                 value = -value
             yuan = None
             if utype == "money":
-                yuan = round(float(value) * float(spec["yuan"]), 6)
+                yuan = float(value) * float(spec["yuan"])
+                if not yuan.is_integer():  # a whole number is its own rounding
+                    yuan = round(yuan, 6)
             period = _period(region) if kind in ("amount", "count") else "current"
             base = None
             if kind == "share":
@@ -697,8 +715,9 @@ class ParagraphExtractor:
             direction = cue.direction
             if kind in ("change", "growth") and value == 0:
                 direction = "flat"
-            found.append(_raw(kind, metric, label, value, raw_text[u_s:u_e], yuan, period,
-                              scope_at(num_s), base, direction, num_s, m_e, s0, s1, explanation))
+            # RawClaim(...) without the Python-level __new__ of a named tuple
+            found.append(_tuple_new(RawClaim, (kind, metric, label, value, raw_text[u_s:u_e], yuan, period,
+                                               scope_at(num_s), base, direction, num_s, m_e, s0, s1, explanation)))
             parent = ms[metric].parent if metric in ms else None
             if parent:
                 line_ctx = line_ctx + [parent]

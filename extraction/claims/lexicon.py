@@ -73,17 +73,18 @@ class Lexicon:
         # class of first characters in front lets the engine pass over most positions cheaply.
         firsts = "".join(re.escape(ch) for ch in sorted({n[0] for n in self.by_alias}))
         self.pattern = re.compile(f"(?=[{firsts}])(?=({_trie_pattern(self.by_alias)}))")
-        # name -> (its first metric, whether it is weak), read once per hit
-        self._hit_info = {n: (ids[0], n in WEAK_ALIASES) for n, ids in self.by_alias.items()}
+        # name -> (its length, and the hit's fields after its offsets: name, first metric, whether weak)
+        self._hit_info = {n: (len(n), (n, ids[0], n in WEAK_ALIASES)) for n, ids in self.by_alias.items()}
 
     def find(self, text: str) -> list[AliasHit]:
         """Alias matches, the longest at each position; overlapping, so 收入总计 is seen inside 财政拨款收入总计."""
         info = self._hit_info
+        new = tuple.__new__  # AliasHit(...) without the Python-level __new__ of a named tuple
         out = []
         for m in self.pattern.finditer(text):
-            name = m.group(1)
+            n, rest = info[m.group(1)]
             s = m.start()
-            out.append(AliasHit(s, s + len(name), name, *info[name]))
+            out.append(new(AliasHit, (s, s + n, *rest)))
         return out
 
     def sibling(self, metric: str, unit: str) -> str:
