@@ -17,7 +17,7 @@ import pytest
 from extraction.claims import extract_claims, get_extractor
 from extraction.claims.claim import JSON_FIELDS, Claim, make_claim
 from extraction.claims.core import (CLAUSE_DELIMS, LIST_HEAD_DELIMS, SEGMENT_DELIMS, ParagraphState, RawClaim,
-                                    _after_last, _delimited_start, _delimiter_positions, _scope)
+                                    _after_last, _delimited_start, _positions, _scope)
 from extraction.model import Document, DocumentMeta, Page, Paragraph, TextPiece
 
 ALPHABET = "，；：,;:、。！？（）含其中支出收入一般公共预算财政拨款0123456789.万元% \n"
@@ -29,13 +29,18 @@ def _texts(n: int, seed: int = 7) -> list[str]:
 
 
 def test_delimiter_positions_give_the_backward_search():
-    for text in _texts(400):
-        clause, seg, head = _delimiter_positions(text)
-        for pos, delims in ((clause, CLAUSE_DELIMS), (seg, SEGMENT_DELIMS), (head, LIST_HEAD_DELIMS)):
-            assert pos == [i for i, ch in enumerate(text) if ch in delims]
-            for floor in range(len(text) + 1):
-                for end in range(floor, len(text) + 1):
-                    assert _after_last(pos, end, floor) == _delimited_start(text, end, floor, delims)
+    """Inside a sentence [s0, s1), a start read off the sentence's delimiter positions is the backward search's."""
+    rnd = random.Random(5)
+    for text in _texts(300):
+        for _ in range(4):
+            s0 = rnd.randint(0, len(text))
+            s1 = rnd.randint(s0, len(text))
+            for delims in (CLAUSE_DELIMS, SEGMENT_DELIMS, LIST_HEAD_DELIMS):
+                pos = _positions(text, s0, s1, delims)
+                assert pos == [i for i in range(s0, s1) if text[i] in delims]
+                for floor in range(s0, s1 + 1):
+                    for end in range(floor, s1 + 1):
+                        assert _after_last(pos, end, floor) == _delimited_start(text, end, floor, delims)
 
 
 def test_scope_at_reads_the_prefix():
