@@ -146,3 +146,27 @@ def test_fit_kind_keeps_a_metric_of_the_unit_type():
             if m.unit_kind is None or m.unit_kind == utype:
                 for unit in ("万元", "人", "批次", "%"):
                     assert ex._fit_kind(mid, unit, utype) == mid
+
+
+def test_lexicon_find_reports_what_the_zero_width_pattern_does():
+    """The class-first alias pattern finds, at every position, the longest name the plain lookahead finds."""
+    import re
+
+    from extraction.claims.lexicon import WEAK_ALIASES, _trie_pattern, load_lexicon
+    lex = load_lexicon()
+    plain = re.compile(f"(?=({_trie_pattern(lex.by_alias)}))")
+    names = sorted(lex.by_alias)
+    rnd = random.Random(9)
+    for _ in range(500):
+        parts = []
+        for _ in range(rnd.randint(0, 8)):
+            name = rnd.choice(names)
+            if rnd.random() < 0.3:
+                name = name[: rnd.randint(1, len(name))]  # a name cut short
+            parts.append(name)
+            parts.append("".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 3))))
+        text = "".join(parts)
+        expected = [(m.start(), m.group(1)) for m in plain.finditer(text)]
+        assert [(h.start, h.text) for h in lex.find(text)] == expected
+        assert all(h.end == h.start + len(h.text) and h.metric == lex.by_alias[h.text][0]
+                   and h.weak == (h.text in WEAK_ALIASES) for h in lex.find(text))

@@ -70,9 +70,12 @@ class Lexicon:
                     ids.append(mid)
         # One pattern for all names, factored as a trie (a shared prefix is tried once) inside a
         # lookahead, so that the stdlib engine reports the longest name at every position.  The
-        # class of first characters in front lets the engine pass over most positions cheaply.
+        # pattern opens with the class of first characters, which the engine scans for in its fast
+        # prefix search (a class inside a lookahead it tries position by position); the match is
+        # that one character, and the lookahead runs from it through a one-character lookbehind.
+        # Every position is still tried once, as with the zero-width form.
         firsts = "".join(re.escape(ch) for ch in sorted({n[0] for n in self.by_alias}))
-        self.pattern = re.compile(f"(?=[{firsts}])(?=({_trie_pattern(self.by_alias)}))")
+        self.pattern = re.compile(f"[{firsts}](?<=(?=({_trie_pattern(self.by_alias)}))(?s:.))")
         # name -> (its length, and the hit's fields after its offsets: name, first metric, whether weak)
         self._hit_info = {n: (len(n), (n, ids[0], n in WEAK_ALIASES)) for n, ids in self.by_alias.items()}
 
