@@ -97,8 +97,9 @@ def _doc(paras: list[tuple[str, tuple[TextPiece, ...]]]) -> Document:
                     paragraphs=tuple(Paragraph(f"p{i}", t, None, pieces) for i, (t, pieces) in enumerate(paras)))
 
 
-def test_single_piece_mapping_is_paragraph_locate():
-    """A paragraph of one piece maps offsets in extract_claims as Paragraph.locate does (and one cut short too)."""
+def test_piece_mapping_is_paragraph_locate():
+    """extract_claims maps offsets as Paragraph.locate does: one piece (cut short too), two, three, pieces
+    starting after the paragraph does, pieces out of order."""
     single, split, at = [], [], 0
     for i, t in enumerate(PARAGRAPHS):
         end = at + len(t) - (3 if i % 3 == 0 else 0)  # a piece shorter than its text is clamped to its end
@@ -106,15 +107,25 @@ def test_single_piece_mapping_is_paragraph_locate():
         half = len(t) // 2
         split.append((t, (TextPiece(0, 1, at, at + half), TextPiece(half, 2, 5, 5 + len(t) - half))))
         at += len(t) + 1
+    thirds, late, unordered = [], [], []
+    for t, ((p,)) in single:
+        k = len(t) // 3
+        thirds.append((t, (TextPiece(0, 1, p.start, p.start + k), TextPiece(k, 2, 7, 7 + k),
+                           TextPiece(2 * k, 1, p.start + 2 * k, p.end))))
+        late.append((t, (TextPiece(4, 1, p.start, p.end), TextPiece(k + 4, 2, 0, len(t)))))  # offsets before the first
+        unordered.append((t, (TextPiece(k, 2, 3, 3 + k), TextPiece(0, 1, p.start, p.end))))
     ex = get_extractor()
-    for doc in (_doc(single), _doc(split)):
-        got = [(c.kind, c.value, c.page, c.start, c.end) for c in extract_claims(doc)]
+    for doc in (_doc(single), _doc(split), _doc(thirds), _doc(late), _doc(unordered)):
+        got = [(c.kind, c.value, c.page, c.start, c.end, c.text) for c in extract_claims(doc)]
         expected = []
         for para in doc.paragraphs:
             for r in ex.extract(para.text, ParagraphState()):
                 page, start = para.locate(r.start)
                 _, end = para.locate(max(r.start, r.end - 1))
-                expected.append((r.kind, r.value, page, start, end + 1))
+                page0, a = para.locate(r.sent_start)
+                page1, b = para.locate(max(r.sent_start, r.sent_end - 1))
+                sentence = (doc.pages[page0 - 1].text[a:b + 1] if page0 == page1 else para.text[r.sent_start:r.sent_end])
+                expected.append((r.kind, r.value, page, start, end + 1, sentence.strip()))
         assert got and got == expected
 
 

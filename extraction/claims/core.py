@@ -229,6 +229,8 @@ class ParagraphExtractor:
         self._number_groups = tuple((rx, rx.groupindex.get("num"), rx.groupindex.get("unit"))
                                     for rx in (patterns.number, patterns.chinese_number) if rx is not None)
         self._unit_kinds = {mid: m.unit_kind for mid, m in lexicon.metrics.items()}
+        self._clause_chars = CLAUSE_DELIMS
+        self._seg_chars = SEGMENT_DELIMS
         # the name ending a region depends on its words alone, and reports repeat their wording
         self._named_metric = lru_cache(maxsize=4096)(self._named_metric)
         # and so do the cue of the clause before a number (its match is read, never changed) and
@@ -469,6 +471,9 @@ class ParagraphExtractor:
         para_topic: str | None = None
         pos = 0
         n = len(text)
+        # the delimiters the paragraph holds, looked for in its sentences
+        self._clause_chars = "".join(ch for ch in CLAUSE_DELIMS if ch in text)
+        self._seg_chars = "".join(ch for ch in SEGMENT_DELIMS if ch in text)
         while pos < n:
             m = SENTENCE_END.search(text, pos)
             s_end = m.end() if m else n
@@ -515,9 +520,10 @@ class ParagraphExtractor:
 
         aside_close: dict[int, int] = {}  # claim start -> end of the （含…） aside it stands in
 
-        # the clause and segment delimiters of the sentence: every start read below lies inside it
-        clause_pos = _positions(text, s0, s1, CLAUSE_DELIMS)
-        seg_pos = _positions(text, s0, s1, SEGMENT_DELIMS)
+        # the clause and segment delimiters of the sentence (of those in the paragraph): every start
+        # read below lies inside it
+        clause_pos = _positions(text, s0, s1, self._clause_chars)
+        seg_pos = _positions(text, s0, s1, self._seg_chars)
         # _scope(text[s0:end]) reads whether a name is in the sentence before ``end``: it is when its
         # first occurrence from s0 on ends by then
         gb = text.find("一般公共预算", s0)
