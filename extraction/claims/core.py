@@ -415,6 +415,8 @@ class ParagraphExtractor:
         best = None
         weak = None
         for h in hits:
+            if h.start >= hi:
+                break  # the hits run in order of their starts: none further ends by hi
             e = h.end
             if lo < e <= hi:
                 # the later end wins, and at the same end the longer name (or the later hit of a length)
