@@ -133,12 +133,12 @@ def test_code_before_cannot_end_with_what_the_precheck_passes_over():
     """_metric_of skips the CODE_BEFORE search when the name follows a character it cannot end with."""
     import regex
 
-    from extraction.claims.core import _NOT_CODE_END
+    from extraction.claims.core import _cannot_end_code
     chars = [chr(c) for c in range(0x4E00, 0xA000)] + list("，。；：、（）“”")
-    assert all(_NOT_CODE_END(ch) for ch in chars)
+    assert all(_cannot_end_code(ch) for ch in chars)
     digit_or_space = regex.compile(r"[\d\s]")
     assert not any(digit_or_space.match(ch) for ch in chars)
-    assert not _NOT_CODE_END("1") and not _NOT_CODE_END(" ") and not _NOT_CODE_END("\n")
+    assert not _cannot_end_code("1") and not _cannot_end_code(" ") and not _cannot_end_code("\n")
 
 
 def test_whole_yuan_is_its_own_rounding():

@@ -50,8 +50,8 @@ _FIELDS = tuple(f.name for f in fields(Claim))
 def make_claim(*values: Any) -> Claim:
     """``Claim(*values)`` without the frozen dataclass's ``__init__``.
 
-    That sets each of the sixteen fields through ``object.__setattr__``, and extraction makes two
-    Claims per figure; filling the instance dict at once gives the same object in half the time."""
+    That sets each of the sixteen fields through ``object.__setattr__``, and extraction makes a
+    Claim per figure; filling the instance dict at once gives the same object in half the time."""
     c = object.__new__(Claim)
     c.__dict__.update(zip(_FIELDS, values))
     return c

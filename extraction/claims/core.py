@@ -33,7 +33,7 @@ STATEMENT_HINT = re.compile(r"无|没有|未发生|相同|持平|一样|一致|�
 CODE_BEFORE = regex.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7})\s*$")
 
 
-def _NOT_CODE_END(ch: str) -> bool:
+def _cannot_end_code(ch: str) -> bool:
     """Whether CODE_BEFORE cannot end with ``ch`` (neither a digit nor a space): a Han character or a mark."""
     return "\u4e00" <= ch <= "\u9fff" or ch in "，。；：、（）“”"
 
@@ -430,7 +430,7 @@ class ParagraphExtractor:
             return None
         hs = h.start
         # a code ends where the name starts (spaces between): not after a Han character or a mark
-        m = CODE_BEFORE.search(text, lo, hs) if hs - lo >= 3 and not _NOT_CODE_END(text[hs - 1]) else None
+        m = CODE_BEFORE.search(text, lo, hs) if hs - lo >= 3 and not _cannot_end_code(text[hs - 1]) else None
         if m:
             code = m.group(1)
             mid = self.lex.by_code("func", code) or (self.lex.by_code("econ", code) if code.startswith("3") else None)
