@@ -466,26 +466,36 @@ class ParagraphExtractor:
         text = normalize(raw_text)
         self._raw = raw_text
         out: list[RawClaim] = []
-        hits = self.lex.find(text) if DIGIT.search(text) or STATEMENT_HINT.search(text) else []
+        d = DIGIT.search(text)
+        hits = self.lex.find(text) if d or STATEMENT_HINT.search(text) else []
         for h in hits:
             if h.metric.startswith("func:") and h.metric not in state.func_context:
                 state.func_context.append(self.lex.resolve(h.text, state.func_context))
         para_topic: str | None = None
         pos = 0
         n = len(text)
-        # the delimiters the paragraph holds, looked for in its sentences
-        self._clause_chars = "".join(ch for ch in CLAUSE_DELIMS if ch in text)
-        self._seg_chars = "".join(ch for ch in SEGMENT_DELIMS if ch in text)
+        # the first digit at or after the last place looked from (none: n); a sentence holds a digit
+        # when the first one from its start falls inside it, so one search serves every sentence up
+        # to that digit
+        digit_at = d.start() if d else n
+        delims = False
         while pos < n:
             m = SENTENCE_END.search(text, pos)
             s_end = m.end() if m else n
             s_start = pos
             pos = s_end
-            if not DIGIT.search(text, s_start, s_end) and not STATEMENT_HINT.search(text, s_start, s_end) and not (
+            if digit_at < s_start:
+                d = DIGIT.search(text, s_start)
+                digit_at = d.start() if d else n
+            if digit_at >= s_end and not STATEMENT_HINT.search(text, s_start, s_end) and not (
                     self.p.chinese_number is not None and self.p.chinese_number.search(text, s_start, s_end)):
                 continue
             if self.p.table_note is not None and self.p.table_note.search(text, s_start, s_end):
                 continue  # a note under a table ("故本表无数据")
+            if not delims:  # the delimiters the paragraph holds, looked for in its sentences
+                self._clause_chars = "".join([ch for ch in CLAUSE_DELIMS if ch in text])
+                self._seg_chars = "".join([ch for ch in SEGMENT_DELIMS if ch in text])
+                delims = True
             claims = self._sentence(text, s_start, s_end, hits, state, para_topic)
             if not claims and para_topic is None:
                 # a line heading such as 行政运行（项）。 names what the next sentences report
