@@ -15,6 +15,7 @@ component for callers that work with spaCy ``Doc`` objects.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from functools import lru_cache
 
 from extraction.claims.claim import JSON_FIELDS, KINDS, Claim, make_claim
@@ -38,24 +39,36 @@ def get_extractor() -> ParagraphExtractor:
 
 def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int) -> str:
     """The sentence as it stands on the page (with its line breaks), or the paragraph slice."""
-    page0, a = para.locate(s0)
-    page1, b = para.locate(max(s0, s1 - 1))
+    pieces = para.pieces
+    if len(pieces) == 1:  # Paragraph.locate of a one-piece paragraph, without the walk
+        p = pieces[0]
+        page0 = page1 = p.page
+        a = min(p.start + (s0 - p.para_start), p.end)
+        b = min(p.start + (max(s0, s1 - 1) - p.para_start), p.end)
+    else:
+        page0, a = para.locate(s0)
+        page1, b = para.locate(max(s0, s1 - 1))
     if page0 == page1 and 0 < page0 <= len(doc.pages):
         return doc.pages[page0 - 1].text[a:b + 1].strip()
     return para.text[s0:s1].strip()
 
 
+@lru_cache(maxsize=4096)
+def _narrative_title(title: str) -> bool:
+    """Whether a heading names a section of narrative (reports repeat their headings, so it is kept)."""
+    return load_patterns().narrative_sections.search(title) is not None
+
+
 def _is_narrative(sections: dict, section_id: str | None) -> bool:
     """Whether the section (or a parent) tells of the department's work rather than its accounts."""
-    pat = load_patterns().narrative_sections
-    if pat is None:
+    if load_patterns().narrative_sections is None:
         return False
     sid = section_id
     while sid:
         s = sections.get(sid)
         if s is None:
             break
-        if pat.search(s.title):
+        if _narrative_title(s.title):
             return True
         sid = s.parent
     return False
@@ -115,6 +128,7 @@ def _reading_order(doc: Document) -> list[Paragraph]:
     out: list[Paragraph] = []
     placed = set()
     sections = {s.id: s for s in doc.sections}
+    title_at = {sid: (tp.pieces[0].page, tp.pieces[0].start) for sid, tp in titles.items()}
     for para in doc.paragraphs:
         # every titled section opened up to here (this paragraph's section and its parents) comes first
         chain, sid = [], para.section
@@ -123,8 +137,7 @@ def _reading_order(doc: Document) -> list[Paragraph]:
             sid = sections[sid].parent if sid in sections else None
         for sid in reversed(chain):
             placed.add(sid)
-        pending = [sid for sid in titles if sid not in placed
-                   and (titles[sid].pieces[0].page, titles[sid].pieces[0].start) <= (para.page, para.start)]
+        pending = [sid for sid in titles if sid not in placed and title_at[sid] <= (para.page, para.start)]
         for sid in pending:
             placed.add(sid)
         for sid in sorted(pending + list(reversed(chain)), key=lambda x: (sections[x].page, sections[x].start)):
@@ -162,16 +175,33 @@ def extract_claims(doc: Document) -> list[Claim]:
         except Exception as e:  # a pattern bug must not stop the document
             log.warning("claim extraction failed on %s %s: %s", doc.path, para.id, e)
             continue
+        if not raws:
+            continue
         sentences: dict[tuple[int, int], str] = {}
+        pieces = para.pieces
+        # Paragraph.locate takes the last piece starting at or before the offset (the first piece
+        # when none does): with the pieces in order of their starts, that is a bisection
+        starts = [p.para_start for p in pieces]
+        in_order = all(a <= b for a, b in zip(starts, starts[1:]))
         for r in raws:
-            c = r.claim
-            page, start = para.locate(r.start)
-            _, end = para.locate(max(r.start, c.end - 1))
+            r_start = r.start
+            last = max(r_start, r.end - 1)
+            if in_order:
+                i = bisect_right(starts, r_start) - 1
+                p = pieces[i] if i > 0 else pieces[0]
+                page = p.page
+                start = min(p.start + (r_start - p.para_start), p.end)
+                i = bisect_right(starts, last) - 1
+                p = pieces[i] if i > 0 else pieces[0]
+                end = min(p.start + (last - p.para_start), p.end)
+            else:
+                page, start = para.locate(r_start)
+                _, end = para.locate(last)
             key = (r.sent_start, r.sent_end)
-            if key not in sentences:
-                sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end)
-            out.append(make_claim(f"c{len(out) + 1}", c.kind, c.metric, c.label, c.value, c.unit, c.yuan, c.period, c.scope,
-                             c.base, c.direction, page, start, end + 1, sentences[key], c.explanation))
+            sentence = sentences.get(key)
+            if sentence is None:
+                sentence = sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end)
+            out.append(make_claim(f"c{len(out) + 1}", *r[:10], page, start, end + 1, sentence, r.explanation))
     return out
 
 

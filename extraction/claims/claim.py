@@ -38,9 +38,10 @@ class Claim:
     explanation: str
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in JSON_FIELDS}
-        d["explanation"] = self.explanation
-        return d
+        # the instance dict holds exactly the fields, in declaration order (the frozen __init__ and
+        # make_claim both fill it so), and that order is JSON_FIELDS then explanation
+        # (tests/test_perf_claims.py): a copy is the dict, in one call instead of sixteen getattrs
+        return self.__dict__.copy()
 
 
 _FIELDS = tuple(f.name for f in fields(Claim))
@@ -49,8 +50,8 @@ _FIELDS = tuple(f.name for f in fields(Claim))
 def make_claim(*values: Any) -> Claim:
     """``Claim(*values)`` without the frozen dataclass's ``__init__``.
 
-    That sets each of the sixteen fields through ``object.__setattr__``, and extraction makes two
-    Claims per figure; filling the instance dict at once gives the same object in half the time."""
+    That sets each of the sixteen fields through ``object.__setattr__``, and extraction makes a
+    Claim per figure; filling the instance dict at once gives the same object in half the time."""
     c = object.__new__(Claim)
     c.__dict__.update(zip(_FIELDS, values))
     return c

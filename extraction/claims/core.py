@@ -10,9 +10,11 @@ the end.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 import regex
@@ -26,8 +28,16 @@ CLAUSE_DELIMS = "，；：,;:、"
 SEGMENT_DELIMS = "；;。"
 LIST_HEAD_DELIMS = "，；：,;:。"
 LIST_COMMA = regex.compile("、")
-STATEMENT_HINT = regex.compile(r"无|没有|未发生|相同|持平|一样|一致|变化|大于|小于|等于|高于|低于|超过|少于|多于|相等")
+# literal words: the stdlib engine finds them as the regex module would, in a third of the time
+STATEMENT_HINT = re.compile(r"无|没有|未发生|相同|持平|一样|一致|变化|大于|小于|等于|高于|低于|超过|少于|多于|相等")
 CODE_BEFORE = regex.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7})\s*$")
+
+
+def _cannot_end_code(ch: str) -> bool:
+    """Whether CODE_BEFORE cannot end with ``ch`` (neither a digit nor a space): a Han character or a mark."""
+    return "\u4e00" <= ch <= "\u9fff" or ch in "，。；：、（）“”"
+
+
 ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 YEAR_WORDS = regex.compile(r"上年|上一年|去年|同比|\d{4}\s*年")
 DIGIT = regex.compile(r"\d")
@@ -44,8 +54,8 @@ PERSON_UNITS = frozenset({"人次", "人"})
 BATCH_UNITS = frozenset({"批次", "批"})
 
 
-def _hit_start(h: AliasHit) -> int:
-    return h.start
+# the start of an alias hit, as a C-level key for bisect
+_hit_start = itemgetter(0)
 
 
 def _bigrams(s: str) -> frozenset[str]:
@@ -53,30 +63,50 @@ def _bigrams(s: str) -> frozenset[str]:
 
 
 class RawClaim(NamedTuple):
-    """A claim in paragraph coordinates: the Claim (page 0, offsets into the paragraph) and its sentence.
+    """A claim in paragraph coordinates: the Claim's fields (offsets into the paragraph) and its sentence.
 
-    A tuple rather than a frozen dataclass, as one is made per figure and a tuple is quicker to make."""
+    The fields themselves rather than a Claim: extract_claims makes the one Claim of a figure from
+    them with its page, offsets and sentence, so a first Claim per figure would be thrown away.  The
+    first ten fields are the Claim's first ten after its id, in order (``raw[:10]``)."""
 
-    claim: Claim
+    kind: str
+    metric: str | None
+    label: str
+    value: float | int | None
+    unit: str | None
+    yuan: float | None
+    period: str | None
+    scope: str | None
+    base: str | None
+    direction: str | None
+    start: int
+    end: int
     sent_start: int
     sent_end: int
+    explanation: str
 
     @property
-    def start(self) -> int:
-        return self.claim.start
-
-    @property
-    def metric(self) -> str | None:
-        return self.claim.metric
-
-    @property
-    def label(self) -> str:
-        return self.claim.label
+    def claim(self) -> Claim:
+        """The Claim in paragraph coordinates (page 0, no id, no sentence)."""
+        return make_claim("", *self[:10], 0, self.start, self.end, "", self.explanation)
 
 
-def _raw(kind, metric, label, value, unit, yuan, period, scope, base, direction, start, end, s0, s1, explanation) -> RawClaim:
-    return RawClaim(make_claim("", kind, metric, label, value, unit, yuan, period, scope, base, direction, 0, start, end, "",
-                          explanation), s0, s1)
+_raw = RawClaim
+_tuple_new = tuple.__new__
+_START = attrgetter("start")
+
+
+def _after_last(pos: list[int], end: int, floor: int) -> int:
+    """``_delimited_start`` read off the sorted positions of the delimiters in the paragraph.
+
+    The last delimiter in [floor, end) is the last position below ``end`` when that is not below
+    ``floor``; a delimiter is one character, so the clause starts just after it."""
+    i = bisect_left(pos, end)
+    if i:
+        q = pos[i - 1]
+        if q >= floor:
+            return q + 1
+    return floor
 
 
 @dataclass
@@ -119,6 +149,23 @@ def _delimited_start(text: str, end: int, floor: int, delims: str = CLAUSE_DELIM
     """Start of the clause (or, with SEGMENT_DELIMS, the segment) that ends at ``end``."""
     m = _LAST_DELIM[delims].search(text, floor, end)
     return m.end() if m else floor
+
+
+def _positions(text: str, lo: int, hi: int, chars: str) -> list[int]:
+    """Where the characters ``chars`` stand in text[lo:hi], ascending.
+
+    A sentence reads the start of each of its clauses and segments off these (``_after_last``)
+    instead of searching back from every number; str.find passes over Chinese text far quicker than
+    a character class does."""
+    out = []
+    find = text.find
+    for ch in chars:
+        i = find(ch, lo, hi)
+        while i >= 0:
+            out.append(i)
+            i = find(ch, i + 1, hi)
+    out.sort()
+    return out
 
 
 _BUDGET_NAMES = regex.compile(r"一般公共预算|国有资本经营预算|政府性基金预算|预算单位|预算管理|预算绩效")
@@ -174,6 +221,16 @@ class ParagraphExtractor:
                     rows.extend((mid, clean, _bigrams(clean)) for mid in ids)
             self.attr_names[a] = rows
         self._attr_tuple = tuple(patterns.attributes)
+        # the last characters of the attributes: a region holding none of them ends in no attribute
+        # (its spaces dropped or not), so _attribute_metric need not be asked
+        self._attr_ends = frozenset(a[-1] for a in patterns.attributes) if all(patterns.attributes) else None
+        # the groups of a number's digits and unit, read by index from a match's spans: a named
+        # group costs the regex module a name lookup per call
+        self._number_groups = tuple((rx, rx.groupindex.get("num"), rx.groupindex.get("unit"))
+                                    for rx in (patterns.number, patterns.chinese_number) if rx is not None)
+        self._unit_kinds = {mid: m.unit_kind for mid, m in lexicon.metrics.items()}
+        self._clause_chars = CLAUSE_DELIMS
+        self._seg_chars = SEGMENT_DELIMS
         # the name ending a region depends on its words alone, and reports repeat their wording
         self._named_metric = lru_cache(maxsize=4096)(self._named_metric)
         # and so do the cue of the clause before a number (its match is read, never changed) and
@@ -256,8 +313,11 @@ class ParagraphExtractor:
                     best = h
         return (self.lex.resolve(best.text, []), best.text) if best else None
 
-    def _respectively(self, text: str, s0: int, s1: int, matches: list) -> dict[int, tuple[int, int, int, int]]:
-        """"A、B、C分别为 x、y、z": number start -> (name start, name end, cue clause start, cue clause end)."""
+    def _respectively(self, text: str, s0: int, s1: int, matches: list,
+                      clause_pos: list[int]) -> dict[int, tuple[int, int, int, int]]:
+        """"A、B、C分别为 x、y、z": number start -> (name start, name end, cue clause start, cue clause end).
+
+        ``matches`` are the sentence's numbers as (start, end, num start, num end, unit start, unit end)."""
         p = self.p
         out: dict[int, tuple[int, int, int, int]] = {}
         for rm in p.respectively.finditer(text, s0, s1):
@@ -267,8 +327,8 @@ class ParagraphExtractor:
                 e += 1
             groups: dict[str, list] = {}
             for m in matches:
-                if rm.end() <= m.start() < e:
-                    groups.setdefault(p.units[m.group("unit")]["type"], []).append(m)
+                if rm.end() <= m[0] < e:
+                    groups.setdefault(p.units[text[m[4]:m[5]]]["type"], []).append(m)
             splits = []
             for sep in (p.list_separators, LIST_COMMA):
                 spans, k = [], a
@@ -281,10 +341,10 @@ class ParagraphExtractor:
                 spans = next((sp for sp in splits if len(sp) == len(ms)), None)
                 if spans is None or len(spans) < 2:
                     continue
-                first = ms[0].start("num")
-                cue_c0 = _delimited_start(text, first, s0)
+                first = ms[0][2]
+                cue_c0 = _after_last(clause_pos, first, s0)
                 for (x, y), m in zip(spans, ms):
-                    out[m.start("num")] = (x, y, cue_c0, first)
+                    out[m[2]] = (x, y, cue_c0, first)
         return out
 
     def _zero_parts(self, text: str, a: int, b: int) -> list[tuple[int, int, str | None]]:
@@ -337,14 +397,17 @@ class ParagraphExtractor:
         return (best[1], clause) if best else None
 
     def _cue_of(self, utype: str, clause: str) -> tuple:
-        """The first cue for the unit type that the clause before a number matches, with its match."""
+        """The first cue for the unit type that the clause before a number matches, with its match,
+        where in the clause its ``cue`` group starts (None without a match or that group) and the
+        claim's explanation."""
         for c in self.cues_for[utype]:
             if c.before is None:
-                return c, None
+                return c, None, None, f"{c.name}: {c.explanation}"
             cm = c.before.search(clause)
             if cm:
-                return c, cm
-        return None, None
+                gi = c.before.groupindex.get("cue")
+                return c, cm, (cm.start(gi) if gi is not None else None), f"{c.name}: {c.explanation}"
+        return None, None, None, None
 
     # -- metric resolution -------------------------------------------------
     def _metric_of(self, text: str, hits: list[AliasHit], lo: int, hi: int, ctx: list[str]) -> tuple[str, str] | None:
@@ -352,16 +415,22 @@ class ParagraphExtractor:
         best = None
         weak = None
         for h in hits:
-            if h.end > lo and h.end <= hi:
+            if h.start >= hi:
+                break  # the hits run in order of their starts: none further ends by hi
+            e = h.end
+            if lo < e <= hi:
+                # the later end wins, and at the same end the longer name (or the later hit of a length)
                 if h.weak:
-                    if weak is None or (h.end, h.end - h.start) >= (weak.end, weak.end - weak.start):
+                    if weak is None or e > weak.end or (e == weak.end and e - h.start >= e - weak.start):
                         weak = h
-                elif best is None or (h.end, h.end - h.start) >= (best.end, best.end - best.start):
+                elif best is None or e > best.end or (e == best.end and e - h.start >= e - best.start):
                     best = h
         h = best or weak
         if h is None:
             return None
-        m = CODE_BEFORE.search(text, lo, h.start)
+        hs = h.start
+        # a code ends where the name starts (spaces between): not after a Han character or a mark
+        m = CODE_BEFORE.search(text, lo, hs) if hs - lo >= 3 and not _cannot_end_code(text[hs - 1]) else None
         if m:
             code = m.group(1)
             mid = self.lex.by_code("func", code) or (self.lex.by_code("econ", code) if code.startswith("3") else None)
@@ -397,23 +466,36 @@ class ParagraphExtractor:
         text = normalize(raw_text)
         self._raw = raw_text
         out: list[RawClaim] = []
-        hits = self.lex.find(text) if DIGIT.search(text) or STATEMENT_HINT.search(text) else []
+        d = DIGIT.search(text)
+        hits = self.lex.find(text) if d or STATEMENT_HINT.search(text) else []
         for h in hits:
             if h.metric.startswith("func:") and h.metric not in state.func_context:
                 state.func_context.append(self.lex.resolve(h.text, state.func_context))
         para_topic: str | None = None
         pos = 0
         n = len(text)
+        # the first digit at or after the last place looked from (none: n); a sentence holds a digit
+        # when the first one from its start falls inside it, so one search serves every sentence up
+        # to that digit
+        digit_at = d.start() if d else n
+        delims = False
         while pos < n:
             m = SENTENCE_END.search(text, pos)
             s_end = m.end() if m else n
             s_start = pos
             pos = s_end
-            if not DIGIT.search(text, s_start, s_end) and not STATEMENT_HINT.search(text, s_start, s_end) and not (
+            if digit_at < s_start:
+                d = DIGIT.search(text, s_start)
+                digit_at = d.start() if d else n
+            if digit_at >= s_end and not STATEMENT_HINT.search(text, s_start, s_end) and not (
                     self.p.chinese_number is not None and self.p.chinese_number.search(text, s_start, s_end)):
                 continue
             if self.p.table_note is not None and self.p.table_note.search(text, s_start, s_end):
                 continue  # a note under a table ("故本表无数据")
+            if not delims:  # the delimiters the paragraph holds, looked for in its sentences
+                self._clause_chars = "".join([ch for ch in CLAUSE_DELIMS if ch in text])
+                self._seg_chars = "".join([ch for ch in SEGMENT_DELIMS if ch in text])
+                delims = True
             claims = self._sentence(text, s_start, s_end, hits, state, para_topic)
             if not claims and para_topic is None:
                 # a line heading such as 行政运行（项）。 names what the next sentences report
@@ -450,6 +532,24 @@ class ParagraphExtractor:
 
         aside_close: dict[int, int] = {}  # claim start -> end of the （含…） aside it stands in
 
+        # the clause and segment delimiters of the sentence (of those in the paragraph): every start
+        # read below lies inside it
+        clause_pos = _positions(text, s0, s1, self._clause_chars)
+        seg_pos = _positions(text, s0, s1, self._seg_chars)
+        # _scope(text[s0:end]) reads whether a name is in the sentence before ``end``: it is when its
+        # first occurrence from s0 on ends by then
+        gb = text.find("一般公共预算", s0)
+        gb_end = gb + 6 if gb >= 0 else n_text + 1
+        fi = text.find("财政拨款", s0)
+        fi_end = fi + 4 if fi >= 0 else n_text + 1
+
+        def scope_at(end: int) -> str | None:
+            if gb_end <= end:
+                return "general_budget"
+            if fi_end <= end:
+                return "fiscal"
+            return None
+
         def previous_claim(at: int, floor: int) -> RawClaim | None:
             """The last claim with a metric in [floor, at), passing over asides closed before ``at``."""
             best = None
@@ -460,7 +560,7 @@ class ParagraphExtractor:
             return best
 
         def previous_metric(at: int, within_segment: bool) -> tuple[str, str] | None:
-            floor = _delimited_start(text, at, s0, SEGMENT_DELIMS) if within_segment else s0
+            floor = _after_last(seg_pos, at, s0) if within_segment else s0
             best = previous_claim(at, floor)
             return (best.metric, best.label) if best else None
 
@@ -468,8 +568,8 @@ class ParagraphExtractor:
             r = previous_metric(at, True)
             if r:
                 return r
-            seg0 = _delimited_start(text, at, s0, SEGMENT_DELIMS)
-            r = self._metric_of(text, hits, seg0, _delimited_start(text, at, s0), ctx)
+            seg0 = _after_last(seg_pos, at, s0)
+            r = self._metric_of(text, hits, seg0, _after_last(clause_pos, at, s0), ctx)
             if r:
                 return r
             if kind in ("growth", "change"):
@@ -511,22 +611,28 @@ class ParagraphExtractor:
         line_ctx = ctx
         ms = self.lex.metrics
         # numbers with units
-        matches = list(p.number.finditer(text, s0, s1))
-        if p.chinese_number is not None:
-            matches += list(p.chinese_number.finditer(text, s0, s1))
-            matches.sort(key=lambda m: m.start())
-        resp = self._respectively(text, s0, s1, matches) if p.respectively.search(text, s0, s1) else {}
-        for m in matches:
-            num_s = m.start("num")
-            unit = m.group("unit")
+        # each as (start, end, num start, num end, unit start, unit end), read from the match's spans
+        matches = []
+        for rx, g_num, g_unit in self._number_groups:
+            for m in rx.finditer(text, s0, s1):
+                r = m.regs
+                matches.append((*r[0], *r[g_num], *r[g_unit]))
+        if len(self._number_groups) > 1:
+            matches.sort(key=_hit_start)  # stable: a figure before a Chinese count at the same start
+        resp = self._respectively(text, s0, s1, matches, clause_pos) if p.respectively.search(text, s0, s1) else {}
+        raw_text = self._raw
+        attr_ends = self._attr_ends
+        unit_kinds = self._unit_kinds
+        for m_s, m_e, num_s, num_e, u_s, u_e in matches:
+            unit = text[u_s:u_e]
             spec = p.units[unit]
             utype = spec["type"]
             before = text[max(s0, num_s - 40):num_s]
-            after = text[m.end():min(s1, m.end() + 12)]
+            after = text[m_e:min(s1, m_e + 12)]
             if (self._excl_before is not None and self._excl_before.search(before)) or \
                     (self._excl_after is not None and self._excl_after.search(after)):
                 continue
-            raw_num = m.group("num")
+            raw_num = text[num_s:num_e]
             if raw_num[0] in "零〇一二两三四五六七八九十百千":
                 value: float | int | None = chinese_to_int(raw_num)
                 if value is None:
@@ -534,7 +640,7 @@ class ParagraphExtractor:
             else:
                 t = raw_num.replace(",", "").replace("，", "")
                 value = float(t) if "." in t else int(t)
-            c0 = _delimited_start(text, num_s, s0)
+            c0 = _after_last(clause_pos, num_s, s0)
             # an aside "（含…" / "（其中：…" names a part of the figure before it
             anchor = None
             k = text.rfind("（", s0, num_s)
@@ -543,13 +649,13 @@ class ParagraphExtractor:
                 prev = previous_claim(am.start(), s0)
                 anchor = prev.metric if prev else None
                 c0 = max(c0, am.end())
-                close = text.find("）", m.end(), s1)
+                close = text.find("）", m_e, s1)
                 aside_close[num_s] = close if close >= 0 else s1
             item = resp.get(num_s)
             cue_c0 = item[2] if item else c0
             cue_end = item[3] if item else num_s
             clause = text[cue_c0:cue_end]
-            cue, cm = self._cue_of(utype, clause)
+            cue, cm, cue_at, explanation = self._cue_of(utype, clause)
             if cue is None:
                 continue  # a percentage with no cue: a target or a slogan, not a claim
             kind = cue.kind
@@ -558,11 +664,13 @@ class ParagraphExtractor:
                 res = (self._named_metric(text[item[0]:item[1]], unit, utype)
                        or self._metric_of(text, hits, item[0], item[1], line_ctx))
             else:
-                region_end = c0 + (cm.start("cue") if cm is not None and cue.before is not None else len(clause))
+                # (a cue without a ``cue`` group fails here as it always has)
+                region_end = c0 + (cue_at if cue_at is not None else
+                                   cm.start("cue") if cm is not None and cue.before is not None else len(clause))
                 res = None
             region = text[c0:region_end]
-            seg0 = _delimited_start(text, num_s, s0, SEGMENT_DELIMS)
-            if res is None and p.attributes:
+            if res is None and p.attributes and (attr_ends is None or not attr_ends.isdisjoint(region)):
+                seg0 = _after_last(seg_pos, num_s, s0)
                 res = self._attribute_metric(region, text[seg0:region_end])
             if res is None and kind in ("count", "amount") and utype in ("count", "area"):
                 res = self._named_metric(region, unit, utype)
@@ -579,14 +687,16 @@ class ParagraphExtractor:
                 if rel:
                     res = (rel, region.strip())
             if res is None and kind == "count":
-                res = self._metric_after(text, hits, m.end(), s1, utype)
+                res = self._metric_after(text, hits, m_e, s1, utype)
             if res is None:
                 res = fallback(num_s, kind)
             metric, label = res if res else (None, region.strip())
             if metric and kind == "count":
                 metric = self.lex.sibling(metric, unit)
             if metric and kind in ("amount", "count", "change"):
-                fitted = self._fit_kind(metric, unit, utype)
+                # a metric of the claim's own unit type (or of none) is kept, as _fit_kind keeps it
+                uk = unit_kinds.get(metric)
+                fitted = metric if uk is None or uk == utype else self._fit_kind(metric, unit, utype)
                 if fitted is None and kind == "count":
                     fitted = self._output_metric(text, num_s)
                 metric = fitted if fitted is not None else metric
@@ -598,7 +708,9 @@ class ParagraphExtractor:
                 value = -value
             yuan = None
             if utype == "money":
-                yuan = round(float(value) * float(spec["yuan"]), 6)
+                yuan = float(value) * float(spec["yuan"])
+                if not yuan.is_integer():  # a whole number is its own rounding
+                    yuan = round(yuan, 6)
             period = _period(region) if kind in ("amount", "count") else "current"
             base = None
             if kind == "share":
@@ -622,9 +734,9 @@ class ParagraphExtractor:
             direction = cue.direction
             if kind in ("change", "growth") and value == 0:
                 direction = "flat"
-            found.append(_raw(kind, metric, label, value, self._raw[m.start("unit"):m.end("unit")], yuan, period,
-                              _scope(text[s0:num_s]), base, direction, num_s, m.end(), s0, s1,
-                              f"{cue.name}: {cue.explanation}"))
+            # RawClaim(...) without the Python-level __new__ of a named tuple
+            found.append(_tuple_new(RawClaim, (kind, metric, label, value, raw_text[u_s:u_e], yuan, period,
+                                               scope_at(num_s), base, direction, num_s, m_e, s0, s1, explanation)))
             parent = ms[metric].parent if metric in ms else None
             if parent:
                 line_ctx = line_ctx + [parent]
@@ -639,19 +751,19 @@ class ParagraphExtractor:
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                c0 = _delimited_start(text, m.start(), s0)
+                c0 = _after_last(clause_pos, m.start(), s0)
                 if st_name == "comparison":
                     d = m.group("dir")
                     res = self._metric_of(text, hits, s0, m.start(), ctx) or fallback(m.start(), "comparison")
                     metric, label = res if res else (None, "")
                     found.append(_raw("comparison", metric, text[c0:m.end()].strip(), None, None, None,
-                                          "current", _scope(text[s0:m.start()]), metric, st.directions.get(d, d),
+                                          "current", scope_at(m.start()), metric, st.directions.get(d, d),
                                           m.start(), m.end(), s0, s1, f"{st.name}: {st.explanation}"))
                 elif st_name == "flat":
                     res = self._metric_of(text, hits, c0, m.end(), ctx) or fallback(m.start(), "change")
                     metric, label = res if res else (None, "")
                     found.append(_raw("change", metric, label or m.group(), 0, None, None, "current",
-                                          _scope(text[s0:m.start()]), None, "flat", m.start(), m.end(), s0, s1,
+                                          scope_at(m.start()), None, "flat", m.start(), m.end(), s0, s1,
                                           f"{st.name}: {st.explanation}"))
                 else:
                     what_s, what_e = m.span("what")
@@ -676,8 +788,8 @@ class ParagraphExtractor:
                             res = self._heading_subject(state, text[a:b])
                         metric = res[0] if res else None
                         found.append(_raw(st.kind, metric, text[a:b].strip(), 0, None, None, "current",
-                                          _scope(text[s0:a]), None, None, a, b, s0, s1,
+                                          scope_at(a), None, None, a, b, s0, s1,
                                           f"{st.name}: {st.explanation}"))
 
-        found.sort(key=lambda c: c.start)
+        found.sort(key=_START)
         return found

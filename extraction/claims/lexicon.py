@@ -70,20 +70,24 @@ class Lexicon:
                     ids.append(mid)
         # One pattern for all names, factored as a trie (a shared prefix is tried once) inside a
         # lookahead, so that the stdlib engine reports the longest name at every position.  The
-        # class of first characters in front lets the engine pass over most positions cheaply.
+        # pattern opens with the class of first characters, which the engine scans for in its fast
+        # prefix search (a class inside a lookahead it tries position by position); the match is
+        # that one character, and the lookahead runs from it through a one-character lookbehind.
+        # Every position is still tried once, as with the zero-width form.
         firsts = "".join(re.escape(ch) for ch in sorted({n[0] for n in self.by_alias}))
-        self.pattern = re.compile(f"(?=[{firsts}])(?=({_trie_pattern(self.by_alias)}))")
-        # name -> (its first metric, whether it is weak), read once per hit
-        self._hit_info = {n: (ids[0], n in WEAK_ALIASES) for n, ids in self.by_alias.items()}
+        self.pattern = re.compile(f"[{firsts}](?<=(?=({_trie_pattern(self.by_alias)}))(?s:.))")
+        # name -> (its length, and the hit's fields after its offsets: name, first metric, whether weak)
+        self._hit_info = {n: (len(n), (n, ids[0], n in WEAK_ALIASES)) for n, ids in self.by_alias.items()}
 
     def find(self, text: str) -> list[AliasHit]:
         """Alias matches, the longest at each position; overlapping, so 收入总计 is seen inside 财政拨款收入总计."""
         info = self._hit_info
+        new = tuple.__new__  # AliasHit(...) without the Python-level __new__ of a named tuple
         out = []
         for m in self.pattern.finditer(text):
-            name = m.group(1)
+            n, rest = info[m.group(1)]
             s = m.start()
-            out.append(AliasHit(s, s + len(name), name, *info[name]))
+            out.append(new(AliasHit, (s, s + n, *rest)))
         return out
 
     def sibling(self, metric: str, unit: str) -> str:
