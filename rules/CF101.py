@@ -13,8 +13,18 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document, Row, Table
-from rules.base import Finding, Rule, agrees, cells_foot, fmt, numeric_cell, sum_figures, zero_figure
-from rules.shift import shift_residual, shift_start
+from rules.base import (
+    Finding,
+    Rule,
+    agrees,
+    cells_foot,
+    doc_memo,
+    fmt,
+    numeric_cell,
+    sum_figures,
+    zero_figure,
+)
+from rules.shift import any_footing_failure, footing_failures, shift_residual, shift_start
 from rules.units import one_part_scaled
 
 CODED_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital",
@@ -39,7 +49,19 @@ def first_rows_by_code(table: Table, doc: Document | None = None) -> dict[tuple[
 
 
 def family(doc: Document, table: Table) -> list[Table]:
-    """A table and its continuations: same kind and title, on the pages right after it."""
+    """A table and its continuations: same kind and title, on the pages right after it.
+
+    Found once per table of a document (the list is shared: callers only read it)."""
+    memo = doc_memo(doc).get("family")
+    if memo is None:
+        memo = doc_memo(doc)["family"] = {}
+    hit = memo.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = memo[id(table)] = (table, _family(doc, table))
+    return hit[1]
+
+
+def _family(doc: Document, table: Table) -> list[Table]:
     if not table.title:
         return [table]
     out = [table]
@@ -55,6 +77,17 @@ def family(doc: Document, table: Table) -> list[Table]:
 
 
 def is_continuation(doc: Document, table: Table) -> bool:
+    """Whether the table continues one printed before it (see :func:`family`)."""
+    memo = doc_memo(doc).get("is_continuation")
+    if memo is None:
+        memo = doc_memo(doc)["is_continuation"] = {}
+    hit = memo.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = memo[id(table)] = (table, _is_continuation(doc, table))
+    return hit[1]
+
+
+def _is_continuation(doc: Document, table: Table) -> bool:
     for t in doc.tables:
         if t is table:
             return False
@@ -86,6 +119,11 @@ class FunctionHierarchyFooting(Rule):
         for table in doc.tables:
             if table.kind not in CODED_KINDS or table.empty or is_continuation(doc, table):
                 continue
+            # a table without continuations reads the rows of the slide search (rules/shift.py),
+            # which has footed every class of every column: only a column where one fails is read
+            alone = len(family(doc, table)) == 1
+            if alone and not any_footing_failure(table):
+                continue
             rows = first_rows_by_code(table, doc)
             kids_of = children_index(rows)
             done: set[str] = set()
@@ -99,8 +137,11 @@ class FunctionHierarchyFooting(Rule):
                 for ci in parent.columns:
                     if any(ci not in k.columns for k in kids):
                         continue  # a child printed in another column layout: not comparable column by column
-                    if cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is not False:
-                        continue  # it foots (or prints nothing): figures are built only for a finding
+                    if alone:
+                        if code not in footing_failures(table, ci):
+                            continue  # it foots (or prints nothing): figures are built only for a finding
+                    elif cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is not False:
+                        continue
                     if shift_start(table, ci) is not None and code not in shift_residual(table, ci):
                         continue  # CF107 reports the slid column once
                     pf = zero_figure(table, parent, ci)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Column, Document, Table
-from rules.base import Finding, Rule, agrees, cells_foot, fmt, numeric_cell, sum_figures, zero_figure
+from rules.base import Finding, Rule, agrees, fmt, row_foots, sum_figures, zero_figure
 
 KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital", "fiscal_summary",
          "project_expenditure")
@@ -95,11 +95,11 @@ class RowTotalAcross(Rule):
             for total, parts in column_sums(table):
                 checked = 0
                 bad: list[Finding] = []
+                part_cis = [p.index for p in parts]
                 for row in table.rows:
                     if total.index not in row.columns:
                         continue
-                    foots = cells_foot(numeric_cell(row, total.index),
-                                       [numeric_cell(row, p.index) for p in parts if p.index in row.columns])
+                    foots = row_foots(row, total.index, part_cis)
                     if foots is None:
                         continue  # nothing printed
                     if foots:

@@ -98,15 +98,19 @@ class SummaryBalance(Rule):
 
 def _is_total(row: Row) -> bool:
     n = norm_name(row.name)
-    return any(n.endswith(w) for w in ("合计", "小计", "总计")) and not n.startswith("其中")
+    return n.endswith(("合计", "小计", "总计")) and not n.startswith("其中")
+
+
+_TOP = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_SUB = re.compile(r"^(\d+[.．、]|[（(])")
 
 
 def _top_level(rows: list[Row]) -> list[Row]:
     """The top-level lines of a segment: the 一、二、… lines when the segment has them."""
-    top = [r for r in rows if re.match(r"^[一二三四五六七八九十]+[、.．]", r.name.strip())]
+    top = [r for r in rows if _TOP.match(r.name.strip())]
     if top:
         return top
-    return [r for r in rows if not re.match(r"^(\d+[.．、]|[（(])", r.name.strip())]
+    return [r for r in rows if not _SUB.match(r.name.strip())]
 
 
 RULE = SummaryBalance

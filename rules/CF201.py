@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Column, Document, Row, Table
-from rules.base import Evidence, Figure, Finding, Rule, agrees, figure_at, fmt
+from rules.base import Evidence, Figure, Finding, Rule, agrees, doc_memo, figure_at, fmt
 from rules.lookup import class_codes_by_name, find_column, find_row, norm_name, unit_factor
 
 
@@ -120,7 +120,17 @@ class CrossTableLines(Rule):
 
 
 def cross_pairs(doc: Document) -> list[tuple[Table, Figure, Table, Figure, str, str]]:
-    """The figures that must agree across tables of the same scope, paired."""
+    """The figures that must agree across tables of the same scope, paired.
+
+    Paired once per document for CF201 and CF502 (the list is shared: callers only read it)."""
+    memo = doc_memo(doc)
+    pairs = memo.get("cross_pairs")
+    if pairs is None:
+        pairs = memo["cross_pairs"] = _cross_pairs(doc)
+    return pairs
+
+
+def _cross_pairs(doc: Document) -> list[tuple[Table, Figure, Table, Figure, str, str]]:
     summary = doc.table("income_expenditure_summary")
     expenditure = doc.table("expenditure")
     income = doc.table("income")

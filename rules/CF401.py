@@ -11,14 +11,14 @@ The base is the "占X的" phrase or the total the enumeration hangs from.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from extraction.model import Document
 from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval
 from rules.prose import (
-    amounts_of,
+    MONEY_UNITS,
     claim_figure,
+    first_amount,
     group_by_paragraph,
     interval_text,
     money_figure,
@@ -26,22 +26,25 @@ from rules.prose import (
     nearest_amount,
     prose_evidence,
     same_sentence,
-    table_targets,
-    target_in_claim_unit,
+    target_in_unit,
+    targets_of,
     yuan_factor,
 )
 
 
-def base_amount(doc: Document, claims: Sequence[Any], group: list[Any], share: Any) -> tuple[Figure, Any] | None:
+def base_amount(doc: Document, claims: Sequence[Any], group: list[Any], share: Any,
+                base: Any = ...) -> tuple[Figure, Any] | None:
     """The base of a share in 元: the base's amount claim in the paragraph, else in the document,
-    else the base's table figure."""
+    else the base's table figure.  ``base`` names another base than the share's own."""
+    if base is ...:
+        base = share.base
     periods = ("current", "budget") if doc.meta.kind == "budget" else ("current",)
-    b = nearest_amount(group, share.base, share, None) or next(iter(amounts_of(claims, share.base, periods)), None)
+    b = nearest_amount(group, base, share, None) or first_amount(doc, claims, base, periods)
     if b is not None:
         return money_figure(doc, b), b
-    as_base = replace(share, metric=share.base, unit="元", period="current")
-    for t in table_targets(doc, as_base):
-        return target_in_claim_unit(t, as_base), None
+    # the table figure of a claim of the base in 元 for the current year
+    for t in targets_of(doc, base or "", "current"):
+        return target_in_unit(t, MONEY_UNITS["元"]), None
     return None
 
 
@@ -83,7 +86,7 @@ class ShareArithmetic(Rule):
                     base = base_amount(doc, claims, group, s)
                 elif s.metric.startswith("func:"):
                     # 功能分类 lines are shares of the general-budget spending unless the text says otherwise
-                    base = base_amount(doc, claims, group, replace(s, base="general_budget_expenditure"))
+                    base = base_amount(doc, claims, group, s, base="general_budget_expenditure")
                 else:
                     base = sentence_total(doc, group, s, part)
                 if base is None:

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Finding, Rule, cells_foot, fmt, numeric_cell, zero_figure
+from rules.base import Finding, Rule, fmt, zero_figure
 from rules.CF101 import CODED_KINDS, children_index, first_rows_by_code
-from rules.shift import shift_start
+from rules.shift import any_footing_failure, footing_failures, shift_start
 from rules.units import one_part_scaled
 
 
@@ -29,6 +29,9 @@ class UnitSlip(Rule):
         for table in doc.tables:
             if table.kind not in CODED_KINDS or table.empty:
                 continue
+            # the rows and sums of the slide search (rules/shift.py): read only where a class fails
+            if not any_footing_failure(table):
+                continue
             rows = first_rows_by_code(table)
             kids_of = children_index(rows)
             seen: set[tuple[str, int]] = set()
@@ -39,7 +42,7 @@ class UnitSlip(Rule):
                 if not kids:
                     continue
                 for ci in parent.columns:
-                    if cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is not False:
+                    if code not in footing_failures(table, ci):
                         continue  # it foots (or prints nothing): no part can be off by 10^4
                     if shift_start(table, ci) is not None:
                         continue  # a slid column (CF107), not a unit slip

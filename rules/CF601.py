@@ -14,11 +14,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from extraction.model import Document, Paragraph, Table
 from extraction.tables import squash
-from rules.base import Evidence, Finding, Rule
+from rules.base import Evidence, Finding, Rule, doc_memo
 
 # ------------------------------------------------------------------ shared text helpers
 # (used by the other CF6xx/CF8xx rules)
@@ -95,9 +97,13 @@ def _lines_up_to(text: str, offset: int) -> tuple[tuple[int, int, str], ...]:
 def _table_anchor(table: Table) -> int | None:
     """Offset of the first figure/name cell of a table on its first page."""
     first = table.pages[0] if table.pages else None
-    starts = [c.start for r in table.rows if r.page == first for c in r.cells
-              if c is not None and c.start is not None and c.page == first]
+    # (page, start) of every cell of the rows on that page, read without a Python step per cell
+    cells = filter(None, chain.from_iterable([r.cells for r in table.rows if r.page == first]))
+    starts = [s for p, s in map(_PAGE_START, cells) if s is not None and p == first]
     return min(starts) if starts else None
+
+
+_PAGE_START = attrgetter("page", "start")
 
 
 def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:
@@ -106,7 +112,20 @@ def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]
     The title line is searched backwards from the table's first cell (or on the whole page when
     the table has no cells); the caption is that line, up to three lines above and four below
     (never past the first cell).  Without a title, the eight lines above the first cell.
+
+    Found once per table of a document (CF601, CF602 and CF801 read every caption; the list is
+    shared: callers only read it).
     """
+    memo = doc_memo(doc).get("caption_lines")
+    if memo is None:
+        memo = doc_memo(doc)["caption_lines"] = {}
+    hit = memo.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = memo[id(table)] = (table, _caption_lines(doc, table))
+    return hit[1]
+
+
+def _caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:
     if not table.pages:
         return []
     page = table.pages[0]
@@ -122,11 +141,16 @@ def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]
     title = squash(table.title)
     ti = None
     if len(title) >= 3:
+        first, last = title[0], title[-1]
         for i in range(min(limit, len(lines) - 1), -1, -1):
-            line = squash(lines[i][2])
-            if title in line or (len(line) >= 4 and line in title and title.endswith(line)):
-                ti = i
-                break
+            raw = lines[i][2]
+            # the line holds the title (so its first character), or is a tail of it (so ends
+            # with its last): only such lines are squashed and compared
+            if first in raw or raw.rstrip()[-1:] == last:
+                line = squash(raw)
+                if title in line or (len(line) >= 4 and line in title and title.endswith(line)):
+                    ti = i
+                    break
             if anchor is not None and limit - i > 40:
                 break
     if ti is not None:
@@ -138,17 +162,21 @@ def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]
     return [(page, s, e, t) for s, e, t in lines[lo:hi] if t.strip()]
 
 
+_TOC_TITLE = re.compile(r"目\s*录")
+_TOC_LEADER = re.compile(r"[\.…·。\s]{3,}\s*\d*\s*$|\s\d{1,3}$")
+
+
 def toc_span(doc: Document) -> tuple[int, int, int] | None:
     """(page, start, end) of the table of contents on its page, or None."""
     for s in doc.sections:
-        if re.fullmatch(r"目\s*录", s.title.strip()):
+        if _TOC_TITLE.fullmatch(s.title.strip()):
             lines = page_lines(doc, s.page)
             end = None
             seen: set[str] = set()
             for st, en, t in lines:
                 if st <= s.start:
                     continue
-                key = squash(re.sub(r"[\.…·。\s]{3,}\s*\d*\s*$|\s\d{1,3}$", "", t))
+                key = squash(_TOC_LEADER.sub("", t))
                 if not key:
                     continue
                 if key in seen or len(t.strip()) > 60:
@@ -175,10 +203,19 @@ def in_spans(spans: dict[int, list[tuple[int, int]]], page: int, start: int, end
     return any(s < end and start < e for s, e in spans.get(page, ()))
 
 
+_SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[tuple[int, str], ...]:
+    return tuple((m.start(), m.group(0)) for m in _SENTENCE.finditer(text))
+
+
 def sentences(p: Paragraph) -> Iterator[tuple[int, str]]:
-    """(offset in paragraph, sentence) split after 。；; and line-ending marks."""
-    for m in re.finditer(r"[^。；;！？!?]+[。；;！？!?]?", p.text):
-        yield m.start(), m.group(0)
+    """(offset in paragraph, sentence) split after 。；; and line-ending marks.
+
+    Split once per paragraph text (CF601 and CF602 read every paragraph's sentences)."""
+    return iter(_sentences(p.text))
 
 
 def prose_evidence(p: Paragraph, start: int, end: int, text: str | None = None) -> Evidence:
@@ -261,8 +298,8 @@ class YearConsistency(Rule):
         want = year - 1
         for p in doc.paragraphs:
             for off, sent in sentences(p):
-                if not _AMOUNT.search(sent):
-                    continue
+                if "20" not in sent or not _AMOUNT.search(sent):
+                    continue  # both comparisons name a year 20xx
                 hits = []
                 for m in _CMP_BI.finditer(sent):
                     if _CHANGE_WORD.search(sent[m.end():m.end() + 10]):

@@ -21,7 +21,7 @@ from typing import Any
 from extraction.model import Document
 from extraction.tables import squash
 from rules.base import Evidence, Finding, Rule
-from rules.CF601 import caption_lines, lines_with, page_lines, prose_evidence, sentences
+from rules.CF601 import caption_lines, page_lines, prose_evidence, sentences
 from rules.CF701 import lcs as _lcs
 
 _ORG = ("局", "委员会", "委", "办公室", "办公厅", "厅", "院", "中心", "处", "所", "站", "馆", "会", "队", "社",
@@ -41,6 +41,9 @@ _SENT_DEPT = re.compile(r"^20\d\d\s*年\s*度?\s*[，,]?\s*" + _NAME +
 _HEAD_DEPT = re.compile(r"^第[一二三四五六七八九十]+部分" + _NAME + r"(?=概况|20\d\d|部门|单位)")
 # "X为行政单位，…" / "X负责…": a sentence whose subject is the department
 _SUBJECT_DEPT = re.compile(r"^" + _NAME + r"(?=为行政单位|为事业单位|为参照公务员法管理|负责|的主要职能|主要职能|共有|内设|下设)")
+_FIELD_MARK = re.compile("[称位]")
+# the words _SUBJECT_DEPT looks ahead for: a sentence without any cannot match it
+_SUBJECT_WORDS = re.compile("为行政单位|为事业单位|为参照公务员法管理|负责|主要职能|共有|内设|下设")
 # Under a 主要职能 / 职责 heading, the first words are the department doing its duties:
 # "X承担…", "X贯彻落实…", "X组织拟订…", "X是…"
 _DUTY_DEPT = re.compile(r"^(?:第[一二三四五六七八九十]+条)?" + _NAME +
@@ -52,6 +55,11 @@ _PLACE = re.compile(r"^(中共)?[\u4e00-\u9fff]{1,8}?(省|市|县|区|州|旗|�
 _FIELD_ROWS = ("部门名称", "单位名称", "预算单位", "预算单位名称", "部门（单位）名称", "部门(单位)名称")
 _PLACEHOLDER = re.compile(r"[Xx×Ｘ＊*]{2,}|某某")
 _NOT_NAME = re.compile(r"^(本|该|根据|按照|依据|关于|其中|全县|全市|全省)")
+
+
+def _page_text(doc: Document, number: int) -> str:
+    """The text of page ``number`` (counted from 1; none past the document), as page_lines reads it."""
+    return doc.pages[number - 1].text if 1 <= number <= len(doc.pages) else ""
 
 
 def _clean_name(raw: str) -> str | None:
@@ -118,23 +126,49 @@ class DepartmentConsistency(Rule):
                         seen.add((page, s + m.start()))
                         yield name, Evidence("table", page, line.strip(), table=f"{t.id} {t.title or t.kind}",
                                              start=s + m.start(1), end=s + m.end(1))
-        for pg in doc.pages:
-            for _i, s, e, line in lines_with(doc, pg.number, "年"):  # both patterns need the 年 of a year
-                t = line.strip()
-                if not t or len(t) > 60:
+        texts = [(pg.number, _page_text(doc, pg.number)) for pg in doc.pages]
+        for number, text in texts:
+            # the lines holding the 年 of a year, as lines_with(doc, number, "年") finds them
+            e = 0
+            while True:
+                at = text.find("年", e)
+                if at < 0:
+                    break
+                s = text.rfind("\n", 0, at) + 1
+                e = text.find("\n", at)
+                e = len(text) if e < 0 else e
+                t = text[s:e].strip()
+                if len(t) > 60:
+                    continue
+                # a title names 决算 or 预算; the other pattern opens with the year (squash drops
+                # only whitespace, as strip does): most lines are neither
+                title, year = "算" in t, t[0] == "2"
+                if not (title or year):
                     continue
                 sq = squash(t)
-                for rx in (_TITLE_DEPT, _YEAR_DEPT):
+                for rx, may in ((_TITLE_DEPT, title), (_YEAR_DEPT, year)):
+                    if not may:
+                        continue
                     m = rx.match(sq)
                     if m:
                         name = _clean_name(m.group(1))
-                        if name and (pg.number, s) not in seen:
-                            seen.add((pg.number, s))
-                            yield name, Evidence("prose", pg.number, t, start=s, end=e)
+                        if name and (number, s) not in seen:
+                            seen.add((number, s))
+                            yield name, Evidence("prose", number, t, start=s, end=e)
         # form fields (部门名称 | X), tab-separated on one line or one cell per line
-        for pg in doc.pages:
-            # every field label ends in 名称 or 单位: only lines with 称 or 位 can hold one
-            for i, s, e, line in lines_with(doc, pg.number, "称", "位"):
+        for number, text in texts:
+            # the lines holding 称 or 位, as lines_with(doc, number, "称", "位") finds them
+            e = 0
+            while True:
+                hit = _FIELD_MARK.search(text, e)
+                if hit is None:
+                    break
+                s = text.rfind("\n", 0, hit.start()) + 1
+                e = text.find("\n", hit.start())
+                e = len(text) if e < 0 else e
+                line = text[s:e]
+                if "称" not in line and "算" not in line:
+                    continue  # no label but 预算单位 lacks 名称
                 cells = [c for c in line.split("\t")]
                 for j, c in enumerate(cells):
                     if squash(c) not in _FIELD_ROWS:
@@ -143,17 +177,18 @@ class DepartmentConsistency(Rule):
                     if rest:
                         value = rest[0]
                     elif len(cells) == 1:
-                        lines = page_lines(doc, pg.number)
+                        lines = page_lines(doc, number)
+                        i = text.count("\n", 0, s)  # the line's index in the page
                         value = next((t for _s, _e, t in lines[i + 1:i + 3] if t.strip()), "")
                     else:
                         value = ""
                     name = _clean_name(value.split("\t")[0])
-                    if name and (pg.number, s) not in seen:
-                        seen.add((pg.number, s))
-                        yield name, Evidence("table", pg.number, f"{c.strip()}：{value.strip()}", start=s, end=e)
+                    if name and (number, s) not in seen:
+                        seen.add((number, s))
+                        yield name, Evidence("table", number, f"{c.strip()}：{value.strip()}", start=s, end=e)
         # part headings such as "第一部分 X概况" / "第二部分 X2024年度部门决算表"
         for sec in doc.sections:
-            m = _HEAD_DEPT.match(squash(sec.title))
+            m = _HEAD_DEPT.match(squash(sec.title)) if "第" in sec.title else None
             if m:
                 name = _clean_name(m.group(1))
                 if name:
@@ -161,10 +196,14 @@ class DepartmentConsistency(Rule):
         # sentences such as "说明：X本年度没有…"
         duty = {sec.id for sec in doc.sections if _DUTY_SECTION.search(sec.title)}
         for p in doc.paragraphs:
+            in_duty = p.section in duty
             for off, sent in sentences(p):
-                m = (_PROSE_DEPT.search(sent.strip()) or _SENT_DEPT.match(sent.strip())
-                     or _SUBJECT_DEPT.match(sent.strip())
-                     or (_DUTY_DEPT.match(sent.strip()) if p.section in duty else None))
+                st = sent.strip()
+                # each pattern only where the words it needs are there (most sentences have none)
+                m = ((_PROSE_DEPT.search(st) if "年" in st and ("无" in st or "未" in st or "没有" in st) else None)
+                     or (_SENT_DEPT.match(st) if st[:2] == "20" else None)
+                     or (_SUBJECT_DEPT.match(st) if _SUBJECT_WORDS.search(st) else None)
+                     or (_DUTY_DEPT.match(st) if in_duty else None))
                 if not m:
                     continue
                 name = _clean_name(m.group(1))

@@ -72,6 +72,20 @@ def similarity(printed: str, official: str) -> float:
     return lcs(a, b) / min(len(a), len(b))
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def misnamed(key: str, name: str) -> str | None:
+    """The official name of the line ``key`` ('func:<code>' / 'econ:<code>') when the printed
+    name contradicts it, else None (also for a code the lexicon lacks).
+
+    Kept per code and name: the same lines are printed in several tables of a report, and in
+    every report of a department."""
+    official = official_names().get(key)
+    if not official or len(normalise(name)) < 2 or _DIGIT.search(name):
+        return None  # digits in the name: a code cut off by the reader, not a printed name
+    best = max(similarity(name, o) for o in official)
+    return None if best >= 0.5 else official[0]
+
+
 class CodeName(Rule):
     __doc__ = __doc__
     code = "CF701"
@@ -79,9 +93,8 @@ class CodeName(Rule):
     severity = "warning"
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        names = official_names()
         for t in doc.tables:
-            prefix = "func" if t.kind in FUNC_KINDS else "econ" if t.kind in ECON_KINDS else None
+            prefix = "func:" if t.kind in FUNC_KINDS else "econ:" if t.kind in ECON_KINDS else None
             if prefix is None:
                 continue
             seen: set[tuple[str, str]] = set()
@@ -89,15 +102,12 @@ class CodeName(Rule):
                 if not r.code or not r.name.strip() or (r.code, r.name) in seen:
                     continue
                 seen.add((r.code, r.name))
-                official = names.get(f"{prefix}:{r.code}")
-                if not official or len(normalise(r.name)) < 2 or _DIGIT.search(r.name):
-                    continue  # digits in the name: a code cut off by the reader, not a printed name
-                best = max(similarity(r.name, o) for o in official)
-                if best >= 0.5:
+                official = misnamed(prefix + r.code, r.name)
+                if official is None:
                     continue
                 yield self.finding(
-                    f"{t.title or t.kind}：科目 {r.code} 印为「{r.name}」，规范名称为「{official[0]}」",
-                    f"{t.kind}: code {r.code} is printed as '{r.name}'; its official name is '{official[0]}'",
+                    f"{t.title or t.kind}：科目 {r.code} 印为「{r.name}」，规范名称为「{official}」",
+                    f"{t.kind}: code {r.code} is printed as '{r.name}'; its official name is '{official}'",
                     evidence=[Evidence("table", r.page, f"{r.code} {r.name}", table=f"{t.id} {t.title or t.kind}",
                                        row=r.code, column="科目名称", bbox=r.name_bbox)])
 

@@ -10,6 +10,7 @@ thousands separators every three digits.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -28,6 +29,7 @@ _MALFORMED = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def malformed(text: str) -> tuple[str, str] | None:
     t = normalize_digits(text).replace("，", ",").replace("．", ".").strip()
     if not t or " " in t or is_empty_mark(t):

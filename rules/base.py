@@ -9,6 +9,7 @@ fail cases under ``tests/rules/`` that one test generator turns into tests.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
@@ -73,6 +74,44 @@ def _r(v: float | None) -> float | None:
     return None if v is None else round(v, 6)
 
 
+# ---------------------------------------------------------------- per-document memo
+
+_MEMOS: dict[int, dict[Any, Any]] = {}
+_REFS: dict[int, weakref.ref] = {}
+
+
+def memo_of(obj: Any) -> dict[Any, Any]:
+    """A dict for what several rules compute alike from one object of a document (a claim's table
+    targets, a table's caption lines, a table's footing), kept for as long as the object lives.
+
+    Keyed by identity (hashing a document or a table is costly) and dropped with the object (a
+    weak reference's callback): nothing is kept past it, and nothing kept may refer to the object
+    itself (that would keep it alive).  An entry under an object's id is that object's: it goes
+    before the object's memory (and so its id) can be reused.  What goes in must be read only by
+    its callers.
+    """
+    memo = _MEMOS.get(id(obj))
+    if memo is not None:
+        return memo
+    key = id(obj)
+    try:
+        ref = weakref.ref(obj, lambda r, key=key: _forget(key, r))
+    except TypeError:  # an object that takes no weak reference: nothing is kept for it
+        return {}
+    memo = _MEMOS[key] = {}
+    _REFS[key] = ref
+    return memo
+
+
+def _forget(key: int, ref: weakref.ref) -> None:
+    if _REFS.get(key) is ref:
+        del _REFS[key]
+        del _MEMOS[key]
+
+
+doc_memo = memo_of  # the memo of a document (see memo_of)
+
+
 # ---------------------------------------------------------------- tolerance
 
 
@@ -86,11 +125,11 @@ class Figure:
     __slots__ = ("value", "tol", "_evidence", "_source")
 
     def __init__(self, value: float, tol: float, evidence: Evidence | None = None,
-                 source: tuple[Table, Row, Cell, int] | None = None) -> None:
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "tol", tol)
-        object.__setattr__(self, "_evidence", evidence)
-        object.__setattr__(self, "_source", source)
+                 source: tuple[Table, Row, Cell, int] | tuple[Any] | None = None) -> None:
+        _set_value(self, value)
+        _set_tol(self, tol)
+        _set_evidence(self, evidence)
+        _set_source(self, source)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Figure is immutable")
@@ -98,14 +137,18 @@ class Figure:
     @property
     def evidence(self) -> Evidence | None:
         if self._evidence is None and self._source is not None:
-            table, row, cell, ci = self._source
-            object.__setattr__(self, "_evidence", cell_evidence(table, row, cell, column_label(table, ci)))
+            source = self._source
+            if len(source) == 1:  # a prose claim (rules/prose.py claim_figure)
+                _set_evidence(self, prose_claim_evidence(source[0]))
+            else:
+                table, row, cell, ci = source
+                _set_evidence(self, cell_evidence(table, row, cell, column_label(table, ci)))
         return self._evidence
 
     def scaled(self, k: float) -> Figure:
         """The figure and its rounding times k (a change of unit), citing the same evidence: a
         table cell's is still built only when a finding asks for it."""
-        return Figure(self.value * k, self.tol * k, self._evidence, self._source)
+        return new_figure(self.value * k, self.tol * k, self._evidence, self._source)
 
     @property
     def has_evidence(self) -> bool:
@@ -126,7 +169,33 @@ class Figure:
     @staticmethod
     def of(value: float, decimals: int | None, evidence: Evidence | None = None) -> Figure:
         d = 0 if decimals is None else decimals
-        return Figure(value, _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), evidence)
+        return new_figure(value, _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), evidence, None)
+
+
+# The slots' own setters: a Figure is made for every cell the rules compare, and setting its four
+# slots through object.__setattr__ (a look-up by name each) cost more than the rest of making it.
+_set_value = Figure.__dict__["value"].__set__
+_set_tol = Figure.__dict__["tol"].__set__
+_set_evidence = Figure.__dict__["_evidence"].__set__
+_set_source = Figure.__dict__["_source"].__set__
+_new = object.__new__
+
+
+def new_figure(value: float, tol: float, evidence: Evidence | None,
+               source: tuple[Table, Row, Cell, int] | tuple[Any] | None) -> Figure:
+    """``Figure(value, tol, evidence, source)`` without the call through the class."""
+    f = _new(Figure)
+    _set_value(f, value)
+    _set_tol(f, tol)
+    _set_evidence(f, evidence)
+    _set_source(f, source)
+    return f
+
+
+def prose_claim_evidence(claim: Any) -> Evidence:
+    """The evidence of a prose claim: its sentence, figure and place."""
+    return Evidence(source="prose", page=claim.page, text=claim.text, value=claim.value,
+                    start=claim.start, end=claim.end)
 
 
 _HALF_UNIT = tuple(0.5 * 10 ** (-d) for d in range(8))
@@ -140,11 +209,13 @@ def cell_tol(cell: Cell) -> float:
 
 def cell_figure(table: Table, row: Row, cell: Cell, ci: int) -> Figure:
     """The figure a numeric cell prints, citing the cell (its evidence built when asked for)."""
-    return Figure(cell.value, cell_tol(cell), None, (table, row, cell, ci))
+    d = cell.decimals or 0  # cell_tol, inline
+    return new_figure(cell.value, _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), None,
+                      (table, row, cell, ci))
 
 
 def sum_figures(figs: Sequence[Figure]) -> Figure:
-    return Figure(sum(f.value for f in figs), sum(f.tol for f in figs))
+    return new_figure(sum(f.value for f in figs), sum(f.tol for f in figs), None, None)
 
 
 def agrees(a: Figure, b: Figure, slack: float = 1e-9) -> bool:
@@ -288,6 +359,47 @@ def cells_foot(total: Cell | None, parts: Sequence[Cell | None]) -> bool | None:
     return abs(total_value - sum(values)) <= total_tol + sum(tols) + 1e-9
 
 
+def row_foots(row: Row, total_ci: int, part_cis: Sequence[int]) -> bool | None:
+    """``cells_foot(numeric_cell(row, total_ci), [numeric_cell(row, ci) for ci in part_cis if ci in
+    row.columns])``: whether a row's total cell agrees with its part cells, read in one pass (the
+    same sums and comparison; CF102 asks it of every line of every table)."""
+    cols, cells = row.columns, row.cells
+    n = len(cells)
+    half = _HALF_UNIT
+    values: list[float] = []
+    tols: list[float] = []
+    printed = False
+    for ci in part_cis:
+        try:
+            i = cols.index(ci)
+        except ValueError:
+            continue
+        c = cells[i] if i < n else None
+        if c is None or c.value is None:
+            values.append(0.0)
+            tols.append(0.0)
+        else:
+            printed = True
+            values.append(c.value)
+            d = c.decimals or 0
+            tols.append(half[d] if 0 <= d < len(half) else 0.5 * 10 ** (-d))
+    try:
+        i = cols.index(total_ci)
+    except ValueError:
+        total = None
+    else:
+        total = cells[i] if i < n else None
+    if total is None or total.value is None:
+        if not printed:
+            return None
+        total_value = total_tol = 0.0
+    else:
+        total_value = total.value
+        d = total.decimals or 0
+        total_tol = half[d] if 0 <= d < len(half) else 0.5 * 10 ** (-d)
+    return abs(total_value - sum(values)) <= total_tol + sum(tols) + 1e-9
+
+
 def zero_columns(rows: Sequence[Row]) -> dict[int, tuple[list[float], list[float]]]:
     """Column index -> the value and tolerance of :func:`zero_figure` for each row, without
     building the figures: the slide search (rules/shift.py) reads every column of every coded
@@ -295,12 +407,35 @@ def zero_columns(rows: Sequence[Row]) -> dict[int, tuple[list[float], list[float
     (all its figures are empty: 0 ± 0)."""
     n = len(rows)
     out: dict[int, tuple[list[float], list[float]]] = {}
+    half = _HALF_UNIT
+    # the lists each cell of a row goes to, by the row's layout (its columns, and how many of them
+    # it has cells for): the rows of a block share one; None for a layout that repeats a column
+    layouts: dict[tuple[tuple[int, ...], int], list[tuple[list[float], list[float]]] | None] = {}
     for i, r in enumerate(rows):
-        pairs: Iterable[tuple[int, Cell | None]] = zip(r.columns, r.cells)
-        if len(set(r.columns)) != len(r.columns):
-            # backwards, so that a column printed twice in a row ends with its first cell (Row.cell's)
-            pairs = reversed(list(pairs))
-        for ci, cell in pairs:
+        cells = r.cells
+        key = (r.columns, len(cells))
+        targets = layouts.get(key, False)
+        if targets is False:
+            targets = None
+            if len(set(r.columns)) == len(r.columns):
+                targets = []
+                for ci, _cell in zip(r.columns, cells):
+                    col = out.get(ci)
+                    if col is None:
+                        col = out[ci] = ([0.0] * n, [0.0] * n)
+                    targets.append(col)
+            layouts[key] = targets
+        if targets is not None:
+            # each column once (the usual row): an empty cell leaves the 0 ± 0 the lists start with
+            for (values, tols), cell in zip(targets, cells):
+                if cell is not None and cell.value is not None:
+                    values[i] = cell.value
+                    d = cell.decimals or 0  # cell_tol, inline
+                    tols[i] = half[d] if 0 <= d < len(half) else 0.5 * 10 ** (-d)
+            continue
+        pairs: Iterable[tuple[int, Cell | None]] = zip(r.columns, cells)
+        # backwards, so that a column printed twice in a row ends with its first cell (Row.cell's)
+        for ci, cell in reversed(list(pairs)):
             col = out.get(ci)
             if col is None:
                 col = out[ci] = ([0.0] * n, [0.0] * n)
@@ -315,7 +450,7 @@ def zero_figure(table: Table, row: Row, column_index: int) -> Figure:
     f = figure_at(table, row, column_index)
     if f is not None:
         return f
-    return Figure(0.0, 0.0, None)
+    return new_figure(0.0, 0.0, None, None)
 
 
 @dataclass

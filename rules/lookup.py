@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 from extraction.datafiles import package_yaml
 from extraction.model import Column, Row, Table
 from extraction.tables import squash
+from rules.base import memo_of
 
+_NAME = operator.attrgetter("name")
 _PREFIX = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])+")
 
 
@@ -52,12 +55,13 @@ class TableIndex:
     """Lookups in one table, kept for the next: the position of the first row of each normalised
     name and of each code (a name or code printed twice is found at its first printing, like a
     scan), each built on the first lookup of its kind, and the answers of :func:`find_row` (by
-    the names asked for) and :func:`find_column`."""
+    the names asked for) and :func:`find_column`.  It holds the table's rows, not the table (it
+    is kept in the table's memo, which must not refer to the table)."""
 
-    __slots__ = ("_by_code", "_by_name", "columns", "rows", "table")
+    __slots__ = ("_by_code", "_by_name", "_rows", "columns", "rows")
 
     def __init__(self, table: Table) -> None:
-        self.table = table
+        self._rows = table.rows
         self._by_name: dict[str, int] | None = None
         self._by_code: dict[str, int] | None = None
         self.rows: dict[tuple[str, ...], Row | None] = {}
@@ -66,34 +70,28 @@ class TableIndex:
     @property
     def first_by_name(self) -> dict[str, int]:
         if self._by_name is None:
-            self._by_name = {}
-            for i, r in enumerate(self.table.rows):
-                self._by_name.setdefault(norm_name(r.name), i)
+            # pairs from the last row to the first: a name printed twice keeps its first position
+            names = list(map(norm_name, map(_NAME, self._rows)))
+            self._by_name = dict(zip(reversed(names), range(len(names) - 1, -1, -1)))
         return self._by_name
 
     def row_with_code(self, code: str) -> Row | None:
         if self._by_code is None:
-            self._by_code = {}
-            for i, r in enumerate(self.table.rows):
-                if r.code:
-                    self._by_code.setdefault(r.code, i)
+            # from the last row to the first, as above: a code keeps its first position
+            self._by_code = dict(reversed([(r.code, i) for i, r in enumerate(self._rows) if r.code]))
         i = self._by_code.get(code)
-        return None if i is None else self.table.rows[i]
-
-
-_INDEX: dict[int, TableIndex] = {}
+        return None if i is None else self._rows[i]
 
 
 def table_index(table: Table) -> TableIndex:
     """The table's :class:`TableIndex`, built once: the prose rules look lines up for every claim.
 
-    Keyed by identity, not equality (hashing a table is costly); at most 256 tables are kept,
-    a few documents' worth."""
-    idx = _INDEX.get(id(table))
-    if idx is None or idx.table is not table:
-        if len(_INDEX) >= 256:
-            _INDEX.clear()
-        idx = _INDEX[id(table)] = TableIndex(table)
+    Kept in the table's memo (by identity, not equality: hashing a table is costly) for as long
+    as the table lives."""
+    memo = memo_of(table)
+    idx = memo.get("index")
+    if idx is None:
+        idx = memo["index"] = TableIndex(table)
     return idx
 
 
@@ -107,8 +105,13 @@ def find_column(table: Table, *needles: str, block=..., exclude: tuple[str, ...]
     memo = table_index(table).columns
     key = (needles, block, exclude)
     if key not in memo:
-        memo[key] = next((c for c in table.columns if (block is ... or c.block == block)
-                          and all(n in c.label for n in needles) and not any(x in c.label for x in exclude)), None)
+        if len(needles) == 1 and not exclude:  # the usual question, without the generators of all() and any()
+            needle = needles[0]
+            memo[key] = next((c for c in table.columns if (block is ... or c.block == block) and needle in c.label),
+                             None)
+        else:
+            memo[key] = next((c for c in table.columns if (block is ... or c.block == block)
+                              and all(n in c.label for n in needles) and not any(x in c.label for x in exclude)), None)
     return memo[key]
 
 

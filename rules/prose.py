@@ -6,12 +6,21 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from extraction.datafiles import package_yaml
 from extraction.model import Document, Row, Table
-from rules.base import Evidence, Figure, agrees, figure_at
+from rules.base import (
+    _HALF_UNIT,
+    Evidence,
+    Figure,
+    agrees,
+    doc_memo,
+    figure_at,
+    new_figure,
+    prose_claim_evidence,
+)
 from rules.lookup import find_column, find_row, lexicon, row_unit, table_index, unit_factor
 
 MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3, "万": 1e4}
@@ -34,8 +43,20 @@ def decimals_of(doc: Document, claim: Any) -> int:
 
 
 def claim_figure(doc: Document, claim: Any) -> Figure:
-    """The claim's value with the rounding its printed decimals allow, and its evidence."""
-    f = Figure.of(float(claim.value), decimals_of(doc, claim), prose_evidence(claim))
+    """The claim's value with the rounding its printed decimals allow, and its evidence.
+
+    Built once per claim (by identity) for all the rules that read it."""
+    figs = doc_memo(doc).get("claim_figure")
+    if figs is None:
+        figs = doc_memo(doc)["claim_figure"] = {}
+    hit = figs.get(id(claim))
+    if hit is not None and hit[0] is claim:
+        return hit[1]
+    d = decimals_of(doc, claim)
+    # its evidence is built when a finding asks for it (most claims agree with their tables)
+    f = new_figure(float(claim.value), _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), None,
+                   (claim,))
+    figs[id(claim)] = (claim, f)
     return f
 
 
@@ -46,9 +67,8 @@ def money_figure(doc: Document, claim: Any) -> Figure:
     return f.scaled(k)
 
 
-def prose_evidence(claim: Any) -> Evidence:
-    return Evidence(source="prose", page=claim.page, text=claim.text, value=claim.value,
-                    start=claim.start, end=claim.end)
+# The evidence of a prose claim (defined in rules/base.py, where a claim's figure builds it when asked).
+prose_evidence = prose_claim_evidence
 
 
 def yuan_factor(claim: Any) -> float | None:
@@ -61,6 +81,9 @@ class Target:
     row: Row
     figure: Figure
     scope: str
+    # the figure in the units of claims, by yuan per claim unit (target_in_claim_unit): a target
+    # is shared by every claim of its metric and period, and compared by several rules
+    in_unit: dict[float, Figure] = field(default_factory=dict, compare=False, repr=False)
 
 
 @functools.cache
@@ -86,11 +109,32 @@ def _specs(metric: str) -> tuple[list[dict[str, Any]], str | None]:
 
 
 def table_targets(doc: Document, claim: Any) -> list[Target]:
-    """The table figures a claim restates, for its period (current or budget)."""
-    specs, code = _specs(claim.metric or "")
+    """The table figures a claim restates, for its period (current or budget).
+
+    They depend on the claim's metric and period alone: found once per document for each pair
+    (the list is shared: callers only read it)."""
+    return targets_of(doc, claim.metric or "", claim.period or "current")
+
+
+def targets_of(doc: Document, metric: str, period: str) -> list[Target]:
+    """:func:`table_targets` of a claim of that metric and period (both given, "" and "current"
+    for none), found once per document."""
+    memo = doc_memo(doc).get("table_targets")
+    if memo is None:
+        memo = doc_memo(doc)["table_targets"] = {}
+    # the period only says whether budget targets are meant (or none: a prior year's figure), so
+    # budget, initial_budget and adjusted_budget claims share their targets
+    key = (metric, "budget" if period in BUDGET_PERIODS else period)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _table_targets(doc, metric, period)
+    return found
+
+
+def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
+    specs, code = _specs(metric)
     if not specs:
         return []
-    period = claim.period or "current"
     if period not in ("current", *BUDGET_PERIODS):
         return []  # prior-year figures are not printed in this year's tables
     is_budget_doc = doc.meta.kind == "budget"
@@ -98,11 +142,12 @@ def table_targets(doc: Document, claim: Any) -> list[Target]:
     out: list[Target] = []
     # in a budget report every figure of the year is a budget figure: budget targets first,
     # then the plain ones (a budget's 收支总表 prints 本年收入合计 like a final account does)
-    ordered = sorted(specs, key=lambda s: s.get("period") != "budget") if is_budget_doc else specs
+    ordered = _budget_first(specs) if is_budget_doc else specs
+    by_kind = tables_by_kind(doc)
     for spec in ordered:
         if not is_budget_doc and (spec.get("period") == "budget") != budget:
             continue
-        for table in doc.tables_of(spec["table"]):
+        for table in by_kind.get(spec["table"], ()):
             if table.empty:
                 continue
             row = None
@@ -135,19 +180,60 @@ def table_targets(doc: Document, claim: Any) -> list[Target]:
                 fig = Figure(0.0, 0.0, Evidence(source="table", page=row.page, text=row.name, value=0.0,
                                                   table=f"{table.id} {table.title or table.kind}",
                                                   row=row.code or row.name, bbox=row.name_bbox))
-            out.append(Target(table, row, fig, spec.get("scope", "all")))
+            out.append(_target(table, row, fig, spec.get("scope", "all")))
             break
+    return out
+
+
+def _target(table: Table, row: Row, figure: Figure, scope: str) -> Target:
+    """``Target(table, row, figure, scope)`` without the frozen dataclass's ``__init__`` (which sets
+    each field through object.__setattr__): the instance dictionary filled in one step, as
+    extraction.model.new_cell does.  Target has no __post_init__."""
+    t = _new_object(Target)
+    t.__dict__.update(table=table, row=row, figure=figure, scope=scope, in_unit={})
+    return t
+
+
+_new_object = object.__new__
+
+
+_BUDGET_FIRST: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+
+
+def _budget_first(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The specs with the budget ones first (a stable sort), kept per spec list (those of
+    claim_tables.yaml, parsed once)."""
+    hit = _BUDGET_FIRST.get(id(specs))
+    if hit is None or hit[0] is not specs:
+        hit = _BUDGET_FIRST[id(specs)] = (specs, sorted(specs, key=lambda s: s.get("period") != "budget"))
+    return hit[1]
+
+
+def tables_by_kind(doc: Document) -> dict[str, list[Table]]:
+    """Kind -> ``doc.tables_of(kind)`` for every kind the document prints, built once per document."""
+    memo = doc_memo(doc)
+    out = memo.get("tables_by_kind")
+    if out is None:
+        out = memo["tables_by_kind"] = {}
+        for t in doc.tables:
+            out.setdefault(t.kind, []).append(t)
     return out
 
 
 def target_in_claim_unit(t: Target, claim: Any) -> Figure | None:
     """The table figure converted to the claim's unit (counts are taken as printed)."""
-    k_claim = yuan_factor(claim)
+    k_claim = MONEY_UNITS.get(claim.unit or "")  # yuan_factor
     if k_claim is None:
         return t.figure
-    k = unit_factor(row_unit(t.table, t.row)) / k_claim
-    f = t.figure
-    return f.scaled(k)
+    return target_in_unit(t, k_claim)
+
+
+def target_in_unit(t: Target, k_claim: float) -> Figure:
+    """The table figure in a unit of ``k_claim`` yuan (see :func:`target_in_claim_unit`)."""
+    f = t.in_unit.get(k_claim)
+    if f is None:
+        f = t.in_unit[k_claim] = t.figure.scaled(unit_factor(row_unit(t.table, t.row)) / k_claim)
+    return f
 
 
 def agreeing_target(doc: Document, claim: Any, targets: Sequence[Target] | None = None) -> Target | None:
@@ -172,15 +258,12 @@ def paragraph_key(doc: Document, claim: Any) -> int:
     return -1
 
 
-_GROUPS: dict[tuple[int, int], tuple[Document, Sequence[Any], dict[int, list[Any]]]] = {}
-
-
 def group_by_paragraph(doc: Document, claims: Sequence[Any]) -> dict[int, list[Any]]:
     """Claims by the paragraph that holds them (computed once per document and claim list)."""
-    key = (id(doc), id(claims))
-    hit = _GROUPS.get(key)
-    if hit is not None and hit[0] is doc and hit[1] is claims:
-        return hit[2]
+    memo = doc_memo(doc)
+    hit = memo.get(("group_by_paragraph", id(claims)))
+    if hit is not None and hit[0] is claims:
+        return hit[1]
     by_page: dict[int, list[tuple[int, int, int]]] = {}
     for i, p in enumerate(doc.paragraphs):
         for piece in p.pieces:
@@ -195,9 +278,7 @@ def group_by_paragraph(doc: Document, claims: Sequence[Any]) -> dict[int, list[A
         if j >= 0 and pieces[j][0] <= c.start <= pieces[j][1]:
             key_i = pieces[j][2]
         out.setdefault(key_i, []).append(c)
-    if len(_GROUPS) > 64:
-        _GROUPS.clear()
-    _GROUPS[key] = (doc, claims, out)
+    memo[("group_by_paragraph", id(claims))] = (claims, out)
     return out
 
 
@@ -216,6 +297,20 @@ def amounts_of(claims: Iterable[Any], metric: str | None, periods: tuple[str, ..
             if periods is None or (c.period or "current") in periods:
                 out.append(c)
     return out
+
+
+def first_amount(doc: Document, claims: Sequence[Any], metric: str | None,
+                 periods: tuple[str, ...] | None = None) -> Any | None:
+    """``next(iter(amounts_of(claims, metric, periods)), None)``, kept per document and claim list."""
+    memo = doc_memo(doc)
+    hit = memo.get(("first_amount", id(claims)))
+    if hit is None or hit[0] is not claims:
+        hit = memo[("first_amount", id(claims))] = (claims, {})
+    found = hit[1]
+    key = (metric, periods)
+    if key not in found:
+        found[key] = next(iter(amounts_of(claims, metric, periods)), None)
+    return found[key]
 
 
 def nearest_amount(group: list[Any], metric: str | None, anchor: Any,

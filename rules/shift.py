@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extraction.model import Row, Table
-from rules.base import Figure, zero_columns
+from rules.base import Figure, memo_of, zero_columns
 
 
 def coded_rows(table: Table) -> list[Row]:
@@ -33,6 +33,9 @@ def children_positions(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
             parent = last.get(c[:-2])
             if parent is not None:
                 kids.setdefault(parent, []).append(last[c])
+    if len(last) == len(codes):
+        # each code once (the coded rows): a parent's first printing is its position
+        return sorted(kids.items())
     # parents in the order of their first printing, like the dict by code it replaces
     return [(last[c], kids[last[c]]) for c in dict.fromkeys(codes) if last[c] in kids]
 
@@ -67,18 +70,26 @@ class _Slides:
     children index, each column's figures as values and tolerances, and the slide found so far
     in each column (None: the column foots or no single slide explains it)."""
 
-    __slots__ = ("codes", "columns", "found", "index", "table")
+    __slots__ = ("codes", "columns", "fails", "found", "index")
 
     def __init__(self, table: Table) -> None:
-        self.table = table
         rows = coded_rows(table)
         self.codes = [r.code for r in rows]
         self.index = children_positions(self.codes)
         self.columns = zero_columns(rows)
         self.found: dict[int, tuple[int, frozenset[str]] | None] = {}
+        self.fails: dict[int, frozenset[str]] = {}
+
+    def failures(self, column: int) -> frozenset[str]:
+        """The parent codes that do not foot in the column as printed (kept for the next asker)."""
+        bad = self.fails.get(column)
+        if bad is None:
+            col = self.columns.get(column)
+            bad = self.fails[column] = _NONE if col is None else _failures(self.index, self.codes, *col)
+        return bad
 
 
-_CACHE: dict[int, _Slides] = {}
+_NONE: frozenset[str] = frozenset()
 
 
 def _shift(slides: _Slides, column: int) -> tuple[int, frozenset[str]] | None:
@@ -86,7 +97,7 @@ def _shift(slides: _Slides, column: int) -> tuple[int, frozenset[str]] | None:
     if column not in slides.columns:
         return None  # no coded row prints a figure in it: every line is 0 and foots
     values, tols = slides.columns[column]
-    before = _failures(index, codes, values, tols)
+    before = slides.failures(column)
     if not before:
         return None
     near: tuple[int, frozenset[str]] | None = None
@@ -122,12 +133,36 @@ def shift_residual(table: Table, column: int) -> frozenset[str]:
     return frozenset() if found is None else found[1]
 
 
+def footing_failures(table: Table, column: int) -> frozenset[str]:
+    """The 类/款 codes of the table's coded rows (:func:`coded_rows`) whose figure in the column is
+    not the sum of their next-level lines' (empty cells read as 0 ± 0).
+
+    The test of ``cells_foot(numeric_cell(parent, column), [numeric_cell(kid, column) …]) is False``
+    (rules/base.py), sum for sum, over the same rows (a code's first row) and children (in printed
+    order) as CF101 and CF501 read: those rules ask this, built once per table and column, instead
+    of adding up every class again.
+    """
+    return _slides(table).failures(column)
+
+
+def any_footing_failure(table: Table) -> bool:
+    """Whether :func:`footing_failures` is non-empty for some column the coded rows print in."""
+    slides = _slides(table)
+    return any(slides.failures(ci) for ci in slides.columns)
+
+
+def _slides(table: Table) -> _Slides:
+    """The table's :class:`_Slides`, built once and kept as long as the table (it holds no
+    reference to the table)."""
+    memo = memo_of(table)
+    slides = memo.get("slides")
+    if slides is None:
+        slides = memo["slides"] = _Slides(table)
+    return slides
+
+
 def _cached_shift(table: Table, column: int) -> tuple[int, frozenset[str]] | None:
-    slides = _CACHE.get(id(table))
-    if slides is None or slides.table is not table:  # identity, not equality: hashing a table is costly
-        if len(_CACHE) >= 128:  # a few documents' tables: a worker reads thousands of documents
-            _CACHE.clear()
-        slides = _CACHE[id(table)] = _Slides(table)
+    slides = _slides(table)
     if column not in slides.found:
         slides.found[column] = _shift(slides, column)
     return slides.found[column]

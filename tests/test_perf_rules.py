@@ -1,0 +1,464 @@
+"""The rules' shared and quicker work gives exactly what the plain computations give.
+
+The rules compute some things once per document for all of them (rules/base.py ``memo_of``: a
+claim's table targets and figure, a table's caption lines and footing, a table's lookups) and
+scan text and cells more cheaply than they did.  Each test sets a shortcut against the plain
+computation it replaces (kept here as a reference where the rules no longer have it), on the
+bundled sample reports and on generated cases built to hit the edges: repeated codes and
+columns, rows short of cells, empty cells, odd whitespace, lines just over the length limits.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import pickle
+import random
+import re
+import weakref
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from crossfoot.pipeline import extract_claims
+from extraction.model import (
+    Column,
+    Document,
+    DocumentMeta,
+    Page,
+    Paragraph,
+    Section,
+    Table,
+    TextPiece,
+    new_cell,
+    new_row,
+)
+from extraction.reader import read_document
+from extraction.tables import squash
+from rules import CF601, CF602, base, engine, lookup, prose, shift
+from rules.base import Evidence, cells_foot, numeric_cell, row_foots, zero_columns
+from rules.CF101 import CODED_KINDS, children_index, first_rows_by_code
+from rules.registry import RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def _sample_blobs() -> tuple[bytes, ...]:
+    """A few bundled reports (text and PDF) with their claims, pickled: each test reads fresh
+    copies, so that no memo of one test's run is seen by another."""
+    files = sorted((ROOT / "corpus" / "sample").glob("*.txt"))[:6]
+    files += sorted((ROOT / "corpus" / "sample").glob("*.pdf"))[:2]
+    files += sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt"))[:3]
+    out = []
+    for f in files:
+        doc = read_document(f)
+        out.append(pickle.dumps((doc, extract_claims(doc))))
+    return tuple(out)
+
+
+def _samples() -> list[tuple[Document, list]]:
+    return [pickle.loads(b) for b in _sample_blobs()]
+
+
+def _findings(found) -> list[dict]:
+    return [f.to_dict() for f in found]
+
+
+# ---------------------------------------------------------------- the memo
+
+
+def test_memo_goes_with_its_document():
+    doc, claims = _samples()[0]
+    engine.run_rules(doc, claims)
+    key, ref = id(doc), weakref.ref(doc)
+    assert key in base._MEMOS
+    tables = [weakref.ref(t) for t in doc.tables]
+    del doc, claims
+    gc.collect()
+    assert ref() is None, "a memo keeps its document alive"
+    assert key not in base._MEMOS
+    assert all(t() is None for t in tables), "a memo keeps a table alive"
+
+
+def test_memo_of_an_object_without_weak_references_is_not_kept():
+    assert base.memo_of(3) == {} and base.memo_of(3) is not base.memo_of(3)
+
+
+def test_rules_do_not_depend_on_which_rule_asks_first():
+    """The shared results are the same whichever rule builds them: each rule alone on a fresh
+    document, all rules in order, and all rules in reverse order find the same."""
+    for blob in _sample_blobs():
+        forward_doc, forward_claims = pickle.loads(blob)
+        forward = {r.code: _findings(r().check(forward_doc, forward_claims)) for r in RULES}
+        backward_doc, backward_claims = pickle.loads(blob)
+        backward = {r.code: _findings(r().check(backward_doc, backward_claims)) for r in reversed(RULES)}
+        assert forward == backward
+        for r in RULES:
+            doc, claims = pickle.loads(blob)
+            assert _findings(r().check(doc, claims)) == forward[r.code], r.code
+
+
+# ---------------------------------------------------------------- footing
+
+
+def _cell(rng: random.Random, page: int = 1):
+    roll = rng.random()
+    if roll < 0.12:
+        return None
+    if roll < 0.22:
+        return new_cell("—", None, None, page, None, None, None)
+    decimals = rng.choice([None, 0, 1, 2, 2, 2, 3, 9])
+    value = round(rng.uniform(-50, 5000), decimals or 0)
+    if rng.random() < 0.3:
+        value = float(rng.randint(0, 9))
+    return new_cell(str(value), value, decimals, page, None, None, None)
+
+
+def _coded_table(rng: random.Random, n_columns: int = 4) -> Table:
+    """A coded table with classes, items and sub-items in random figures (some of them footing,
+    some not), repeated codes, rows missing columns or cells and columns printed twice."""
+    codes = []
+    for c in rng.sample(range(201, 230), rng.randint(1, 4)):
+        codes.append(str(c))
+        for k in rng.sample(range(1, 20), rng.randint(0, 3)):
+            codes.append(f"{c}{k:02d}")
+            for j in rng.sample(range(1, 20), rng.randint(0, 3)):
+                codes.append(f"{c}{k:02d}{j:02d}")
+    if codes and rng.random() < 0.4:
+        codes.insert(rng.randrange(len(codes)), rng.choice(codes))  # a code printed twice
+    columns = list(range(n_columns))
+    rows = []
+    for i, code in enumerate([*codes, None]):
+        cols = tuple(columns)
+        roll = rng.random()
+        if roll < 0.1:
+            cols = tuple(rng.sample(columns, rng.randint(1, n_columns)))
+        elif roll < 0.15:
+            cols = (*cols, rng.choice(columns))  # a column printed twice
+        n_cells = len(cols) - (1 if rng.random() < 0.05 else 0)  # a row short of cells
+        cells = tuple(_cell(rng) for _ in range(n_cells))
+        rows.append(new_row(i, rng.choice([None, None, "b"]), code, f"line {code}", cells, cols, 1, None, None, None))
+    # make most classes the sum of their lines in every column, so that both answers are tested
+    first = {}
+    for r in rows:
+        if r.code:
+            first.setdefault(r.code, r)
+    for at, r in enumerate(rows):
+        if r.code and len(r.code) in (3, 5) and first[r.code] is r and rng.random() < 0.6:
+            kids = [k for c, k in first.items() if len(c) == len(r.code) + 2 and c.startswith(r.code)]
+            cells = list(r.cells)
+            for pos, ci in enumerate(r.columns[:len(cells)]):
+                total = sum(p.value for p in (numeric_cell(k, ci) for k in kids) if p is not None)
+                cells[pos] = new_cell(f"{total:.2f}", round(total, 2), 2, 1, None, None, None)
+            rows[at] = new_row(r.index, r.block, r.code, r.name, tuple(cells), r.columns, 1, None, None, None)
+    return Table("t1", "expenditure", None, "支出决算表", "万元", (1,), tuple(Column(c, f"c{c}") for c in columns),
+                 tuple(rows))
+
+
+def _tables() -> list[Table]:
+    rng = random.Random(20260601)
+    out = [_coded_table(rng, rng.randint(1, 5)) for _ in range(300)]
+    for doc, _claims in _samples():
+        out += [t for t in doc.tables if t.kind in CODED_KINDS]
+    return out
+
+
+def test_footing_failures_are_the_cells_foot_test():
+    for table in _tables():
+        rows = first_rows_by_code(table)
+        kids_of = children_index(rows)
+        columns = {ci for r in table.rows for ci in r.columns} | {99}
+        any_failure = False
+        for ci in columns:
+            failing = shift.footing_failures(table, ci)
+            expected = set()
+            for (_block, code), parent in rows.items():
+                kids = kids_of.get(code, [])
+                if len(code) in (3, 5) and kids:
+                    if cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is False:
+                        expected.add(code)
+            assert failing == expected, (table.id, ci)
+            any_failure = any_failure or bool(expected)
+        assert shift.any_footing_failure(table) == any_failure
+
+
+def test_row_foots_is_cells_foot():
+    rng = random.Random(7)
+    for table in _tables():
+        for row in table.rows:
+            total = rng.choice([*row.columns, 99])
+            parts = rng.sample(range(6), rng.randint(0, 5)) + [99]
+            expected = cells_foot(numeric_cell(row, total),
+                                  [numeric_cell(row, ci) for ci in parts if ci in row.columns])
+            assert row_foots(row, total, parts) is expected
+
+
+def _zero_columns_reference(rows):
+    n = len(rows)
+    out = {}
+    for i, r in enumerate(rows):
+        pairs = zip(r.columns, r.cells)
+        if len(set(r.columns)) != len(r.columns):
+            pairs = reversed(list(pairs))
+        for ci, cell in pairs:
+            col = out.get(ci)
+            if col is None:
+                col = out[ci] = ([0.0] * n, [0.0] * n)
+            numeric = cell is not None and cell.value is not None
+            col[0][i] = cell.value if numeric else 0.0
+            col[1][i] = base.cell_tol(cell) if numeric else 0.0
+    return out
+
+
+def test_zero_columns_as_before():
+    for table in _tables():
+        for rows in (shift.coded_rows(table), list(table.rows)):
+            assert zero_columns(rows) == _zero_columns_reference(rows)
+
+
+def test_children_positions_of_unique_codes_as_by_first_printing():
+    rng = random.Random(3)
+    for table in _tables():
+        codes = [r.code for r in shift.coded_rows(table)]
+        for sample in (codes, [rng.choice(codes) for _ in codes] if codes else []):
+            last = {c: i for i, c in enumerate(sample)}
+            kids = {}
+            for c in sample:
+                if len(c) in (5, 7) and last.get(c[:-2]) is not None:
+                    kids.setdefault(last[c[:-2]], []).append(last[c])
+            expected = [(last[c], kids[last[c]]) for c in dict.fromkeys(sample) if last[c] in kids]
+            assert shift.children_positions(sample) == expected
+
+
+def test_first_row_lookups_as_a_scan():
+    rng = random.Random(11)
+    names = ["合计", "（一）合计", "一、支出合计", "支出合计", "其中：人员经费", "人员经费", "总计 ", "合  计"]
+    for table in _tables():
+        rows = tuple(replace(r, name=rng.choice(names)) for r in table.rows)
+        t = replace(table, rows=rows)
+        idx = lookup.TableIndex(t)
+        for name in names:
+            want = next((i for i, r in enumerate(rows) if lookup.norm_name(r.name) == lookup.norm_name(name)), None)
+            assert idx.first_by_name.get(lookup.norm_name(name)) == want
+        for code in {r.code for r in rows} | {"999"}:
+            want = next((r for r in rows if r.code and r.code == code), None)
+            assert idx.row_with_code(code) is want
+
+
+# ---------------------------------------------------------------- table targets
+
+
+def test_targets_shared_by_budget_periods_and_as_built_for_each():
+    for doc, claims in _samples():
+        for metric in {c.metric or "" for c in claims} | {"income_total", "func:201", "econ:301"}:
+            found = [prose._table_targets(doc, metric, p) for p in prose.BUDGET_PERIODS]
+            assert all(f == found[0] for f in found), metric
+            for period in ("current", *prose.BUDGET_PERIODS, "prior"):
+                assert prose.targets_of(doc, metric, period) == prose._table_targets(doc, metric, period)
+
+
+def test_fast_target_equals_dataclass():
+    doc, _claims = _samples()[0]
+    t, r = doc.tables[0], doc.tables[0].rows[0]
+    fig = base.Figure(1.0, 0.005)
+    slow, quick = prose.Target(t, r, fig, "all"), prose._target(t, r, fig, "all")
+    assert quick == slow and vars(quick) == vars(slow) and list(vars(quick)) == list(vars(slow))
+    with pytest.raises(AttributeError):
+        quick.scope = "fiscal"  # type: ignore[misc]
+
+
+def test_claim_figure_as_built_from_the_claim():
+    for doc, claims in _samples():
+        for c in claims:
+            if c.value is None:
+                continue
+            f = prose.claim_figure(doc, c)
+            plain = base.Figure.of(float(c.value), prose.decimals_of(doc, c), prose.prose_evidence(c))
+            assert (f.value, f.tol, f.evidence) == (plain.value, plain.tol, plain.evidence)
+            assert f == plain and prose.claim_figure(doc, c) is f
+
+
+# ---------------------------------------------------------------- text scans
+
+
+def _caption_lines_reference(doc, table):
+    if not table.pages:
+        return []
+    page = table.pages[0]
+    first = table.pages[0] if table.pages else None
+    starts = [c.start for r in table.rows if r.page == first for c in r.cells
+              if c is not None and c.start is not None and c.page == first]
+    anchor = min(starts) if starts else None
+    if anchor is None or not 1 <= page <= len(doc.pages):
+        lines = CF601.page_lines(doc, page)
+    else:
+        lines = CF601._lines_up_to(doc.pages[page - 1].text, anchor)
+    limit = len(lines) if anchor is None else next((i for i, (s, e, _t) in enumerate(lines) if e >= anchor), len(lines))
+    title = squash(table.title)
+    ti = None
+    if len(title) >= 3:
+        for i in range(min(limit, len(lines) - 1), -1, -1):
+            line = squash(lines[i][2])
+            if title in line or (len(line) >= 4 and line in title and title.endswith(line)):
+                ti = i
+                break
+            if anchor is not None and limit - i > 40:
+                break
+    if ti is not None:
+        lo, hi = max(0, ti - 3), min(limit, ti + 5)
+    elif anchor is not None:
+        lo, hi = max(0, limit - 8), limit
+    else:
+        return []
+    return [(page, s, e, t) for s, e, t in lines[lo:hi] if t.strip()]
+
+
+def test_caption_lines_as_before():
+    rng = random.Random(5)
+    for doc, _claims in _samples():
+        for table in doc.tables:
+            variants = [table, replace(table, title=""), replace(table, rows=())]
+            page_text = doc.pages[table.pages[0] - 1].text if table.pages else ""
+            for line in rng.sample(page_text.split("\n"), min(6, page_text.count("\n") + 1)):
+                sq = squash(line)
+                variants.append(replace(table, title=sq[rng.randrange(len(sq)):] if sq else "表"))  # a tail
+                variants.append(replace(table, title=" 一 " + line + "\u3000"))  # the line, spaced
+            for v in variants:
+                assert CF601._caption_lines(doc, v) == _caption_lines_reference(doc, v), (v.id, v.title)
+
+
+def _mentions_reference(doc):
+    """CF602's mentions as they were read before the quicker line scans (lines_with)."""
+    from rules.CF602 import (
+        _DUTY_DEPT,
+        _DUTY_PHRASE,
+        _DUTY_SECTION,
+        _FIELD_ROWS,
+        _HEAD_DEPT,
+        _LABEL,
+        _PLACE,
+        _PROSE_DEPT,
+        _SENT_DEPT,
+        _SUBJECT_DEPT,
+        _TITLE_DEPT,
+        _YEAR_DEPT,
+        _clean_name,
+    )
+    from rules.CF601 import caption_lines, lines_with, page_lines, prose_evidence, sentences
+
+    seen = set()
+    for t in doc.tables:
+        for page, s, _e, line in caption_lines(doc, t):
+            for m in _LABEL.finditer(line):
+                name = _clean_name(m.group(1))
+                if name and (page, s + m.start()) not in seen:
+                    seen.add((page, s + m.start()))
+                    yield name, Evidence("table", page, line.strip(), table=f"{t.id} {t.title or t.kind}",
+                                         start=s + m.start(1), end=s + m.end(1))
+    for pg in doc.pages:
+        for _i, s, e, line in lines_with(doc, pg.number, "年"):
+            t = line.strip()
+            if not t or len(t) > 60:
+                continue
+            sq = squash(t)
+            for rx in (_TITLE_DEPT, _YEAR_DEPT):
+                m = rx.match(sq)
+                if m:
+                    name = _clean_name(m.group(1))
+                    if name and (pg.number, s) not in seen:
+                        seen.add((pg.number, s))
+                        yield name, Evidence("prose", pg.number, t, start=s, end=e)
+    for pg in doc.pages:
+        for i, s, e, line in lines_with(doc, pg.number, "称", "位"):
+            cells = list(line.split("\t"))
+            for j, c in enumerate(cells):
+                if squash(c) not in _FIELD_ROWS:
+                    continue
+                rest = [x for x in cells[j + 1:] if x.strip()]
+                if rest:
+                    value = rest[0]
+                elif len(cells) == 1:
+                    lines = page_lines(doc, pg.number)
+                    value = next((t for _s, _e, t in lines[i + 1:i + 3] if t.strip()), "")
+                else:
+                    value = ""
+                name = _clean_name(value.split("\t")[0])
+                if name and (pg.number, s) not in seen:
+                    seen.add((pg.number, s))
+                    yield name, Evidence("table", pg.number, f"{c.strip()}：{value.strip()}", start=s, end=e)
+    for sec in doc.sections:
+        m = _HEAD_DEPT.match(squash(sec.title))
+        if m:
+            name = _clean_name(m.group(1))
+            if name:
+                yield name, Evidence("prose", sec.page, sec.title, start=sec.start, end=sec.start + len(sec.title))
+    duty = {sec.id for sec in doc.sections if _DUTY_SECTION.search(sec.title)}
+    for p in doc.paragraphs:
+        for off, sent in sentences(p):
+            m = (_PROSE_DEPT.search(sent.strip()) or _SENT_DEPT.match(sent.strip())
+                 or _SUBJECT_DEPT.match(sent.strip())
+                 or (_DUTY_DEPT.match(sent.strip()) if p.section in duty else None))
+            if not m:
+                continue
+            name = _clean_name(m.group(1))
+            if name and m.re is _DUTY_DEPT and _DUTY_PHRASE.search(name):
+                name = None
+            if name and m.re in (_SUBJECT_DEPT, _DUTY_DEPT) and not _PLACE.search(name):
+                name = None
+            if name:
+                lead = len(sent) - len(sent.lstrip())
+                pos = off + lead + m.start(1)
+                yield name, prose_evidence(p, pos, pos + len(m.group(1)), sent.strip())
+
+
+_BITS = ["2023", "2024", "年", "年度", "决算", "预算", "部门", "单位", "名称", "部门名称", "单位名称", "预算单位",
+         "预 算 单 位", "称", "位", "算", "玉溪市信访局", "新平县财政局", "上海市普陀区财政局", "收支总表", "表",
+         "\t", " ", "\u3000", "\n", "\n", "\n", "说明：", "本年度没有", "没有", "无", "未", "负责", "为行政单位",
+         "主要职能", "承担", "第一部分", "第二部分", "概况", "。", "；", "20", "2", "XX局",
+         # whole lines and sentences of each pattern, to be cut and spaced by the bits around them
+         "\n玉溪市信访局2024年度部门决算\n", "\n 2023 年 度 新平县财政局部门收支总表\n", "\n\u30002024年新平县财政局单位支出\n",
+         "\n玉溪市信访局2024年度部门预算\n", "\n2 024 年度新平县财政局部门收支\n",
+         "\n部门名称\t玉溪市信访局\n", "\n单位名称\n\n上海市普陀区财政局\n", "\n预算单位：新平县财政局\n",
+         "说明：玉溪市信访局本年度没有政府性基金收入。", "2024年，玉溪市信访局收入合计12万元。",
+         "云南省玉溪市信访局为行政单位。", "云南省玉溪市信访局承担信访工作；", "第一部分玉溪市信访局概况"]
+
+
+def _fuzz_doc(rng: random.Random, i: int) -> Document:
+    pages = []
+    for n in range(1, rng.randint(1, 4) + 1):
+        text = "".join(rng.choice(_BITS) for _ in range(rng.randint(0, 160)))
+        if rng.random() < 0.3:
+            text += "\n" + "年" * rng.randint(55, 65)  # around the 60-character limit
+        pages.append(Page(n, text))
+    if rng.random() < 0.1:  # pages numbered otherwise than by their place (or past the last)
+        pages = [Page(rng.choice([p.number + 2, len(pages) - p.number + 1]), p.text) for p in pages]
+    sections, paragraphs = [], []
+    for k in range(rng.randint(0, 4)):
+        title = "".join(rng.choice(_BITS) for _ in range(rng.randint(1, 8))).replace("\n", "")
+        sections.append(Section(f"s{k}", title or "第一部分", 1, None, 1, 0))
+    for k in range(rng.randint(0, 5)):
+        text = "".join(rng.choice(_BITS) for _ in range(rng.randint(1, 40))).replace("\n", "")
+        section = rng.choice([s.id for s in sections]) if sections and rng.random() < 0.7 else None
+        paragraphs.append(Paragraph(f"p{k}", text, section, (TextPiece(0, 1, 0, len(text)),)))
+    meta = DocumentMeta("新平县信访局", 2024, "final_account", "万元", len(pages))
+    return Document(f"fuzz{i}.txt", "0", "text", meta, tuple(pages), tuple(sections), tuple(paragraphs))
+
+
+def test_department_mentions_as_before():
+    rng = random.Random(2024)
+    docs = [_fuzz_doc(rng, i) for i in range(400)] + [doc for doc, _claims in _samples()]
+    for doc in docs:
+        new = list(CF602.DepartmentConsistency()._mentions(doc))
+        assert new == list(_mentions_reference(doc)), doc.path
+    # and the fuzz reaches every kind of mention
+    kinds = {(ev.source, ev.table is None) for doc in docs for _n, ev in CF602.DepartmentConsistency()._mentions(doc)}
+    assert {("prose", True), ("table", True)} <= kinds
+
+
+def test_sentences_as_split_before():
+    for doc, _claims in _samples():
+        for p in doc.paragraphs:
+            want = [(m.start(), m.group(0)) for m in re.finditer(r"[^。；;！？!?]+[。；;！？!?]?", p.text)]
+            assert list(CF601.sentences(p)) == want
