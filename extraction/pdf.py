@@ -22,6 +22,7 @@ import functools
 import operator
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pymupdf
 
@@ -33,16 +34,25 @@ SNAP = 2.5  # points: ruling lines closer than this are one line
 MIN_BAND = 3.0  # points: narrower column/row bands are drawing artefacts
 
 
-class _Word:
-    """A word box with its offsets in the page text; centre precomputed (read many times)."""
+class _Word(NamedTuple):
+    """A word box with its offsets in the page text; centre precomputed (read many times).
 
-    __slots__ = ("x0", "y0", "x1", "y1", "text", "start", "end", "cx", "cy")
+    A page has hundreds of words: :func:`read_page` makes each with ``tuple.__new__`` (in C,
+    without the Python-level constructor, centre included); everything reads them by name.
+    """
 
-    def __init__(self, x0: float, y0: float, x1: float, y1: float, text: str, start: int, end: int) -> None:
-        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
-        self.text, self.start, self.end = text, start, end
-        self.cx = (x0 + x1) / 2
-        self.cy = (y0 + y1) / 2
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    start: int
+    end: int
+    cx: float
+    cy: float
+
+
+_tuple_new = tuple.__new__
 
 
 @dataclass
@@ -401,7 +411,7 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
                     row.append(None)
                 elif len(cw) == 1:  # the common case: one word, its own box and text
                     w = cw[0]
-                    row.append(RawCell(w.text, page_no, (w.x0, w.y0, w.x1, w.y1), w.start, w.end))
+                    row.append(RawCell(w.text, page_no, w[:4], w.start, w.end))  # w[:4]: its box
                 else:
                     bx = (min(w.x0 for w in cw), min(w.y0 for w in cw), max(w.x1 for w in cw),
                           max(w.y1 for w in cw))
@@ -438,7 +448,7 @@ def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
             text_parts.append(" ")
             pos += 1
         idx.append(len(words))
-        words.append(_Word(x0, y0, x1, y1, t, pos, pos + len(t)))
+        words.append(_tuple_new(_Word, (x0, y0, x1, y1, t, pos, pos + len(t), (x0 + x1) / 2, (y0 + y1) / 2)))
         text_parts.append(t)
         pos += len(t)
     if key is not None:
