@@ -18,9 +18,9 @@ from rules.base import (
     Rule,
     agrees,
     cells_foot,
-    doc_memo,
     fmt,
     numeric_cell,
+    per_table,
     sum_figures,
     zero_figure,
 )
@@ -52,13 +52,7 @@ def family(doc: Document, table: Table) -> list[Table]:
     """A table and its continuations: same kind and title, on the pages right after it.
 
     Found once per table of a document (the list is shared: callers only read it)."""
-    memo = doc_memo(doc).get("family")
-    if memo is None:
-        memo = doc_memo(doc)["family"] = {}
-    hit = memo.get(id(table))
-    if hit is None or hit[0] is not table:
-        hit = memo[id(table)] = (table, _family(doc, table))
-    return hit[1]
+    return per_table(doc, "family", table, _family)
 
 
 def _family(doc: Document, table: Table) -> list[Table]:
@@ -78,13 +72,7 @@ def _family(doc: Document, table: Table) -> list[Table]:
 
 def is_continuation(doc: Document, table: Table) -> bool:
     """Whether the table continues one printed before it (see :func:`family`)."""
-    memo = doc_memo(doc).get("is_continuation")
-    if memo is None:
-        memo = doc_memo(doc)["is_continuation"] = {}
-    hit = memo.get(id(table))
-    if hit is None or hit[0] is not table:
-        hit = memo[id(table)] = (table, _is_continuation(doc, table))
-    return hit[1]
+    return per_table(doc, "is_continuation", table, _is_continuation)
 
 
 def _is_continuation(doc: Document, table: Table) -> bool:

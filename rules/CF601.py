@@ -20,7 +20,7 @@ from typing import Any
 
 from extraction.model import Document, Paragraph, Table
 from extraction.tables import squash
-from rules.base import Evidence, Finding, Rule, doc_memo
+from rules.base import Evidence, Finding, Rule, per_table
 
 # ------------------------------------------------------------------ shared text helpers
 # (used by the other CF6xx/CF8xx rules)
@@ -116,13 +116,7 @@ def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]
     Found once per table of a document (CF601, CF602 and CF801 read every caption; the list is
     shared: callers only read it).
     """
-    memo = doc_memo(doc).get("caption_lines")
-    if memo is None:
-        memo = doc_memo(doc)["caption_lines"] = {}
-    hit = memo.get(id(table))
-    if hit is None or hit[0] is not table:
-        hit = memo[id(table)] = (table, _caption_lines(doc, table))
-    return hit[1]
+    return per_table(doc, "caption_lines", table, _caption_lines)
 
 
 def _caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:

@@ -112,6 +112,16 @@ def _forget(key: int, ref: weakref.ref) -> None:
 doc_memo = memo_of  # the memo of a document (see memo_of)
 
 
+def per_table(doc: Any, name: str, table: Any, compute: Any) -> Any:
+    """``compute(doc, table)``, worked out once per table of a document and kept in the document's
+    memo under ``name`` (the result is shared: callers only read it)."""
+    memo = doc_memo(doc).setdefault(name, {})
+    hit = memo.get(id(table))
+    if hit is None or hit[0] is not table:
+        hit = memo[id(table)] = (table, compute(doc, table))
+    return hit[1]
+
+
 # ---------------------------------------------------------------- tolerance
 
 
