@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import pymupdf
 
+from extraction import mupdf_blocks
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.model import BBox, Page
 from extraction.numbers import parse_cell_number
@@ -460,7 +461,7 @@ def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
     grids: list[RawGrid] = []
     used: set[int] = set()
     rect = page.rect
-    for region in _regions(_segments(tp.extractBLOCKS())):
+    for region in _regions(_segments(mupdf_blocks.blocks(tp))):
         g, u = _grid(region, words, page_no)
         if g.rows:
             grids.append(g)
