@@ -31,7 +31,7 @@ def _counts(items: list[Any]) -> list[int]:
 
 def _baseline() -> int:
     """The count :func:`_counts` gives an item held by its list alone (measured, not assumed)."""
-    probe = [tuple([0.5 * i, str(i)]) for i in range(3)]  # made at run time: no constant holds them
+    probe = [(0.5 * i, str(i)) for i in range(3)]  # made at run time: no constant holds them
     counts = set(_counts(probe))
     return counts.pop() if len(counts) == 1 else -1
 

@@ -51,7 +51,7 @@ def test_repeated_reads_keep_no_memory(textpage):
 
 def test_each_block_is_held_by_its_list_alone(textpage):
     out = mupdf_blocks.blocks(textpage)
-    made_here = [tuple([float(i), "x" * i]) for i in range(len(out))]
+    made_here = [(float(i), "x" * i) for i in range(len(out))]
     assert set(mupdf_blocks._counts(out)) == set(mupdf_blocks._counts(made_here))
     held = out[0]
     del out
