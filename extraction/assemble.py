@@ -7,6 +7,7 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.model import (Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece, new_paragraph,
@@ -183,7 +184,8 @@ def is_toc_grid(grid: RawGrid) -> bool:
     rows: list[list[RawCell | None]] = []
     ok = 0
     for r in grid.rows:
-        row = list(filter(None, map(squash, map(_TEXT, filter(None, r)))))
+        # (no more than three printed cells are read: a contents row has two, and a third fails it)
+        row = list(islice(filter(None, map(squash, map(_TEXT, filter(None, r)))), 3))
         if not row:
             continue
         rows.append(r)

@@ -11,6 +11,7 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from extraction.datafiles import code_names, package_yaml
 from extraction.layout import RawCell, RawGrid
@@ -170,7 +171,9 @@ def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool, bool, bool, bool
     if not number and is_empty_mark(raw):
         return None
     digits = t.isdigit()
-    code = looks_like_code(t)
+    # (a code has 3, 5 or 7 characters, and t has no whitespace for looks_like_code to strip:
+    # other lengths need not ask)
+    code = len(t) in (3, 5, 7) and looks_like_code(t)
     return (t, code, number, digits and len(t) == 2, digits and len(t) <= 3, number and not code,
             t in _UNIT_WORDS, "." in t)
 
@@ -433,8 +436,9 @@ def pair_cell_per_line(grid: RawGrid) -> RawGrid:
     most_multi = 0.3 * len(grid.rows) + 1
     multi = 0
     for r in grid.rows:
-        # how many printed cells the row has (filter(None, r) drops the missing cells)
-        if sum(map(bool, map(squash, map(_TEXT, filter(None, r))))) != 1:
+        # whether the row has other than one printed cell (filter(None, r) drops the missing cells;
+        # no more than two printed cells are read)
+        if len(list(islice(filter(None, map(squash, map(_TEXT, filter(None, r)))), 2))) != 1:
             multi += 1
             if multi > most_multi:
                 return grid
@@ -529,6 +533,26 @@ def _name_cell(t: str) -> tuple[bool, str | None, str | None]:
     return looks_like_code(t), (m.group(1) if m else None), (m.group(2) if m else None)
 
 
+@functools.lru_cache(maxsize=65536)
+def _code_text(text: str) -> tuple[str, tuple[str, ...] | None]:
+    """A cell of a code column read once per text: its squashed text and, when printed, what it
+    gives (``_code_cell``)."""
+    t = squash(text)
+    return t, (_code_cell(t) if t else None)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_text(text: str) -> tuple[str, bool, str | None, str | None]:
+    """A cell of a name column read once per text: its squashed text and, when printed, what it
+    may give (``_name_cell``)."""
+    t = squash(text)
+    return (t, *_name_cell(t)) if t else _BLANK_NAME
+
+
+_BLANK_CODE: tuple[str, None] = ("", None)
+_BLANK_NAME: tuple[str, bool, None, None] = ("", False, None, None)
+
+
 def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None, unit: str | None,
                    header_hint: list[list[str]] | None = None, read: GridReading | None = None) -> Table | None:
     """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations);
@@ -537,10 +561,12 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     figures: list[bool] | None = None
     if paired is grid and read is not None:
         texts, figures = read
+        # (the texts are padded to the widest row: the first is as wide as the grid)
+        n_cols = len(texts[0]) if texts else 0
     else:
         grid = paired
         texts = grid.texts()
-    n_cols = grid.n_cols
+        n_cols = grid.n_cols
     if not texts or n_cols == 0:
         return None
     split = _header_split(texts)
@@ -581,13 +607,18 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
             row_unit: str | None = None
             for index, role in roles_of:
                 cell = raw[index]
-                t = squash(cell.text) if cell is not None else ""
+                # (a missing cell reads as a blank one)
+                if role <= _CODE_PART:  # code or code part
+                    t, got = _code_text(cell.text) if cell is not None else _BLANK_CODE
+                elif role == _NAME:
+                    t, is_code, code_in, name_in = _name_text(cell.text) if cell is not None else _BLANK_NAME
+                else:
+                    t = squash(cell.text) if cell is not None else ""
                 if not t:
                     if role == _CODE_PART or (role == _CODE and last_parts):
                         code_parts.append("")
                     continue
                 if role <= _CODE_PART:  # code or code part
-                    got = _code_cell(t)
                     if got is None:
                         continue  # a header label printed in the band of the first body row
                     if len(got) == 1:
@@ -598,14 +629,13 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                         name_parts.append(got[2])
                         name_bbox = cell.bbox
                 elif role == _NAME:
-                    is_code, code_in, name_in = _name_cell(t)
                     if is_code and not name_parts and not code_parts:
                         code_parts.append(t)  # a code printed alone in the name column
                     elif code_in is not None and not name_parts:
                         code_parts.append(code_in)
                         name_parts.append(name_in)
                     else:
-                        name_parts.append(cell.text.strip())
+                        name_parts.append(t)  # (the cell's text: only its squashed join is read)
                     name_bbox = cell.bbox
                 elif role == _LINE:
                     if t.isdigit():
@@ -627,7 +657,8 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 else:
                     values.append(new_cell(c.text, p.value, p.decimals, c.page, c.bbox, c.start, c.end))
                     has_value = True
-            name = squash("".join(name_parts)) if name_parts else ""
+            # (every part is squashed already: code and name cells give parts of their squashed text)
+            name = "".join(name_parts) if name_parts else ""
             if code and len(code) in (3, 5) and name[:1].isdigit():
                 code, name = _lost_digit(code, name)
             if not name:  # a label pushed into a figure column by a misaligned export
