@@ -11,7 +11,6 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 
 from extraction.datafiles import code_names, package_yaml
 from extraction.layout import RawCell, RawGrid
@@ -35,7 +34,8 @@ _ORDINAL = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四�
 @functools.lru_cache(maxsize=65536)
 def squash(s: str) -> str:
     """Text without any whitespace (cells and labels wrap and space arbitrarily)."""
-    return _SPACE.sub("", s)
+    # (str.split() splits at runs of exactly the characters \s matches: _SPACE.sub("", s), quicker)
+    return "".join(s.split())
 
 
 def _norm_label(s: str) -> str:
@@ -436,9 +436,16 @@ def pair_cell_per_line(grid: RawGrid) -> RawGrid:
     most_multi = 0.3 * len(grid.rows) + 1
     multi = 0
     for r in grid.rows:
-        # whether the row has other than one printed cell (filter(None, r) drops the missing cells;
-        # no more than two printed cells are read)
-        if len(list(islice(filter(None, map(squash, map(_TEXT, filter(None, r)))), 2))) != 1:
+        # whether the row has other than one printed cell: no more than two are read (a cell is
+        # printed when its stripped text is not blank, as its squashed text is not)
+        # (a plain loop: quicker than a chain of map and filter over so few cells)
+        printed = 0
+        for c in r:
+            if c is not None and c.text.strip():
+                printed += 1
+                if printed == 2:
+                    break
+        if printed != 1:
             multi += 1
             if multi > most_multi:
                 return grid
