@@ -121,8 +121,13 @@ def _has_figure(texts: list[str]) -> bool:
 def _is_figure(x: str) -> bool:
     """A cell printing a figure with a decimal point or a thousands comma.  Cached: every row of
     every table is asked, and the same cell texts come back again and again."""
-    # squash only drops whitespace, so the raw text tells whether there is a point or comma
-    return ("." in x or "," in x) and _is_number(squash(x))
+    # squash only drops whitespace, so the raw text tells whether there is a point or comma.
+    # Whether the squashed text is a number is read from the cell's facts, which the column roles
+    # read next anyway: they are None only for a blank text or an empty mark, never numbers.
+    if "." not in x and "," not in x:
+        return False
+    facts = _cell_facts(x)
+    return facts is not None and facts[2]
 
 
 def _header_split(rows: list[list[str]]) -> int:
@@ -407,7 +412,16 @@ def subtables_read(grid: RawGrid) -> list[tuple[RawGrid, GridReading | None]]:
     read the texts and figures of every row a second time.
     """
     texts = grid.texts()
-    figures = [any(map(_is_figure, r)) for r in texts]  # (_has_figure of each row)
+    # _has_figure of each row, in a plain loop; a figure has a point or a comma, so the cells
+    # without one (names, codes) are passed over without asking _is_figure
+    figures: list[bool] = []
+    for r in texts:
+        figure = False
+        for x in r:
+            if ("." in x or "," in x) and _is_figure(x):
+                figure = True
+                break
+        figures.append(figure)
     starts = [0]
     seen_figure = False
     for i, r in enumerate(texts):

@@ -401,3 +401,27 @@ def test_interpreted_names_are_squashed_joins():
     # (as the code before read them, squashing the joined cell texts)
     assert [(r.code, r.name) for r in t.rows] == [("201", "一般公共服务"), ("20101", "人大事务"), ("20103", "政府办公厅"),
                                                   ("30102", "工资福利"), (None, "其他支出")]
+
+
+def test_figures_match_the_plain_test(flows):
+    """_is_figure reads the cell's facts, and subtables_read passes over cells without a point or
+    comma: both as the plain test of each cell."""
+    from extraction.numbers import EMPTY_MARKS
+
+    def plain(x):
+        return ("." in x or "," in x) and T._is_number(squash(x))
+
+    texts = ["", " ", "1.5", " 1,234.50 ", "１２．５", "...", "…", "1.一般公共服务", "12,", ",", ".", "(3.5)", "12%",
+             "5.0%", "合计", "201", "—", "1 2.5", "-", "-0.5"] + sorted(EMPTY_MARKS)
+    for *_a, flow in flows:
+        for it in flow:
+            if isinstance(it, RawGrid):
+                texts.extend(x for r in it.texts() for x in r)
+    for x in texts:
+        assert T._is_figure(x) == plain(x), x
+    for *_a, flow in flows:
+        for it in flow:
+            if isinstance(it, RawGrid):
+                for piece, read in T.subtables_read(it):
+                    if read is not None:
+                        assert read[1] == [any(plain(x) for x in r) for r in read[0]]
