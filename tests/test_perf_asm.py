@@ -425,3 +425,34 @@ def test_figures_match_the_plain_test(flows):
                 for piece, read in T.subtables_read(it):
                     if read is not None:
                         assert read[1] == [any(plain(x) for x in r) for r in read[0]]
+
+
+def test_cell_values_match_parse_cell_number(flows):
+    """_cell_value reads a plain figure itself: the value and decimals parse_cell_number reads."""
+    import random
+
+    from extraction.numbers import EMPTY_MARKS, parse_cell_number
+
+    rnd = random.Random(7)
+    texts = ["0", "00", "0.00", "-0", "+5", "-0.50", "1,234", "1,234.50", "12,34", "1,2345", ",123", "123,", "1.", ".5",
+             "1..2", "1,234,567.891", "007", "٣٤", "１２３", "1 234", " 12 ", "12\n", "12%", "(3.5)", "－3", "2.5E3",
+             "1_000", "inf", "nan", "9" * 400, "201", "20101", "合计", "12.5万", "", " "] + sorted(EMPTY_MARKS)
+    for _ in range(3000):
+        v = rnd.choice([rnd.randint(0, 10**9) / 100, rnd.randint(-10**6, 10**6), rnd.random()])
+        t = rnd.choice([f"{v:,.2f}", f"{v:.3f}", f"{v:,}", str(v), f"{v:,.0f}"])
+        texts.append(t)
+        texts.append(rnd.choice(["", "-", "+", " ", "（", "%", ","]) + t + rnd.choice(["", "%", " ", ".", "0"]))
+    for *_a, flow in flows:
+        for it in flow:
+            if isinstance(it, RawGrid):
+                texts.extend(x for r in it.texts() for x in r)
+    plain = 0
+    for x in texts:
+        p = parse_cell_number(x)
+        got = T._cell_value(x)
+        assert got == (None if p is None else (p.value, p.decimals)), x
+        if got is not None:
+            assert type(got[0]) is float and type(got[1]) is int
+            assert repr(got[0]) == repr(p.value)  # (-0.0 stays -0.0)
+        plain += T._PLAIN_NUMBER.fullmatch(x) is not None
+    assert plain > 1000
