@@ -191,10 +191,11 @@ def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool, bool, bool, bool
     """A body cell as column roles see it: None when blank or an empty mark, else its squashed
     text and whether that is a code, a number, two digits, at most three digits, a number that
     is not a code, a unit word, and whether it has a decimal point."""
-    t = squash(raw)
+    # squash(raw) without its cache: each new figure comes here once, and would only fill it
+    t = "".join(raw.split())
     if not t:
         return None
-    number = _is_number(t)
+    number = _cell_value(t) is not None  # (_is_number)
     # (a number has a digit, which no empty mark has even once normalised: only the other texts
     # need the empty-mark test)
     if not number and is_empty_mark(raw):
