@@ -177,17 +177,23 @@ def is_toc_grid(grid: RawGrid) -> bool:
     # Every grid of the flow is asked, and most are tables whose rows fail at once: stop as soon
     # as more rows fail than a contents page may have (a fifth of the rows, with a row to spare
     # against rounding), and only then count exactly as the rule says.
-    # (each row read through its printed cells' squashed texts, at C speed: filter(None, r) drops
-    # the missing cells, the last filter the blank ones)
     most_failing = 0.2 * len(grid.rows) + 1
     rows: list[list[RawCell | None]] = []
     ok = 0
     for r in grid.rows:
-        row = list(filter(None, map(squash, map(_TEXT, filter(None, r)))))
+        # the row's printed cells: a cell is printed when its stripped text is not blank, as its
+        # squashed text is not; no more than three are read (a contents row has two, and a third
+        # fails it) (a plain loop: quicker than a chain of map and filter over so few cells)
+        row = []
+        for c in r:
+            if c is not None and c.text.strip():
+                row.append(c.text)
+                if len(row) == 3:
+                    break
         if not row:
             continue
         rows.append(r)
-        if _toc_row(row):
+        if len(row) == 2 and _toc_row([squash(row[0]), squash(row[1])]):
             ok += 1
         elif len(rows) - ok > most_failing:
             return False

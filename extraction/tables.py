@@ -34,7 +34,8 @@ _ORDINAL = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四�
 @functools.lru_cache(maxsize=65536)
 def squash(s: str) -> str:
     """Text without any whitespace (cells and labels wrap and space arbitrarily)."""
-    return _SPACE.sub("", s)
+    # (str.split() splits at runs of exactly the characters \s matches: _SPACE.sub("", s), quicker)
+    return "".join(s.split())
 
 
 def _norm_label(s: str) -> str:
@@ -76,7 +77,31 @@ def classify_title(title: str, number: str | None = None) -> str:
 
 
 def _is_number(text: str) -> bool:
-    return parse_cell_number(text) is not None
+    return _cell_value(text) is not None
+
+
+# A figure as most cells print it: ASCII digits, maybe a sign, thousands commas and decimals, and
+# nothing else (no space, no full-width form, no percent, no parentheses).  _NUMBER_RE of
+# extraction.numbers with ASCII digits, matched over the whole text.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?")
+
+
+@functools.lru_cache(maxsize=65536)
+def _cell_value(text: str) -> tuple[float, int] | None:
+    """The value and printed decimals of a cell, as ``parse_cell_number`` reads them (None when it
+    reads no number).
+
+    A plain figure is read here: parse_cell_number leaves such a text as it is (nothing in it to
+    normalise, strip or drop, no percent, no parentheses) and matches it with the same pattern,
+    so its value is float(text without commas) and its decimals the digits after the point.
+    Every other text goes to parse_cell_number.  (About a tenth of the cost: every figure of a
+    report is a new text, and parse_cell_number normalises, translates and builds a frozen
+    ParsedNumber for each.)"""
+    m = _PLAIN_NUMBER.fullmatch(text)
+    if m is not None:
+        return float(text.replace(",", "")), len(m.group(1) or "")
+    p = parse_cell_number(text)
+    return None if p is None else (p.value, p.decimals)
 
 
 def _is_colnum_row(texts: list[str]) -> bool:
@@ -120,8 +145,13 @@ def _has_figure(texts: list[str]) -> bool:
 def _is_figure(x: str) -> bool:
     """A cell printing a figure with a decimal point or a thousands comma.  Cached: every row of
     every table is asked, and the same cell texts come back again and again."""
-    # squash only drops whitespace, so the raw text tells whether there is a point or comma
-    return ("." in x or "," in x) and _is_number(squash(x))
+    # squash only drops whitespace, so the raw text tells whether there is a point or comma.
+    # Whether the squashed text is a number is read from the cell's facts, which the column roles
+    # read next anyway: they are None only for a blank text or an empty mark, never numbers.
+    if "." not in x and "," not in x:
+        return False
+    facts = _cell_facts(x)
+    return facts is not None and facts[2]
 
 
 def _header_split(rows: list[list[str]]) -> int:
@@ -161,16 +191,19 @@ def _cell_facts(raw: str) -> tuple[str, bool, bool, bool, bool, bool, bool, bool
     """A body cell as column roles see it: None when blank or an empty mark, else its squashed
     text and whether that is a code, a number, two digits, at most three digits, a number that
     is not a code, a unit word, and whether it has a decimal point."""
-    t = squash(raw)
+    # squash(raw) without its cache: each new figure comes here once, and would only fill it
+    t = "".join(raw.split())
     if not t:
         return None
-    number = _is_number(t)
+    number = _cell_value(t) is not None  # (_is_number)
     # (a number has a digit, which no empty mark has even once normalised: only the other texts
     # need the empty-mark test)
     if not number and is_empty_mark(raw):
         return None
     digits = t.isdigit()
-    code = looks_like_code(t)
+    # (a code has 3, 5 or 7 characters, and t has no whitespace for looks_like_code to strip:
+    # other lengths need not ask)
+    code = len(t) in (3, 5, 7) and looks_like_code(t)
     return (t, code, number, digits and len(t) == 2, digits and len(t) <= 3, number and not code,
             t in _UNIT_WORDS, "." in t)
 
@@ -404,7 +437,16 @@ def subtables_read(grid: RawGrid) -> list[tuple[RawGrid, GridReading | None]]:
     read the texts and figures of every row a second time.
     """
     texts = grid.texts()
-    figures = [any(map(_is_figure, r)) for r in texts]  # (_has_figure of each row)
+    # _has_figure of each row, in a plain loop; a figure has a point or a comma, so the cells
+    # without one (names, codes) are passed over without asking _is_figure
+    figures: list[bool] = []
+    for r in texts:
+        figure = False
+        for x in r:
+            if ("." in x or "," in x) and _is_figure(x):
+                figure = True
+                break
+        figures.append(figure)
     starts = [0]
     seen_figure = False
     for i, r in enumerate(texts):
@@ -433,8 +475,16 @@ def pair_cell_per_line(grid: RawGrid) -> RawGrid:
     most_multi = 0.3 * len(grid.rows) + 1
     multi = 0
     for r in grid.rows:
-        # how many printed cells the row has (filter(None, r) drops the missing cells)
-        if sum(map(bool, map(squash, map(_TEXT, filter(None, r))))) != 1:
+        # whether the row has other than one printed cell: no more than two are read (a cell is
+        # printed when its stripped text is not blank, as its squashed text is not)
+        # (a plain loop: quicker than a chain of map and filter over so few cells)
+        printed = 0
+        for c in r:
+            if c is not None and c.text.strip():
+                printed += 1
+                if printed == 2:
+                    break
+        if printed != 1:
             multi += 1
             if multi > most_multi:
                 return grid
@@ -529,6 +579,26 @@ def _name_cell(t: str) -> tuple[bool, str | None, str | None]:
     return looks_like_code(t), (m.group(1) if m else None), (m.group(2) if m else None)
 
 
+@functools.lru_cache(maxsize=65536)
+def _code_text(text: str) -> tuple[str, tuple[str, ...] | None]:
+    """A cell of a code column read once per text: its squashed text and, when printed, what it
+    gives (``_code_cell``)."""
+    t = squash(text)
+    return t, (_code_cell(t) if t else None)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_text(text: str) -> tuple[str, bool, str | None, str | None]:
+    """A cell of a name column read once per text: its squashed text and, when printed, what it
+    may give (``_name_cell``)."""
+    t = squash(text)
+    return (t, *_name_cell(t)) if t else _BLANK_NAME
+
+
+_BLANK_CODE: tuple[str, None] = ("", None)
+_BLANK_NAME: tuple[str, bool, None, None] = ("", False, None, None)
+
+
 def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None, unit: str | None,
                    header_hint: list[list[str]] | None = None, read: GridReading | None = None) -> Table | None:
     """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations);
@@ -537,10 +607,12 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     figures: list[bool] | None = None
     if paired is grid and read is not None:
         texts, figures = read
+        # (the texts are padded to the widest row: the first is as wide as the grid)
+        n_cols = len(texts[0]) if texts else 0
     else:
         grid = paired
         texts = grid.texts()
-    n_cols = grid.n_cols
+        n_cols = grid.n_cols
     if not texts or n_cols == 0:
         return None
     split = _header_split(texts)
@@ -581,13 +653,18 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
             row_unit: str | None = None
             for index, role in roles_of:
                 cell = raw[index]
-                t = squash(cell.text) if cell is not None else ""
+                # (a missing cell reads as a blank one)
+                if role <= _CODE_PART:  # code or code part
+                    t, got = _code_text(cell.text) if cell is not None else _BLANK_CODE
+                elif role == _NAME:
+                    t, is_code, code_in, name_in = _name_text(cell.text) if cell is not None else _BLANK_NAME
+                else:
+                    t = squash(cell.text) if cell is not None else ""
                 if not t:
                     if role == _CODE_PART or (role == _CODE and last_parts):
                         code_parts.append("")
                     continue
                 if role <= _CODE_PART:  # code or code part
-                    got = _code_cell(t)
                     if got is None:
                         continue  # a header label printed in the band of the first body row
                     if len(got) == 1:
@@ -598,14 +675,13 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                         name_parts.append(got[2])
                         name_bbox = cell.bbox
                 elif role == _NAME:
-                    is_code, code_in, name_in = _name_cell(t)
                     if is_code and not name_parts and not code_parts:
                         code_parts.append(t)  # a code printed alone in the name column
                     elif code_in is not None and not name_parts:
                         code_parts.append(code_in)
                         name_parts.append(name_in)
                     else:
-                        name_parts.append(cell.text.strip())
+                        name_parts.append(t)  # (the cell's text: only its squashed join is read)
                     name_bbox = cell.bbox
                 elif role == _LINE:
                     if t.isdigit():
@@ -621,13 +697,14 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                 if c is None:
                     values.append(None)
                     continue
-                p = parse_cell_number(c.text)
+                p = _cell_value(c.text)
                 if p is None:
                     values.append(new_cell(c.text, None, None, c.page, c.bbox, c.start, c.end))
                 else:
-                    values.append(new_cell(c.text, p.value, p.decimals, c.page, c.bbox, c.start, c.end))
+                    values.append(new_cell(c.text, p[0], p[1], c.page, c.bbox, c.start, c.end))
                     has_value = True
-            name = squash("".join(name_parts)) if name_parts else ""
+            # (every part is squashed already: code and name cells give parts of their squashed text)
+            name = "".join(name_parts) if name_parts else ""
             if code and len(code) in (3, 5) and name[:1].isdigit():
                 code, name = _lost_digit(code, name)
             if not name:  # a label pushed into a figure column by a misaligned export

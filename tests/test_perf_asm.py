@@ -322,3 +322,137 @@ def test_document_meta_to_dict_is_asdict():
     for meta in (DocumentMeta("某局", 2024, "final_account", "万元", 16), DocumentMeta(None, None, None, None, 0)):
         assert meta.to_dict() == asdict(meta)
         assert list(meta.to_dict()) == [f.name for f in fields(DocumentMeta)]
+
+
+# ---- one reading per cell text, plain loops over a row's few cells ----
+
+def _plain_pair_cell_per_line(grid):
+    """``pair_cell_per_line`` as it was: every row's printed cells counted through squash."""
+    singles = [[c for c in r if c is not None and squash(c.text)] for r in grid.rows]
+    if not singles or sum(1 for s in singles if len(s) == 1) < 0.7 * len(singles):
+        return None
+    cells = [s[0] for s in singles if len(s) == 1]
+    rows, pairs, i = [], 0, 0
+    from extraction.numbers import parse_cell_number
+    while i < len(cells):
+        c = cells[i]
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        if parse_cell_number(c.text) is None and nxt is not None and parse_cell_number(nxt.text) is not None:
+            rows.append([(c.text.rstrip(":：").strip(), c.page), (nxt.text, nxt.page)])
+            pairs += 1
+            i += 2
+        else:
+            rows.append([(c.text, c.page), None])
+            i += 1
+    return rows if pairs >= 2 else None
+
+
+def _pairs(grid):
+    got = T.pair_cell_per_line(grid)
+    if got is grid:
+        return None
+    return [[(c.text, c.page) if c is not None else None for c in r] for r in got.rows]
+
+
+def test_squash_is_the_whitespace_pattern():
+    import sys
+
+    space = "".join(chr(i) for i in range(sys.maxunicode + 1) if re.match(r"\s", chr(i)))
+    assert all(ch.isspace() for ch in space)
+    for s in ["", " ", "a b", "\u3000合 计\u3000", "1,\t234.5\n", space, "x" + space + "y", "\x1c\x1d\x1e\x1f\x85\xa0"]:
+        assert squash(s) == re.sub(r"\s+", "", s)
+        assert bool(squash(s)) == bool(s.strip())
+
+
+def test_code_and_name_texts_are_squash_then_cell():
+    for raw in ["", " ", "201", " 20101 ", "01", "类", "款 ", "201 一般公共服务", "30102工资福利", "合 计", "12.5",
+                "\u3000工资福利支出", "2010301"]:
+        t = squash(raw)
+        assert T._code_text(raw) == (t, T._code_cell(t) if t else None)
+        assert T._name_text(raw) == ((t, *T._name_cell(t)) if t else ("", False, None, None))
+
+
+def test_pair_cell_per_line_and_contents_match_the_plain_code(flows):
+    def row(*texts):
+        return [RawCell(t, 1) if t is not None else None for t in texts]
+
+    made = [
+        RawGrid(1, [row("预算数:"), row("80000"), row("执行数:"), row(" 75000 "), row("", " "), row("执行率：")]),
+        RawGrid(1, [row("预算数", None), row(None, "80000"), row("执行数"), row("75,000.5"), row("得分"), row("9")]),
+        RawGrid(1, [row("项目", "金额"), row("合计", "12.50"), row("工资", "3.2")]),
+        RawGrid(1, [row(" ", "\u3000"), row("a"), row("1"), row("b"), row("2"), row("c", "d")]),
+    ]
+    grids = made + [it for *_a, flow in flows for it in flow if isinstance(it, RawGrid)]
+    for g in grids:
+        assert _pairs(g) == _plain_pair_cell_per_line(g)
+        assert A.is_toc_grid(g) == _plain_is_toc_grid(g)
+    assert sum(1 for g in made if _pairs(g) is not None) == 2
+
+
+def test_interpreted_names_are_squashed_joins():
+    """Names join their cells' squashed texts: the same as squashing the joined cell texts."""
+    def row(*texts):
+        return [RawCell(t, 1) if t is not None else None for t in texts]
+
+    grid = RawGrid(1, [row("科目编码", "科目名称", "金额"), row("201", " 一般 公共\u3000服务 ", "12.50"),
+                       row("20101", "人大 事务", "3.20"), row(None, "201 03 政府办公厅", "1.5"),
+                       row("30102 工资 福利", None, "2.0"), row(None, "其他\t支出", "1.0")])
+    t = T.interpret_grid(grid, "t1", "支出决算表", None, "万元")
+    # (as the code before read them, squashing the joined cell texts)
+    assert [(r.code, r.name) for r in t.rows] == [("201", "一般公共服务"), ("20101", "人大事务"), ("20103", "政府办公厅"),
+                                                  ("30102", "工资福利"), (None, "其他支出")]
+
+
+def test_figures_match_the_plain_test(flows):
+    """_is_figure reads the cell's facts, and subtables_read passes over cells without a point or
+    comma: both as the plain test of each cell."""
+    from extraction.numbers import EMPTY_MARKS
+
+    def plain(x):
+        return ("." in x or "," in x) and T._is_number(squash(x))
+
+    texts = ["", " ", "1.5", " 1,234.50 ", "１２．５", "...", "…", "1.一般公共服务", "12,", ",", ".", "(3.5)", "12%",
+             "5.0%", "合计", "201", "—", "1 2.5", "-", "-0.5"] + sorted(EMPTY_MARKS)
+    for *_a, flow in flows:
+        for it in flow:
+            if isinstance(it, RawGrid):
+                texts.extend(x for r in it.texts() for x in r)
+    for x in texts:
+        assert T._is_figure(x) == plain(x), x
+    for *_a, flow in flows:
+        for it in flow:
+            if isinstance(it, RawGrid):
+                for piece, read in T.subtables_read(it):
+                    if read is not None:
+                        assert read[1] == [any(plain(x) for x in r) for r in read[0]]
+
+
+def test_cell_values_match_parse_cell_number(flows):
+    """_cell_value reads a plain figure itself: the value and decimals parse_cell_number reads."""
+    import random
+
+    from extraction.numbers import EMPTY_MARKS, parse_cell_number
+
+    rnd = random.Random(7)
+    texts = ["0", "00", "0.00", "-0", "+5", "-0.50", "1,234", "1,234.50", "12,34", "1,2345", ",123", "123,", "1.", ".5",
+             "1..2", "1,234,567.891", "007", "٣٤", "１２３", "1 234", " 12 ", "12\n", "12%", "(3.5)", "－3", "2.5E3",
+             "1_000", "inf", "nan", "9" * 400, "201", "20101", "合计", "12.5万", "", " "] + sorted(EMPTY_MARKS)
+    for _ in range(3000):
+        v = rnd.choice([rnd.randint(0, 10**9) / 100, rnd.randint(-10**6, 10**6), rnd.random()])
+        t = rnd.choice([f"{v:,.2f}", f"{v:.3f}", f"{v:,}", str(v), f"{v:,.0f}"])
+        texts.append(t)
+        texts.append(rnd.choice(["", "-", "+", " ", "（", "%", ","]) + t + rnd.choice(["", "%", " ", ".", "0"]))
+    for *_a, flow in flows:
+        for it in flow:
+            if isinstance(it, RawGrid):
+                texts.extend(x for r in it.texts() for x in r)
+    plain = 0
+    for x in texts:
+        p = parse_cell_number(x)
+        got = T._cell_value(x)
+        assert got == (None if p is None else (p.value, p.decimals)), x
+        if got is not None:
+            assert type(got[0]) is float and type(got[1]) is int
+            assert repr(got[0]) == repr(p.value)  # (-0.0 stays -0.0)
+        plain += T._PLAIN_NUMBER.fullmatch(x) is not None
+    assert plain > 1000
