@@ -76,7 +76,8 @@ def _is_narrative(sections: dict, section_id: str | None) -> bool:
 
 def _title_paragraph(doc: Document, section) -> Paragraph | None:
     """A heading that states a figure ("(二)办案股(编制2名)") as a one-line paragraph, when it can be placed."""
-    if not DIGIT.search(section.title) or not 0 < section.page <= len(doc.pages):
+    # (concurrent=False by position: see core.py)
+    if not DIGIT.search(section.title, None, None, False) or not 0 < section.page <= len(doc.pages):
         return None
     page_text = doc.pages[section.page - 1].text
     start = section.start
