@@ -181,3 +181,15 @@ def test_lexicon_find_reports_what_the_zero_width_pattern_does():
         assert [(h.start, h.text) for h in lex.find(text)] == expected
         assert all(h.end == h.start + len(h.text) and h.metric == lex.by_alias[h.text][0]
                    and h.weak == (h.text in WEAK_ALIASES) for h in lex.find(text))
+
+
+def test_attribute_end_class_is_the_set_test():
+    """The character class of the attributes' last characters finds one in a region exactly when the set does."""
+    ex = get_extractor()
+    ends = {a[-1] for a in ex.p.attributes}
+    assert ends and ex._attr_ends is not None
+    rnd = random.Random(13)
+    alphabet = ALPHABET + "".join(ends) + "".join(a for a in ex.p.attributes)
+    for _ in range(3000):
+        region = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert (ex._attr_ends.search(region) is not None) == (not ends.isdisjoint(region))

@@ -129,7 +129,8 @@ def _reading_order(doc: Document) -> list[Paragraph]:
     out: list[Paragraph] = []
     placed = set()
     sections = {s.id: s for s in doc.sections}
-    title_at = {sid: (tp.pieces[0].page, tp.pieces[0].start) for sid, tp in titles.items()}
+    # the titled sections not placed yet, in the order of ``titles``, with where their titles stand
+    unplaced = {sid: (tp.pieces[0].page, tp.pieces[0].start) for sid, tp in titles.items()}
     for para in doc.paragraphs:
         # every titled section opened up to here (this paragraph's section and its parents) comes first
         chain, sid = [], para.section
@@ -138,12 +139,17 @@ def _reading_order(doc: Document) -> list[Paragraph]:
             sid = sections[sid].parent if sid in sections else None
         for sid in reversed(chain):
             placed.add(sid)
-        pending = [sid for sid in titles if sid not in placed and title_at[sid] <= (para.page, para.start)]
+            unplaced.pop(sid, None)
+        # (a titled section is in ``unplaced`` exactly when it is not in ``placed``)
+        at = (para.page, para.start)
+        pending = [sid for sid, t_at in unplaced.items() if t_at <= at]
         for sid in pending:
             placed.add(sid)
-        for sid in sorted(pending + list(reversed(chain)), key=lambda x: (sections[x].page, sections[x].start)):
-            if sid in titles:
-                out.append(titles[sid])
+            del unplaced[sid]
+        if pending or chain:
+            for sid in sorted(pending + list(reversed(chain)), key=lambda x: (sections[x].page, sections[x].start)):
+                if sid in titles:
+                    out.append(titles[sid])
         out.append(para)
     out.extend(titles[sid] for sid in titles if sid not in placed)
     return out
@@ -181,13 +187,21 @@ def extract_claims(doc: Document) -> list[Claim]:
         sentences: dict[tuple[int, int], str] = {}
         pieces = para.pieces
         # Paragraph.locate takes the last piece starting at or before the offset (the first piece
-        # when none does): with the pieces in order of their starts, that is a bisection
-        starts = [p.para_start for p in pieces]
-        in_order = all(a <= b for a, b in zip(starts, starts[1:]))
+        # when none does): the one piece of a one-piece paragraph, and with the pieces in order of
+        # their starts, a bisection
+        one = pieces[0] if len(pieces) == 1 else None
+        if one is not None:
+            page, shift, p_end = one.page, one.start - one.para_start, one.end
+        else:
+            starts = [p.para_start for p in pieces]
+            in_order = all(a <= b for a, b in zip(starts, starts[1:]))
         for r in raws:
             r_start = r.start
             last = max(r_start, r.end - 1)
-            if in_order:
+            if one is not None:
+                start = min(r_start + shift, p_end)
+                end = min(last + shift, p_end)
+            elif in_order:
                 i = bisect_right(starts, r_start) - 1
                 p = pieces[i] if i > 0 else pieces[0]
                 page = p.page

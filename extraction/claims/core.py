@@ -228,8 +228,11 @@ class ParagraphExtractor:
             self.attr_names[a] = rows
         self._attr_tuple = tuple(patterns.attributes)
         # the last characters of the attributes: a region holding none of them ends in no attribute
-        # (its spaces dropped or not), so _attribute_metric need not be asked
-        self._attr_ends = frozenset(a[-1] for a in patterns.attributes) if all(patterns.attributes) else None
+        # (its spaces dropped or not), so _attribute_metric need not be asked; as a class of literal
+        # characters, which the stdlib engine looks for in one pass (a set's isdisjoint makes a string
+        # of every character of the region)
+        self._attr_ends = (re.compile("[" + "".join(sorted({re.escape(a[-1]) for a in patterns.attributes})) + "]")
+                           if all(patterns.attributes) else None)
         # the groups of a number's digits and unit, read by index from a match's spans: a named
         # group costs the regex module a name lookup per call
         self._number_groups = tuple((rx, rx.groupindex.get("num"), rx.groupindex.get("unit"))
@@ -649,7 +652,9 @@ class ParagraphExtractor:
             else:
                 t = raw_num.replace(",", "").replace("，", "")
                 value = float(t) if "." in t else int(t)
-            c0 = _after_last(clause_pos, num_s, s0)
+            # _after_last(clause_pos, num_s, s0), inline: a clause start per figure
+            i = bisect_left(clause_pos, num_s)
+            c0 = clause_pos[i - 1] + 1 if i and clause_pos[i - 1] >= s0 else s0
             # an aside "（含…" / "（其中：…" names a part of the figure before it
             anchor = None
             k = text.rfind("（", s0, num_s)
@@ -678,7 +683,7 @@ class ParagraphExtractor:
                                    cm.start("cue") if cm is not None and cue.before is not None else len(clause))
                 res = None
             region = text[c0:region_end]
-            if res is None and p.attributes and (attr_ends is None or not attr_ends.isdisjoint(region)):
+            if res is None and p.attributes and (attr_ends is None or attr_ends.search(region) is not None):
                 seg0 = _after_last(seg_pos, num_s, s0)
                 res = self._attribute_metric(region, text[seg0:region_end])
             if res is None and kind in ("count", "amount") and utype in ("count", "area"):
@@ -743,9 +748,10 @@ class ParagraphExtractor:
             direction = cue.direction
             if kind in ("change", "growth") and value == 0:
                 direction = "flat"
+            scope = "general_budget" if gb_end <= num_s else "fiscal" if fi_end <= num_s else None  # scope_at
             # RawClaim(...) without the Python-level __new__ of a named tuple
             found.append(_tuple_new(RawClaim, (kind, metric, label, value, raw_text[u_s:u_e], yuan, period,
-                                               scope_at(num_s), base, direction, num_s, m_e, s0, s1, explanation)))
+                                               scope, base, direction, num_s, m_e, s0, s1, explanation)))
             parent = ms[metric].parent if metric in ms else None
             if parent:
                 line_ctx = line_ctx + [parent]
