@@ -37,14 +37,27 @@ def get_extractor() -> ParagraphExtractor:
     return _extractor
 
 
-def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int) -> str:
-    """The sentence as it stands on the page (with its line breaks), or the paragraph slice."""
+def _locate_in_order(pieces, starts: list[int], offset: int) -> tuple[int, int]:
+    """``Paragraph.locate`` when the pieces stand in order of their starts (``starts``): the last piece
+    starting at or before the offset (the first when none does) is found by bisection."""
+    i = bisect_right(starts, offset) - 1
+    p = pieces[i] if i > 0 else pieces[0]
+    return p.page, min(p.start + (offset - p.para_start), p.end)
+
+
+def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int, starts: list[int] | None = None) -> str:
+    """The sentence as it stands on the page (with its line breaks), or the paragraph slice.
+
+    ``starts`` are the pieces' paragraph starts when they are in order (or None)."""
     pieces = para.pieces
     if len(pieces) == 1:  # Paragraph.locate of a one-piece paragraph, without the walk
         p = pieces[0]
         page0 = page1 = p.page
         a = min(p.start + (s0 - p.para_start), p.end)
         b = min(p.start + (max(s0, s1 - 1) - p.para_start), p.end)
+    elif starts is not None:
+        page0, a = _locate_in_order(pieces, starts, s0)
+        page1, b = _locate_in_order(pieces, starts, max(s0, s1 - 1))
     else:
         page0, a = para.locate(s0)
         page1, b = para.locate(max(s0, s1 - 1))
@@ -190,11 +203,14 @@ def extract_claims(doc: Document) -> list[Claim]:
         # when none does): the one piece of a one-piece paragraph, and with the pieces in order of
         # their starts, a bisection
         one = pieces[0] if len(pieces) == 1 else None
+        ordered = None  # the pieces' starts, when they are in order
         if one is not None:
             page, shift, p_end = one.page, one.start - one.para_start, one.end
         else:
             starts = [p.para_start for p in pieces]
             in_order = all(a <= b for a, b in zip(starts, starts[1:]))
+            if in_order:
+                ordered = starts
         for r in raws:
             r_start = r.start
             last = max(r_start, r.end - 1)
@@ -215,7 +231,7 @@ def extract_claims(doc: Document) -> list[Claim]:
             key = (r.sent_start, r.sent_end)
             sentence = sentences.get(key)
             if sentence is None:
-                sentence = sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end)
+                sentence = sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end, ordered)
             out.append(make_claim(f"c{len(out) + 1}", *r[:10], page, start, end + 1, sentence, r.explanation))
     return out
 
