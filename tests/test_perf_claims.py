@@ -29,15 +29,15 @@ def _texts(n: int, seed: int = 7) -> list[str]:
 
 
 def test_delimiter_positions_give_the_backward_search():
-    """Inside a sentence [s0, s1), a start read off the sentence's delimiter positions is the backward search's."""
+    """Inside a sentence [s0, s1), a start read off the paragraph's delimiter positions is the backward search's."""
     rnd = random.Random(5)
     for text in _texts(300):
-        for _ in range(4):
-            s0 = rnd.randint(0, len(text))
-            s1 = rnd.randint(s0, len(text))
-            for delims in (CLAUSE_DELIMS, SEGMENT_DELIMS, LIST_HEAD_DELIMS):
-                pos = _positions(text, s0, s1, delims)
-                assert pos == [i for i in range(s0, s1) if text[i] in delims]
+        for delims in (CLAUSE_DELIMS, SEGMENT_DELIMS, LIST_HEAD_DELIMS):
+            pos = _positions(text, delims)
+            assert pos == [i for i in range(len(text)) if text[i] in delims]
+            for _ in range(4):
+                s0 = rnd.randint(0, len(text))
+                s1 = rnd.randint(s0, len(text))
                 for floor in range(s0, s1 + 1):
                     for end in range(floor, s1 + 1):
                         assert _after_last(pos, end, floor) == _delimited_start(text, end, floor, delims)
@@ -181,3 +181,15 @@ def test_lexicon_find_reports_what_the_zero_width_pattern_does():
         assert [(h.start, h.text) for h in lex.find(text)] == expected
         assert all(h.end == h.start + len(h.text) and h.metric == lex.by_alias[h.text][0]
                    and h.weak == (h.text in WEAK_ALIASES) for h in lex.find(text))
+
+
+def test_attribute_end_class_is_the_set_test():
+    """The character class of the attributes' last characters finds one in a region exactly when the set does."""
+    ex = get_extractor()
+    ends = {a[-1] for a in ex.p.attributes}
+    assert ends and ex._attr_ends is not None
+    rnd = random.Random(13)
+    alphabet = ALPHABET + "".join(ends) + "".join(a for a in ex.p.attributes)
+    for _ in range(3000):
+        region = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert (ex._attr_ends.search(region) is not None) == (not ends.isdisjoint(region))

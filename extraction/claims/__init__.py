@@ -37,14 +37,27 @@ def get_extractor() -> ParagraphExtractor:
     return _extractor
 
 
-def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int) -> str:
-    """The sentence as it stands on the page (with its line breaks), or the paragraph slice."""
+def _locate_in_order(pieces, starts: list[int], offset: int) -> tuple[int, int]:
+    """``Paragraph.locate`` when the pieces stand in order of their starts (``starts``): the last piece
+    starting at or before the offset (the first when none does) is found by bisection."""
+    i = bisect_right(starts, offset) - 1
+    p = pieces[i] if i > 0 else pieces[0]
+    return p.page, min(p.start + (offset - p.para_start), p.end)
+
+
+def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int, starts: list[int] | None = None) -> str:
+    """The sentence as it stands on the page (with its line breaks), or the paragraph slice.
+
+    ``starts`` are the pieces' paragraph starts when they are in order (or None)."""
     pieces = para.pieces
     if len(pieces) == 1:  # Paragraph.locate of a one-piece paragraph, without the walk
         p = pieces[0]
         page0 = page1 = p.page
         a = min(p.start + (s0 - p.para_start), p.end)
         b = min(p.start + (max(s0, s1 - 1) - p.para_start), p.end)
+    elif starts is not None:
+        page0, a = _locate_in_order(pieces, starts, s0)
+        page1, b = _locate_in_order(pieces, starts, max(s0, s1 - 1))
     else:
         page0, a = para.locate(s0)
         page1, b = para.locate(max(s0, s1 - 1))
@@ -76,7 +89,8 @@ def _is_narrative(sections: dict, section_id: str | None) -> bool:
 
 def _title_paragraph(doc: Document, section) -> Paragraph | None:
     """A heading that states a figure ("(二)办案股(编制2名)") as a one-line paragraph, when it can be placed."""
-    if not DIGIT.search(section.title) or not 0 < section.page <= len(doc.pages):
+    # (concurrent=False by position: see core.py)
+    if not DIGIT.search(section.title, None, None, False) or not 0 < section.page <= len(doc.pages):
         return None
     page_text = doc.pages[section.page - 1].text
     start = section.start
@@ -128,7 +142,8 @@ def _reading_order(doc: Document) -> list[Paragraph]:
     out: list[Paragraph] = []
     placed = set()
     sections = {s.id: s for s in doc.sections}
-    title_at = {sid: (tp.pieces[0].page, tp.pieces[0].start) for sid, tp in titles.items()}
+    # the titled sections not placed yet, in the order of ``titles``, with where their titles stand
+    unplaced = {sid: (tp.pieces[0].page, tp.pieces[0].start) for sid, tp in titles.items()}
     for para in doc.paragraphs:
         # every titled section opened up to here (this paragraph's section and its parents) comes first
         chain, sid = [], para.section
@@ -137,12 +152,17 @@ def _reading_order(doc: Document) -> list[Paragraph]:
             sid = sections[sid].parent if sid in sections else None
         for sid in reversed(chain):
             placed.add(sid)
-        pending = [sid for sid in titles if sid not in placed and title_at[sid] <= (para.page, para.start)]
+            unplaced.pop(sid, None)
+        # (a titled section is in ``unplaced`` exactly when it is not in ``placed``)
+        at = (para.page, para.start)
+        pending = [sid for sid, t_at in unplaced.items() if t_at <= at]
         for sid in pending:
             placed.add(sid)
-        for sid in sorted(pending + list(reversed(chain)), key=lambda x: (sections[x].page, sections[x].start)):
-            if sid in titles:
-                out.append(titles[sid])
+            del unplaced[sid]
+        if pending or chain:
+            for sid in sorted(pending + list(reversed(chain)), key=lambda x: (sections[x].page, sections[x].start)):
+                if sid in titles:
+                    out.append(titles[sid])
         out.append(para)
     out.extend(titles[sid] for sid in titles if sid not in placed)
     return out
@@ -180,13 +200,24 @@ def extract_claims(doc: Document) -> list[Claim]:
         sentences: dict[tuple[int, int], str] = {}
         pieces = para.pieces
         # Paragraph.locate takes the last piece starting at or before the offset (the first piece
-        # when none does): with the pieces in order of their starts, that is a bisection
-        starts = [p.para_start for p in pieces]
-        in_order = all(a <= b for a, b in zip(starts, starts[1:]))
+        # when none does): the one piece of a one-piece paragraph, and with the pieces in order of
+        # their starts, a bisection
+        one = pieces[0] if len(pieces) == 1 else None
+        ordered = None  # the pieces' starts, when they are in order
+        if one is not None:
+            page, shift, p_end = one.page, one.start - one.para_start, one.end
+        else:
+            starts = [p.para_start for p in pieces]
+            in_order = all(a <= b for a, b in zip(starts, starts[1:]))
+            if in_order:
+                ordered = starts
         for r in raws:
             r_start = r.start
             last = max(r_start, r.end - 1)
-            if in_order:
+            if one is not None:
+                start = min(r_start + shift, p_end)
+                end = min(last + shift, p_end)
+            elif in_order:
                 i = bisect_right(starts, r_start) - 1
                 p = pieces[i] if i > 0 else pieces[0]
                 page = p.page
@@ -200,7 +231,7 @@ def extract_claims(doc: Document) -> list[Claim]:
             key = (r.sent_start, r.sent_end)
             sentence = sentences.get(key)
             if sentence is None:
-                sentence = sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end)
+                sentence = sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end, ordered)
             out.append(make_claim(f"c{len(out) + 1}", *r[:10], page, start, end + 1, sentence, r.explanation))
     return out
 

@@ -23,7 +23,8 @@ from extraction.claims.claim import Claim, make_claim
 from extraction.claims.lexicon import AliasHit, Lexicon
 from extraction.claims.patterns import ClaimPatterns, normalize
 
-SENTENCE_END = regex.compile(r"[。！？!?]+")
+# literal characters: the stdlib engine reads them as the regex module does, without its per-call cost
+SENTENCE_END = re.compile(r"[。！？!?]+")
 CLAUSE_DELIMS = "，；：,;:、"
 SEGMENT_DELIMS = "；;。"
 LIST_HEAD_DELIMS = "，；：,;:。"
@@ -31,6 +32,10 @@ LIST_COMMA = regex.compile("、")
 # literal words: the stdlib engine finds them as the regex module would, in a third of the time
 STATEMENT_HINT = re.compile(r"无|没有|未发生|相同|持平|一样|一致|变化|大于|小于|等于|高于|低于|超过|少于|多于|相等")
 CODE_BEFORE = regex.compile(r"(?<!\d)(\d{3}|\d{5}|\d{7})\s*$")
+# The regex module lets go of the GIL around every match unless it is told not to (concurrent=False,
+# passed by position: as a keyword it costs more than it saves); a worker extracts in one thread, so
+# the calls made per sentence or per figure pass ``pos, endpos, False`` (match, search) or
+# ``pos, endpos, False, False`` (finditer: overlapped, concurrent).  The matches are the same.
 
 
 def _cannot_end_code(ch: str) -> bool:
@@ -151,8 +156,8 @@ def _delimited_start(text: str, end: int, floor: int, delims: str = CLAUSE_DELIM
     return m.end() if m else floor
 
 
-def _positions(text: str, lo: int, hi: int, chars: str) -> list[int]:
-    """Where the characters ``chars`` stand in text[lo:hi], ascending.
+def _positions(text: str, chars: str) -> list[int]:
+    """Where the characters ``chars`` stand in the text, ascending.
 
     A sentence reads the start of each of its clauses and segments off these (``_after_last``)
     instead of searching back from every number; str.find passes over Chinese text far quicker than
@@ -160,10 +165,11 @@ def _positions(text: str, lo: int, hi: int, chars: str) -> list[int]:
     out = []
     find = text.find
     for ch in chars:
-        i = find(ch, lo, hi)
-        while i >= 0:
-            out.append(i)
-            i = find(ch, i + 1, hi)
+        if ch in text:
+            i = find(ch)
+            while i >= 0:
+                out.append(i)
+                i = find(ch, i + 1)
     out.sort()
     return out
 
@@ -222,15 +228,18 @@ class ParagraphExtractor:
             self.attr_names[a] = rows
         self._attr_tuple = tuple(patterns.attributes)
         # the last characters of the attributes: a region holding none of them ends in no attribute
-        # (its spaces dropped or not), so _attribute_metric need not be asked
-        self._attr_ends = frozenset(a[-1] for a in patterns.attributes) if all(patterns.attributes) else None
+        # (its spaces dropped or not), so _attribute_metric need not be asked; as a class of literal
+        # characters, which the stdlib engine looks for in one pass (a set's isdisjoint makes a string
+        # of every character of the region)
+        self._attr_ends = (re.compile("[" + "".join(sorted({re.escape(a[-1]) for a in patterns.attributes})) + "]")
+                           if all(patterns.attributes) else None)
         # the groups of a number's digits and unit, read by index from a match's spans: a named
         # group costs the regex module a name lookup per call
         self._number_groups = tuple((rx, rx.groupindex.get("num"), rx.groupindex.get("unit"))
                                     for rx in (patterns.number, patterns.chinese_number) if rx is not None)
         self._unit_kinds = {mid: m.unit_kind for mid, m in lexicon.metrics.items()}
-        self._clause_chars = CLAUSE_DELIMS
-        self._seg_chars = SEGMENT_DELIMS
+        self._clause_pos: list[int] = []
+        self._seg_pos: list[int] = []
         # the name ending a region depends on its words alone, and reports repeat their wording
         self._named_metric = lru_cache(maxsize=4096)(self._named_metric)
         # and so do the cue of the clause before a number (its match is read, never changed) and
@@ -430,7 +439,7 @@ class ParagraphExtractor:
             return None
         hs = h.start
         # a code ends where the name starts (spaces between): not after a Han character or a mark
-        m = CODE_BEFORE.search(text, lo, hs) if hs - lo >= 3 and not _cannot_end_code(text[hs - 1]) else None
+        m = CODE_BEFORE.search(text, lo, hs, False) if hs - lo >= 3 and not _cannot_end_code(text[hs - 1]) else None
         if m:
             code = m.group(1)
             mid = self.lex.by_code("func", code) or (self.lex.by_code("econ", code) if code.startswith("3") else None)
@@ -466,7 +475,7 @@ class ParagraphExtractor:
         text = normalize(raw_text)
         self._raw = raw_text
         out: list[RawClaim] = []
-        d = DIGIT.search(text)
+        d = DIGIT.search(text, None, None, False)
         hits = self.lex.find(text) if d or STATEMENT_HINT.search(text) else []
         for h in hits:
             if h.metric.startswith("func:") and h.metric not in state.func_context:
@@ -485,16 +494,19 @@ class ParagraphExtractor:
             s_start = pos
             pos = s_end
             if digit_at < s_start:
-                d = DIGIT.search(text, s_start)
+                d = DIGIT.search(text, s_start, None, False)
                 digit_at = d.start() if d else n
             if digit_at >= s_end and not STATEMENT_HINT.search(text, s_start, s_end) and not (
-                    self.p.chinese_number is not None and self.p.chinese_number.search(text, s_start, s_end)):
+                    self.p.chinese_number is not None and self.p.chinese_number.search(text, s_start, s_end, False)):
                 continue
-            if self.p.table_note is not None and self.p.table_note.search(text, s_start, s_end):
+            if self.p.table_note is not None and self.p.table_note.search(text, s_start, s_end, False):
                 continue  # a note under a table ("故本表无数据")
-            if not delims:  # the delimiters the paragraph holds, looked for in its sentences
-                self._clause_chars = "".join([ch for ch in CLAUSE_DELIMS if ch in text])
-                self._seg_chars = "".join([ch for ch in SEGMENT_DELIMS if ch in text])
+            if not delims:
+                # where the paragraph's clause and segment delimiters stand: a sentence [s0, s1) reads
+                # the start before an offset inside it no further back than s0 (_after_last), so the
+                # paragraph's positions give what the sentence's own would
+                self._clause_pos = _positions(text, CLAUSE_DELIMS)
+                self._seg_pos = _positions(text, SEGMENT_DELIMS)
                 delims = True
             claims = self._sentence(text, s_start, s_end, hits, state, para_topic)
             if not claims and para_topic is None:
@@ -532,10 +544,10 @@ class ParagraphExtractor:
 
         aside_close: dict[int, int] = {}  # claim start -> end of the （含…） aside it stands in
 
-        # the clause and segment delimiters of the sentence (of those in the paragraph): every start
-        # read below lies inside it
-        clause_pos = _positions(text, s0, s1, self._clause_chars)
-        seg_pos = _positions(text, s0, s1, self._seg_chars)
+        # the clause and segment delimiters of the paragraph: every start read below lies inside the
+        # sentence
+        clause_pos = self._clause_pos
+        seg_pos = self._seg_pos
         # _scope(text[s0:end]) reads whether a name is in the sentence before ``end``: it is when its
         # first occurrence from s0 on ends by then
         gb = text.find("一般公共预算", s0)
@@ -614,12 +626,12 @@ class ParagraphExtractor:
         # each as (start, end, num start, num end, unit start, unit end), read from the match's spans
         matches = []
         for rx, g_num, g_unit in self._number_groups:
-            for m in rx.finditer(text, s0, s1):
+            for m in rx.finditer(text, s0, s1, False, False):
                 r = m.regs
                 matches.append((*r[0], *r[g_num], *r[g_unit]))
         if len(self._number_groups) > 1:
             matches.sort(key=_hit_start)  # stable: a figure before a Chinese count at the same start
-        resp = self._respectively(text, s0, s1, matches, clause_pos) if p.respectively.search(text, s0, s1) else {}
+        resp = self._respectively(text, s0, s1, matches, clause_pos) if p.respectively.search(text, s0, s1, False) else {}
         raw_text = self._raw
         attr_ends = self._attr_ends
         unit_kinds = self._unit_kinds
@@ -629,8 +641,8 @@ class ParagraphExtractor:
             utype = spec["type"]
             before = text[max(s0, num_s - 40):num_s]
             after = text[m_e:min(s1, m_e + 12)]
-            if (self._excl_before is not None and self._excl_before.search(before)) or \
-                    (self._excl_after is not None and self._excl_after.search(after)):
+            if (self._excl_before is not None and self._excl_before.search(before, None, None, False)) or \
+                    (self._excl_after is not None and self._excl_after.search(after, None, None, False)):
                 continue
             raw_num = text[num_s:num_e]
             if raw_num[0] in "零〇一二两三四五六七八九十百千":
@@ -640,11 +652,13 @@ class ParagraphExtractor:
             else:
                 t = raw_num.replace(",", "").replace("，", "")
                 value = float(t) if "." in t else int(t)
-            c0 = _after_last(clause_pos, num_s, s0)
+            # _after_last(clause_pos, num_s, s0), inline: a clause start per figure
+            i = bisect_left(clause_pos, num_s)
+            c0 = clause_pos[i - 1] + 1 if i and clause_pos[i - 1] >= s0 else s0
             # an aside "（含…" / "（其中：…" names a part of the figure before it
             anchor = None
             k = text.rfind("（", s0, num_s)
-            am = p.aside.match(text, k) if k >= 0 and p.aside is not None else None
+            am = p.aside.match(text, k, None, False) if k >= 0 and p.aside is not None else None
             if am is not None and "）" not in text[am.end():num_s]:
                 prev = previous_claim(am.start(), s0)
                 anchor = prev.metric if prev else None
@@ -669,7 +683,7 @@ class ParagraphExtractor:
                                    cm.start("cue") if cm is not None and cue.before is not None else len(clause))
                 res = None
             region = text[c0:region_end]
-            if res is None and p.attributes and (attr_ends is None or not attr_ends.isdisjoint(region)):
+            if res is None and p.attributes and (attr_ends is None or attr_ends.search(region) is not None):
                 seg0 = _after_last(seg_pos, num_s, s0)
                 res = self._attribute_metric(region, text[seg0:region_end])
             if res is None and kind in ("count", "amount") and utype in ("count", "area"):
@@ -734,9 +748,10 @@ class ParagraphExtractor:
             direction = cue.direction
             if kind in ("change", "growth") and value == 0:
                 direction = "flat"
+            scope = "general_budget" if gb_end <= num_s else "fiscal" if fi_end <= num_s else None  # scope_at
             # RawClaim(...) without the Python-level __new__ of a named tuple
             found.append(_tuple_new(RawClaim, (kind, metric, label, value, raw_text[u_s:u_e], yuan, period,
-                                               scope_at(num_s), base, direction, num_s, m_e, s0, s1, explanation)))
+                                               scope, base, direction, num_s, m_e, s0, s1, explanation)))
             parent = ms[metric].parent if metric in ms else None
             if parent:
                 line_ctx = line_ctx + [parent]
@@ -747,7 +762,7 @@ class ParagraphExtractor:
             st = p.statements.get(st_name)
             if st is None:
                 continue
-            for m in st.pattern.finditer(text, s0, s1):
+            for m in st.pattern.finditer(text, s0, s1, False, False):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
