@@ -200,13 +200,18 @@ def _regions(hs: list[_Rule], vs: list[_Rule]) -> list[tuple[list[_Rule], list[_
         for _, va, vb, vi in reach[left(vpos, a - SNAP):right(vpos, b + SNAP)]:
             if va <= y <= vb:
                 r = parent[vi]
-                if r != root:
-                    r = find(r)
-                    if r != root:  # joined under the other root, which stays this rule's root
-                        parent[root] = r
-                        root = r
+                if r == root:  # met before, by a rule of this group
+                    continue
+                if r == vi:  # a root: the rule (and any group under it) hangs under this root
+                    parent[vi] = root
+                    continue
+                r = find(r)
+                if r != root:  # this group hangs under the other's root, now this rule's root
+                    parent[root] = r
+                    root = r
     # Only the partition matters below (groups come in order of their first rule), not which rule
-    # is a root.
+    # is a root.  (Rules of a table met by its first row rule hang right under it, and the next
+    # row rules join that group at their first crossing: mostly one find per rule.)
     groups: dict[int, tuple[list[_Rule], list[_Rule]]] = {}
     for i, s in enumerate(hs):
         r = find(i)
