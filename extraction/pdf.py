@@ -21,7 +21,6 @@ import bisect
 import functools
 import operator
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import pymupdf
@@ -56,104 +55,136 @@ class _Word(NamedTuple):
 _tuple_new = tuple.__new__
 
 
-@dataclass
-class _Seg:
-    horizontal: bool
-    pos: float  # y for horizontal, x for vertical
-    a: float  # extent start
-    b: float  # extent end
+_new = object.__new__
+_Y0 = operator.itemgetter(1)
+_Y1 = operator.itemgetter(3)
 
+# A ruling line is a (position, start, end) tuple: its y and x extent when horizontal, its x and y
+# extent when vertical.  A page's rules, and a table region's, come as two lists: horizontal and
+# vertical.
+_Rule = tuple[float, float, float]
 
 # A text page with the words and, as blocks of type 3, every vector path segment.
 TEXT_FLAGS = pymupdf.TEXTFLAGS_WORDS | pymupdf.TEXT_COLLECT_VECTORS | pymupdf.TEXT_LAZY_VECTORS
 _VECTOR = re.compile(r"<vector (stroked|filled), color: #([0-9a-fA-F]{6}), alpha: \d+, is-rect: (true|false)")
 
+# What a vector block can give, by its text: a stroked path that is not a rectangle (a rule when
+# thin), a stroked rectangle (a rule when thin, else its four edges), a dark filled rectangle (a
+# rule when thin).
+_STROKED, _STROKED_BOX, _FILLED_BOX = 1, 2, 3
+
+
 @functools.lru_cache(maxsize=1024)  # a page repeats a handful of these texts many times
-def _vector(text: str) -> tuple[str, str, str] | None:
-    """(stroked|filled, rrggbb, true|false) from a vector block's text, or None."""
+def _vector(text: str) -> int | None:
+    """What the vector block with this text may be (see above), or None: never a rule (a filled
+    curve or shape, a white or pale fill, which is background, or no vector at all)."""
     m = _VECTOR.search(text)
-    return (m.group(1), m.group(2), m.group(3)) if m else None
+    if m is None:
+        return None
+    if m.group(1) == "stroked":
+        return _STROKED_BOX if m.group(3) == "true" else _STROKED
+    if m.group(3) != "true":
+        return None
+    rgb = int(m.group(2), 16)
+    if (rgb >> 16) + ((rgb >> 8) & 255) + (rgb & 255) >= 2.7 * 255:
+        return None
+    return _FILLED_BOX
 
 
 THIN = 3.0  # points: a stroked box no thicker than this is a line (the box includes the line width)
 
 
-def _segments(blocks: list[tuple]) -> list[_Seg]:
-    """Ruling lines of a page from its vector blocks: stroked lines and rectangle edges, thin
-    dark filled rectangles.
+def _segments(blocks: list[tuple]) -> tuple[list[_Rule], list[_Rule]]:
+    """Ruling lines of a page from its vector blocks, horizontal and vertical: stroked lines and
+    rectangle edges, thin dark filled rectangles.
 
     A vector box includes half the line width on every side; the ends of a line are moved back
     by that much.  Vectors come clipped to the page's clipping paths (see :func:`_open_sides`).
-    Pieces are kept as (snapped position, start, position, end) tuples per direction until they
-    are merged: a table drawn cell by cell has dozens of pieces per page and only a few rules.
+    Pieces are kept as (start, position, end) tuples per direction and snapped position, in
+    drawing order, until they are merged: a table drawn cell by cell has dozens of pieces per page
+    and only a few rules.  (A box wider and taller than THIN that is not a rectangle is no rule:
+    neither thin test below takes it.)
     """
-    hor: list[tuple[int, float, float, float]] = []
-    ver: list[tuple[int, float, float, float]] = []
+    hor: dict[int, list[tuple[float, float, float]]] = {}
+    ver: dict[int, list[tuple[float, float, float]]] = {}
     vector = _vector
     for x0, y0, x1, y1, text, _, kind in blocks:
         if kind != 3:
             continue
-        m = vector(text)
-        if m is None:
+        c = vector(text)
+        if c is None:
             continue
-        w, h = x1 - x0, y1 - y0
-        if w > THIN and h > THIN and m[2] == "false":
-            continue  # a curve or a shape, not a rule
-        if m[0] == "stroked":
+        w = x1 - x0
+        h = y1 - y0
+        if c != _FILLED_BOX:
             if h <= THIN and w > h + 1.0:
                 y = (y0 + y1) / 2
-                hor.append((round(y / SNAP), x0 + h / 2, y, x1 - h / 2))
+                k = round(y / SNAP)
+                if k in hor:
+                    hor[k].append((x0 + h / 2, y, x1 - h / 2))
+                else:
+                    hor[k] = [(x0 + h / 2, y, x1 - h / 2)]
             elif w <= THIN and h > w + 1.0:
                 x = (x0 + x1) / 2
-                ver.append((round(x / SNAP), y0 + w / 2, x, y1 - w / 2))
-            elif m[2] == "true":  # a stroked box: its four edges
+                k = round(x / SNAP)
+                if k in ver:
+                    ver[k].append((y0 + w / 2, x, y1 - w / 2))
+                else:
+                    ver[k] = [(y0 + w / 2, x, y1 - w / 2)]
+            elif c == _STROKED_BOX:  # a stroked box: its four edges
                 i = 0.25
-                hor += [_piece(y0 + i, x0 + i, x1 - i), _piece(y1 - i, x0 + i, x1 - i)]
-                ver += [_piece(x0 + i, y0 + i, y1 - i), _piece(x1 - i, y0 + i, y1 - i)]
-        elif m[2] == "true":
-            rgb = int(m[1], 16)
-            if (rgb >> 16) + ((rgb >> 8) & 255) + (rgb & 255) >= 2.7 * 255:
-                continue  # a white or pale fill is background, not a rule
-            if w <= 2.5 < h:
-                ver.append(_piece((x0 + x1) / 2, y0, y1))
-            elif h <= 2.5 < w:
-                hor.append(_piece((y0 + y1) / 2, x0, x1))
-    return _merge_collinear(hor, True) + _merge_collinear(ver, False)
+                _piece(hor, y0 + i, x0 + i, x1 - i)
+                _piece(hor, y1 - i, x0 + i, x1 - i)
+                _piece(ver, x0 + i, y0 + i, y1 - i)
+                _piece(ver, x1 - i, y0 + i, y1 - i)
+        elif w <= 2.5 < h:
+            _piece(ver, (x0 + x1) / 2, y0, y1)
+        elif h <= 2.5 < w:
+            _piece(hor, (y0 + y1) / 2, x0, x1)
+    return _merge_collinear(hor), _merge_collinear(ver)
 
 
-def _piece(pos: float, a: float, b: float) -> tuple[int, float, float, float]:
-    return round(pos / SNAP), a, pos, b
+def _piece(pieces: dict[int, list[tuple[float, float, float]]], pos: float, a: float, b: float) -> None:
+    pieces.setdefault(round(pos / SNAP), []).append((a, pos, b))
 
 
-_BY_KEY_START = operator.itemgetter(0, 1)
+_FIRST = operator.itemgetter(0)
 
 
-def _merge_collinear(pieces: list[tuple[int, float, float, float]], horizontal: bool) -> list[_Seg]:
-    """One segment for each run of collinear, touching pieces (snapped position, start, position, end).
+def _merge_collinear(pieces: dict[int, list[tuple[float, float, float]]]) -> list[_Rule]:
+    """One rule for each run of collinear, touching pieces (start, position, end), by snapped
+    position then start.
 
     Tables are often drawn cell by cell: a column rule comes as one piece per row.  Joined, the
     rules are as long as they look and the crossing search below meets each once.  A run keeps
-    the position of its first piece.
+    the position of its first piece.  The pieces of one snapped position mostly come drawn in
+    order already, which makes their sort a single pass.
     """
-    out: list[_Seg] = []
-    cur_key = cur_pos = cur_a = cur_b = None
-    # sorted by (rounded position, start) only: pieces that tie keep their drawing order
-    for key, a, pos, b in sorted(pieces, key=_BY_KEY_START):
-        if cur_key is not None and key == cur_key and a <= cur_b + SNAP:
-            cur_b = max(cur_b, b)
-            continue
-        if cur_key is not None:
-            out.append(_Seg(horizontal, cur_pos, cur_a, cur_b))
-        cur_key, cur_pos, cur_a, cur_b = key, pos, a, b
-    if cur_key is not None:
-        out.append(_Seg(horizontal, cur_pos, cur_a, cur_b))
+    out: list[_Rule] = []
+    for key in sorted(pieces):
+        run = pieces[key]
+        if len(run) > 1:
+            run.sort(key=_FIRST)  # by start only: pieces that tie keep their drawing order
+        it = iter(run)
+        cur_a, cur_pos, cur_b = next(it)
+        for a, pos, b in it:
+            if a <= cur_b + SNAP:
+                if b > cur_b:  # noqa: PLR1730 (cheaper than a call to max)
+                    cur_b = b
+                continue
+            out.append((cur_pos, cur_a, cur_b))
+            cur_a, cur_pos, cur_b = a, pos, b
+        out.append((cur_pos, cur_a, cur_b))
     return out
 
 
-def _regions(segs: list[_Seg]) -> list[list[_Seg]]:
-    """Group ruling lines that touch into table regions (union-find on crossings)."""
-    n = len(segs)
-    parent = list(range(n))
+def _regions(hs: list[_Rule], vs: list[_Rule]) -> list[tuple[list[_Rule], list[_Rule]]]:
+    """Group ruling lines that touch into table regions (union-find on crossings), each with at
+    least two rules either way: (horizontal rules, vertical rules), each in the order given."""
+    nh = len(hs)
+    if nh < 2 or len(vs) < 2:
+        return []
+    parent = list(range(nh + len(vs)))  # horizontal rules first, then vertical ones
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -161,56 +192,72 @@ def _regions(segs: list[_Seg]) -> list[list[_Seg]]:
             i = parent[i]
         return i
 
-    hs = [i for i, s in enumerate(segs) if s.horizontal]
-    vs = [i for i, s in enumerate(segs) if not s.horizontal]
-    vs.sort(key=lambda i: segs[i].pos)
-    vpos = [segs[i].pos for i in vs]
-    # each vertical rule's reach (its ends give or take SNAP) and index, in position order
-    reach = [(segs[i].a - SNAP, segs[i].b + SNAP, i) for i in vs]
-    for hi in hs:
-        h = segs[hi]
-        y = h.pos
-        root = find(hi)  # stays the root: the rules it crosses are hung under it
-        for a, b, vi in reach[bisect.bisect_left(vpos, h.a - SNAP):bisect.bisect_right(vpos, h.b + SNAP)]:
-            if a <= y <= b:
-                r = vi if parent[vi] == vi else find(vi)
-                if r != root:
-                    parent[r] = root
-    # Only the partition matters below (groups come in index order), not which rule is a root.
-    groups: dict[int, list[_Seg]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(segs[i])
-    out = []
-    for g in groups.values():
-        nh = sum(1 for s in g if s.horizontal)
-        nv = len(g) - nh
-        if nh >= 2 and nv >= 2:
-            out.append(g)
-    return _merge_stacked(out)
+    # each vertical rule's position, reach (its ends give or take SNAP) and index, by position
+    reach = sorted((x, a - SNAP, b + SNAP, i) for i, (x, a, b) in enumerate(vs, nh))
+    vpos = [r[0] for r in reach]
+    left, right = bisect.bisect_left, bisect.bisect_right
+    for hi, (y, a, b) in enumerate(hs):
+        root = find(hi)
+        for _, va, vb, vi in reach[left(vpos, a - SNAP):right(vpos, b + SNAP)]:
+            if va <= y <= vb:
+                r = parent[vi]
+                if r == root:  # met before, by a rule of this group
+                    continue
+                if r == vi:  # a root: the rule (and any group under it) hangs under this root
+                    parent[vi] = root
+                    continue
+                r = find(r)
+                if r != root:  # this group hangs under the other's root, now this rule's root
+                    parent[root] = r
+                    root = r
+    # Only the partition matters below (groups come in order of their first rule), not which rule
+    # is a root.  (Rules of a table met by its first row rule hang right under it, and the next
+    # row rules join that group at their first crossing: mostly one find per rule.)
+    groups: dict[int, tuple[list[_Rule], list[_Rule]]] = {}
+    for i, s in enumerate(hs):
+        r = find(i)
+        if r in groups:
+            groups[r][0].append(s)
+        else:
+            groups[r] = ([s], [])
+    for i, s in enumerate(vs, nh):
+        r = find(i)
+        if r in groups:
+            groups[r][1].append(s)
+        else:
+            groups[r] = ([], [s])
+    return _merge_stacked([g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2])
 
 
-def _extent(g: list[_Seg]) -> tuple[float, float, float, float]:
-    xs = [s.pos for s in g if not s.horizontal] + [v for s in g if s.horizontal for v in (s.a, s.b)]
-    ys = [s.pos for s in g if s.horizontal] + [v for s in g if not s.horizontal for v in (s.a, s.b)]
+def _extent(g: tuple[list[_Rule], list[_Rule]]) -> tuple[float, float, float, float]:
+    hs, vs = g
+    xs = [x for x, _, _ in vs] + [v for _, a, b in hs for v in (a, b)]
+    ys = [y for y, _, _ in hs] + [v for _, a, b in vs for v in (a, b)]
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _merge_stacked(regions: list[list[_Seg]]) -> list[list[_Seg]]:
+def _merge_stacked(regions: list[tuple[list[_Rule], list[_Rule]]]) -> list[tuple[list[_Rule], list[_Rule]]]:
     """Join a ruled header and a ruled body drawn as two boxes of the same width.
 
     Some producers leave the band of header labels between them without
     vertical rules; the words in that band belong to the table all the same.
     """
-    regions = sorted(regions, key=lambda g: _extent(g)[1])
-    out: list[list[_Seg]] = []
-    for g in regions:
+    if len(regions) < 2:
+        return regions
+    ext = [_extent(g) for g in regions]
+    order = sorted(range(len(regions)), key=lambda i: ext[i][1])  # by top; ties keep their order
+    out: list[tuple[list[_Rule], list[_Rule]]] = []
+    out_ext: list[tuple[float, float, float, float]] = []
+    for i in order:
+        g, b = regions[i], ext[i]
         if out:
-            a = _extent(out[-1])
-            b = _extent(g)
+            a = out_ext[-1]
             if abs(a[0] - b[0]) < 4 and abs(a[2] - b[2]) < 4 and -2 <= b[1] - a[3] < 60:
-                out[-1] = out[-1] + g
+                out[-1] = (out[-1][0] + g[0], out[-1][1] + g[1])
+                out_ext[-1] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
                 continue
         out.append(g)
+        out_ext.append(b)
     return out
 
 
@@ -225,33 +272,46 @@ def _cluster(values: list[float], tol: float) -> list[float]:
     return [sum(c) / len(c) for c in out]
 
 
-def _row_rules(hs: list[_Seg], width: float) -> list[float]:
+def _row_rules(hs: list[_Rule], width: float) -> list[float]:
     """Row boundaries: horizontal rules covering most of the table's width.
 
     Short rules under a spanning header label separate header levels, not
     rows; wrapped header labels between them are read as one cell.
     """
-    ys = _cluster([s.pos for s in hs], SNAP)
-    by_pos = sorted(hs, key=_POS)
-    pos = [s.pos for s in by_pos]
+    hs = sorted(hs)  # by position
+    pos = [s[0] for s in hs]
+    # the rules' positions clustered as by _cluster, each cluster with its first and last rule
+    clusters: list[tuple[float, int, int]] = []
+    n = len(hs)
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and pos[j] - pos[j - 1] <= SNAP:
+            j += 1
+        c = pos[i:j]
+        clusters.append((sum(c) / len(c), i, j))
+        i = j
     out = []
-    for i, y in enumerate(ys):
-        near = by_pos[bisect.bisect_left(pos, y - SNAP - 1e-6):bisect.bisect_right(pos, y + SNAP + 1e-6)]
-        spans = sorted((s.a, s.b) for s in near if abs(s.pos - y) <= SNAP)
-        covered, end = 0.0, None
-        for a, b in spans:
-            if end is None or a > end:
-                covered += b - a
-                end = b
-            elif b > end:
-                covered += b - end
-                end = b
-        if covered >= 0.6 * width or i == 0 or i == len(ys) - 1:
+    last = len(clusters) - 1
+    for k, (y, i, j) in enumerate(clusters):
+        if j - i == 1:
+            # a rule alone in its cluster sits at y, and every other rule lies more than SNAP away
+            _, a, b = hs[i]
+            covered = b - a
+        else:
+            near = hs[bisect.bisect_left(pos, y - SNAP - 1e-6):bisect.bisect_right(pos, y + SNAP + 1e-6)]
+            spans = sorted((a, b) for p, a, b in near if abs(p - y) <= SNAP)
+            covered, end = 0.0, None
+            for a, b in spans:
+                if end is None or a > end:
+                    covered += b - a
+                    end = b
+                elif b > end:
+                    covered += b - end
+                    end = b
+        if covered >= 0.6 * width or k == 0 or k == last:
             out.append(y)
     return out
-
-
-_POS = operator.attrgetter("pos")
 
 
 def _bands(edges: list[float]) -> list[tuple[float, float]]:
@@ -298,7 +358,8 @@ def _split_band(words: list[_Word]) -> list[list[_Word]]:
     (labels, wrapped names) join the group nearest to them.
     """
     # The figures are among the words with a dot: when those all overlap one another (or are
-    # fewer than two), so do the figures, and no number needs parsing (the common case).
+    # fewer than two), so do the figures, and no number needs parsing (the common case; _grid
+    # makes this first test itself).
     dots = [w for w in words if "." in w.text]
     if len(dots) < 2 or max(w.y0 for w in dots) < min(w.y1 for w in dots) - 0.5:
         return [words]
@@ -323,7 +384,7 @@ def _split_band(words: list[_Word]) -> list[list[_Word]]:
     return [g for g in out if g]
 
 
-def _open_sides(xs: list[float], hs: list[_Seg]) -> list[float]:
+def _open_sides(xs: list[float], hs: list[_Rule]) -> list[float]:
     """Column edges where the row rules end beyond the outermost vertical rule.
 
     A table without its outer vertical rule, or whose outer rule lies outside a clipping path
@@ -333,7 +394,7 @@ def _open_sides(xs: list[float], hs: list[_Seg]) -> list[float]:
     if len(hs) < 2:
         return xs
     out = list(xs)
-    for ends, outer, beyond in (([s.b for s in hs], xs[-1], 1), ([s.a for s in hs], xs[0], -1)):
+    for ends, outer, beyond in (([b for _, _, b in hs], xs[-1], 1), ([a for _, a, _ in hs], xs[0], -1)):
         edge = max(ends) if beyond > 0 else min(ends)
         together = sum(1 for e in ends if abs(e - edge) <= SNAP)
         if together >= 2 and (edge - outer) * beyond > 4 * MIN_BAND:
@@ -341,40 +402,53 @@ def _open_sides(xs: list[float], hs: list[_Seg]) -> list[float]:
     return out
 
 
-def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid, set[int]]:
-    xs = _cluster([s.pos for s in region if not s.horizontal], SNAP)
-    xs = _open_sides(xs, [s for s in region if s.horizontal])
+def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, used: bytearray) -> RawGrid | None:
+    """The grid of one region's rules and the words in it, or None when no word is in it; the
+    words placed are marked in ``used`` (by their index in ``words``).
+
+    Hot loops read a word by index: its centre is w[7], w[8] (cx, cy), its text w[4].
+    """
+    xs = _cluster([x for x, _, _ in vs], SNAP)
+    xs = _open_sides(xs, hs)
     x0, x1 = xs[0], xs[-1]
-    ys = _row_rules([s for s in region if s.horizontal], x1 - x0)
+    ys = _row_rules(hs, x1 - x0)
     y0, y1 = ys[0], ys[-1]
     cols = _bands(xs)
     rows = _bands(ys)
+    col_starts = [a for a, _ in cols]
     if rows:
         # A row printed just outside the outer rule (a continuation page drawn without its top
         # line, or a last row without its bottom line) still belongs to the table when its
         # words sit in two or more of the table's columns.
         heights = sorted(b - a for a, b in rows)
         h = heights[len(heights) // 2] * 1.3
-        for lo, hi, where in ((y0 - h, y0, "above"), (y1, y1 + h, "below")):
-            near = [w for w in words if lo <= w.cy < hi and x0 <= w.cx <= x1]
-            col_starts = [a for a, _ in cols]
-            cols_hit = {_find_band(cols, col_starts, w.cx) for w in near} - {None}
-            if len(cols_hit) >= 2 and any(parse_cell_number(w.text) is not None for w in near):
-                if where == "above":
-                    rows.insert(0, (min(w.y0 for w in near) - 0.5, y0))
-                    y0 = rows[0][0]
-                else:
-                    rows.append((y1, max(w.y1 for w in near) + 0.5))
-                    y1 = rows[-1][1]
-    used: set[int] = set()
-    by_row: dict[int, list[tuple[int, _Word]]] = {}
+        lo, hi = y0 - h, y1 + h
+        # the words in the table's width within h above it or below it (one pass for both)
+        near = [w for w in words if (lo <= w[8] < y0 or y1 <= w[8] < hi) and x0 <= w[7] <= x1]
+        if near:
+            above = [w for w in near if w[8] < y0]
+            below = [w for w in near if w[8] >= y1]
+            for where, ws in (("above", above), ("below", below)):
+                cols_hit = {_find_band(cols, col_starts, w.cx) for w in ws} - {None}
+                if len(cols_hit) >= 2 and any(parse_cell_number(w.text) is not None for w in ws):
+                    if where == "above":
+                        rows.insert(0, (min(w.y0 for w in ws) - 0.5, y0))
+                        y0 = rows[0][0]
+                    else:
+                        rows.append((y1, max(w.y1 for w in ws) + 0.5))
+                        y1 = rows[-1][1]
     lx, hx, ly, hy = x0 - 1, x1 + 1, y0 - 1, y1 + 1
     row_starts = [a for a, _ in rows]
-    col_starts = [a for a, _ in cols]
+    # each column's reach, half a point either side: _find_band for the columns, inlined below
+    col_lo = [a - 0.5 for a, _ in cols]
+    col_hi = [b + 0.5 for _, b in cols]
+    by_row: list[list[tuple[int, _Word]]] = [[] for _ in rows]
     # The words of one printed line share their centre height: each height is looked up once.
     row_of: dict[float, int | None] = {}
+    right = bisect.bisect_right
     for wi, w in enumerate(words):
-        cx, cy = w.cx, w.cy
+        cx = w[7]
+        cy = w[8]
         if not (lx <= cx <= hx and ly <= cy <= hy):
             continue
         if cy in row_of:
@@ -383,43 +457,65 @@ def _grid(region: list[_Seg], words: list[_Word], page_no: int) -> tuple[RawGrid
             ri = row_of[cy] = _find_band(rows, row_starts, cy)
         if ri is None:
             continue
-        ci = _find_band(cols, col_starts, cx)
-        if ci is None:
-            continue
-        used.add(wi)
-        if ri in by_row:
-            by_row[ri].append((ci, w))
+        i = right(col_starts, cx + 0.5) - 1
+        if i > 0 and col_lo[i - 1] <= cx <= col_hi[i - 1]:
+            ci = i - 1
+        elif i >= 0 and col_lo[i] <= cx <= col_hi[i]:
+            ci = i
         else:
-            by_row[ri] = [(ci, w)]
+            continue
+        used[wi] = 1
+        by_row[ri].append((ci, w))
     grid_rows: list[list[RawCell | None]] = []
     n_cols = len(cols)
-    for ri in sorted(by_row):
-        entries = by_row[ri]
-        band = [w for _, w in entries]
-        subs = _split_band(band)
-        if len(subs) == 1:
-            placed = [entries]
+    new = _new
+    for entries in by_row:
+        if not entries:
+            continue
+        # _split_band's first test: fewer than two words with a dot, or all of them overlapping
+        # one another, keep the band whole
+        dots = [w for _, w in entries if "." in w[4]]
+        if len(dots) < 2 or max(map(_Y0, dots)) < min(map(_Y1, dots)) - 0.5:
+            placed = (entries,)
         else:
-            col_of = {id(w): ci for ci, w in entries}
-            placed = [[(col_of[id(w)], w) for w in sub] for sub in subs]
+            subs = _split_band([w for _, w in entries])
+            if len(subs) == 1:
+                placed = (entries,)
+            else:
+                col_of = {id(w): ci for ci, w in entries}
+                placed = [[(col_of[id(w)], w) for w in sub] for sub in subs]
         for sub in placed:
-            cells: list[list[_Word]] = [[] for _ in range(n_cols)]
+            # each column's word, or its words as a list when there are several
+            row: list = [None] * n_cols
             for ci, w in sub:
-                cells[ci].append(w)
-            row: list[RawCell | None] = []
-            for cw in cells:
-                if not cw:
-                    row.append(None)
-                elif len(cw) == 1:  # the common case: one word, its own box and text
-                    w = cw[0]
-                    row.append(RawCell(w.text, page_no, w[:4], w.start, w.end))  # w[:4]: its box
+                c = row[ci]
+                if c is None:
+                    row[ci] = w
+                elif type(c) is list:
+                    c.append(w)
                 else:
-                    bx = (min(w.x0 for w in cw), min(w.y0 for w in cw), max(w.x1 for w in cw),
-                          max(w.y1 for w in cw))
-                    row.append(RawCell(_join_cell_words(cw), page_no, bx, min(w.start for w in cw),
-                                       max(w.end for w in cw)))
+                    row[ci] = [c, w]
+            for k, c in enumerate(row):
+                if c is None:
+                    continue
+                if type(c) is list:
+                    bx = (min(w.x0 for w in c), min(w.y0 for w in c), max(w.x1 for w in c), max(w.y1 for w in c))
+                    row[k] = RawCell(_join_cell_words(c), page_no, bx, min(w.start for w in c), max(w.end for w in c))
+                else:
+                    # the common case: one word, its own box and text.  RawCell(text, page_no, box,
+                    # start, end) filled slot by slot, without the dataclass __init__ (see
+                    # tests/test_perf_reader.py)
+                    cell = new(RawCell)
+                    cell.text = c[4]
+                    cell.page = page_no
+                    cell.bbox = c[:4]
+                    cell.start = c[5]
+                    cell.end = c[6]
+                    row[k] = cell
             grid_rows.append(row)
-    return RawGrid(page_no, grid_rows, (x0, y0, x1, y1), [page_no]), used
+    if not grid_rows:
+        return None
+    return RawGrid(page_no, grid_rows, (x0, y0, x1, y1), [page_no])
 
 
 def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
@@ -430,57 +526,63 @@ def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
     # Lines in content order: words sharing (block, line) with a space between them.  MuPDF lists
     # the words of a line together, so a line ends where (block, line) changes.
     text_parts: list[str] = []
+    put = text_parts.append
     pos = 0
     words: list[_Word] = []
-    line_spans: list[tuple[int, int, list[int]]] = []  # (start, end, word indexes)
+    add = words.append
+    lines: list[tuple[int, int, int, int]] = []  # (start, end, first word, word after its last)
     key = key_line = None
-    idx: list[int] = []
-    lstart = 0
+    lstart = first = 0
+    new, W = _tuple_new, _Word
     for x0, y0, x1, y1, t, block, line, _ in raw:
         if block != key or line != key_line:
             if key is not None:
-                line_spans.append((lstart, pos, idx))
-                text_parts.append("\n")
+                lines.append((lstart, pos, first, len(words)))
+                put("\n")
                 pos += 1
             key, key_line = block, line
-            idx = []
+            first = len(words)
             lstart = pos
         else:
-            text_parts.append(" ")
+            put(" ")
             pos += 1
-        idx.append(len(words))
-        words.append(_tuple_new(_Word, (x0, y0, x1, y1, t, pos, pos + len(t), (x0 + x1) / 2, (y0 + y1) / 2)))
-        text_parts.append(t)
-        pos += len(t)
+        end = pos + len(t)
+        add(new(W, (x0, y0, x1, y1, t, pos, end, (x0 + x1) / 2, (y0 + y1) / 2)))
+        put(t)
+        pos = end
     if key is not None:
-        line_spans.append((lstart, pos, idx))
-        text_parts.append("\n")
+        lines.append((lstart, pos, first, len(words)))
+        put("\n")
         pos += 1
     text = "".join(text_parts)
 
     grids: list[RawGrid] = []
-    used: set[int] = set()
+    used = bytearray(len(words))  # 1: the word is in a grid
     rect = page.rect
-    for region in _regions(_segments(mupdf_blocks.blocks(tp))):
-        g, u = _grid(region, words, page_no)
-        if g.rows:
+    hs, vs = _segments(mupdf_blocks.blocks(tp))
+    for rh, rv in _regions(hs, vs):
+        g = _grid(rh, rv, words, page_no, used)
+        if g is not None:
             grids.append(g)
-            used |= u
 
     # Left edge and right edge of the text column, for paragraph rejoining.
     prose_lines = []
-    for lstart, lend, idx in line_spans:
-        free = [i for i in idx if i not in used]
+    for lstart, lend, i, j in lines:
+        if j - i == 1:  # a one-word line (the most): its box is the word's
+            if not used[i]:
+                prose_lines.append((lstart, lend, words[i][:4]))
+            continue
+        free = [k for k in range(i, j) if not used[k]]
         if not free:
             continue
-        if len(free) < len(idx):  # part of the line is in a grid: keep only the free words
-            lstart = min(words[i].start for i in free)
-            lend = max(words[i].end for i in free)
+        if len(free) < j - i:  # part of the line is in a grid: keep only the free words
+            lstart = min(words[k].start for k in free)
+            lend = max(words[k].end for k in free)
         bx = (
-            min(words[i].x0 for i in free),
-            min(words[i].y0 for i in free),
-            max(words[i].x1 for i in free),
-            max(words[i].y1 for i in free),
+            min(words[k].x0 for k in free),
+            min(words[k].y0 for k in free),
+            max(words[k].x1 for k in free),
+            max(words[k].y1 for k in free),
         )
         prose_lines.append((lstart, lend, bx))
     flow: list[FlowItem] = []
