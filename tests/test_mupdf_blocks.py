@@ -65,3 +65,29 @@ def test_the_workaround_only_acts_on_the_leak(textpage):
     base = mupdf_blocks._BASE
     assert mupdf_blocks.leaks(textpage) == (max(raw) > base)
     assert set(raw) <= {base, base + 1}
+
+
+def test_a_stand_in_text_page_is_left_alone():
+    # Anything but PyMuPDF's TextPage may hold its block tuples elsewhere: nothing is dropped.
+    class StandIn:
+        def __init__(self) -> None:
+            self.kept = [(1.0, 2.0, 3.0, 4.0, f"text {i}", i, 0) for i in range(5)]
+
+        def extractBLOCKS(self) -> list[tuple]:
+            return list(self.kept)
+
+    tp = StandIn()
+    before = [sys.getrefcount(t) for t in tp.kept]
+    out = mupdf_blocks.blocks(tp)
+    assert out == tp.kept
+    del out
+    assert [sys.getrefcount(t) for t in tp.kept] == before
+
+
+def test_the_leak_is_measured_on_a_page_made_in_memory():
+    leaks = mupdf_blocks._measure_leak()
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "crossfoot")
+    raw = mupdf_blocks._counts(page.get_textpage().extractBLOCKS())
+    assert leaks == all(n == mupdf_blocks._BASE + 1 for n in raw)
