@@ -98,12 +98,18 @@ def _table_anchor(table: Table) -> int | None:
     """Offset of the first figure/name cell of a table on its first page."""
     first = table.pages[0] if table.pages else None
     # (page, start) of every cell of the rows on that page, read without a Python step per cell
-    cells = filter(None, chain.from_iterable([r.cells for r in table.rows if r.page == first]))
+    cells = list(filter(None, chain.from_iterable([r.cells for r in table.rows if r.page == first])))
+    starts = list(map(_START, cells))
+    if None not in starts and list(map(_PAGE, cells)).count(first) == len(cells):
+        # every cell on that page with a start (the usual table): the filter below keeps them all
+        return min(starts) if starts else None
     starts = [s for p, s in map(_PAGE_START, cells) if s is not None and p == first]
     return min(starts) if starts else None
 
 
 _PAGE_START = attrgetter("page", "start")
+_PAGE = attrgetter("page")
+_START = attrgetter("start")
 
 
 def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:

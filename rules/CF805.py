@@ -11,6 +11,7 @@ thousands separators every three digits.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -22,6 +23,7 @@ from rules.base import Finding, Rule, cell_evidence, column_label
 _CHECKED_KINDS = ("income_expenditure_summary", "income", "expenditure", "fiscal_summary",
                   "general_budget_expenditure", "basic_expenditure_economic", "gov_fund", "state_capital",
                   "three_public", "project_expenditure", "related_info")
+_VALUE = operator.attrgetter("value")
 _MALFORMED = (
     (re.compile(r"\d\.\d*\.\d|\.\."), "两个小数点", "two decimal points"),
     (re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|,,|\d{4,},\d|\.\d+,\d"), "千分位分隔符位置错误", "misplaced thousands separator"),
@@ -57,6 +59,8 @@ class MalformedNumber(Rule):
             if t.kind not in _CHECKED_KINDS:
                 continue
             for r in t.rows:
+                if None not in map(_VALUE, filter(None, r.cells)):
+                    continue  # every printed cell reads as a number (the usual row): nothing to check
                 for ci, cell in zip(r.columns, r.cells):
                     if cell is None or cell.value is not None:
                         continue
