@@ -98,7 +98,11 @@ def _table_anchor(table: Table) -> int | None:
     """Offset of the first figure/name cell of a table on its first page."""
     first = table.pages[0] if table.pages else None
     # (page, start) of every cell of the rows on that page, read without a Python step per cell
-    cells = list(filter(None, chain.from_iterable([r.cells for r in table.rows if r.page == first])))
+    rows = table.rows
+    if list(map(_PAGE, rows)).count(first) == len(rows):  # a table on one page: every row is read
+        cells = list(filter(None, chain.from_iterable(map(_CELLS, rows))))
+    else:
+        cells = list(filter(None, chain.from_iterable([r.cells for r in rows if r.page == first])))
     starts = list(map(_START, cells))
     if None not in starts and list(map(_PAGE, cells)).count(first) == len(cells):
         # every cell on that page with a start (the usual table): the filter below keeps them all
@@ -110,6 +114,7 @@ def _table_anchor(table: Table) -> int | None:
 _PAGE_START = attrgetter("page", "start")
 _PAGE = attrgetter("page")
 _START = attrgetter("start")
+_CELLS = attrgetter("cells")
 
 
 def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:

@@ -610,7 +610,7 @@ def test_table_anchor_with_odd_cells_as_a_scan():
                     cells = tuple(None if c is None else rng.choice([c, c, c, replace(c, start=None),
                                                                      replace(c, page=c.page + 1), replace(c, start=0)])
                                   for c in r.cells)
-                    rows.append(replace(r, cells=cells))
+                    rows.append(replace(r, cells=cells, page=r.page if rng.random() < 0.8 else r.page + 1))
                 variants.append(replace(table, rows=tuple(rows)))
             for v in variants:
                 first = v.pages[0] if v.pages else None
