@@ -132,8 +132,8 @@ def targets_of(doc: Document, metric: str, period: str) -> list[Target]:
 
 
 def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
-    specs, code = _specs(metric)
-    if not specs:
+    plain, budget_first, code = _plan(metric)
+    if not plain:
         return []
     if period not in ("current", *BUDGET_PERIODS):
         return []  # prior-year figures are not printed in this year's tables
@@ -142,9 +142,9 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
     out: list[Target] = []
     # in a budget report every figure of the year is a budget figure: budget targets first,
     # then the plain ones (a budget's 收支总表 prints 本年收入合计 like a final account does)
-    ordered = _budget_first(specs) if is_budget_doc else specs
+    ordered = budget_first if is_budget_doc else plain
     by_kind = tables_by_kind(doc)
-    for kind, budget_spec, by_code, names, skip_blank, needles, scope in _compiled(ordered):
+    for kind, budget_spec, by_code, names, skip_blank, needles, scope in ordered:
         if not is_budget_doc and budget_spec != budget:
             continue
         tables = by_kind.get(kind)
@@ -189,22 +189,23 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
     return out
 
 
-_COMPILED: dict[int, tuple[list[dict[str, Any]], tuple[tuple[Any, ...], ...]]] = {}
+@functools.lru_cache(maxsize=1 << 10)
+def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...], str | None]:
+    """The metric's specs (:func:`_specs`) as tuples, in their order and budget-first
+    (:func:`_budget_first`), and the code: kept per metric (claim_tables.yaml is parsed once).
 
+    Each spec is (table kind, whether a budget spec, whether by code, the row names as a tuple or
+    None, skip_blank, the column needles as a tuple, scope): the answers of "code" in spec,
+    "rows" in spec, spec.get("columns") or [], … read once."""
+    specs, code = _specs(metric)
 
-def _compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
-    """The specs as tuples, read once per spec list (those of claim_tables.yaml, parsed once, and
-    their _budget_first orders): (table kind, whether a budget spec, whether by code, the row
-    names as a tuple or None, skip_blank, the column needles as a tuple, scope).  The same
-    questions as spec.get(…) each time: "code" in spec, "rows" in spec, spec.get("columns") or []."""
-    hit = _COMPILED.get(id(specs))
-    if hit is None or hit[0] is not specs:
-        hit = _COMPILED[id(specs)] = (specs, tuple(
-            (sp["table"], sp.get("period") == "budget", "code" in sp,
-             tuple(sp["rows"]) if "rows" in sp else None, bool(sp.get("skip_blank")),
-             tuple(sp.get("columns") or ()), sp.get("scope", "all"))
-            for sp in specs))
-    return hit[1]
+    def compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+        return tuple((sp["table"], sp.get("period") == "budget", "code" in sp,
+                      tuple(sp["rows"]) if "rows" in sp else None, bool(sp.get("skip_blank")),
+                      tuple(sp.get("columns") or ()), sp.get("scope", "all"))
+                     for sp in specs)
+
+    return compiled(specs), compiled(_budget_first(specs)), code
 
 
 def _target(table: Table, row: Row, figure: Figure, scope: str) -> Target:

@@ -653,3 +653,46 @@ def test_prefiltered_rules_find_as_the_plain_scan():
         total802 += len(got802)
         total805 += len(got805)
     assert total802 and total805  # the fuzz reaches both
+
+
+def test_failures_by_getters_as_the_plain_sums():
+    rng = random.Random(21)
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        codes = [rng.choice(["201", "208", "20101", "20102", "20801", "2010101", "2010102", "2080101"]) for _ in range(n)]
+        index = shift.children_positions(codes)
+        values = [rng.choice([0.0, -0.0, 1.0, 0.1, 0.2, 0.3, 1e4, rng.uniform(-1e6, 1e6)]) for _ in range(n)]
+        tols = [rng.choice([0.0, 0.005, 0.5]) for _ in range(n)]
+        assert shift._failures_by(shift._getters(index), codes, values, tols) == \
+            shift._failures(index, codes, values, tols)
+
+
+def test_coded_rows_as_a_scan():
+    for doc, _claims in _samples():
+        for t in doc.tables:
+            doubled = replace(t, rows=t.rows + t.rows[:3])
+            for v in (t, doubled):
+                seen, want = set(), []
+                for r in v.rows:
+                    if r.code and r.code not in seen:
+                        seen.add(r.code)
+                        want.append(r)
+                got = shift.coded_rows(v)
+                assert len(got) == len(want) and all(a is b for a, b in zip(got, want))
+
+
+def test_is_continuation_as_a_scan():
+    from rules.CF101 import _is_continuation, family
+
+    for doc, _claims in _samples():
+        copies = [replace(t, id=t.id) for t in doc.tables[:2]]  # equal to the first two, not them
+        for d in (doc, replace(doc, tables=doc.tables + tuple(copies))):
+            for t in d.tables:
+                want = False
+                for x in d.tables:
+                    if x is t:
+                        break
+                    if t in family(d, x):
+                        want = True
+                        break
+                assert _is_continuation(d, t) is want
