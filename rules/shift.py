@@ -10,7 +10,6 @@ from typing import Any
 from extraction.model import Row, Table
 from rules.base import Figure, memo_of, zero_columns
 
-
 _CODE = attrgetter("code")
 
 
