@@ -104,9 +104,13 @@ def _table_anchor(table: Table) -> int | None:
     else:
         cells = list(filter(None, chain.from_iterable([r.cells for r in rows if r.page == first])))
     starts = list(map(_START, cells))
-    if None not in starts and list(map(_PAGE, cells)).count(first) == len(cells):
+    try:
+        low = min(starts) if starts else None  # two or more starts and one of them None: TypeError
+    except TypeError:
+        low = None
+    if low is not None and list(map(_PAGE, cells)).count(first) == len(cells):
         # every cell on that page with a start (the usual table): the filter below keeps them all
-        return min(starts) if starts else None
+        return low
     starts = [s for p, s in map(_PAGE_START, cells) if s is not None and p == first]
     return min(starts) if starts else None
 

@@ -35,7 +35,8 @@ def decimals_of(doc: Document, claim: Any) -> int:
         s = doc.pages[claim.page - 1].text[claim.start:claim.end]
     except (IndexError, TypeError):
         return 2
-    s = s.translate(_FULLWIDTH_DIGITS)
+    # _NUM reads fullwidth digits (\d is any Unicode digit) and points (．) as they are: what
+    # s.translate(_FULLWIDTH_DIGITS) would make ASCII, one character for one, matches alike
     m = _NUM.search(s)
     if not m:
         return 0

@@ -696,3 +696,20 @@ def test_is_continuation_as_a_scan():
                         want = True
                         break
                 assert _is_continuation(d, t) is want
+
+
+def test_decimals_read_without_making_digits_ascii():
+    fullwidth = str.maketrans("０１２３４５６７８９．", "0123456789.")
+    rng = random.Random(4)
+    bits = ["1", "2", "０", "９", ".", "．", ",", "，", "-", "+", "万元", "元", "%", " ", "约", "٣"]
+    for _ in range(3000):
+        s = "".join(rng.choice(bits) for _ in range(rng.randint(0, 12)))
+        m, plain = prose._NUM.search(s), prose._NUM.search(s.translate(fullwidth))
+        assert (m is None) == (plain is None)
+        if m is not None:
+            assert len(m.group(1) or "") == len(plain.group(1) or "")
+    for doc, claims in _samples():
+        for c in claims:
+            s = doc.pages[c.page - 1].text[c.start:c.end] if c.page and 0 < c.page <= len(doc.pages) else ""
+            m = prose._NUM.search(s.translate(fullwidth))
+            assert prose.decimals_of(doc, c) == (len(m.group(1) or "") if m else 0) or not s
