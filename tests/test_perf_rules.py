@@ -713,3 +713,25 @@ def test_decimals_read_without_making_digits_ascii():
             s = doc.pages[c.page - 1].text[c.start:c.end] if c.page and 0 < c.page <= len(doc.pages) else ""
             m = prose._NUM.search(s.translate(fullwidth))
             assert prose.decimals_of(doc, c) == (len(m.group(1) or "") if m else 0) or not s
+
+
+def test_column_sums_kept_per_header_as_read_from_the_table():
+    from rules import CF102
+
+    rng = random.Random(6)
+    labels = ["合计", "本年收入合计", "财政拨款收入", "事业收入", "其他收入", "基本支出", "项目支出", "其中：工资",
+              "本年支出/合计", "本年支出/基本支出", "本年支出/项目支出", "年初结转和结余", "上年结转"]
+    tables = [t for doc, _claims in _samples() for t in doc.tables]
+    for _ in range(300):
+        cols = tuple(Column(i, rng.choice(labels), rng.choice([None, None, "b1"])) for i in range(rng.randint(0, 8)))
+        if cols and rng.random() < 0.1:
+            cols = (*cols, cols[0])  # one column object listed twice
+        tables.append(replace(rng.choice(tables), columns=cols))
+    found = 0
+    for t in tables:
+        got, want = CF102.column_sums(t), CF102._column_sums(t.columns)
+        assert len(got) == len(want)
+        found += len(want)
+        for (gt, gp), (wt, wp) in zip(got, want):
+            assert gt is wt and len(gp) == len(wp) and all(a is b for a, b in zip(gp, wp))
+    assert found > 20
