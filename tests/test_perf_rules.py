@@ -735,3 +735,16 @@ def test_column_sums_kept_per_header_as_read_from_the_table():
         for (gt, gp), (wt, wp) in zip(got, want):
             assert gt is wt and len(gp) == len(wp) and all(a is b for a, b in zip(gp, wp))
     assert found > 20
+
+
+def test_has_evidence_is_whether_evidence_is_there():
+    for doc, claims in _samples():
+        for t in doc.tables:
+            for r in t.rows[:10]:
+                for ci in (*r.columns, -1):
+                    f = base.zero_figure(t, r, ci)
+                    assert f.has_evidence == bool(f.evidence) == (f.evidence is not None)
+        for c in claims[:20]:
+            if c.value is not None:
+                f = prose.claim_figure(doc, c)
+                assert f.has_evidence == bool(f.evidence)
