@@ -10,6 +10,7 @@ of its children in every figure column, within the rounding of the printed figur
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from extraction.model import Document, Row, Table
@@ -76,12 +77,19 @@ def is_continuation(doc: Document, table: Table) -> bool:
 
 
 def _is_continuation(doc: Document, table: Table) -> bool:
+    tid = table.id
     for t in doc.tables:
         if t is table:
             return False
-        if table in family(doc, t):
+        fam = family(doc, t)
+        # a table is in a list only as itself or an equal table, so with its id: the ids are
+        # compared first (the tables' own == builds and compares all their fields)
+        if tid in map(_ID, fam) and table in fam:
             return True
     return False
+
+
+_ID = attrgetter("id")
 
 
 def children_index(rows: dict[tuple[str | None, str], Row]) -> dict[str, list[Row]]:

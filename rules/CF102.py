@@ -10,6 +10,7 @@ grouped header (本年支出/合计, 本年支出/基本支出, 本年支出/项
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -37,10 +38,29 @@ def _is_total(seg: str) -> bool:
 
 
 def column_sums(table: Table) -> list[tuple[Column, list[Column]]]:
-    """(total column, part columns) pairs implied by a table's header."""
+    """(total column, part columns) pairs implied by a table's header.
+
+    They depend on the columns' labels and blocks alone (in their order): worked out once per
+    header (reports print the same headers), as positions in ``table.columns``."""
+    cols = table.columns
+    if len(set(map(id, cols))) != len(cols):
+        return _column_sums(cols)  # a column object listed twice: read as it is
+    return [(cols[t], [cols[p] for p in parts])
+            for t, parts in _column_sums_at(tuple([(c.label, c.block) for c in cols]))]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _column_sums_at(header: tuple[tuple[str, str | None], ...]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """:func:`_column_sums` of columns with these (label, block), as positions among them."""
+    columns = [Column(i, label, block) for i, (label, block) in enumerate(header)]
+    return tuple((t.index, tuple(p.index for p in parts)) for t, parts in _column_sums(columns))
+
+
+def _column_sums(columns: Sequence[Column]) -> list[tuple[Column, list[Column]]]:
+    """(total column, part columns) pairs implied by a header (the plain reading)."""
     pairs: list[tuple[Column, list[Column]]] = []
     blocks: dict[str | None, list[Column]] = {}
-    for c in table.columns:
+    for c in columns:
         blocks.setdefault(c.block, []).append(c)
     for cols in blocks.values():
         cols = [c for c in cols if _segments(c)]

@@ -98,12 +98,27 @@ def _table_anchor(table: Table) -> int | None:
     """Offset of the first figure/name cell of a table on its first page."""
     first = table.pages[0] if table.pages else None
     # (page, start) of every cell of the rows on that page, read without a Python step per cell
-    cells = filter(None, chain.from_iterable([r.cells for r in table.rows if r.page == first]))
+    rows = table.rows
+    if list(map(_PAGE, rows)).count(first) == len(rows):  # a table on one page: every row is read
+        cells = list(filter(None, chain.from_iterable(map(_CELLS, rows))))
+    else:
+        cells = list(filter(None, chain.from_iterable([r.cells for r in rows if r.page == first])))
+    starts = list(map(_START, cells))
+    try:
+        low = min(starts) if starts else None  # two or more starts and one of them None: TypeError
+    except TypeError:
+        low = None
+    if low is not None and list(map(_PAGE, cells)).count(first) == len(cells):
+        # every cell on that page with a start (the usual table): the filter below keeps them all
+        return low
     starts = [s for p, s in map(_PAGE_START, cells) if s is not None and p == first]
     return min(starts) if starts else None
 
 
 _PAGE_START = attrgetter("page", "start")
+_PAGE = attrgetter("page")
+_START = attrgetter("start")
+_CELLS = attrgetter("cells")
 
 
 def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:

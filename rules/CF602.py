@@ -14,6 +14,7 @@ are compared, and names with template placeholders (XX) are left to CF801.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -54,6 +55,7 @@ _DUTY_PHRASE = re.compile(r"^(领导|指导|负责|组织|管理|协调|监督|�
 _PLACE = re.compile(r"^(中共)?[\u4e00-\u9fff]{1,8}?(省|市|县|区|州|旗|盟|镇|乡|自治区)")
 _FIELD_ROWS = ("部门名称", "单位名称", "预算单位", "预算单位名称", "部门（单位）名称", "部门(单位)名称")
 _PLACEHOLDER = re.compile(r"[Xx×Ｘ＊*]{2,}|某某")
+_TAIL = re.compile(r"(公开\d+表|金额单位|单位)$")
 _NOT_NAME = re.compile(r"^(本|该|根据|按照|依据|关于|其中|全县|全市|全省)")
 
 
@@ -62,9 +64,12 @@ def _page_text(doc: Document, number: int) -> str:
     return doc.pages[number - 1].text if 1 <= number <= len(doc.pages) else ""
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _clean_name(raw: str) -> str | None:
+    """The department name in a matched stretch, or None (kept per stretch: every caption of a
+    report prints the same one)."""
     name = squash(raw).strip("：:，,。；;")
-    name = re.sub(r"(公开\d+表|金额单位|单位)$", "", name)
+    name = _TAIL.sub("", name)
     if len(name) < 4 or _NOT_NAME.match(name) or _PLACEHOLDER.search(name):
         return None
     if not name.endswith(_ORG):

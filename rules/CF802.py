@@ -17,6 +17,7 @@ from rules.base import Finding, Rule
 from rules.CF601 import prose_evidence
 
 DOUBLED = re.compile(r"，{2,}|。{2,}|；{2,}|：{2,}|、{2,}")
+_PAIRS = ("，，", "。。", "；；", "：：", "、、")  # what each alternative of DOUBLED needs
 
 
 class DoubledPunctuation(Rule):
@@ -27,7 +28,11 @@ class DoubledPunctuation(Rule):
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         for p in doc.paragraphs:
-            for m in DOUBLED.finditer(p.text):
+            text = p.text
+            # a paragraph holding none of the doubled marks has no match: the search is not run
+            if not any(d in text for d in _PAIRS):
+                continue
+            for m in DOUBLED.finditer(text):
                 around = p.text[max(0, m.start() - 15):m.end() + 15]
                 ev = prose_evidence(p, m.start(), m.end(), around)
                 yield self.finding(

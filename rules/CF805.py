@@ -11,8 +11,10 @@ thousands separators every three digits.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from extraction.model import Document
@@ -22,6 +24,8 @@ from rules.base import Finding, Rule, cell_evidence, column_label
 _CHECKED_KINDS = ("income_expenditure_summary", "income", "expenditure", "fiscal_summary",
                   "general_budget_expenditure", "basic_expenditure_economic", "gov_fund", "state_capital",
                   "three_public", "project_expenditure", "related_info")
+_VALUE = operator.attrgetter("value")
+_CELLS = operator.attrgetter("cells")
 _MALFORMED = (
     (re.compile(r"\d\.\d*\.\d|\.\."), "两个小数点", "two decimal points"),
     (re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|,,|\d{4,},\d|\.\d+,\d"), "千分位分隔符位置错误", "misplaced thousands separator"),
@@ -56,7 +60,16 @@ class MalformedNumber(Rule):
         for t in doc.tables:
             if t.kind not in _CHECKED_KINDS:
                 continue
+            try:
+                # a sum of the values fails on a None (a cell that does not read as a number)
+                sum(map(_VALUE, filter(None, chain.from_iterable(map(_CELLS, t.rows)))))
+            except TypeError:
+                pass
+            else:
+                continue  # every printed cell of the table reads as a number: nothing to check
             for r in t.rows:
+                if None not in map(_VALUE, filter(None, r.cells)):
+                    continue  # every printed cell reads as a number (the usual row): nothing to check
                 for ci, cell in zip(r.columns, r.cells):
                     if cell is None or cell.value is not None:
                         continue

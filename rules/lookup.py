@@ -40,13 +40,7 @@ def find_rows(table: Table, names: Iterable[str], block: str | None | type(...) 
 def find_row(table: Table, names: Iterable[str], block=..., exact: bool = True) -> Row | None:
     if block is ... and exact:
         # the first row bearing any of the names: the earliest of each name's first row
-        idx = table_index(table)
-        names = tuple(names)
-        if names not in idx.rows:
-            first = idx.first_by_name
-            found = [first[n] for n in map(norm_name, names) if n in first]
-            idx.rows[names] = table.rows[min(found)] if found else None
-        return idx.rows[names]
+        return table_index(table).row_named(tuple(names))
     rows = find_rows(table, names, block, exact)
     return rows[0] if rows else None
 
@@ -58,10 +52,11 @@ class TableIndex:
     the names asked for) and :func:`find_column`.  It holds the table's rows, not the table (it
     is kept in the table's memo, which must not refer to the table)."""
 
-    __slots__ = ("_by_code", "_by_name", "_rows", "columns", "rows")
+    __slots__ = ("_by_code", "_by_name", "_columns", "_rows", "columns", "rows")
 
     def __init__(self, table: Table) -> None:
         self._rows = table.rows
+        self._columns = table.columns
         self._by_name: dict[str, int] | None = None
         self._by_code: dict[str, int] | None = None
         self.rows: dict[tuple[str, ...], Row | None] = {}
@@ -74,6 +69,31 @@ class TableIndex:
             names = list(map(norm_name, map(_NAME, self._rows)))
             self._by_name = dict(zip(reversed(names), range(len(names) - 1, -1, -1)))
         return self._by_name
+
+    def row_named(self, names: tuple[str, ...]) -> Row | None:
+        """``find_row(table, names)``: the first row bearing any of the names (the earliest of each
+        name's first row)."""
+        rows = self.rows
+        if names not in rows:
+            first = self.first_by_name
+            found = [first[n] for n in map(norm_name, names) if n in first]
+            rows[names] = self._rows[min(found)] if found else None
+        return rows[names]
+
+    def column(self, needles: tuple[str, ...], block: Any = ..., exclude: tuple[str, ...] = ()) -> Column | None:
+        """``find_column(table, *needles, block=block, exclude=exclude)``, kept for the next asker."""
+        memo = self.columns
+        key = (needles, block, exclude)
+        if key not in memo:
+            if len(needles) == 1 and not exclude:  # the usual question, without the generators of all() and any()
+                needle = needles[0]
+                memo[key] = next((c for c in self._columns if (block is ... or c.block == block) and needle in c.label),
+                                 None)
+            else:
+                memo[key] = next((c for c in self._columns if (block is ... or c.block == block)
+                                  and all(n in c.label for n in needles) and not any(x in c.label for x in exclude)),
+                                 None)
+        return memo[key]
 
     def row_with_code(self, code: str) -> Row | None:
         if self._by_code is None:
@@ -102,17 +122,7 @@ def first_value_column(table: Table, row: Row) -> int | None:
 
 def find_column(table: Table, *needles: str, block=..., exclude: tuple[str, ...] = ()) -> Column | None:
     """The first column whose label holds every needle and none of ``exclude`` (within a block)."""
-    memo = table_index(table).columns
-    key = (needles, block, exclude)
-    if key not in memo:
-        if len(needles) == 1 and not exclude:  # the usual question, without the generators of all() and any()
-            needle = needles[0]
-            memo[key] = next((c for c in table.columns if (block is ... or c.block == block) and needle in c.label),
-                             None)
-        else:
-            memo[key] = next((c for c in table.columns if (block is ... or c.block == block)
-                              and all(n in c.label for n in needles) and not any(x in c.label for x in exclude)), None)
-    return memo[key]
+    return table_index(table).column(needles, block, exclude)
 
 
 def block_with(table: Table, names: Iterable[str]) -> str | None | type(...):

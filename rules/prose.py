@@ -21,7 +21,7 @@ from rules.base import (
     new_figure,
     prose_claim_evidence,
 )
-from rules.lookup import find_column, find_row, lexicon, row_unit, table_index, unit_factor
+from rules.lookup import lexicon, row_unit, table_index, unit_factor
 
 MONEY_UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3, "万": 1e4}
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -35,7 +35,8 @@ def decimals_of(doc: Document, claim: Any) -> int:
         s = doc.pages[claim.page - 1].text[claim.start:claim.end]
     except (IndexError, TypeError):
         return 2
-    s = s.translate(_FULLWIDTH_DIGITS)
+    # _NUM reads fullwidth digits (\d is any Unicode digit) and points (．) as they are: what
+    # s.translate(_FULLWIDTH_DIGITS) would make ASCII, one character for one, matches alike
     m = _NUM.search(s)
     if not m:
         return 0
@@ -132,8 +133,8 @@ def targets_of(doc: Document, metric: str, period: str) -> list[Target]:
 
 
 def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
-    specs, code = _specs(metric)
-    if not specs:
+    plain, budget_first, code = _plan(metric)
+    if not plain:
         return []
     if period not in ("current", *BUDGET_PERIODS):
         return []  # prior-year figures are not printed in this year's tables
@@ -142,26 +143,30 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
     out: list[Target] = []
     # in a budget report every figure of the year is a budget figure: budget targets first,
     # then the plain ones (a budget's 收支总表 prints 本年收入合计 like a final account does)
-    ordered = _budget_first(specs) if is_budget_doc else specs
+    ordered = budget_first if is_budget_doc else plain
     by_kind = tables_by_kind(doc)
-    for spec in ordered:
-        if not is_budget_doc and (spec.get("period") == "budget") != budget:
+    for kind, budget_spec, by_code, names, skip_blank, needles, scope in ordered:
+        if not is_budget_doc and budget_spec != budget:
             continue
-        for table in by_kind.get(spec["table"], ()):
+        tables = by_kind.get(kind)
+        if tables is None:
+            continue
+        for table in tables:
             if table.empty:
                 continue
+            idx = table_index(table)  # find_row and find_column below, on the table's index
             row = None
-            if "code" in spec and code:
-                row = table_index(table).row_with_code(code)
-            elif "rows" in spec:
-                row = find_row(table, spec["rows"])
+            if by_code and code:
+                row = idx.row_with_code(code)
+            elif names is not None:
+                row = idx.row_named(names)
             if row is None or not row.columns:
                 continue
-            if spec.get("skip_blank") and all(v is None for v in row.values):
+            if skip_blank and all(v is None for v in row.values):
                 continue
             fig = None
-            for needle in spec.get("columns") or []:
-                col = find_column(table, needle, block=row.block) or find_column(table, needle)
+            for needle in needles:
+                col = idx.column((needle,), row.block) or idx.column((needle,))
                 if col is not None and col.index in row.columns:
                     fig = figure_at(table, row, col.index)
                     if fig is None:
@@ -170,7 +175,7 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
                         fig = others[0] if len(others) == 1 else Figure(0.0, 0.0, None)
                     break
             else:
-                if not spec.get("columns"):
+                if not needles:
                     fig = next((f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None), None)
                     if fig is None:
                         fig = Figure(0.0, 0.0, None)
@@ -180,9 +185,28 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
                 fig = Figure(0.0, 0.0, Evidence(source="table", page=row.page, text=row.name, value=0.0,
                                                   table=f"{table.id} {table.title or table.kind}",
                                                   row=row.code or row.name, bbox=row.name_bbox))
-            out.append(_target(table, row, fig, spec.get("scope", "all")))
+            out.append(_target(table, row, fig, scope))
             break
     return out
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...], str | None]:
+    """The metric's specs (:func:`_specs`) as tuples, in their order and budget-first
+    (:func:`_budget_first`), and the code: kept per metric (claim_tables.yaml is parsed once).
+
+    Each spec is (table kind, whether a budget spec, whether by code, the row names as a tuple or
+    None, skip_blank, the column needles as a tuple, scope): the answers of "code" in spec,
+    "rows" in spec, spec.get("columns") or [], … read once."""
+    specs, code = _specs(metric)
+
+    def compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+        return tuple((sp["table"], sp.get("period") == "budget", "code" in sp,
+                      tuple(sp["rows"]) if "rows" in sp else None, bool(sp.get("skip_blank")),
+                      tuple(sp.get("columns") or ()), sp.get("scope", "all"))
+                     for sp in specs)
+
+    return compiled(specs), compiled(_budget_first(specs)), code
 
 
 def _target(table: Table, row: Row, figure: Figure, scope: str) -> Target:
@@ -370,6 +394,7 @@ def _names() -> dict[str, tuple[str, ...]]:
 _NAME_NOISE = re.compile(r"[\s“”\"（）()类款项]")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _squash_name(s: str) -> str:
     return _NAME_NOISE.sub("", s)
 
@@ -391,8 +416,8 @@ def label_names_metric(claim: Any) -> bool:
     goes on to a （款）or（项）after the class names a deeper line than the class.
     """
     metric = claim.metric or ""
-    label = _squash_name(claim.label or "")
-    if not label:
+    named = _label_names(metric, claim.label or "")
+    if named is None:
         return False
     if metric.startswith("func:"):
         code = metric[5:]
@@ -404,9 +429,23 @@ def label_names_metric(claim: Any) -> bool:
         want = {3: "类", 5: "款", 7: "项"}.get(len(code))
         if levels and want and levels[-1] != want:
             return False
-    elif _LEVEL_MARK.search(claim.text[:max(0, claim.start - 0)] if False else _prefix(claim)):
-        return False  # "检察（款）：预算支出合计…": a total of that line, not of the department
+    else:
+        prefix = _prefix(claim)
+        # the mark needs one of 类款项: most prefixes hold none, and the search is not run
+        if ("类" in prefix or "款" in prefix or "项" in prefix) and _LEVEL_MARK.search(prefix):
+            return False  # "检察（款）：预算支出合计…": a total of that line, not of the department
+    return named
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _label_names(metric: str, raw_label: str) -> bool | None:
+    """None when the label squashes to nothing; else whether it names the metric (any metric
+    without names counts as named: a code line or an id without names, the extractor is
+    trusted).  Kept per metric and label: the same words recur in claim after claim."""
+    label = _squash_name(raw_label)
+    if not label:
+        return None
     names = _names().get(metric, ())
     if not names:
-        return True  # a code line or an id without names: trust the extractor
+        return True
     return any(n and (n in label or label in n) for n in names)

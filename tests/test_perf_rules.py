@@ -462,3 +462,289 @@ def test_sentences_as_split_before():
         for p in doc.paragraphs:
             want = [(m.start(), m.group(0)) for m in re.finditer(r"[^。；;！？!?]+[。；;！？!?]?", p.text)]
             assert list(CF601.sentences(p)) == want
+
+
+# ---------------------------------------------------------------- third round: targets, labels, anchors, pre-filters
+
+
+def _table_targets_reference(doc, metric, period):
+    """rules.prose._table_targets as it read the specs (dicts) and looked rows and columns up
+    before the compiled specs and the table index's methods."""
+    from rules.lookup import find_column, find_row, table_index
+
+    specs, code = prose._specs(metric)
+    if not specs or period not in ("current", *prose.BUDGET_PERIODS):
+        return []
+    is_budget_doc = doc.meta.kind == "budget"
+    budget = period in prose.BUDGET_PERIODS or is_budget_doc
+    out = []
+    ordered = sorted(specs, key=lambda s: s.get("period") != "budget") if is_budget_doc else specs
+    for spec in ordered:
+        if not is_budget_doc and (spec.get("period") == "budget") != budget:
+            continue
+        for table in doc.tables_of(spec["table"]):
+            if table.empty:
+                continue
+            row = None
+            if "code" in spec and code:
+                row = table_index(table).row_with_code(code)
+            elif "rows" in spec:
+                row = find_row(table, spec["rows"])
+            if row is None or not row.columns:
+                continue
+            if spec.get("skip_blank") and all(v is None for v in row.values):
+                continue
+            fig = None
+            for needle in spec.get("columns") or []:
+                col = find_column(table, needle, block=row.block) or find_column(table, needle)
+                if col is not None and col.index in row.columns:
+                    fig = base.figure_at(table, row, col.index)
+                    if fig is None:
+                        others = [f for f in (base.figure_at(table, row, ci) for ci in row.columns) if f is not None]
+                        fig = others[0] if len(others) == 1 else base.Figure(0.0, 0.0, None)
+                    break
+            else:
+                if not spec.get("columns"):
+                    fig = next((f for f in (base.figure_at(table, row, ci) for ci in row.columns) if f is not None),
+                               None)
+                    if fig is None:
+                        fig = base.Figure(0.0, 0.0, None)
+            if fig is None:
+                continue
+            if not fig.has_evidence:
+                fig = base.Figure(0.0, 0.0, Evidence(source="table", page=row.page, text=row.name, value=0.0,
+                                                       table=f"{table.id} {table.title or table.kind}",
+                                                       row=row.code or row.name, bbox=row.name_bbox))
+            out.append(prose.Target(table, row, fig, spec.get("scope", "all")))
+            break
+    return out
+
+
+def test_targets_as_read_from_the_spec_dicts():
+    metrics = set(prose._targets()) | {"func:201", "func:20101", "func:2010101", "econ:301", "econ:30101", "nope"}
+    for doc, claims in _samples():
+        for kind in ("final_account", "budget"):
+            d = replace(doc, meta=replace(doc.meta, kind=kind))
+            for metric in metrics | {c.metric or "" for c in claims}:
+                for period in ("current", "budget", "adjusted_budget", "prior"):
+                    got = prose._table_targets(d, metric, period)
+                    want = _table_targets_reference(d, metric, period)
+                    assert [(t.table.id, t.row.index, t.scope, t.figure.value, t.figure.tol, t.figure.evidence)
+                            for t in got] == \
+                           [(t.table.id, t.row.index, t.scope, t.figure.value, t.figure.tol, t.figure.evidence)
+                            for t in want], (metric, period, kind)
+
+
+def test_table_index_methods_are_the_lookups():
+    from rules.lookup import TableIndex, find_rows
+
+    for doc, _claims in _samples():
+        for t in doc.tables:
+            idx = TableIndex(t)
+            names = [r.name for r in t.rows[:6]] + ["合计", "支出合计", "没有这一行"]
+            for k in range(len(names)):
+                ask = tuple(names[k:k + 2])
+                rows = find_rows(t, ask)
+                assert idx.row_named(ask) is (rows[0] if rows else None)
+            for c in t.columns:
+                for needle in {c.label[:2], c.label[-2:], "合计", "没有这一列"}:
+                    for block in (..., c.block, "nope"):
+                        want = next((x for x in t.columns if (block is ... or x.block == block)
+                                     and needle in x.label), None)
+                        assert idx.column((needle,), block) is want
+                        assert t.find_column(needle, block=block) is want
+                        want2 = next((x for x in t.columns if (block is ... or x.block == block) and needle in x.label
+                                      and "年" not in x.label), None)
+                        assert idx.column((needle,), block, ("年",)) is want2
+
+
+def _label_names_metric_reference(claim):
+    metric = claim.metric or ""
+    label = prose._NAME_NOISE.sub("", claim.label or "")
+    if not label:
+        return False
+    if metric.startswith("func:"):
+        code = metric[5:]
+        prefix = prose._prefix(claim)
+        at = prefix.find(claim.label) if claim.label else -1
+        if at >= 0 and re.search(r"[-—－]", prefix[at + len(claim.label):]):
+            return False
+        levels = prose._LEVEL_MARK.findall(prefix)
+        want = {3: "类", 5: "款", 7: "项"}.get(len(code))
+        if levels and want and levels[-1] != want:
+            return False
+    elif prose._LEVEL_MARK.search(prose._prefix(claim)):
+        return False
+    names = prose._names().get(metric, ())
+    if not names:
+        return True
+    return any(n and (n in label or label in n) for n in names)
+
+
+def test_label_names_metric_as_before():
+    rng = random.Random(11)
+    marks = ["", "（款）", "(类)", "（项）", "项目", "款项", "-", " ", "“", "类"]
+    seen = 0
+    for _doc, claims in _samples():
+        for c in claims:
+            variants = [c]
+            for _ in range(4):
+                label = (c.label or "") + rng.choice(marks)
+                text = rng.choice(marks) + c.text[:max(0, c.start - 1)] + rng.choice(marks) + c.text[max(0, c.start - 1):]
+                metric = rng.choice([c.metric, "func:201", "func:20101", "expenditure_total", "nope", None])
+                variants.append(replace(c, label=rng.choice([label, "", " ", c.label]), text=text, metric=metric))
+            for v in variants:
+                assert prose.label_names_metric(v) == _label_names_metric_reference(v), (v.metric, v.label, v.text)
+                seen += 1
+    assert seen > 100
+
+
+def test_table_anchor_with_odd_cells_as_a_scan():
+    rng = random.Random(3)
+    for doc, _claims in _samples():
+        for table in doc.tables:
+            variants = [table]
+            for _ in range(3):
+                rows = []
+                for r in table.rows:
+                    cells = tuple(None if c is None else rng.choice([c, c, c, replace(c, start=None),
+                                                                     replace(c, page=c.page + 1), replace(c, start=0)])
+                                  for c in r.cells)
+                    rows.append(replace(r, cells=cells, page=r.page if rng.random() < 0.8 else r.page + 1))
+                variants.append(replace(table, rows=tuple(rows)))
+            for v in variants:
+                first = v.pages[0] if v.pages else None
+                starts = [c.start for r in v.rows if r.page == first for c in r.cells
+                          if c is not None and c.start is not None and c.page == first]
+                assert CF601._table_anchor(v) == (min(starts) if starts else None)
+
+
+def test_prefiltered_rules_find_as_the_plain_scan():
+    from rules import CF802, CF805
+
+    rng = random.Random(8)
+    total802 = total805 = 0
+    for doc, claims in _samples():
+        paragraphs = []
+        for p in doc.paragraphs:
+            k = rng.randrange(len(p.text) + 1)
+            paragraphs.append(replace(p, text=p.text[:k] + rng.choice(["，，", "。。。", "、", "：：", "；", ""]) + p.text[k:]))
+        tables = []
+        for t in doc.tables:
+            rows = []
+            for r in t.rows:
+                cells = tuple(c if c is None or rng.random() < 0.9 else
+                              replace(c, value=None, text=rng.choice(["1,23.45", "12..50", "-", "1O5.20", ""]))
+                              for c in r.cells)
+                rows.append(replace(r, cells=cells))
+            tables.append(replace(t, rows=tuple(rows)))
+        d = replace(doc, paragraphs=tuple(paragraphs), tables=tuple(tables))
+        want802 = []
+        for p in d.paragraphs:
+            for m in CF802.DOUBLED.finditer(p.text):
+                want802.append((p.id, m.start(), m.group(0)))
+        got802 = [(f.evidence[0].start, f.message) for f in CF802.DoubledPunctuation().check(d, claims)]
+        assert len(got802) == len(want802)
+        want805 = [(t.id, r.index, ci) for t in d.tables if t.kind in CF805._CHECKED_KINDS for r in t.rows
+                   for ci, cell in zip(r.columns, r.cells)
+                   if cell is not None and cell.value is None and CF805.malformed(cell.text) is not None]
+        got805 = list(CF805.MalformedNumber().check(d, claims))
+        assert len(got805) == len(want805)
+        total802 += len(got802)
+        total805 += len(got805)
+    assert total802 and total805  # the fuzz reaches both
+
+
+def test_failures_by_getters_as_the_plain_sums():
+    rng = random.Random(21)
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        codes = [rng.choice(["201", "208", "20101", "20102", "20801", "2010101", "2010102", "2080101"]) for _ in range(n)]
+        index = shift.children_positions(codes)
+        values = [rng.choice([0.0, -0.0, 1.0, 0.1, 0.2, 0.3, 1e4, rng.uniform(-1e6, 1e6)]) for _ in range(n)]
+        tols = [rng.choice([0.0, 0.005, 0.5]) for _ in range(n)]
+        assert shift._failures_by(shift._getters(index), codes, values, tols) == \
+            shift._failures(index, codes, values, tols)
+
+
+def test_coded_rows_as_a_scan():
+    for doc, _claims in _samples():
+        for t in doc.tables:
+            doubled = replace(t, rows=t.rows + t.rows[:3])
+            for v in (t, doubled):
+                seen, want = set(), []
+                for r in v.rows:
+                    if r.code and r.code not in seen:
+                        seen.add(r.code)
+                        want.append(r)
+                got = shift.coded_rows(v)
+                assert len(got) == len(want) and all(a is b for a, b in zip(got, want))
+
+
+def test_is_continuation_as_a_scan():
+    from rules.CF101 import _is_continuation, family
+
+    for doc, _claims in _samples():
+        copies = [replace(t, id=t.id) for t in doc.tables[:2]]  # equal to the first two, not them
+        for d in (doc, replace(doc, tables=doc.tables + tuple(copies))):
+            for t in d.tables:
+                want = False
+                for x in d.tables:
+                    if x is t:
+                        break
+                    if t in family(d, x):
+                        want = True
+                        break
+                assert _is_continuation(d, t) is want
+
+
+def test_decimals_read_without_making_digits_ascii():
+    fullwidth = str.maketrans("０１２３４５６７８９．", "0123456789.")
+    rng = random.Random(4)
+    bits = ["1", "2", "０", "９", ".", "．", ",", "，", "-", "+", "万元", "元", "%", " ", "约", "٣"]
+    for _ in range(3000):
+        s = "".join(rng.choice(bits) for _ in range(rng.randint(0, 12)))
+        m, plain = prose._NUM.search(s), prose._NUM.search(s.translate(fullwidth))
+        assert (m is None) == (plain is None)
+        if m is not None:
+            assert len(m.group(1) or "") == len(plain.group(1) or "")
+    for doc, claims in _samples():
+        for c in claims:
+            s = doc.pages[c.page - 1].text[c.start:c.end] if c.page and 0 < c.page <= len(doc.pages) else ""
+            m = prose._NUM.search(s.translate(fullwidth))
+            assert prose.decimals_of(doc, c) == (len(m.group(1) or "") if m else 0) or not s
+
+
+def test_column_sums_kept_per_header_as_read_from_the_table():
+    from rules import CF102
+
+    rng = random.Random(6)
+    labels = ["合计", "本年收入合计", "财政拨款收入", "事业收入", "其他收入", "基本支出", "项目支出", "其中：工资",
+              "本年支出/合计", "本年支出/基本支出", "本年支出/项目支出", "年初结转和结余", "上年结转"]
+    tables = [t for doc, _claims in _samples() for t in doc.tables]
+    for _ in range(300):
+        cols = tuple(Column(i, rng.choice(labels), rng.choice([None, None, "b1"])) for i in range(rng.randint(0, 8)))
+        if cols and rng.random() < 0.1:
+            cols = (*cols, cols[0])  # one column object listed twice
+        tables.append(replace(rng.choice(tables), columns=cols))
+    found = 0
+    for t in tables:
+        got, want = CF102.column_sums(t), CF102._column_sums(t.columns)
+        assert len(got) == len(want)
+        found += len(want)
+        for (gt, gp), (wt, wp) in zip(got, want):
+            assert gt is wt and len(gp) == len(wp) and all(a is b for a, b in zip(gp, wp))
+    assert found > 20
+
+
+def test_has_evidence_is_whether_evidence_is_there():
+    for doc, claims in _samples():
+        for t in doc.tables:
+            for r in t.rows[:10]:
+                for ci in (*r.columns, -1):
+                    f = base.zero_figure(t, r, ci)
+                    assert f.has_evidence == bool(f.evidence) == (f.evidence is not None)
+        for c in claims[:20]:
+            if c.value is not None:
+                f = prose.claim_figure(doc, c)
+                assert f.has_evidence == bool(f.evidence)
