@@ -99,7 +99,3 @@ def blocks(tp: Any) -> list[tuple]:
                 _DECREF(t)
     return out
 
-
-def leaks(tp: Any) -> bool:
-    """Whether this PyMuPDF keeps an extra reference to the blocks of ``tp`` (for tests and diagnostics)."""
-    return any(n > _BASE for n in _counts(tp.extractBLOCKS()))

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Cell, Document, Row, Table
-from rules.base import Finding, Rule, agrees, cell_figure, cell_tol, fmt
+from rules.base import Finding, Rule, agrees, cell_figure, cell_tol, fmt, numeric_cells
 from rules.lookup import row_unit, unit_factor
 from rules.prose import claim_figure, money_kind, table_targets, target_in_claim_unit, yuan_factor
 from rules.units import same_digits
@@ -83,9 +83,9 @@ class ProseUnitSlip(Rule):
                 unit_t = row_unit(t, r)
                 if unit_t not in ("元", "万元", "亿元"):
                     continue  # 千元 is 10^3 from both
-                for ci, cell in [(ci, c) for ci, c in zip(r.columns, r.cells) if c is not None and c.value is not None
-                                 and abs(c.value) >= 100 and floor(c.value) in wanted]:
-                    by_value.setdefault(floor(cell.value), []).append((t, r, ci, cell, unit_t))
+                for ci, cell in numeric_cells(r):
+                    if abs(cell.value) >= 100 and floor(cell.value) in wanted:
+                        by_value.setdefault(floor(cell.value), []).append((t, r, ci, cell, unit_t))
         for c, cf in todo:
             k = math.floor(cf.value)
             near = [*by_value.get(k - 1, ()), *by_value.get(k, ()), *by_value.get(k + 1, ())]
