@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import pymupdf
 
+import extraction.mupdf_messages  # noqa: F401 (MuPDF's messages off stdout)
+
 from corpus.model import Document, Heading, Para, Table
 
 PORTRAIT = (595.0, 842.0)

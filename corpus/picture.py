@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pymupdf
 
+import extraction.mupdf_messages  # noqa: F401 (MuPDF's messages off stdout)
+
 REAL = Path("tests/data/real/final_accounts/上海市普陀区财政局2024年度部门决算.pdf")
 OUT = Path("docs/corpus_side_by_side.png")
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pymupdf
 
+import extraction.mupdf_messages  # noqa: F401 (MuPDF's messages off stdout)
+
 log = logging.getLogger("crossfoot")
 
 COLORS = {"error": (0.9, 0.1, 0.1), "warning": (0.95, 0.6, 0.0), "info": (0.2, 0.4, 0.9)}

@@ -614,6 +614,8 @@ def page_text_html(page_text: str, spans: list[tuple[int, int]]) -> str:
 def _evidence_rects(page: Any, ev: dict[str, Any], page_text: str | None) -> list[Any]:
     import pymupdf
 
+    import extraction.mupdf_messages  # noqa: F401 (MuPDF's messages off stdout)
+
     if ev.get("bbox"):
         return [pymupdf.Rect(ev["bbox"])]
     sentence = (ev.get("text") or "").strip()
@@ -635,6 +637,8 @@ def page_png(pdf_path: str | Path, page_no: int, evidence: list[dict[str, Any]],
              page_text: str | None = None, zoom: float = 1.6) -> bytes:
     """The PDF page rendered as PNG with a red box round each piece of evidence on it."""
     import pymupdf
+
+    import extraction.mupdf_messages  # noqa: F401 (MuPDF's messages off stdout)
 
     with pymupdf.open(pdf_path) as pdf:
         page = pdf[page_no - 1]

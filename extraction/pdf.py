@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import pymupdf
 
-from extraction import mupdf_blocks
+from extraction import mupdf_blocks, mupdf_messages  # noqa: F401 (MuPDF's messages off stdout)
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.model import BBox, Page
 from extraction.numbers import parse_cell_number

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from extraction.assemble import assemble
@@ -137,6 +138,17 @@ def read_text(text: str, name: str, sha: str | None = None) -> Document:
 
 
 def _read_pdf(p: Path, name: str, sha: str) -> Document:
+    """The PDF read, with MuPDF's messages on it as notes (never on stdout)."""
+    from extraction.mupdf_messages import captured
+
+    with captured() as messages:
+        document = _read_pdf_pages(p, name, sha)
+    if messages:
+        document = replace(document, notes=document.notes + tuple(messages))
+    return document
+
+
+def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
     import pymupdf
 
     from extraction.pdf import read_page
@@ -180,8 +192,6 @@ def _read_pdf(p: Path, name: str, sha: str) -> Document:
                           "run OCR first", n)
         document = assemble(name, sha, "pdf", pages, flow)
         if damaged:
-            from dataclasses import replace
-
             document = replace(document, notes=document.notes + (f"{damaged} of {n} pages could not be read",))
         return document
 

@@ -133,14 +133,10 @@ def render_text(result: dict[str, Any], limit: int = 50) -> str:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    store = args.store
-    if store is None:
-        try:
-            from crossfoot.store import DEFAULT_STORE
+    from crossfoot.output import write_report
+    from crossfoot.store import DEFAULT_STORE
 
-            store = DEFAULT_STORE
-        except ImportError:
-            store = "crossfoot.duckdb"
+    store = args.store if args.store is not None else DEFAULT_STORE
     try:
         rows, facts = load_inputs(Path(store))
         result = score_inputs(rows, facts, args.model, args.save_model)
@@ -151,8 +147,5 @@ def run_score(args: argparse.Namespace) -> int:
         out = json.dumps(result, ensure_ascii=False, indent=1)
     else:
         out = render_text(result)
-    if args.output:
-        Path(args.output).write_text(out + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write(out + "\n")
+    write_report(out, args.output)
     return EXIT_OK
