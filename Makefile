@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 app: $(STAMP)
-	$(VENV)/bin/streamlit run app.py --server.headless true --server.maxUploadSize 50 -- --corpus $(SAMPLE)
+	$(VENV)/bin/crossfoot app --corpus $(SAMPLE)
 
 # The browser the end-to-end test drives (Debian's chromium; Playwright downloads nothing) and a CJK font.
 chromium:

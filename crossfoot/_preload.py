@@ -17,4 +17,4 @@ try:
     gc.collect()
     gc.freeze()
 except Exception:  # pragma: no cover - warming is an optimisation only
-    logging.getLogger("crossfoot").debug("warm-up failed", exc_info=True)
+    logging.getLogger("crossfoot").warning("warm-up failed; the workers load on first use", exc_info=True)

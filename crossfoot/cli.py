@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,6 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--save-model", metavar="FILE", help="save the fitted model here (skops or JSON)")
     sc.set_defaults(func=_cmd_score)
     _add_review_commands(sub)
+
+    a = sub.add_parser("app", help="open the Streamlit app (on the bundled sample corpus by default)")
+    a.add_argument("--corpus", default=None, metavar="DIR",
+                   help="reports shown in the corpus view (default: the bundled sample corpus)")
+    a.add_argument("--store", default="crossfoot.duckdb", metavar="FILE",
+                   help="the store uploads are written to (default: ./crossfoot.duckdb)")
+    a.add_argument("--cache", default=None, metavar="DIR",
+                   help="where the reviewed corpus is cached (default: ~/.cache/crossfoot)")
+    a.add_argument("--port", type=int, default=8501, metavar="N", help="the port to serve on (default: 8501)")
+    a.add_argument("--address", default=None, metavar="HOST",
+                   help="the address to serve on (default: Streamlit's, all interfaces)")
+    a.set_defaults(func=_cmd_app)
     return p
 
 
@@ -114,6 +127,7 @@ def _rules_config(path: str | None) -> dict | None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from crossfoot.output import write_report
     from crossfoot.pipeline import check_paths, render_text
 
     config = _rules_config(args.config)
@@ -127,10 +141,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         out = json.dumps({"documents": [d for d in docs]}, ensure_ascii=False, indent=1)
     else:
         out = render_text(docs, claims=args.claims)
-    if args.output:
-        Path(args.output).write_text(out + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write(out + "\n")
+    write_report(out, args.output)
     if args.annotate:
         from crossfoot.annotate import annotate_documents
 
@@ -238,6 +249,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(f"wrote {args.html}", file=sys.stderr)
     return EXIT_OK
+
+
+def app_command(args: argparse.Namespace) -> list[str]:
+    """The command line that serves the app: Streamlit running the packaged script."""
+    from crossfoot import APP_SCRIPT
+
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.headless", "true",
+           "--server.port", str(args.port), "--server.maxUploadSize", "50", "--browser.gatherUsageStats", "false"]
+    if args.address:
+        cmd += ["--server.address", args.address]
+    cmd += ["--", "--store", args.store]
+    if args.corpus:
+        cmd += ["--corpus", args.corpus]
+    if args.cache:
+        cmd += ["--cache", args.cache]
+    return cmd
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        print("crossfoot: error: --port must be between 1 and 65535", file=sys.stderr)
+        return EXIT_USAGE
+    if args.corpus and not Path(args.corpus).is_dir():
+        print(f"crossfoot: error: --corpus: {args.corpus} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    cmd = app_command(args)
+    print(f"crossfoot: serving the app on port {args.port} (Ctrl-C stops it)", file=sys.stderr, flush=True)
+    # This process becomes Streamlit (signals reach the server itself); its messages are not a
+    # report, so they go where crossfoot's own messages go.
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    os.execv(cmd[0], cmd)
+    return EXIT_OK  # pragma: no cover - execv does not return
 
 
 def main(argv: Sequence[str] | None = None) -> int:

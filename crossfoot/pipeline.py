@@ -35,11 +35,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def extract_claims(doc: Document) -> list[Any]:
-    """Claims of a document's prose (empty until the claim extractor is installed)."""
-    try:
-        from extraction.claims import extract_claims as _extract
-    except ImportError:
-        return []
+    """Claims of a document's prose."""
+    from extraction.claims import extract_claims as _extract
+
     return list(_extract(doc))
 
 
@@ -57,6 +55,8 @@ def check_document(path: Path, display_name: str | None = None,
 
     doc = read_document(path, display_name)
     entry = doc.summary()
+    if doc.notes:
+        entry["notes"] = list(doc.notes)
     if not doc.ok:
         return entry
     claims = extract_claims(doc)
@@ -64,8 +64,6 @@ def check_document(path: Path, display_name: str | None = None,
     run = check_findings(doc, claims, config)
     entry["findings"] = [f.to_dict() for f in run.findings]
     entry["rule_errors"] = [e.to_dict() for e in run.errors]
-    if doc.notes:
-        entry["notes"] = list(doc.notes)
     return entry
 
 

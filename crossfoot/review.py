@@ -156,14 +156,9 @@ def _warm(review_pid: int | None = None) -> None:
     """Worker start-up: import the reader, the claim extractor and the rules once."""
     # Importing the reader first blocks PyMuPDF's optional imports crossfoot never uses (its ONNX
     # layout model, pymupdf4llm): see extraction/__init__.py.
+    import extraction.claims  # noqa: F401
     import extraction.reader  # noqa: F401
-    from crossfoot.pipeline import extract_claims  # noqa: F401
-
-    try:
-        import extraction.claims  # noqa: F401
-        import rules.engine  # noqa: F401
-    except ImportError:  # pragma: no cover - optional parts not installed
-        pass
+    import rules.engine  # noqa: F401
     # Ctrl-C goes to the parent, which stops the pool; workers must not die mid-document on their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(review_pid)
@@ -295,7 +290,7 @@ def _stop_forkserver() -> None:
 def warm_up() -> None:
     """Load what checking a document loads on first use: PyMuPDF, the claim lexicon and patterns,
     the rules and their data (by checking one bundled sample report)."""
-    import pymupdf  # noqa: F401
+    import extraction.mupdf_messages  # noqa: F401 (PyMuPDF, with its messages off stdout)
 
     from crossfoot.pipeline import check_document
 

@@ -25,7 +25,7 @@ def _restore_main():
         sys.modules["__main__"] = main
 
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "crossfoot" / "app.py")
 SAMPLE = ROOT / "corpus" / "sample"
 REAL_PDF = DATA / "real/final_accounts/上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
 # Two departments, two years each, final account and budget: enough to score, quick to review.
@@ -200,3 +200,30 @@ def test_claim_status_contradicted():
     st = A.claim_statuses(None, doc_entry)
     assert [(s["id"], s["status"], s["where"]) for s in st] == [("c1", "contradicted", "f1"),
                                                                 ("c2", "unverifiable", "")]
+
+
+def test_the_checkout_script_runs_the_packaged_app(env, monkeypatch):
+    """``streamlit run app.py`` in a checkout shows the same app as ``crossfoot app``."""
+    monkeypatch.setattr("sys.argv", ["app.py", "--corpus", str(env["corpus"]), "--store", str(env["store"]),
+                                     "--cache", str(env["cache"])])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value.startswith("crossfoot")
+    assert len(at.dataframe[0].value) == 4
+
+
+def test_app_command_runs_the_packaged_script_with_its_options(tmp_path, capsys):
+    from crossfoot import APP_SCRIPT
+    from crossfoot.cli import app_command, build_parser, main
+
+    args = build_parser().parse_args(["app", "--port", "9123", "--corpus", str(tmp_path), "--store", "x.duckdb"])
+    cmd = app_command(args)
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4] == str(APP_SCRIPT) and APP_SCRIPT.is_file()
+    assert cmd[cmd.index("--server.port") + 1] == "9123"
+    assert cmd[cmd.index("--") + 1:] == ["--store", "x.duckdb", "--corpus", str(tmp_path)]
+    # without --corpus the app opens the bundled sample (its own default)
+    assert "--corpus" not in app_command(build_parser().parse_args(["app"]))
+    assert main(["app", "--port", "0"]) == 2
+    assert main(["app", "--corpus", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert "--port must be between 1 and 65535" in err and "is not a folder" in err

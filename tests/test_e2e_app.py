@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, free_port, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 # Screenshots go to the test's temporary folder; CROSSFOOT_SCREENSHOTS=docs refreshes the README's
@@ -48,44 +45,16 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def app_url(tmp_path):
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.maxUploadSize", "50", "--", "--corpus", "corpus/sample", "--store", str(tmp_path / "e2e.duckdb"),
+    port = free_port()
+    # the command a user runs (`make app` runs it too)
+    cmd = [sys.executable, "-m", "crossfoot.cli", "app", "--port", str(port), "--address", "127.0.0.1",
+           "--corpus", "corpus/sample", "--store", str(tmp_path / "e2e.duckdb"),
            # a cache of its own: a `make app` running beside the tests holds the default one
            "--cache", str(ROOT / ".cache" / "e2e")]
-    log = open(tmp_path / "streamlit.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+    with serving(cmd, port, tmp_path / "streamlit.log", cwd=ROOT, timeout=60) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.mark.timeout(400)
