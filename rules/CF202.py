@@ -81,9 +81,11 @@ def basic_totals(table: Table) -> dict[str, Any]:
         f = first_figure(table, r) if r is not None else None
         if f is None and total is not None:
             f = column_figure(table, total, names[1])
-        if f is None and key == "public" and r is not None:
+        if f is None:
+            # no total printed (or an empty one): the economic classes it covers
+            personnel = key == "personnel"
             parts = [first_figure(table, x) for x in table.rows
-                     if x.code and len(x.code) == 3 and x.code not in PERSONNEL_CLASSES]
+                     if x.code and len(x.code) == 3 and (x.code in PERSONNEL_CLASSES) == personnel]
             parts = [p for p in parts if p is not None]
             if parts:
                 f = sum_figures(parts)
