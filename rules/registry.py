@@ -40,6 +40,7 @@ from rules import (
     CF803,
     CF804,
     CF805,
+    CF806,
 )
 
 RULES = [
@@ -75,6 +76,7 @@ RULES = [
     CF803.RULE,
     CF804.RULE,
     CF805.RULE,
+    CF806.RULE,
 ]
 
 

@@ -1,0 +1,77 @@
+"""Template text left in the prose: an alternative never chosen, an instruction to the author, an empty reason.
+
+Anti-pattern: "政府性基金收入预算0万元，与上年相比增加（减少）0万元，增长（减少）0 %。" (省人大办公厅
+2018 预算: the template offers both directions and the department kept both), "…增长（下降）XX%。
+（如持平作持平表述）" (the template's instruction to its author printed), "主要原因是：。" (the reason
+was never written).
+
+Best practice: "与上年相比增加12.00万元，增长3.50%。主要原因是新增信访维稳项目。" — one direction,
+no instruction, a reason.  Only a direction word followed at once by its opposite in brackets
+counts as an unchosen alternative ("增加（减少）", "大于（小于）"); brackets that explain ("减少（含调出）") do not.
+Severity error: the published sentence says nothing definite, and the department's own text
+shows it was never finished (the XX placeholders of the same templates are CF801).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from extraction.model import Document
+from rules.base import Finding, Rule
+from rules.CF601 import prose_evidence
+
+_UP = ("增加", "增长", "上升", "提高", "大于", "高于", "多于")
+_DOWN = ("减少", "下降", "降低", "小于", "低于", "少于")
+_DIR = "|".join(_UP + _DOWN)
+ALTERNATIVE = re.compile(rf"({_DIR})\s*[（(]\s*({_DIR})\s*[)）]")
+INSTRUCTION = re.compile(r"[（(]\s*(?:如|若|请)[^（）()。]{0,24}?(?:表述|填写|填列|删除|说明|列示)[^（）()。]{0,8}[)）]")
+EMPTY_REASON = re.compile(r"(主要原因(?:是|为)?|原因(?:是|为)|主要用于|用于)\s*[：:]?\s*(?=[。；;])")
+# every pattern above holds one of these: most paragraphs hold none and are not searched
+_MARKS = ("（", "(", "原因", "用于")
+
+
+def _opposite(a: str, b: str) -> bool:
+    return (a in _UP and b in _DOWN) or (a in _DOWN and b in _UP)
+
+
+def leftovers(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, what in Chinese, what in English) of each template leftover in a text."""
+    if not any(m in text for m in _MARKS):
+        return []
+    out = []
+    for m in ALTERNATIVE.finditer(text):
+        if _opposite(m.group(1), m.group(2)):
+            out.append((m.start(), m.end(), f"未选定的模板选项「{m.group(0)}」", f"unchosen alternative '{m.group(0)}'"))
+    for m in INSTRUCTION.finditer(text):
+        out.append((m.start(), m.end(), f"模板填写说明「{m.group(0)}」", f"template instruction '{m.group(0)}'"))
+    for m in EMPTY_REASON.finditer(text):
+        end = m.end() + 1
+        out.append((m.start(), end, f"原因或用途未填写「{text[m.start():end]}」",
+                    f"empty reason or purpose '{text[m.start():end]}'"))
+    return sorted(out)
+
+
+class TemplateLeftover(Rule):
+    __doc__ = __doc__
+    code = "CF806"
+    name = "hygiene.template_leftover"
+    severity = "error"
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        for p in doc.paragraphs:
+            found = leftovers(p.text)
+            if not found:
+                continue
+            start, end = found[0][0], found[-1][1]
+            shown = "、".join(dict.fromkeys(f[2] for f in found))
+            shown_en = "; ".join(dict.fromkeys(f[3] for f in found))
+            around = p.text[max(0, start - 30):end + 10]
+            yield self.finding(
+                f"正文中留有未完成的模板文字：{shown}：{around}",
+                f"unfinished template text in the prose: {shown_en}: {around}",
+                evidence=[prose_evidence(p, start, end, around)])
+
+
+RULE = TemplateLeftover
