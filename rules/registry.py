@@ -41,6 +41,7 @@ from rules import (
     CF804,
     CF805,
     CF806,
+    CF807,
 )
 
 RULES = [
@@ -77,6 +78,7 @@ RULES = [
     CF804.RULE,
     CF805.RULE,
     CF806.RULE,
+    CF807.RULE,
 ]
 
 
