@@ -28,6 +28,7 @@ _DIR = "|".join(_UP + _DOWN)
 ALTERNATIVE = re.compile(rf"({_DIR})\s*[（(]\s*({_DIR})\s*[)）]")
 INSTRUCTION = re.compile(r"[（(]\s*(?:如|若|请)[^（）()。]{0,24}?(?:表述|填写|填列|删除|说明|列示)[^（）()。]{0,8}[)）]")
 EMPTY_REASON = re.compile(r"(主要原因(?:是|为)?|原因(?:是|为)|主要用于|用于)\s*[：:]?\s*(?=[。；;])")
+_ENDED = re.compile(r"[。！？；;]\s*$")
 # every pattern above holds one of these: most paragraphs hold none and are not searched
 _MARKS = ("（", "(", "原因", "用于")
 
@@ -60,18 +61,34 @@ class TemplateLeftover(Rule):
     severity = "error"
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        # a sentence the reader split into paragraphs (a line that ends without 。) is one
+        # sentence: its leftovers make one finding
+        pending: list[tuple[list[tuple[int, int, str, str]], Any]] = []
         for p in doc.paragraphs:
             found = leftovers(p.text)
-            if not found:
-                continue
+            if pending and (not found or _ENDED.search(pending[-1][1].text)):
+                yield self._finding(pending)
+                pending = []
+            if found:
+                pending.append((found, p))
+        if pending:
+            yield self._finding(pending)
+
+    def _finding(self, parts: list[tuple[list[tuple[int, int, str, str]], Any]]) -> Finding:
+        marks = [f for found, _p in parts for f in found]
+        shown = "、".join(dict.fromkeys(f[2] for f in marks))
+        shown_en = "; ".join(dict.fromkeys(f[3] for f in marks))
+        evidence, texts = [], []
+        for found, p in parts:
             start, end = found[0][0], found[-1][1]
-            shown = "、".join(dict.fromkeys(f[2] for f in found))
-            shown_en = "; ".join(dict.fromkeys(f[3] for f in found))
             around = p.text[max(0, start - 30):end + 10]
-            yield self.finding(
-                f"正文中留有未完成的模板文字：{shown}：{around}",
-                f"unfinished template text in the prose: {shown_en}: {around}",
-                evidence=[prose_evidence(p, start, end, around)])
+            texts.append(around)
+            evidence.append(prose_evidence(p, start, end, around))
+        around = "…".join(texts)
+        return self.finding(
+            f"正文中留有未完成的模板文字：{shown}：{around}",
+            f"unfinished template text in the prose: {shown_en}: {around}",
+            evidence=evidence)
 
 
 RULE = TemplateLeftover
