@@ -123,11 +123,11 @@ class CodeName(Rule):
 
     def _prose(self, doc: Document) -> Iterable[Finding]:
         year = doc.meta.year
-        printed = table_class_names(doc)
+        printed: dict[str, str] | None = None  # the tables' class names, read at the first class named
         seen: set[tuple[int | None, int | None]] = set()
         for p in doc.paragraphs:
             text = p.text
-            if "类" not in text:
+            if "类）" not in text and "类)" not in text and "类 " not in text:
                 continue
             for m in _CLASS_REF.finditer(text):
                 hit = class_named_before(text, m.start())
@@ -145,10 +145,6 @@ class CodeName(Rule):
                     continue
                 code, name, start = hit
                 ref_code = m.group(1)
-                ev = prose_evidence(p, start, m.end())
-                key = (ev.page, ev.start)
-                if key in seen:
-                    continue
                 problems, problems_en = [], []
                 if ref_code and ref_code != code:
                     official = official_names().get(f"func:{ref_code}")
@@ -162,13 +158,18 @@ class CodeName(Rule):
                     if year and until is not None and year > until:
                         problems.append(f"「{name}」是 {until} 年及以前的名称，{year} 年该类为「{current}」")
                         problems_en.append(f"'{name}' is the name until {until}; for {year} class {code} is '{current}'")
+                    if printed is None:
+                        printed = table_class_names(doc)
                     table_name = printed.get(code)
                     if table_name and normalise(table_name) != normalise(name) and known_name(code, table_name):
                         problems.append(f"本报告表格印为「{table_name}」")
                         problems_en.append(f"the report's tables print '{table_name}'")
                 if not problems:
                     continue
-                seen.add(key)
+                ev = prose_evidence(p, start, m.end())
+                if (ev.page, ev.start) in seen:
+                    continue
+                seen.add((ev.page, ev.start))
                 yield self.finding(
                     f"正文中类级科目「{text[start:m.end()]}」：" + "；".join(problems),
                     f"prose names class '{text[start:m.end()]}': " + "; ".join(problems_en),
