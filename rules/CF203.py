@@ -18,10 +18,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Column, Document, Table
-from rules.base import Figure, Finding, Rule, agrees, figure_at, fmt, new_figure
+from rules.base import Figure, Finding, Rule, figure_at, fmt, new_figure
 from rules.CF105 import ABROAD, RECEPTION, VEH_RUN
 from rules.CF202 import first_figure, general_budget_scope
 from rules.lookup import find_row, unit_factor
+from rules.units import scaled_agrees
 
 # economic item code -> (三公 line, its row names, the label ending of its column in wide tables)
 ITEMS = {
@@ -110,7 +111,7 @@ class ThreePublicUpperBound(Rule):
                 if yi.value <= bound.value + yi.tol + bound.tol + 1e-9:
                     continue
                 # fits once the item is read in the other unit: a unit slip, reported elsewhere
-                if bound.value and agrees(new_figure(yi.value * 1e-4, yi.tol * 1e-4, None, None), bound):
+                if bound.value and scaled_agrees(yi, bound) is not None:
                     continue
                 shown = bound.value / kt
                 yield self.finding(

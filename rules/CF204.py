@@ -27,6 +27,7 @@ from rules.CF203 import _period_columns, basic_table
 from rules.CF601 import prose_evidence
 from rules.lookup import unit_factor
 from rules.prose import money_figure, targets_of, yuan_factor
+from rules.units import scaled_agrees
 
 # "机关运行经费…指/是/为…基本支出中的（日常）公用经费"
 DEFINITION = re.compile(r"机关运行经费[”\"」]?\s*[：:]?\s*(?:是)?(?:指|为|是指)[^。]{0,80}?基本支出中的(日常)?公用经费")
@@ -91,6 +92,8 @@ class OperatingExpensesTie(Rule):
         kb = unit_factor(basic.unit)
         fp = public.scaled(kb)
         slack = fo.tol + fp.tol + 1e-9
+        if scaled_agrees(fp, fo) is not None:
+            return  # the same figure in another unit: a unit slip (CF501/CF502), not this tie
         daily = m.group(1) is not None
         whole_fiscal = "一般公共预算" not in m.group(0)
         where = "三公经费表" if source is not None else "正文"
