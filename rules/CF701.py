@@ -13,7 +13,8 @@ In the prose, a class named with its level ("文化体育与传媒支出（类�
 ("公共安全支出（204类）") is checked too: against the name in force for the report's year
 (207 文化体育与传媒支出 became 文化旅游体育与传媒支出 from 2019; ``renamed`` in codes.yaml),
 against the name the report's own tables print for that code (both names official, but not
-the same one), and, for a code, against the name of that code.  Only a name that is wholly one
+the same one), and, for a code, against the name of that code; a 款 or 项 named with its code
+("检察（04款）行政运行（01项）" after "（204类）") against the official name of that code.  Only a name that is wholly one
 class's official name (present or former) is read: other wording is not checked.
 """
 
@@ -129,6 +130,7 @@ class CodeName(Rule):
             text = p.text
             if "类）" not in text and "类)" not in text and "类 " not in text:
                 continue
+            yield from self._coded_lines(p, text, seen)
             for m in _CLASS_REF.finditer(text):
                 hit = class_named_before(text, m.start())
                 if hit is None:
@@ -175,9 +177,40 @@ class CodeName(Rule):
                     f"prose names class '{text[start:m.end()]}': " + "; ".join(problems_en),
                     evidence=[ev])
 
+    def _coded_lines(self, p: Any, text: str, seen: set[tuple[int | None, int | None]]) -> Iterable[Finding]:
+        """"公共安全支出（204类）检察（04款）行政运行（01项）": each 款 and 项 name against the
+        official name of the code its brackets build on the class code before it."""
+        if "款" not in text and "项" not in text:
+            return
+        parent = ""
+        for m in _CODED_REF.finditer(text):
+            digits, level = m.group(2), m.group(3)
+            if level == "类":
+                parent = digits if len(digits) == 3 else ""
+                continue
+            if not parent or len(digits) != 2 or (level == "项" and len(parent) != 5):
+                parent = "" if level == "款" else parent
+                continue
+            code = parent + digits
+            parent = code if level == "款" else parent
+            name = m.group(1)
+            official = misnamed(f"func:{code}", name)
+            if official is None:
+                continue
+            ev = prose_evidence(p, m.start(1), m.end())
+            if (ev.page, ev.start) in seen:
+                continue
+            seen.add((ev.page, ev.start))
+            yield self.finding(
+                f"正文中「{m.group(0)}」：科目 {code} 的规范名称为「{official}」",
+                f"prose names '{m.group(0)}': code {code} is '{official}'",
+                evidence=[ev])
+
 
 # "（类）", "(类)", "（204类）"
 _CLASS_REF = re.compile(r"[（(]\s*(\d{3})?\s*类\s*[)）]")
+# a name and its bracketed code and level: "检察（04款）"
+_CODED_REF = re.compile(r"([\u4e00-\u9fff、]{2,30})[（(]\s*(\d{2,3})\s*(类|款|项)\s*[)）]")
 
 
 @functools.cache
