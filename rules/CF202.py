@@ -63,7 +63,7 @@ def first_figure(table: Table, row: Row) -> Figure | None:
 def column_figure(table: Table, row: Row, *needles: str) -> Figure | None:
     """The row's figure in the first column whose label holds one of the needles."""
     for c in table.columns:
-        if any(n in c.label for n in needles) and c.index in row.columns:
+        if any(n in c.label for n in needles) and "上年" not in c.label and c.index in row.columns:
             f = figure_at(table, row, c.index)
             if f is not None:
                 return f

@@ -43,10 +43,11 @@ def _tail(label: str) -> str:
 
 def _period_columns(doc: Document, table: Table) -> list[Column]:
     """The columns of this report's own period: 决算 in a final account, the budget in a budget."""
+    cols = [c for c in table.columns if "上年" not in c.label]
     if doc.meta.kind == "budget":
-        return [c for c in table.columns if "决算" not in c.label and "上年" not in c.label]
-    marked = [c for c in table.columns if "决算" in c.label]
-    return marked or [c for c in table.columns if "预算" not in c.label]
+        return [c for c in cols if "决算" not in c.label]
+    marked = [c for c in cols if "决算" in c.label]
+    return marked or [c for c in cols if "预算" not in c.label]
 
 
 def three_public_line(doc: Document, table: Table, row_names: list[str],

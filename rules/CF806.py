@@ -26,13 +26,17 @@ _UP = ("增加", "增长", "上升", "提高", "大于", "高于", "多于")
 _DOWN = ("减少", "下降", "降低", "小于", "低于", "少于")
 _DIR = "|".join(_UP + _DOWN)
 ALTERNATIVE = re.compile(rf"({_DIR})\s*[（(]\s*({_DIR})\s*[)）]")
-INSTRUCTION = re.compile(r"[（(]\s*(?:如|若|请)[^（）()。]{0,24}?(?:表述|填写|填列|删除|说明|列示)[^（）()。]{0,8}[)）]")
-EMPTY_REASON = re.compile(r"(主要原因(?:是|为)?|原因(?:是|为)|主要用于|用于)\s*[：:]?\s*(?=[。；;])")
+# an instruction to the author: "（如持平作持平表述）", "（如无此项请删除）", "（请填写…）" — an
+# imperative (请 / 作) before the verb, the bracket closing right after it ("（如无特殊说明，金额
+# 单位为万元）" is a note to the reader, not an instruction)
+INSTRUCTION = re.compile(r"[（(]\s*(?:(?:如|若)[^（）()。]{0,16}?(?:请|作)|请)[^（）()。]{0,12}?"
+                         r"(?:表述|填写|填列|删除|说明|列示)\s*[)）]")
+EMPTY_REASON = re.compile(r"(主要原因(?:是|为)?|原因(?:是|为|主要是)|主要用于)\s*[：:]?\s*(?=[。；;])")
 _ENDED = re.compile(r"[。！？；;]\s*$")
 # what every pattern above starts with (an opening bracket before a direction or an instruction
 # word, or a reason or purpose with nothing after it): one search of a paragraph says whether the
 # three patterns need to run at all
-_ANY = re.compile(rf"[（(]\s*(?:{_DIR}|如|若|请)|(?:原因|用于)[是为]?\s*[：:]?\s*[。；;]")
+_ANY = re.compile(rf"[（(]\s*(?:{_DIR}|如|若|请)|(?:原因|用于)[是为]?\s*[：:]?\s*[。；;]|原因主要是\s*[：:]?\s*[。；;]")
 
 
 def _opposite(a: str, b: str) -> bool:
