@@ -116,7 +116,7 @@ class ThreePublicUpperBound(Rule):
                     continue
                 shown = bound.value / kt
                 yield self.finding(
-                    f"经济分类 {code} {norm(row.name)} 为 {fmt(item.value)}{basic.unit or ''}，超过"
+                    f"经济分类 {code} {row.name.strip()} 为 {fmt(item.value)}{basic.unit or ''}，超过"
                     f"{t.title or '三公经费表'}的{line} {fmt(shown)}{t.unit or ''}（基本支出中的该项不能大于三公经费中的该项）",
                     f"economic item {code} {fmt(item.value)} {basic.unit or ''} exceeds the three-public line "
                     f"'{line}' {fmt(shown)} {t.unit or ''}: a part of basic expenditure cannot exceed the whole line",
@@ -124,10 +124,6 @@ class ThreePublicUpperBound(Rule):
                     evidence=[e for e in (item.evidence, *(f.evidence for f in figs)) if e is not None],
                 )
                 break  # one finding per item
-
-
-def norm(name: str) -> str:
-    return name.strip()
 
 
 RULE = ThreePublicUpperBound
