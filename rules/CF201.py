@@ -23,6 +23,30 @@ def yuan(f: Figure, table: Table) -> Figure:
     return f.scaled(k)
 
 
+def disagreement(rule: Rule, a_table: Table, a_fig: Figure, b_table: Table, b_fig: Figure, what: str,
+                 what_en: str, severity: str | None = None) -> Finding | None:
+    """The finding of two tables' figures for one line that differ in 元 beyond their rounding, or
+    None when they agree (or differ by exactly 10^4: a unit slip, reported by CF501 instead).
+
+    Shared by the cross-table ties (CF201, CF202): both figures are turned into 元 by their own
+    table's unit, and the tolerance is the sum of the two printed roundings."""
+    ya, yb = yuan(a_fig, a_table), yuan(b_fig, b_table)
+    if agrees(ya, yb):
+        return None
+    for k in (1e4, 1e-4):
+        if agrees(Figure(ya.value * k, ya.tol * k), yb):
+            return None
+    ev = [e for e in (a_fig.evidence, b_fig.evidence) if e is not None]
+    return rule.finding(
+        f"{what}：{a_table.title or a_table.kind} 为 {fmt(a_fig.value)}{a_table.unit or ''}，"
+        f"{b_table.title or b_table.kind} 为 {fmt(b_fig.value)}{b_table.unit or ''}",
+        f"{what_en}: {a_table.kind} {fmt(a_fig.value)} {a_table.unit or ''} vs "
+        f"{b_table.kind} {fmt(b_fig.value)} {b_table.unit or ''}",
+        expected=yb.value / unit_factor(a_table.unit), observed=a_fig.value,
+        tolerance=(ya.tol + yb.tol) / unit_factor(a_table.unit), evidence=ev, severity=severity,
+    )
+
+
 def _first_col(table: Table, *needles: str, exclude: tuple[str, ...] = ()) -> Column | None:
     return find_column(table, *needles, exclude=exclude)
 
@@ -68,22 +92,7 @@ class CrossTableLines(Rule):
     severity = "error"
 
     def _compare(self, a_table: Table, a_fig: Figure, b_table: Table, b_fig: Figure, what: str, what_en: str):
-        ya, yb = yuan(a_fig, a_table), yuan(b_fig, b_table)
-        if agrees(ya, yb):
-            return None
-        # off by exactly 10^4: a unit slip, reported by CF501 instead
-        for k in (1e4, 1e-4):
-            if agrees(Figure(ya.value * k, ya.tol * k), yb):
-                return None
-        ev = [e for e in (a_fig.evidence, b_fig.evidence) if e is not None]
-        return self.finding(
-            f"{what}：{a_table.title or a_table.kind} 为 {fmt(a_fig.value)}{a_table.unit or ''}，"
-            f"{b_table.title or b_table.kind} 为 {fmt(b_fig.value)}{b_table.unit or ''}",
-            f"{what_en}: {a_table.kind} {fmt(a_fig.value)} {a_table.unit or ''} vs "
-            f"{b_table.kind} {fmt(b_fig.value)} {b_table.unit or ''}",
-            expected=yb.value / unit_factor(a_table.unit), observed=a_fig.value,
-            tolerance=(ya.tol + yb.tol) / unit_factor(a_table.unit), evidence=ev,
-        )
+        return disagreement(self, a_table, a_fig, b_table, b_fig, what, what_en)
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         found = []

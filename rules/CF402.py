@@ -4,7 +4,9 @@ Anti-pattern: "收入支出总计3187.26万元。比2023年增加404.09万元，
 3187.26 − 404.09 = 2783.17, so the growth is 404.09 / 2783.17 = 14.52%.
 
 Best practice: growth = change / (current − change), within the rounding of the three printed
-figures; 减少/下降 are negative changes and rates.
+figures; 减少/下降 are negative changes and rates.  When current − change is 0 within rounding
+("支出1326.81万元，与上年相比增加1326.81万元，增长100%") no finite rate fits: a stated rate is a
+finding (the prose should say the item is new this year).
 """
 
 from __future__ import annotations
@@ -72,10 +74,14 @@ class GrowthArithmetic(Rule):
                 cur = max(amounts, key=lambda c: (c.page, c.start))
                 cf, af = money_figure(doc, change), money_figure(doc, cur)
                 prior = Figure(af.value - cf.value, af.tol + cf.tol)
+                gf = claim_figure(doc, g)
+                if abs(prior.value) <= prior.tol + 1e-9 and cf.value > prior.tol + 1e-9:
+                    # a rise from nothing: no finite rate fits it ("增加0.30万元，增长100%")
+                    yield self._zero_base(doc, g, change, cur, gf)
+                    continue
                 iv = ratio_interval(cf, prior)
                 if iv is None or prior.value <= 0:
                     continue
-                gf = claim_figure(doc, g)
                 lo, hi = iv
                 if gf.value + gf.tol >= lo - 1e-9 and gf.value - gf.tol <= hi + 1e-9:
                     continue
@@ -91,6 +97,17 @@ class GrowthArithmetic(Rule):
                     evidence=[prose_evidence(g), prose_evidence(change), prose_evidence(cur)],
                     severity="warning" if slip else None,
                 )
+
+    def _zero_base(self, doc: Document, g: Any, change: Any, cur: Any, gf: Figure) -> Finding:
+        unit = cur.unit or ""
+        return self.finding(
+            f"增长率无从计算：{g.label or g.metric} 本年 {cur.value}{unit}，增加 {change.value}{change.unit or ''}，"
+            f"上年为 0（本年数减增加额），从 0 增长没有有限的增长率，文中却写 {g.value}%",
+            f"growth from a zero base for {g.metric}: current {cur.value} {unit} less the change {change.value} "
+            f"is 0, so no finite rate fits, yet the prose prints {g.value}%",
+            expected=None, observed=float(g.value), tolerance=gf.tol,
+            evidence=[prose_evidence(g), prose_evidence(change), prose_evidence(cur)],
+        )
 
 
 RULE = GrowthArithmetic

@@ -16,6 +16,9 @@ from rules import (
     CF106,
     CF107,
     CF201,
+    CF202,
+    CF203,
+    CF204,
     CF301,
     CF302,
     CF401,
@@ -37,6 +40,8 @@ from rules import (
     CF803,
     CF804,
     CF805,
+    CF806,
+    CF807,
 )
 
 RULES = [
@@ -48,6 +53,9 @@ RULES = [
     CF106.RULE,
     CF107.RULE,
     CF201.RULE,
+    CF202.RULE,
+    CF203.RULE,
+    CF204.RULE,
     CF301.RULE,
     CF302.RULE,
     CF401.RULE,
@@ -69,6 +77,8 @@ RULES = [
     CF803.RULE,
     CF804.RULE,
     CF805.RULE,
+    CF806.RULE,
+    CF807.RULE,
 ]
 
 
