@@ -36,8 +36,9 @@ FUNC_TABLE_KINDS = ("general_budget_expenditure", "expenditure", "income", "gov_
 LEVEL_LEN = {"类": 3, "款": 5, "项": 7}
 ORDER = {"类": 0, "款": 1, "项": 2}
 LEVELS = ("类", "款", "项")
-# the text a paragraph must hold for an item head to be looked for (after normalize: ")" is "）")
-HINTS = ("类）", "款）", "项）", "科目")
+# what a paragraph must hold for an item head to be looked for: a level mark or a quoted 科目
+# (literal characters: the stdlib engine finds them in one pass)
+HINT = re.compile(r"[类款项]\s*[）)]|[”\"]\s*科目")
 _SPACE_QUOTES = re.compile(r"[\s“”\"'‘’]+")
 _CLAUSE_DELIMS = "，；：,;:。"
 KEEP_KINDS = frozenset({"count"})
@@ -60,6 +61,7 @@ class Head(NamedTuple):
     item: bool
 
 
+@lru_cache(maxsize=1 << 12)
 def name_key(name: str) -> str:
     """A name compared without spaces, quotes and a final 支出: 一般公共服务 is 一般公共服务支出."""
     s = _SPACE_QUOTES.sub("", normalize(name)).replace("(", "（").replace(")", "）")
@@ -77,9 +79,14 @@ class ClassIndex:
             ks = tuple(dict.fromkeys(name_key(n) for n in ([ns] if isinstance(ns, str) else ns) if n))
             self.keys[code] = tuple(k for k in ks if k)
         self.by_len: dict[int, list[str]] = {3: [], 5: [], 7: []}
+        # (parent code, length) -> the codes of that length under it ("" for no parent)
+        self.under: dict[tuple[str, int], list[str]] = {}
         for code in self.keys:
-            if len(code) in self.by_len:
-                self.by_len[len(code)].append(code)
+            n = len(code)
+            if n in self.by_len:
+                self.by_len[n].append(code)
+                for k in range(3, n, 2):
+                    self.under.setdefault((code[:k], n), []).append(code)
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -128,7 +135,7 @@ class ClassIndex:
                 if len(prefix) + len(own) == n:
                     code = prefix + own
             if code is None:
-                cands = [c for c in self.by_len.get(n, ()) if c.startswith(prefix)]
+                cands = self.under.get((prefix, n), []) if prefix else self.by_len.get(n, [])
                 code = self._match(s.name, cands)
             if code is not None:
                 prefix = code
@@ -270,8 +277,7 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
                 ctx: ItemContext | None) -> list[RawClaim]:
     """The paragraph's claims with those of its item statements tied to their lines (see the
     module docstring); ``state.item_path`` carries the last line named to the next paragraph."""
-    if ip is None or not any(h in raw_text for h in HINTS) and not any(
-            h.replace("）", ")") in raw_text for h in HINTS[:3]):
+    if ip is None or HINT.search(raw_text) is None:
         return raws
     text = normalize(raw_text)
     heads, refs = find_heads(text, ip)
