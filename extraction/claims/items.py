@@ -42,6 +42,7 @@ HINT = re.compile(r"[类款项]\s*[）)]|[”\"]\s*科目")
 _SPACE_QUOTES = re.compile(r"[\s“”\"'‘’]+")
 _CLAUSE_DELIMS = "，；：,;:。"
 KEEP_KINDS = frozenset({"count"})
+_tuple_new = tuple.__new__
 
 
 class Segment(NamedTuple):
@@ -253,8 +254,13 @@ def _own_metric(raw: RawClaim) -> bool:
     """Whether the claim's words name a metric of their own (基本支出, 人员经费), not the line's."""
     if not raw.metric or raw.metric.startswith("func:") or not raw.label:
         return False
-    lex = load_lexicon()
-    return any(not h.weak and not h.metric.startswith("func:") for h in lex.find(normalize(raw.label)))
+    return _names_own_metric(raw.label)
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_own_metric(label: str) -> bool:
+    """Whether a label holds a strong lexicon name that is not a classification line (kept: labels recur)."""
+    return any(not h.weak and not h.metric.startswith("func:") for h in load_lexicon().find(normalize(label)))
 
 
 class ItemContext:
@@ -285,7 +291,7 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
         return raws
     ctx = ctx or ItemContext()
     # each head with its levels completed from the line before it, its metric and the end of its figures
-    spans: list[tuple[int, int, str, str]] = []
+    spans: list[tuple[int, int, str, str, int]] = []
     context: tuple[Segment, ...] = tuple(getattr(state, "item_path", ()) or ())
     for i, h in enumerate(heads):
         nxt = heads[i + 1].start if i + 1 < len(heads) else len(text)
@@ -298,35 +304,29 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
             r = ip.reason.search(text, h.end, nxt)
             if r is not None:
                 end = r.start()
-        spans.append((h.start, end, item_metric(ctx.index, segs), _label(text, h)))
+        spans.append((h.start, end, item_metric(ctx.index, segs), _label(text, h), h.end))
     state.item_path = context
     starts = [s[0] for s in spans]
     out: list[RawClaim] = []
     first_amount: set[int] = set()
     for r in raws:
-        if any(a <= r.start < b for a, b in refs):
+        if refs and any(a <= r.start < b for a, b in refs):
             continue  # "（01项）": a classification reference, not a count
         k = bisect_right(starts, r.start) - 1
-        if k < 0 or r.start >= spans[k][1] or r.start < heads_end(heads, spans[k][0]) or r.kind in KEEP_KINDS \
-                or _own_metric(r):
+        # a figure inside the line's name is not its figure
+        if k < 0 or r.start >= spans[k][1] or r.start < spans[k][4] or r.kind in KEEP_KINDS or _own_metric(r):
             out.append(r)
             continue
-        a, _b, metric, label = spans[k]
+        metric, label = spans[k][2], spans[k][3]
         role, period = _role(text, r, ip, ctx.year, k in first_amount)
         if r.kind == "amount" and role == "amount":
             first_amount.add(k)
-        out.append(r._replace(metric=metric, label=label, period=period or r.period,
-                              base=metric if r.kind in ("completion", "comparison") else r.base,
-                              explanation=f"item_statement.{role}: {r.explanation}"))
+        # r._replace(metric=…, label=…, period=…, base=…, explanation=…), without its keyword walk
+        out.append(_tuple_new(RawClaim, (r.kind, metric, label, r.value, r.unit, r.yuan, period or r.period,
+                                         r.scope, metric if r.kind in ("completion", "comparison") else r.base,
+                                         r.direction, r.start, r.end, r.sent_start, r.sent_end,
+                                         f"item_statement.{role}: {r.explanation}")))
     return out
-
-
-def heads_end(heads: list[Head], start: int) -> int:
-    """Where the head starting at ``start`` ends (a figure inside its name is not its figure)."""
-    for h in heads:
-        if h.start == start:
-            return h.end
-    return start
 
 
 def _role(text: str, r: RawClaim, ip: ItemPatterns, year: int | None, had_amount: bool) -> tuple[str, str | None]:
@@ -340,7 +340,14 @@ def _role(text: str, r: RawClaim, ip: ItemPatterns, year: int | None, had_amount
     c0 = r.start
     while c0 > r.sent_start and text[c0 - 1] not in _CLAUSE_DELIMS:
         c0 -= 1
-    clause = text[c0:r.start]
+    name, period = _clause_role(text[c0:r.start], ip, year)
+    return (name or ("other" if had_amount else "amount")), period
+
+
+@lru_cache(maxsize=1 << 12)
+def _clause_role(clause: str, ip: ItemPatterns, year: int | None) -> tuple[str | None, str | None]:
+    """The role the clause before an amount gives it, and that role's period (kept: reports repeat
+    their wording from one statement to the next)."""
     for role in ip.roles:
         m = role.before.search(clause)
         if m is None:
@@ -350,4 +357,4 @@ def _role(text: str, r: RawClaim, ip: ItemPatterns, year: int | None, had_amount
             if y and year and int(y) >= year:
                 continue  # this year's execution, not the prior year's
         return role.name, role.period
-    return ("other" if had_amount else "amount"), None
+    return None, None
