@@ -37,7 +37,7 @@ SCOPE_ZH = {"all": "全部资金", "fiscal": "财政拨款", "general_budget": "
 def comparable(claim: Any) -> bool:
     if claim.kind != "amount" or claim.value is None or not claim.metric:
         return False
-    if claim.explanation.startswith("item_statement.repeat"):
+    if (getattr(claim, "explanation", None) or "").startswith("item_statement.repeat"):
         return False  # an item's amount stated again: CF407 compares it with the amount itself
     if not label_names_metric(claim):
         return False  # the metric was inferred from context: too weak to accuse the report
