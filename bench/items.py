@@ -53,9 +53,9 @@ def _status(doc, st, c, hit) -> str:
         return "checked" if prior.value else "not_checkable"
     if r == "change" and (roles["prior"] or roles["amount"]):
         return "checked"
-    if r in ("completion", "initial_budget", "actual") and roles["completion"] and roles["actual"] \
-            and roles["initial_budget"]:
-        return "checked"
+    if r in ("completion", "initial_budget", "actual") and roles["actual"] and roles["initial_budget"] \
+            and (roles["completion"] or roles["comparison"]):
+        return "checked"  # CF403 (the rate) or CF404 (决算数小于预算数) compares the two
     if r == "comparison" and roles["actual"] and roles["initial_budget"]:
         return "checked"
     if r == "rate" and roles["change"] and roles["amount"]:

@@ -144,3 +144,14 @@ def test_heads_and_resolution_by_name_path():
     # a 项 the table does not print resolves to nothing, never to its 款
     assert idx.resolve((Segment("住房保障支出", "类", None), Segment("住房改革支出", "款", None),
                         Segment("提租补贴", "项", None))) is None
+
+
+def test_only_the_figure_of_the_sentence_naming_the_line_is_its_amount():
+    # 上海市普陀区规划和自然资源局 2024 年度部门决算.pdf statement 9, with a figure in its 主要用于 sentence
+    # (a form of held-out reports); and the prior year's budget, not only its execution, is prior
+    text = ("9、城乡社区支出（类）城乡社区规划与管理（款）城乡社区规划与管理（项）。主要用于：商务单元更新提升方案300.00万元。"
+            "年初预算为3110.14 万元，支出决算为2739.56 万元，完成年初预算的88.08%。2023年预算数为3000.00万元。")
+    cs = claims_of(text, 2024)
+    assert [(c.explanation.split(":")[0], c.value, c.period) for c in cs if c.kind == "amount"] == [
+        ("item_statement.other", 300.0, "current"), ("item_statement.initial_budget", 3110.14, "initial_budget"),
+        ("item_statement.actual", 2739.56, "current"), ("item_statement.prior", 3000.0, "prior")]

@@ -318,7 +318,9 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
             out.append(r)
             continue
         metric, label = spans[k][2], spans[k][3]
-        role, period = _role(text, r, ip, ctx.year, k in first_amount)
+        # the line's amount is the first figure of the sentence that names it (a figure of a later
+        # sentence with no role of its own is some other figure: 主要用于：A项目30万元)
+        role, period = _role(text, r, ip, ctx.year, k in first_amount or r.sent_start > spans[k][4])
         if r.kind == "amount" and role == "amount":
             first_amount.add(k)
         # r._replace(metric=…, label=…, period=…, base=…, explanation=…), without its keyword walk
@@ -329,8 +331,11 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
     return out
 
 
-def _role(text: str, r: RawClaim, ip: ItemPatterns, year: int | None, had_amount: bool) -> tuple[str, str | None]:
-    """The figure's role in its statement, and the period the role gives (None: the claim's own)."""
+def _role(text: str, r: RawClaim, ip: ItemPatterns, year: int | None, not_first: bool) -> tuple[str, str | None]:
+    """The figure's role in its statement, and the period the role gives (None: the claim's own).
+
+    ``not_first``: the figure cannot be the line's amount (one was read, or it stands in a later
+    sentence than the line's name)."""
     if r.kind == "growth":
         return "rate", None
     if r.kind in ("change", "completion", "comparison"):
@@ -341,7 +346,7 @@ def _role(text: str, r: RawClaim, ip: ItemPatterns, year: int | None, had_amount
     while c0 > r.sent_start and text[c0 - 1] not in _CLAUSE_DELIMS:
         c0 -= 1
     name, period = _clause_role(text[c0:r.start], ip, year)
-    return (name or ("other" if had_amount else "amount")), period
+    return (name or ("other" if not_first else "amount")), period
 
 
 @lru_cache(maxsize=1 << 12)
