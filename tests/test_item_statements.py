@@ -155,3 +155,18 @@ def test_only_the_figure_of_the_sentence_naming_the_line_is_its_amount():
     assert [(c.explanation.split(":")[0], c.value, c.period) for c in cs if c.kind == "amount"] == [
         ("item_statement.other", 300.0, "current"), ("item_statement.initial_budget", 3110.14, "initial_budget"),
         ("item_statement.actual", 2739.56, "current"), ("item_statement.prior", 3000.0, "prior")]
+
+
+def test_a_xiang_alone_keeps_the_extractors_line_only_when_every_level_named_fits_it():
+    # 省人大办公厅2018预算公开.pdf, p83: "行政运行" alone names no one line; the extractor's own reading
+    # (from the lexicon) is kept, as before item statements, when nothing printed contradicts it
+    cs = claims_of("1．行政运行（项）支出6372.32万元，与上年相比增加1826.38 万元，增长40.18%。", 2018)
+    assert {c.metric for c in cs} == {"func:2010301"}
+    # with its 款 named before it (人大事务), 政府办公厅（室）…'s 行政运行 does not fit: the path stays
+    cs = claims_of("人大事务（款）：2018年预算支出合计10528.33万元。其中：1．行政运行（项）支出6372.32万元，与上年相比"
+                   "增加1826.38 万元，增长40.18%。", 2018)
+    assert [(c.metric, c.value) for c in cs if c.kind == "amount"] == [
+        ("item:人大事务", 10528.33), ("item:人大事务/行政运行", 6372.32)]
+    # a full path the lexicon's line does not fit stays the path (群众团体事务 is not 政府办公厅（室）…)
+    cs = claims_of(WANLI_2, 2024)
+    assert {c.metric for c in cs if c.kind == "amount"} == {"item:一般公共服务/群众团体事务/一般行政管理事务"}

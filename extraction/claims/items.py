@@ -237,7 +237,8 @@ def _with_context(segs: tuple[Segment, ...], context: tuple[Segment, ...]) -> tu
     """A line named from its 款 or 项 down takes the levels above from the line named before it."""
     top = ORDER[segs[0].level]
     above = tuple(s for s in context if ORDER[s.level] < top)
-    return above + segs if above and len(above) == top else segs
+    # the line before must name the level just above (a 项 takes a 款, with or without its 类)
+    return above + segs if above and ORDER[above[-1].level] == top - 1 else segs
 
 
 def item_metric(index: ClassIndex | None, segs: tuple[Segment, ...]) -> str:
@@ -250,6 +251,22 @@ def item_metric(index: ClassIndex | None, segs: tuple[Segment, ...]) -> str:
     return "item:" + "/".join(name_key(s.name) for s in segs)
 
 
+def fits(code: str, segs: tuple[Segment, ...], index: ClassIndex | None) -> bool:
+    """Whether every level named is the line ``code`` or a line above it, by name (the report's own
+    names first, the lexicon's after)."""
+    lex = lexicon_index()
+    for s in segs:
+        n = LEVEL_LEN[s.level]
+        if len(code) < n:
+            return False
+        anc = code[:n]
+        keys = (index.keys.get(anc, ()) if index else ()) + lex.keys.get(anc, ())
+        k = name_key(s.name)
+        if not any(x == k or (len(x) >= 2 and k.endswith(x)) for x in keys):
+            return False
+    return len(code) == LEVEL_LEN[segs[-1].level]
+
+
 def _own_metric(raw: RawClaim) -> bool:
     """Whether the claim's words name a metric of their own (基本支出, 人员经费), not the line's."""
     if not raw.metric or raw.metric.startswith("func:") or not raw.label:
@@ -257,9 +274,15 @@ def _own_metric(raw: RawClaim) -> bool:
     return _names_own_metric(raw.label)
 
 
+# a total named after a line is that line's total ("检察（款）: 2018 年预算支出合计16,444.36 万元")
+_LINE_TOTAL = re.compile(r"(?:支出|收入)?(?:合计|总计|小计)")
+
+
 @lru_cache(maxsize=1 << 12)
 def _names_own_metric(label: str) -> bool:
     """Whether a label holds a strong lexicon name that is not a classification line (kept: labels recur)."""
+    if _LINE_TOTAL.search(label):
+        return False
     return any(not h.weak and not h.metric.startswith("func:") for h in load_lexicon().find(normalize(label)))
 
 
@@ -291,7 +314,7 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
         return raws
     ctx = ctx or ItemContext()
     # each head with its levels completed from the line before it, its metric and the end of its figures
-    spans: list[tuple[int, int, str, str, int]] = []
+    spans: list[list[Any]] = []  # [start, end of its figures, metric, label, end of the name, levels]
     context: tuple[Segment, ...] = tuple(getattr(state, "item_path", ()) or ())
     for i, h in enumerate(heads):
         nxt = heads[i + 1].start if i + 1 < len(heads) else len(text)
@@ -304,7 +327,7 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
             r = ip.reason.search(text, h.end, nxt)
             if r is not None:
                 end = r.start()
-        spans.append((h.start, end, item_metric(ctx.index, segs), _label(text, h), h.end))
+        spans.append([h.start, end, item_metric(ctx.index, segs), _label(text, h), h.end, segs])
     state.item_path = context
     starts = [s[0] for s in spans]
     out: list[RawClaim] = []
@@ -317,7 +340,12 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
         if k < 0 or r.start >= spans[k][1] or r.start < spans[k][4] or r.kind in KEEP_KINDS or _own_metric(r):
             out.append(r)
             continue
-        metric, label = spans[k][2], spans[k][3]
+        sp = spans[k]
+        if sp[2].startswith("item:") and r.metric and r.metric.startswith("func:") and fits(r.metric[5:], sp[5], ctx.index):
+            # the levels named do not find one line alone ("行政运行（项）" with no 款 before it), but
+            # the line the extractor read from the section's classes fits every level named
+            sp[2] = r.metric
+        metric, label = sp[2], sp[3]
         # the line's amount is the first figure of the sentence that names it (a figure of a later
         # sentence with no role of its own is some other figure: 主要用于：A项目30万元)
         role, period = _role(text, r, ip, ctx.year, k in first_amount or r.sent_start > spans[k][4])
