@@ -83,6 +83,9 @@ def test_a_reference_such_as_04_xiang_is_not_a_count_but_a_count_in_brackets_is(
     assert [c for c in cs if c.kind == "count"] == []
     assert [c.value for c in cs] == [0.39, 0.2]
     assert cs[0].metric == "func:2080599"
+    # the whole code in the brackets
+    cs = claims_of("“机关事业单位基本养老保险缴费支出（2080505项）”460.85万元，主要用于机关事业单位基本养老保险缴费支出。", 2024)
+    assert [(c.kind, c.metric, c.value) for c in cs] == [("amount", "func:2080505", 460.85)]
     # a count of items in brackets (no classification beside it, no leading zero) stays a count
     assert [c.value for c in claims_of("本年度开展绩效评价的项目（12项）全部完成。") if c.kind == "count"] == [12]
 

@@ -132,9 +132,12 @@ class ClassIndex:
             n = LEVEL_LEN[s.level]
             code = None
             if s.code:
-                own = s.code if s.level == "类" else s.code.zfill(2)
-                if len(prefix) + len(own) == n:
-                    code = prefix + own
+                if len(s.code) == n and s.code.startswith(prefix):
+                    code = s.code  # the whole code printed: （2080505项）
+                else:
+                    own = s.code if s.level == "类" else s.code.zfill(2)
+                    if len(prefix) + len(own) == n:
+                        code = prefix + own
             if code is None:
                 cands = self.under.get((prefix, n), []) if prefix else self.by_len.get(n, [])
                 code = self._match(s.name, cands)
@@ -185,11 +188,14 @@ def document_index(doc: Any) -> ClassIndex:
 
 def _is_reference(seg: Segment, n_segments: int) -> bool:
     """A code in a level's brackets that is a classification reference, not a count: a 类 code of
-    three digits, a 款/项 code of two (01-99) beside another level or with its leading zero."""
+    three digits, a whole 款/项 code (5/7 digits), or a 款/项 code of two (01-99) beside another
+    level or with its leading zero."""
     if not seg.code:
         return False
     if seg.level == "类":
         return len(seg.code) == 3
+    if len(seg.code) == LEVEL_LEN[seg.level] and seg.code[0] == "2":
+        return True  # the whole code: （20805款）, （2080505项）
     return len(seg.code) == 2 and (n_segments > 1 or seg.code[0] == "0")
 
 
