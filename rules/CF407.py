@@ -14,7 +14,11 @@ Best practice: the amount stated twice is one figure; the rate is (amount − pr
 prior execution within the rounding of the printed figures; 持平 only when the two are equal
 within rounding. A line the report's function-classification tables do not print (a name no
 table line bears) is reported as an info: its figures cannot be tied, and no error is made of it.
-A rate on a prior execution of zero (2023年…0.00万元…增加100.00%) is not computed.
+A rate on a prior execution of zero (2023年…0.00万元…增加100.00%) is not computed; a statement
+that gives last year twice (年初预算数 and 执行数) is held to neither alone: a rate or 持平 that fits
+either is no finding. In a final account (年初预算为 / 支出决算为 / 完成年初预算的) the completion rate
+is CF403's and the actual against the table CF301's; this rule adds the info for a line no table
+prints.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ class ItemStatement(Rule):
             money = [c for c in st if c.kind == "amount" and c.value is not None and yuan_factor(c)]
             amount = next((c for c in by_role.get("amount", ()) if c in money), None)
             repeats = [c for c in by_role.get("repeat", ()) if c in money]
-            prior = next((c for c in by_role.get("prior", ()) if c in money), None)
+            priors = [c for c in by_role.get("prior", ()) if c in money]
             label = st[0].label or st[0].metric
             yield from self._line_not_printed(doc, st, label)
             twice_differ = False
@@ -106,16 +110,23 @@ class ItemStatement(Rule):
                         tolerance=(af.tol + rf.tol) / (yuan_factor(amount) or 1),
                         evidence=[prose_evidence(amount), prose_evidence(r)],
                     )
-            current = amount or (repeats[0] if repeats else None)
-            if current is None or prior is None:
+            actual = next((c for c in by_role.get("actual", ()) if c in money), None)
+            current = amount or (repeats[0] if repeats else None) or actual
+            if current is None or not priors:
                 continue
+            prior = priors[0]
             cur_f, pri_f = money_figure(doc, current), money_figure(doc, prior)
+            # a statement may state last year twice (预算数 and 执行数): a rate or 持平 that fits
+            # either is no finding
+            others = [money_figure(doc, p) for p in priors[1:]]
             for g in by_role.get("rate", ()):
                 if g.value is None or g.unit not in ("%", None):
                     continue
-                yield from self._rate(doc, g, current, prior, cur_f, pri_f, repeats if twice_differ else [], label)
+                yield from self._rate(doc, g, current, prior, cur_f, pri_f, others,
+                                      [money_figure(doc, r) for r in repeats] if twice_differ else [], label)
             for ch in by_role.get("change", ()):
-                if ch.direction == "flat" and ch.value == 0 and ch.unit is None and not agrees(cur_f, pri_f):
+                if ch.direction == "flat" and ch.value == 0 and ch.unit is None and not agrees(cur_f, pri_f) \
+                        and not any(agrees(cur_f, o) for o in others):
                     yield self.finding(
                         f"「{label}」称与上年预算执行数持平，但本年 {fmt(current.value)}{current.unit}，"
                         f"上年执行 {fmt(prior.value)}{prior.unit}",
@@ -127,26 +138,27 @@ class ItemStatement(Rule):
                     )
 
     def _rate(self, doc: Document, g: Any, current: Any, prior: Any, cur_f: Figure, pri_f: Figure,
-              others: list[Any], label: str) -> Iterable[Finding]:
-        """The rate against the amount and the prior execution (and, when the amount is stated twice
-        with two figures, against the other one: fitting it, the two amounts are the finding)."""
+              other_priors: list[Figure], other_amounts: list[Figure], label: str) -> Iterable[Finding]:
+        """The rate against the amount and the prior execution; no finding when it fits another
+        prior figure of the statement, or the amount's other printing (then the two amounts are
+        the finding)."""
         if pri_f.value - pri_f.tol <= 0:
             return  # a zero (or negative) prior execution: no rate to compute
         gf = claim_figure(doc, g)
 
-        def interval(cf: Figure) -> tuple[float, float] | None:
-            return ratio_interval(Figure(cf.value - pri_f.value, cf.tol + pri_f.tol), pri_f)
+        def fits(cf: Figure, pf: Figure) -> bool:
+            if pf.value - pf.tol <= 0:
+                return True  # no rate on a zero base: nothing to contradict
+            iv = ratio_interval(Figure(cf.value - pf.value, cf.tol + pf.tol), pf)
+            return iv is None or (gf.value + gf.tol >= iv[0] - 1e-9 and gf.value - gf.tol <= iv[1] + 1e-9)
 
-        iv = interval(cur_f)
+        iv = ratio_interval(Figure(cur_f.value - pri_f.value, cur_f.tol + pri_f.tol), pri_f)
         if iv is None:
             return
         lo, hi = iv
-        if gf.value + gf.tol >= lo - 1e-9 and gf.value - gf.tol <= hi + 1e-9:
+        if fits(cur_f, pri_f) or any(fits(cur_f, p) for p in other_priors) \
+                or any(fits(a, pri_f) for a in other_amounts):
             return
-        for o in others:
-            ov = interval(money_figure(doc, o))
-            if ov is not None and gf.value + gf.tol >= ov[0] - 1e-9 and gf.value - gf.tol <= ov[1] + 1e-9:
-                return  # the rate fits the other amount: the two amounts are reported
         slip = last_digit_slip(gf, lo, hi)
         yield self.finding(
             f"增减率不符：「{label}」{fmt(current.value)}{current.unit}，上年预算执行数 {fmt(prior.value)}{prior.unit}，"
