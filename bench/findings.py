@@ -42,7 +42,7 @@ RULE_KIND = {
     "CF204": "cross_table_mismatch", "CF205": "cross_table_mismatch",
     "CF301": "prose_table_mismatch", "CF302": "count_mismatch", "CF303": "prose_table_mismatch",
     "CF401": "wrong_share", "CF402": "wrong_growth", "CF403": "execution_rate_base",
-    "CF404": "comparison_word", "CF405": "wrong_share", "CF406": "execution_rate_base",
+    "CF404": "comparison_word", "CF405": "wrong_share", "CF406": "execution_rate_base", "CF407": "wrong_growth",
     "CF501": "unit_slip", "CF502": "unit_slip",
     "CF601": "wrong_year", "CF602": "wrong_department", "CF603": "missing_table",
 }

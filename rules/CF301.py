@@ -37,6 +37,10 @@ SCOPE_ZH = {"all": "全部资金", "fiscal": "财政拨款", "general_budget": "
 def comparable(claim: Any) -> bool:
     if claim.kind != "amount" or claim.value is None or not claim.metric:
         return False
+    if (getattr(claim, "explanation", None) or "").startswith(("item_statement.repeat", "item_statement.other")):
+        # an item's amount stated again (CF407 compares it with the amount itself), or a figure of
+        # the statement whose role is not read: not the line's figure to accuse
+        return False
     if not label_names_metric(claim):
         return False  # the metric was inferred from context: too weak to accuse the report
     return yuan_factor(claim) is not None or claim.unit is None and claim.value == 0

@@ -416,6 +416,10 @@ def label_names_metric(claim: Any) -> bool:
     goes on to a （款）or（项）after the class names a deeper line than the class.
     """
     metric = claim.metric or ""
+    if metric.startswith("func:") and (getattr(claim, "explanation", None) or "").startswith("item_statement."):
+        # an item statement's line was found by its own name path (or codes) among the report's
+        # lines: its label names its metric, whatever wording the lexicon holds for the code
+        return True
     named = _label_names(metric, claim.label or "")
     if named is None:
         return False

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from extraction.claims.claim import JSON_FIELDS, KINDS, Claim, make_claim
 from extraction.claims.core import DIGIT, ParagraphExtractor, ParagraphState, RawClaim
+from extraction.claims.items import ItemContext, apply_items
 from extraction.claims.lexicon import load_lexicon
 from extraction.claims.patterns import load_patterns
 from extraction.model import Document, Paragraph, TextPiece
@@ -127,7 +128,9 @@ def _heading_metric(sections: dict, section_id: str | None, cache: dict) -> str 
 
 def paragraph_claims(para: Paragraph, state: ParagraphState | None = None) -> list[RawClaim]:
     """Claims of one paragraph in paragraph coordinates (for tests and callers without a Document)."""
-    return get_extractor().extract(para.text, state or ParagraphState())
+    ex = get_extractor()
+    state = state or ParagraphState()
+    return apply_items(para.text, ex.extract(para.text, state), state, ex.p.items, None)
 
 
 def _reading_order(doc: Document) -> list[Paragraph]:
@@ -174,6 +177,7 @@ def extract_claims(doc: Document) -> list[Claim]:
     out: list[Claim] = []
     state = ParagraphState()
     heading_cache: dict = {}
+    items = ItemContext(doc)
     narrative: dict[str | None, bool] = {}
     # the sections by id, made once per document for the walks up to a section's parents
     sections = {s.id: s for s in doc.sections}
@@ -191,7 +195,7 @@ def extract_claims(doc: Document) -> list[Claim]:
             state.heading_metric = _heading_metric(sections, para.section, heading_cache)
             state.heading_title = titles.get(para.section)
         try:
-            raws = ex.extract(para.text, state)
+            raws = apply_items(para.text, ex.extract(para.text, state), state, ex.p.items, items)
         except Exception as e:  # a pattern bug must not stop the document
             log.warning("claim extraction failed on %s %s: %s", doc.path, para.id, e)
             continue

@@ -123,6 +123,8 @@ class ParagraphState:
     heading_metric: str | None = None
     heading_title: str | None = None
     func_context: list[str] = field(default_factory=list)
+    # the levels of the last classification line an item statement named (extraction.claims.items)
+    item_path: tuple = ()
 
 
 def chinese_to_int(s: str) -> int | None:

@@ -67,6 +67,25 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class ItemRole:
+    name: str
+    period: str | None
+    before: Any
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ItemPatterns:
+    """How item statements are recognised (``item_statement`` of claim_patterns.yaml)."""
+
+    level: Any
+    dashed: Any
+    dash: Any
+    reason: Any
+    roles: tuple[ItemRole, ...]
+
+
+@dataclass(frozen=True)
 class ClaimPatterns:
     number: Any
     chinese_number: Any
@@ -83,6 +102,7 @@ class ClaimPatterns:
     aside: Any = None
     output_context: Any = None
     output_metric: str | None = None
+    items: ItemPatterns | None = None
 
 
 def _compile(name: str, pattern: str | None) -> Any:
@@ -134,6 +154,16 @@ def build_patterns(data: dict) -> ClaimPatterns:
         where = f"statement {s.get('name')}"
         stmts[s["name"]] = Statement(s["name"], _require(s, "kind", where), _compile(s["name"], _require(s, "pattern", where)),
                                      _require(s, "explanation", where), dict(s.get("directions") or {}))
+    items = None
+    it = data.get("item_statement")
+    if it:
+        roles = tuple(ItemRole(_require(r, "name", "item role"), r.get("period"),
+                               _compile(f"item role {r.get('name')}", _require(r, "before", "item role")),
+                               _require(r, "explanation", f"item role {r.get('name')}"))
+                      for r in it.get("roles") or ())
+        items = ItemPatterns(_compile("item level", _require(it, "level", "item_statement")),
+                             _compile("item dashed", it.get("dashed")), _compile("item dash", it.get("dash") or "-"),
+                             _compile("item reason", it.get("reason")), roles)
     return ClaimPatterns(number, chinese, units, excl, tuple(cues), stmts,
                          _compile("list_separators", data.get("list_separators", "[、和]")),
                          _compile("respectively", data.get("respectively", "分别为")),
@@ -143,7 +173,7 @@ def build_patterns(data: dict) -> ClaimPatterns:
                          {k: tuple(v) for k, v in (data.get("name_tails") or {}).items()},
                          _compile("aside", data.get("aside")),
                          _compile("output_context", data.get("output_context")),
-                         data.get("output_metric"))
+                         data.get("output_metric"), items)
 
 
 @lru_cache(maxsize=1)
