@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, agrees, fmt
-from rules.lookup import unit_factor
+from rules.base import Figure, Finding, Rule, agrees, figure_at, fmt
+from rules.lookup import norm_name, row_unit, unit_factor
 from rules.prose import (
     BUDGET_PERIODS,
     agreeing_target,
@@ -71,6 +71,9 @@ class ProseAmountVsTable(Rule):
                 slipped = True  # 10^4 apart: a unit problem of the table or the prose (CF502/CF503)
             if slipped:
                 continue  # a unit slip reported by CF502/CF503
+            elsewhere = printed_elsewhere(doc, c, cf, targets) if c.unit else None
+            if elsewhere == "slipped":
+                continue  # 10^4 off a figure of the same line: a unit slip, not a wrong figure
             t = targets[0]
             tf = target_in_claim_unit(t, c) if c.unit else t.figure
             scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)
@@ -89,6 +92,11 @@ class ProseAmountVsTable(Rule):
                    f"{t.table.title or t.table.kind}「{t.row.name}」为 {fmt(t.figure.value)}{t.table.unit or ''}")
             en = (f"the prose states {c.metric} = {fmt(c.value)} {unit}; {t.table.kind} row {t.row.code or t.row.name} "
                   f"prints {fmt(t.figure.value)} {t.table.unit or ''}")
+            if elsewhere is not None and not scope_mismatch:
+                where_t, where_row, where_col = elsewhere
+                msg += (f"（文中数字见于{where_t.title or where_t.kind}「{where_row.name}」{where_col}：可能是列读错"
+                        f"或所指的行不同，需人工核对）")
+                en += f" (the figure is printed in {where_t.kind} [{where_row.name}] {where_col}: check the column)"
             if scope_mismatch:
                 said = SCOPE_ZH.get(c.scope, c.scope) if c.scope else "未说明口径"
                 if agreeing:
@@ -100,8 +108,52 @@ class ProseAmountVsTable(Rule):
             yield self.finding(
                 msg, en, expected=tf.value, observed=c.value, tolerance=cf.tol + tf.tol,
                 evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
-                severity="warning" if scope_mismatch else None,
+                severity="warning" if scope_mismatch or elsewhere is not None else None,
             )
+
+
+# Money totals a prose figure can mean when it names one: a summary table's 总计 rows.
+_TOTAL_METRICS = ("income_", "expenditure_", "grand_total", "general_budget_expenditure")
+_SUMMARY_KINDS = ("income_expenditure_summary", "fiscal_summary")
+_TOTAL_ROWS = ("总计", "收支总计", "收入总计", "支出总计", "收入合计", "支出合计", "本年收入合计", "本年支出合计")
+
+
+def printed_elsewhere(doc: Document, c: Any, cf: Figure, targets: Sequence[Any]) -> tuple[Any, Any, str] | str | None:
+    """Where a prose amount that disagrees with its table figure is printed all the same: in
+    another column of the same table line (a header read a column off, a 元 column beside a 万元
+    one), or — for an income/expenditure total — in a total row of a summary table (总计 for
+    合计: with the balances carried over).  Returns (table, row, column label), "slipped" when
+    it is 10^4 off a figure of its own line (a unit slip), or None.
+
+    The figure is then a warning, not an error: the report prints it, and which line the
+    sentence means is for a person to say."""
+    k_claim = yuan_factor(c)
+    if not k_claim:
+        return None
+    places = [(t.table, t.row) for t in targets]
+    if c.metric.startswith(_TOTAL_METRICS):
+        for kind in _SUMMARY_KINDS:
+            for table in doc.tables_of(kind):
+                for row in table.rows:
+                    if norm_name(row.name) in _TOTAL_ROWS:
+                        places.append((table, row))
+    slipped = False
+    n_lines = len(targets)  # the target lines come first; a slip counts on them only
+    for i, (table, row) in enumerate(places):
+        k_row = unit_factor(row_unit(table, row))
+        if not k_row:
+            continue
+        for ci in row.columns:
+            f = figure_at(table, row, ci)
+            if f is None or not f.value:
+                continue
+            fc = f.scaled(k_row / k_claim)
+            if agrees(cf, fc):
+                col = next((x.label for x in table.columns if x.index == ci), "")
+                return table, row, f"「{col}」列" if col else ""
+            if not slipped and i < n_lines and scaled_agrees(cf, fc):
+                slipped = True
+    return "slipped" if slipped else None
 
 
 RULE = ProseAmountVsTable
