@@ -22,6 +22,7 @@ from rules.prose import (
     BUDGET_PERIODS,
     agreeing_target,
     claim_figure,
+    empty_table_target,
     label_names_metric,
     scope_tables_missing,
     table_targets,
@@ -59,6 +60,8 @@ class ProseAmountVsTable(Rule):
                     and c.metric.startswith(("func:", "expenditure_")):
                 continue  # its own table is there but the line was not read: no comparison across scopes
             if not targets:
+                if c.value:
+                    yield from self._against_empty_table(doc, c)
                 continue
             if agreeing_target(doc, c, targets) is not None:
                 continue
@@ -110,6 +113,24 @@ class ProseAmountVsTable(Rule):
                 evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
                 severity="warning" if scope_mismatch or elsewhere is not None else None,
             )
+
+
+    def _against_empty_table(self, doc: Document, c: Any) -> Iterable[Finding]:
+        """A figure other than zero for a line whose tables the report prints empty (本表无数据)."""
+        et = empty_table_target(doc, c)
+        if et is None or not c.unit:
+            return
+        cf = claim_figure(doc, c)
+        if agrees(cf, Figure(0.0, 0.0)):
+            return
+        when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
+        yield self.finding(
+            f"情况说明称{c.label or c.metric}{when}为 {fmt(c.value)}{c.unit}，"
+            f"而{et.table.title or et.table.kind}印为空表（{et.row.name}）",
+            f"the prose states {c.metric} = {fmt(c.value)} {c.unit}; {et.table.kind} is printed empty",
+            expected=0.0, observed=c.value, tolerance=cf.tol,
+            evidence=[e for e in (cf.evidence, et.figure.evidence) if e is not None],
+        )
 
 
 # Money totals a prose figure can mean when it names one: a summary table's 总计 rows.

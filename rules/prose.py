@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extraction.datafiles import package_yaml
-from extraction.model import Document, Row, Table
+from extraction.model import Document, Row, Table, new_row
 from rules.base import (
     _HALF_UNIT,
     Evidence,
@@ -263,14 +263,56 @@ def target_in_unit(t: Target, k_claim: float) -> Figure:
 def agreeing_target(doc: Document, claim: Any, targets: Sequence[Target] | None = None) -> Target | None:
     """The first table figure that a prose amount restates within the rounding of both, or None.
 
-    A claim without a unit ("无…支出") is a zero and agrees with an empty or 0.00 cell.
+    A claim without a unit ("无…支出") is a zero and agrees with an empty or 0.00 cell; a zero
+    also agrees with a table of its line printed empty (本表无数据), when no line was found.
     """
     cf = claim_figure(doc, claim) if claim.unit else Figure(0.0, 0.0)
     for t in table_targets(doc, claim) if targets is None else targets:
         tf = target_in_claim_unit(t, claim) if claim.unit else t.figure
         if tf is not None and agrees(cf, tf):
             return t
+    if targets is None and claim.value == 0:
+        return empty_table_target(doc, claim)
     return None
+
+
+# Lines that live in a table of their own, printed empty when the department has none of them
+# (政府性基金 / 国有资本经营 tables): a zero statement of one ties to that table.
+ZERO_TABLE_KINDS: dict[str, tuple[str, ...]] = {
+    "gov_fund_expenditure": ("gov_fund",),
+    "income_gov_fund": ("gov_fund",),
+    "state_capital_expenditure": ("state_capital",),
+    "income_state_capital": ("state_capital",),
+}
+
+
+def empty_table_target(doc: Document, claim: Any) -> Target | None:
+    """The table of the claim's line when the report prints it empty (本表无数据, 不涉及, or no
+    figure at all) and every other table that can print the line is empty too: a target of 0
+    whose evidence is the table itself.  None otherwise.
+
+    For the claim's period only: a prior year's figure is not in this year's tables."""
+    metric = claim.metric or ""
+    period = claim.period or "current"
+    if period not in ("current", *BUDGET_PERIODS):
+        return None
+    kinds = set(ZERO_TABLE_KINDS.get(metric, ()))
+    kinds.update(sp["table"] for sp in _specs(metric)[0])
+    by_kind = tables_by_kind(doc)
+    tables = [t for kind in sorted(kinds) for t in by_kind.get(kind) or ()]
+    # every table that can print the line is empty (one with figures may print it unread)
+    if not tables or not all(_printed_empty(t) for t in tables):
+        return None
+    t = tables[0]
+    page = t.pages[0] if t.pages else 1
+    ev = Evidence(source="table", page=page, text=t.title or t.kind, value=0.0,
+                  table=f"{t.id} {t.title or t.kind}", row="本表无数据" if t.empty else "（无数字）", bbox=t.bbox)
+    row = new_row(-1, None, None, ev.row, (), (), page, None, t.bbox, None)
+    return _target(t, row, Figure(0.0, 0.0, ev), "all")
+
+
+def _printed_empty(t: Table) -> bool:
+    return t.empty or not any(c is not None and c.value is not None for r in t.rows for c in r.cells)
 
 
 def paragraph_key(doc: Document, claim: Any) -> int:
