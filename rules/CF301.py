@@ -12,6 +12,7 @@ from the report (CF603 reports that table).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -53,6 +54,8 @@ class ProseAmountVsTable(Rule):
         for c in claims:
             if not comparable(c):
                 continue
+            if c.metric.startswith("grand_total") and part_of_total(doc, c):
+                continue  # "其他资金收入预算总计15万元": a line of the income, not the total
             targets = table_targets(doc, c)
             if c.scope and any(t.scope == c.scope for t in targets):
                 targets = [t for t in targets if t.scope == c.scope]
@@ -131,6 +134,25 @@ class ProseAmountVsTable(Rule):
             expected=0.0, observed=c.value, tolerance=cf.tol,
             evidence=[e for e in (cf.evidence, et.figure.evidence) if e is not None],
         )
+
+
+# Money sources that make a "…收入总计" one line of the income rather than the total of the report
+_PART_QUALIFIER = re.compile(r"其他资金|财政专户|专户管理|其他收入|事业收入|经营收入|上级补助|附属单位|政府性基金|"
+                             r"国有资本|一般公共预算|上年结转|结转下年")
+_CLAUSE_START = re.compile(r"[，。；：,;:\n]")
+
+
+def part_of_total(doc: Document, c: Any) -> bool:
+    """Whether the words before a 总计 figure, in its clause, name one source of the income
+    ("2．其他资金收入预算总计 14.39 万元", "财政专户管理资金收入预算总计0万元"): the total of one
+    line, which the summary table prints as that line, not as its 总计."""
+    try:
+        lead = doc.pages[c.page - 1].text[max(0, c.start - 40):c.start]
+    except IndexError:
+        return False
+    cut = [m.end() for m in _CLAUSE_START.finditer(lead)]
+    lead = lead[cut[-1]:] if cut else lead
+    return _PART_QUALIFIER.search(lead) is not None
 
 
 # Money totals a prose figure can mean when it names one: a summary table's 总计 rows.

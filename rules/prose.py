@@ -145,7 +145,7 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
     # then the plain ones (a budget's 收支总表 prints 本年收入合计 like a final account does)
     ordered = budget_first if is_budget_doc else plain
     by_kind = tables_by_kind(doc)
-    for kind, budget_spec, by_code, names, skip_blank, needles, scope in ordered:
+    for kind, budget_spec, by_code, names, skip_blank, needles, scope, unless in ordered:
         if not is_budget_doc and budget_spec != budget:
             continue
         tables = by_kind.get(kind)
@@ -155,6 +155,8 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
             if table.empty:
                 continue
             idx = table_index(table)  # find_row and find_column below, on the table's index
+            if unless is not None and idx.row_named(unless) is not None:
+                continue  # a fallback line (合计 for 总计) where the table prints the line itself
             row = None
             if by_code and code:
                 row = idx.row_with_code(code)
@@ -196,14 +198,16 @@ def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ..
     (:func:`_budget_first`), and the code: kept per metric (claim_tables.yaml is parsed once).
 
     Each spec is (table kind, whether a budget spec, whether by code, the row names as a tuple or
-    None, skip_blank, the column needles as a tuple, scope): the answers of "code" in spec,
+    None, skip_blank, the column needles as a tuple, scope, and the rows whose presence in a table
+    sets the spec aside there (``unless_rows``: a fallback line) as a tuple or None): the answers of "code" in spec,
     "rows" in spec, spec.get("columns") or [], … read once."""
     specs, code = _specs(metric)
 
     def compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
         return tuple((sp["table"], sp.get("period") == "budget", "code" in sp,
                       tuple(sp["rows"]) if "rows" in sp else None, bool(sp.get("skip_blank")),
-                      tuple(sp.get("columns") or ()), sp.get("scope", "all"))
+                      tuple(sp.get("columns") or ()), sp.get("scope", "all"),
+                      tuple(sp["unless_rows"]) if "unless_rows" in sp else None)
                      for sp in specs)
 
     return compiled(specs), compiled(_budget_first(specs)), code
