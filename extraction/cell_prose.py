@@ -25,6 +25,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"[，。；！？]|(?<=\S)[,;](?=\S)")
 _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*\s*$")
 _TITLE_END = re.compile(r"(表|情况表|明细表)(（续）|\(续\))?$")
+_YEAR = re.compile(r"20\d\d")
 _NUMBERISH = re.compile(r"^[\d\s.,，%％:：\-—/年月日()（）]+$")
 
 
@@ -53,12 +54,14 @@ def is_prose_cell(text: str) -> bool:
 
 def _label(row: list[RawCell | None], k: int) -> str | None:
     """The row's heading for cell k: the nearest printed cell to its left that names something
-    (three Chinese characters at least) and is not prose itself."""
+    (three Chinese characters at least) and is not prose itself, or a year heading the row."""
     for j in range(k - 1, -1, -1):
         c = row[j]
         if c is None:
             continue
         t = c.text.strip()
+        if _YEAR.fullmatch(t):
+            return t  # a row of one year's targets (财年 2021 | 目标 | 实际完成情况)
         # (a unit, an operator or a code beside the figure is no heading: 期, 批次, ≥, 本级)
         if len(_CJK.findall(t)) < 3 or is_prose_cell(t):
             continue
