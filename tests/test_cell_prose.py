@@ -126,3 +126,15 @@ def test_cell_pieces_follow_the_cell_through_other_words():
     assert page_no == 1 and page[off:off + 2] == "2%"
     k = cell.text.index("1.00")
     assert page[para.locate(k)[1]:][:4] == "1.00"
+
+
+def test_a_figure_named_before_its_colon():
+    # seed 000's 部门整体收支情况 cell: "基本支出：1759240.42元" names its figure before the colon
+    from extraction.claims import paragraph_claims
+    from extraction.model import TextPiece
+
+    text = "2020年收入合计：财政拨款收入1808774.62元；2020年支出合计：1808774.62元（含基本支出：1759240.42元、项目支出：49534.20元）。"
+    para = Paragraph("p1", text, None, (TextPiece(0, 1, 0, len(text)),))
+    assert [(r[1], r[3]) for r in paragraph_claims(para)] == [
+        ("income_fiscal", 1808774.62), ("expenditure_total", 1808774.62),
+        ("expenditure_basic", 1759240.42), ("expenditure_project", 49534.2)]
