@@ -100,8 +100,11 @@ class ProseAmountVsTable(Rule):
                   f"prints {fmt(t.figure.value)} {t.table.unit or ''}")
             if elsewhere is not None and not scope_mismatch:
                 where_t, where_row, where_col = elsewhere
-                msg += (f"（文中数字见于{where_t.title or where_t.kind}「{where_row.name}」{where_col}：可能是列读错"
-                        f"或所指的行不同，需人工核对）")
+                if any(where_row is x.row for x in targets):
+                    why = "可能是表头与数字列错位，或文中所指的列不同"
+                else:
+                    why = "文中所指的可能是另一行（如含结转结余的总计）"
+                msg += f"（文中数字见于{where_t.title or where_t.kind}「{where_row.name}」{where_col}：{why}，需人工核对）"
                 en += f" (the figure is printed in {where_t.kind} [{where_row.name}] {where_col}: check the column)"
             if scope_mismatch:
                 said = SCOPE_ZH.get(c.scope, c.scope) if c.scope else "未说明口径"
