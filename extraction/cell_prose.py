@@ -74,7 +74,8 @@ def prose_cells(grid: RawGrid) -> list[tuple[RawCell, str | None]]:
     out = []
     for row in grid.rows:
         for k, c in enumerate(row):
-            if c is not None and c.start is not None and is_prose_cell(c.text):
+            # (most cells are figures and short names: the length alone sets them aside)
+            if c is not None and c.start is not None and len(c.text) >= MIN_CJK and is_prose_cell(c.text):
                 out.append((c, _label(row, k)))
     return out
 

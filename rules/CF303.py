@@ -23,7 +23,6 @@ from typing import Any
 from extraction.model import Document
 from rules.base import Finding, Rule, agrees, fmt
 from rules.prose import (
-    claim_figure,
     group_by_paragraph,
     label_names_metric,
     money_figure,
@@ -87,24 +86,29 @@ class SameFigureTwoValues(Rule):
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         year = doc.meta.year
         prior_year = re.compile(rf"{year - 1}\s*年") if year else None
-        titles = {s.id: (s.title, s.parent) for s in doc.sections}
-        seen: dict[tuple[Any, ...], list[Any]] = {}
-        para_of = {id(c): i for i, group in group_by_paragraph(doc, claims).items() for c in group}
+        candidates = []
         for c in claims:
-            if c.kind != "amount" or c.value is None or not c.metric or yuan_factor(c) is None:
+            if c.kind != "amount" or c.value is None or c.metric not in REPORT_FIGURES or yuan_factor(c) is None:
                 continue
-            if c.metric not in REPORT_FIGURES or not label_names_metric(c) or table_targets(doc, c):
-                continue  # not a figure of the whole report, an inferred metric, or one the tables print
+            if not label_names_metric(c) or table_targets(doc, c):
+                continue  # an inferred metric, or a figure the tables print (CF301 compares it)
             lead = _lead(doc, c)
             if _PRIOR.search(lead) or (prior_year is not None and prior_year.search(lead)):
                 continue
             label_at = lead.rfind(c.label) if c.label else -1
             if label_at < 0 or _PART.search(lead[:label_at + len(c.label)]):
                 continue  # the figure is not named by its own words, or is a part (其中…, 其他资金…)
+            candidates.append(c)
+        if len(candidates) < 2:
+            return
+        para_of = {id(c): i for i, group in group_by_paragraph(doc, claims).items() for c in group}
+        titles = {s.id: (s.title, s.parent) for s in doc.sections}
+        seen: dict[tuple[Any, ...], list[Any]] = {}
+        for c in candidates:
             pi = para_of.get(id(c), -1)
             if pi >= 0 and doc.paragraphs[pi].cell is not None:
-                label = doc.paragraphs[pi].cell.label or ""
-                if re.fullmatch(r"20\d\d", label.strip()) and str(year) != label.strip():
+                label = (doc.paragraphs[pi].cell.label or "").strip()
+                if re.fullmatch(r"20\d\d", label) and str(year) != label:
                     continue  # a row of another year's targets
             key = (c.metric, c.period or "current", c.scope or _heading_scope(doc, pi, titles))
             seen.setdefault(key, []).append(c)
@@ -117,7 +121,7 @@ class SameFigureTwoValues(Rule):
                 if same_sentence(first, other):
                     continue
                 of = money_figure(doc, other)
-                if agrees(ff, of) or scaled_agrees(claim_figure(doc, first).scaled(yuan_factor(first) or 1.0), of):
+                if agrees(ff, of) or scaled_agrees(ff, of):  # the same, or 10^4 apart (a unit slip, CF503)
                     continue
                 yield self.finding(
                     f"同一数字两处不一致：{first.label or metric} 第{first.page}页为 {fmt(first.value)}{first.unit}，"
