@@ -8,9 +8,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extraction.cell_prose import cell_pieces, prose_cells
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
-from extraction.model import (Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece, new_paragraph,
-                              new_piece, new_section)
+from extraction.model import (CellPlace, Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece,
+                              new_paragraph, new_piece, new_section)
 from extraction.tables import interpret_grid, squash, subtables_read
 
 _TEXT = operator.attrgetter("text")
@@ -229,11 +230,13 @@ def _merge_continuation(prev: RawGrid, nxt: RawGrid) -> None:
             prev.pages.append(p)
 
 
-def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]]:
-    """Tables from the grids of the flow; returns the tables, the flow indexes of caption lines, notes."""
+def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str], dict[int, str]]:
+    """Tables from the grids of the flow; returns the tables, the flow indexes of caption lines, notes,
+    and the id of the table each grid of the flow went into (by flow index)."""
     consumed: set[int] = set()
     notes: list[str] = []
     groups: list[tuple[_Caption, RawGrid, int]] = []  # caption, merged grid, flow index
+    members: list[list[int]] = []  # the flow indexes of each group's grids
     last_grid_idx: int | None = None
     for k, it in enumerate(flow):
         if not isinstance(it, RawGrid) or is_toc_grid(it):
@@ -245,18 +248,23 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         if (groups and not cap.title and not cap.number and only_footers
                 and groups[-1][1].n_cols == it.n_cols):
             _merge_continuation(groups[-1][1], it)
+            members[-1].append(k)
         elif groups and not cap.title and not cap.number and only_footers and last_grid_idx is not None:
             # continuation with another column layout: a table of the same title
             prev_cap = groups[-1][0]
             cont = _Caption(prev_cap.title, prev_cap.number, prev_cap.unit, prev_cap.department)
             groups.append((cont, RawGrid(it.page, list(it.rows), it.bbox, list(it.pages or [it.page])), k))
+            members.append([k])
             notes.append(f"table on page {it.page} continues '{prev_cap.title}' with a different column layout")
         else:
             groups.append((cap, RawGrid(it.page, list(it.rows), it.bbox, list(it.pages or [it.page])), k))
+            members.append([k])
             consumed.update(cap.lines)
         last_grid_idx = k
     tables: list[Table] = []
+    grid_tables: dict[int, str] = {}
     for i, (cap, grid, k) in enumerate(groups):
+        first_table = len(tables)
         if not cap.title and grid.rows:
             first = [c for c in grid.rows[0] if c is not None and squash(c.text)]
             if len(first) == 1 and _TITLE.search(squash(first[0].text)) and len(squash(first[0].text)) <= 40:
@@ -282,7 +290,9 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
                     t = _replace_empty(t)
                     break
         tables.append(t)
-    return tables, consumed, notes
+        for m in members[i]:
+            grid_tables[m] = tables[first_table].id
+    return tables, consumed, notes, grid_tables
 
 
 def _replace_empty(t: Table) -> Table:
@@ -291,7 +301,10 @@ def _replace_empty(t: Table) -> Table:
     return replace(t, empty=True)
 
 
-def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[list[Section], list[Paragraph]]:
+def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str, pages: list[Page] | None = None,
+                grid_tables: dict[int, str] | None = None) -> tuple[list[Section], list[Paragraph]]:
+    """The heading tree and the paragraphs of the flow's lines; with the pages given, the prose
+    cells of its grids too (see :mod:`extraction.cell_prose`), each a paragraph where its grid stands."""
     sections: list[Section] = []
     paragraphs: list[Paragraph] = []
     stack: list[Section] = []
@@ -331,6 +344,14 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str) -> tuple[lis
             flush()
             if in_toc and is_toc_grid(it):
                 toc_entries.update(squash(_TOC_ENTRY.sub("", r[0])) for r in it.texts() if r and r[0])
+            elif pages is not None:
+                table_id = grid_tables.get(k) if grid_tables else None
+                for cell, label in prose_cells(it):
+                    if not 0 < cell.page <= len(pages):
+                        continue
+                    pieces = cell_pieces(cell, pages[cell.page - 1].text)
+                    paragraphs.append(new_paragraph(f"p{len(paragraphs) + 1}", cell.text, current_section(), pieces,
+                                                    CellPlace(table_id, label, cell.bbox)))
             continue
         if k in consumed:
             flush()
@@ -502,8 +523,8 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
 
 
 def assemble(path: str, sha256: str, fmt: str, pages: list[Page], flow: list[FlowItem]) -> Document:
-    tables, consumed, notes = build_tables(flow)
-    sections, paragraphs = build_prose(flow, consumed, fmt)
+    tables, consumed, notes, grid_tables = build_tables(flow)
+    sections, paragraphs = build_prose(flow, consumed, fmt, pages, grid_tables)
     depts = []
     for k in consumed:
         it = flow[k]

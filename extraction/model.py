@@ -61,13 +61,36 @@ class Section:
 
 
 @dataclass(frozen=True)
+class CellPlace:
+    """The table cell a paragraph is printed in (a long text cell read as prose).
+
+    ``table`` is the id of the table made from the cell's grid (None when the grid made no
+    table); ``label`` the row's heading cell ("(三) 部门整体收支情况", "实际完成情况"), the
+    nearest printed label to the left of the cell; ``bbox`` the cell's box on PDF pages
+    (None in text exports, where the paragraph's offsets point at the cell).
+    """
+
+    table: str | None
+    label: str | None
+    bbox: BBox | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "label": self.label, "bbox": _round_bbox(self.bbox)}
+
+
+@dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of prose, rejoined across line and page breaks."""
+    """A paragraph of prose, rejoined across line and page breaks.
+
+    ``cell`` is set when the paragraph is the text of a table cell (an explanation printed in a
+    绩效自评表 or a text export's table); its pieces then point into that cell.
+    """
 
     id: str
     text: str
     section: str | None
     pieces: tuple[TextPiece, ...]
+    cell: CellPlace | None = None
 
     @property
     def page(self) -> int:
@@ -100,6 +123,7 @@ class Paragraph:
             "start": self.start,
             "end": self.end,
             "pieces": [asdict(p) for p in self.pieces],
+            "cell": self.cell.to_dict() if self.cell is not None else None,
         }
 
 
@@ -127,13 +151,15 @@ def new_section(id: str, title: str, level: int, parent: str | None, page: int, 
     return s
 
 
-def new_paragraph(id: str, text: str, section: str | None, pieces: tuple[TextPiece, ...]) -> Paragraph:
+def new_paragraph(id: str, text: str, section: str | None, pieces: tuple[TextPiece, ...],
+                  cell: CellPlace | None = None) -> Paragraph:
     p = object.__new__(Paragraph)
     d = p.__dict__
     d["id"] = id
     d["text"] = text
     d["section"] = section
     d["pieces"] = pieces
+    d["cell"] = cell
     return p
 
 

@@ -12,16 +12,18 @@ from the report (CF603 reports that table).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, agrees, fmt
-from rules.lookup import unit_factor
+from rules.base import Figure, Finding, Rule, agrees, figure_at, fmt
+from rules.lookup import norm_name, row_unit, unit_factor
 from rules.prose import (
     BUDGET_PERIODS,
     agreeing_target,
     claim_figure,
+    empty_table_target,
     label_names_metric,
     scope_tables_missing,
     table_targets,
@@ -56,6 +58,8 @@ class ProseAmountVsTable(Rule):
         for c in claims:
             if not comparable(c):
                 continue
+            if c.metric.startswith("grand_total") and part_of_total(doc, c):
+                continue  # "其他资金收入预算总计15万元": a line of the income, not the total
             targets = table_targets(doc, c)
             if c.scope and any(t.scope == c.scope for t in targets):
                 targets = [t for t in targets if t.scope == c.scope]
@@ -63,6 +67,8 @@ class ProseAmountVsTable(Rule):
                     and c.metric.startswith(("func:", "expenditure_")):
                 continue  # its own table is there but the line was not read: no comparison across scopes
             if not targets:
+                if c.value:
+                    yield from self._against_empty_table(doc, c)
                 continue
             if agreeing_target(doc, c, targets) is not None:
                 continue
@@ -75,6 +81,9 @@ class ProseAmountVsTable(Rule):
                 slipped = True  # 10^4 apart: a unit problem of the table or the prose (CF502/CF503)
             if slipped:
                 continue  # a unit slip reported by CF502/CF503
+            elsewhere = printed_elsewhere(doc, c, cf, targets) if c.unit else None
+            if elsewhere == "slipped":
+                continue  # 10^4 off a figure of the same line: a unit slip, not a wrong figure
             t = targets[0]
             tf = target_in_claim_unit(t, c) if c.unit else t.figure
             scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)
@@ -93,6 +102,14 @@ class ProseAmountVsTable(Rule):
                    f"{t.table.title or t.table.kind}「{t.row.name}」为 {fmt(t.figure.value)}{t.table.unit or ''}")
             en = (f"the prose states {c.metric} = {fmt(c.value)} {unit}; {t.table.kind} row {t.row.code or t.row.name} "
                   f"prints {fmt(t.figure.value)} {t.table.unit or ''}")
+            if elsewhere is not None and not scope_mismatch:
+                where_t, where_row, where_col = elsewhere
+                if any(where_row is x.row for x in targets):
+                    why = "可能是表头与数字列错位，或文中所指的列不同"
+                else:
+                    why = "文中所指的可能是另一行（如含结转结余的总计）"
+                msg += f"（文中数字见于{where_t.title or where_t.kind}「{where_row.name}」{where_col}：{why}，需人工核对）"
+                en += f" (the figure is printed in {where_t.kind} [{where_row.name}] {where_col}: check the column)"
             if scope_mismatch:
                 said = SCOPE_ZH.get(c.scope, c.scope) if c.scope else "未说明口径"
                 if agreeing:
@@ -104,8 +121,89 @@ class ProseAmountVsTable(Rule):
             yield self.finding(
                 msg, en, expected=tf.value, observed=c.value, tolerance=cf.tol + tf.tol,
                 evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
-                severity="warning" if scope_mismatch else None,
+                severity="warning" if scope_mismatch or elsewhere is not None else None,
             )
+
+
+    def _against_empty_table(self, doc: Document, c: Any) -> Iterable[Finding]:
+        """A figure other than zero for a line whose tables the report prints empty (本表无数据)."""
+        et = empty_table_target(doc, c)
+        if et is None or not c.unit:
+            return
+        cf = claim_figure(doc, c)
+        if agrees(cf, Figure(0.0, 0.0)):
+            return
+        when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
+        yield self.finding(
+            f"情况说明称{c.label or c.metric}{when}为 {fmt(c.value)}{c.unit}，"
+            f"而{et.table.title or et.table.kind}印为空表（{et.row.name}）",
+            f"the prose states {c.metric} = {fmt(c.value)} {c.unit}; {et.table.kind} is printed empty",
+            expected=0.0, observed=c.value, tolerance=cf.tol,
+            evidence=[e for e in (cf.evidence, et.figure.evidence) if e is not None],
+        )
+
+
+# Money sources that make a "…收入总计" one line of the income rather than the total of the report
+_PART_QUALIFIER = re.compile(r"其他资金|财政专户|专户管理|其他收入|事业收入|经营收入|上级补助|附属单位|政府性基金|"
+                             r"国有资本|一般公共预算|上年结转|结转下年")
+_CLAUSE_START = re.compile(r"[，。；：,;:\n]")
+
+
+def part_of_total(doc: Document, c: Any) -> bool:
+    """Whether the words before a 总计 figure, in its clause, name one source of the income
+    ("2．其他资金收入预算总计 14.39 万元", "财政专户管理资金收入预算总计0万元"): the total of one
+    line, which the summary table prints as that line, not as its 总计."""
+    try:
+        lead = doc.pages[c.page - 1].text[max(0, c.start - 40):c.start]
+    except IndexError:
+        return False
+    cut = [m.end() for m in _CLAUSE_START.finditer(lead)]
+    lead = lead[cut[-1]:] if cut else lead
+    return _PART_QUALIFIER.search(lead) is not None
+
+
+# Money totals a prose figure can mean when it names one: a summary table's 总计 rows.
+_TOTAL_METRICS = ("income_", "expenditure_", "grand_total", "general_budget_expenditure")
+_SUMMARY_KINDS = ("income_expenditure_summary", "fiscal_summary")
+_TOTAL_ROWS = ("总计", "收支总计", "收入总计", "支出总计", "收入合计", "支出合计", "本年收入合计", "本年支出合计")
+
+
+def printed_elsewhere(doc: Document, c: Any, cf: Figure, targets: Sequence[Any]) -> tuple[Any, Any, str] | str | None:
+    """Where a prose amount that disagrees with its table figure is printed all the same: in
+    another column of the same table line (a header read a column off, a 元 column beside a 万元
+    one), or — for an income/expenditure total — in a total row of a summary table (总计 for
+    合计: with the balances carried over).  Returns (table, row, column label), "slipped" when
+    it is 10^4 off a figure of its own line (a unit slip), or None.
+
+    The figure is then a warning, not an error: the report prints it, and which line the
+    sentence means is for a person to say."""
+    k_claim = yuan_factor(c)
+    if not k_claim:
+        return None
+    places = [(t.table, t.row) for t in targets]
+    if c.metric.startswith(_TOTAL_METRICS):
+        for kind in _SUMMARY_KINDS:
+            for table in doc.tables_of(kind):
+                for row in table.rows:
+                    if norm_name(row.name) in _TOTAL_ROWS:
+                        places.append((table, row))
+    slipped = False
+    n_lines = len(targets)  # the target lines come first; a slip counts on them only
+    for i, (table, row) in enumerate(places):
+        k_row = unit_factor(row_unit(table, row))
+        if not k_row:
+            continue
+        for ci in row.columns:
+            f = figure_at(table, row, ci)
+            if f is None or not f.value:
+                continue
+            fc = f.scaled(k_row / k_claim)
+            if agrees(cf, fc):
+                col = next((x.label for x in table.columns if x.index == ci), "")
+                return table, row, f"「{col}」列" if col else ""
+            if not slipped and i < n_lines and scaled_agrees(cf, fc):
+                slipped = True
+    return "slipped" if slipped else None
 
 
 RULE = ProseAmountVsTable

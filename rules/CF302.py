@@ -13,7 +13,7 @@ from typing import Any
 
 from extraction.model import Document
 from rules.base import Finding, Rule, fmt
-from rules.prose import prose_evidence, table_targets
+from rules.prose import money_kind, prose_evidence, table_targets
 
 
 class ProseCountVsTable(Rule):
@@ -25,6 +25,10 @@ class ProseCountVsTable(Rule):
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         for c in claims:
             if c.kind != "count" or c.value is None or not c.metric:
+                continue
+            if money_kind(c.metric):
+                # a count carried under a money line ("“三公经费”支出3738元（8批次72人次）"): its
+                # table figure is an amount, not the count's statistic
                 continue
             # a count in 台（套） is not the 辆 of a vehicle line, whatever the metric says
             targets = [t for t in table_targets(doc, c) if not (t.row.unit and c.unit and t.row.unit != c.unit)]

@@ -35,6 +35,19 @@ def _lead(doc: Document, c: Any) -> str:
         return ""
 
 
+def _unit_slipped(doc: Document, cur: Any, change: Any, cf: Figure, gf: Figure) -> bool:
+    """Whether the amount is printed in another unit than its change ("公车维护费支出1.93元，与上年
+    同比减少0.94万元，减少32.75%") and the rate holds with the amount read in the change's unit: a
+    unit slip of the amount, not a wrong rate."""
+    k_cur, k_change = yuan_factor(cur), yuan_factor(change)
+    if not k_cur or not k_change or k_cur == k_change:
+        return False
+    af = claim_figure(doc, cur).scaled(k_change)
+    prior = Figure(af.value - cf.value, af.tol + cf.tol)
+    iv = ratio_interval(cf, prior)
+    return iv is not None and prior.value > 0 and gf.value + gf.tol >= iv[0] - 1e-9 and gf.value - gf.tol <= iv[1] + 1e-9
+
+
 class GrowthArithmetic(Rule):
     __doc__ = __doc__
     code = "CF402"
@@ -85,6 +98,8 @@ class GrowthArithmetic(Rule):
                 lo, hi = iv
                 if gf.value + gf.tol >= lo - 1e-9 and gf.value - gf.tol <= hi + 1e-9:
                     continue
+                if _unit_slipped(doc, cur, change, cf, gf):
+                    continue  # the figures agree once the amount is read in its change's unit (CF503's slip)
                 slip = last_digit_slip(gf, lo, hi)
                 yield self.finding(
                     f"增长率不符：{g.label or g.metric} 本年 {cur.value}{cur.unit}，变动 {change.value}{change.unit}，"

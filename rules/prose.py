@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extraction.datafiles import package_yaml
-from extraction.model import Document, Row, Table
+from extraction.model import Document, Row, Table, new_row
 from rules.base import (
     _HALF_UNIT,
     Evidence,
@@ -145,7 +145,7 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
     # then the plain ones (a budget's 收支总表 prints 本年收入合计 like a final account does)
     ordered = budget_first if is_budget_doc else plain
     by_kind = tables_by_kind(doc)
-    for kind, budget_spec, by_code, names, skip_blank, needles, scope in ordered:
+    for kind, budget_spec, by_code, names, skip_blank, needles, scope, unless in ordered:
         if not is_budget_doc and budget_spec != budget:
             continue
         tables = by_kind.get(kind)
@@ -155,6 +155,8 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
             if table.empty:
                 continue
             idx = table_index(table)  # find_row and find_column below, on the table's index
+            if unless is not None and idx.row_named(unless) is not None:
+                continue  # a fallback line (合计 for 总计) where the table prints the line itself
             row = None
             if by_code and code:
                 row = idx.row_with_code(code)
@@ -196,14 +198,16 @@ def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ..
     (:func:`_budget_first`), and the code: kept per metric (claim_tables.yaml is parsed once).
 
     Each spec is (table kind, whether a budget spec, whether by code, the row names as a tuple or
-    None, skip_blank, the column needles as a tuple, scope): the answers of "code" in spec,
+    None, skip_blank, the column needles as a tuple, scope, and the rows whose presence in a table
+    sets the spec aside there (``unless_rows``: a fallback line) as a tuple or None): the answers of "code" in spec,
     "rows" in spec, spec.get("columns") or [], … read once."""
     specs, code = _specs(metric)
 
     def compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
         return tuple((sp["table"], sp.get("period") == "budget", "code" in sp,
                       tuple(sp["rows"]) if "rows" in sp else None, bool(sp.get("skip_blank")),
-                      tuple(sp.get("columns") or ()), sp.get("scope", "all"))
+                      tuple(sp.get("columns") or ()), sp.get("scope", "all"),
+                      tuple(sp["unless_rows"]) if "unless_rows" in sp else None)
                      for sp in specs)
 
     return compiled(specs), compiled(_budget_first(specs)), code
@@ -263,14 +267,56 @@ def target_in_unit(t: Target, k_claim: float) -> Figure:
 def agreeing_target(doc: Document, claim: Any, targets: Sequence[Target] | None = None) -> Target | None:
     """The first table figure that a prose amount restates within the rounding of both, or None.
 
-    A claim without a unit ("无…支出") is a zero and agrees with an empty or 0.00 cell.
+    A claim without a unit ("无…支出") is a zero and agrees with an empty or 0.00 cell; a zero
+    also agrees with a table of its line printed empty (本表无数据), when no line was found.
     """
     cf = claim_figure(doc, claim) if claim.unit else Figure(0.0, 0.0)
     for t in table_targets(doc, claim) if targets is None else targets:
         tf = target_in_claim_unit(t, claim) if claim.unit else t.figure
         if tf is not None and agrees(cf, tf):
             return t
+    if targets is None and claim.value == 0:
+        return empty_table_target(doc, claim)
     return None
+
+
+# Lines that live in a table of their own, printed empty when the department has none of them
+# (政府性基金 / 国有资本经营 tables): a zero statement of one ties to that table.
+ZERO_TABLE_KINDS: dict[str, tuple[str, ...]] = {
+    "gov_fund_expenditure": ("gov_fund",),
+    "income_gov_fund": ("gov_fund",),
+    "state_capital_expenditure": ("state_capital",),
+    "income_state_capital": ("state_capital",),
+}
+
+
+def empty_table_target(doc: Document, claim: Any) -> Target | None:
+    """The table of the claim's line when the report prints it empty (本表无数据, 不涉及, or no
+    figure at all) and every other table that can print the line is empty too: a target of 0
+    whose evidence is the table itself.  None otherwise.
+
+    For the claim's period only: a prior year's figure is not in this year's tables."""
+    metric = claim.metric or ""
+    period = claim.period or "current"
+    if period not in ("current", *BUDGET_PERIODS):
+        return None
+    kinds = set(ZERO_TABLE_KINDS.get(metric, ()))
+    kinds.update(sp["table"] for sp in _specs(metric)[0])
+    by_kind = tables_by_kind(doc)
+    tables = [t for kind in sorted(kinds) for t in by_kind.get(kind) or ()]
+    # every table that can print the line is empty (one with figures may print it unread)
+    if not tables or not all(_printed_empty(t) for t in tables):
+        return None
+    t = tables[0]
+    page = t.pages[0] if t.pages else 1
+    ev = Evidence(source="table", page=page, text=t.title or t.kind, value=0.0,
+                  table=f"{t.id} {t.title or t.kind}", row="本表无数据" if t.empty else "（无数字）", bbox=t.bbox)
+    row = new_row(-1, None, None, ev.row, (), (), page, None, t.bbox, None)
+    return _target(t, row, Figure(0.0, 0.0, ev), "all")
+
+
+def _printed_empty(t: Table) -> bool:
+    return t.empty or not any(c is not None and c.value is not None for r in t.rows for c in r.cells)
 
 
 def paragraph_key(doc: Document, claim: Any) -> int:

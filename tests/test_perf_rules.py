@@ -485,6 +485,8 @@ def _table_targets_reference(doc, metric, period):
         for table in doc.tables_of(spec["table"]):
             if table.empty:
                 continue
+            if "unless_rows" in spec and find_row(table, spec["unless_rows"]) is not None:
+                continue
             row = None
             if "code" in spec and code:
                 row = table_index(table).row_with_code(code)

@@ -51,6 +51,8 @@ def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int, starts: lis
 
     ``starts`` are the pieces' paragraph starts when they are in order (or None)."""
     pieces = para.pieces
+    if para.cell is not None and len(pieces) > 1:
+        return para.text[s0:s1].strip()  # a PDF cell's lines stand among other cells' words
     if len(pieces) == 1:  # Paragraph.locate of a one-piece paragraph, without the walk
         p = pieces[0]
         page0 = page1 = p.page
@@ -179,6 +181,7 @@ def extract_claims(doc: Document) -> list[Claim]:
     heading_cache: dict = {}
     items = ItemContext(doc)
     narrative: dict[str | None, bool] = {}
+    after_cell = False  # the state is a table cell's (see below), not the section's
     # the sections by id, made once per document for the walks up to a section's parents
     sections = {s.id: s for s in doc.sections}
     # a section's own title (the first section of an id, should two share one)
@@ -190,7 +193,18 @@ def extract_claims(doc: Document) -> list[Claim]:
             narrative[para.section] = _is_narrative(sections, para.section)
         if narrative[para.section]:
             continue
-        if para.section != state.section:
+        if para.cell is not None:
+            # a table cell is read on its own: its row's heading stands for the section's heading
+            label = para.cell.label
+            if label and _narrative_title(label):
+                continue
+            state = ParagraphState(section=para.section, func_context=[])
+            state.heading_metric = (_title_metric(label) if label else None) or \
+                _heading_metric(sections, para.section, heading_cache)
+            state.heading_title = label or titles.get(para.section)
+            after_cell = True
+        elif para.section != state.section or after_cell:
+            after_cell = False
             state = ParagraphState(section=para.section, func_context=state.func_context[-3:])
             state.heading_metric = _heading_metric(sections, para.section, heading_cache)
             state.heading_title = titles.get(para.section)

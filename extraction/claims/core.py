@@ -667,6 +667,15 @@ class ParagraphExtractor:
                 c0 = max(c0, am.end())
                 close = text.find("）", m_e, s1)
                 aside_close[num_s] = close if close >= 0 else s1
+            if c0 > s0 and text[c0 - 1] in "：:" and not text[c0:num_s].strip():
+                # "基本支出：1759240.42元": the figure's name stands before the colon (a form of
+                # table-cell prose), not in an empty clause after it
+                j = bisect_left(clause_pos, c0 - 1)
+                prev0 = clause_pos[j - 1] + 1 if j and clause_pos[j - 1] >= s0 else s0
+                if am is not None:
+                    prev0 = max(prev0, am.end())
+                if prev0 < c0 - 1 and not DIGIT.search(text, prev0, c0 - 1):
+                    c0 = prev0  # (a clause with a figure of its own ends there: "涉及资金75.27万元:7个…")
             item = resp.get(num_s)
             cue_c0 = item[2] if item else c0
             cue_end = item[3] if item else num_s

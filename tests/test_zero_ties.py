@@ -1,0 +1,47 @@
+"""Zero statements ("无…支出", "为0万元") tie to an empty table line or to a table printed empty."""
+
+from __future__ import annotations
+
+from crossfoot.appdata import claim_statuses
+from crossfoot.pipeline import check_findings, extract_claims
+from extraction.reader import read_text
+
+EMPTY_GOV_FUND = """# 七、政府性基金预算财政拨款收入支出决算情况说明
+
+{sentence}
+
+政府性基金预算财政拨款收入支出决算表
+公开07表
+金额单位：万元
+项目	年初结转和结余	本年收入	本年支出	年末结转和结余
+	合计
+
+注：本表无数据。
+"""
+
+
+def _statuses(text: str) -> list[dict]:
+    doc = read_text(text, "zero.txt")
+    claims = extract_claims(doc)
+    entry = doc.summary()
+    entry["claims"] = [c.to_dict() for c in claims]
+    entry["findings"] = [f.to_dict() for f in check_findings(doc, claims).findings]
+    return claim_statuses(doc, entry)
+
+
+def test_zero_statement_ties_to_the_table_printed_empty():
+    # the sentence of 上海市普陀区财政局2024年度部门决算.pdf
+    st = _statuses(EMPTY_GOV_FUND.format(sentence="上海市普陀区财政局2024年度无政府性基金预算财政拨款收入和支出。"))
+    money = [s for s in st if s["kind"] == "amount"]
+    assert {s["metric"] for s in money} == {"income_gov_fund", "gov_fund_expenditure"}
+    assert all(s["status"] == "tied" and "本表无数据" in s["where"] for s in money), money
+
+
+def test_zero_in_figures_ties_too_and_a_figure_does_not():
+    st = _statuses(EMPTY_GOV_FUND.format(sentence="2024年政府性基金预算拨款支出0万元。"))
+    (s,) = [s for s in st if s["kind"] == "amount"]
+    assert (s["value"], s["status"]) == (0, "tied")
+    st = _statuses(EMPTY_GOV_FUND.format(sentence="2024年政府性基金预算拨款支出5.00万元。"))
+    (s,) = [s for s in st if s["kind"] == "amount"]
+    assert s["status"] == "contradicted"
+
