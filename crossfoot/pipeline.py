@@ -63,8 +63,28 @@ def check_document(path: Path, display_name: str | None = None,
     entry["claims"] = [c.to_dict() for c in claims]
     run = check_findings(doc, claims, config)
     entry["findings"] = [f.to_dict() for f in run.findings]
+    _mark_damaged_text(doc, entry["findings"])
     entry["rule_errors"] = [e.to_dict() for e in run.errors]
     return entry
+
+
+REPLACEMENT = "\ufffd"  # what a byte that could not be decoded, or a glyph without text, reads as
+
+
+def _mark_damaged_text(doc: Document, findings: list[dict[str, Any]]) -> None:
+    """``damaged_text: true`` on each finding whose evidence touches a character the reader could not
+    read (U+FFFD: a damaged byte of a text export, a PDF glyph without text): its figures may be off."""
+    if not any(REPLACEMENT in pg.text for pg in doc.pages):
+        return
+    for f in findings:
+        for ev in f.get("evidence") or []:
+            page, start, end = ev.get("page"), ev.get("start"), ev.get("end")
+            printed = ""
+            if page and start is not None and end is not None and 0 < page <= len(doc.pages):
+                printed = doc.pages[page - 1].text[start:end]
+            if REPLACEMENT in (ev.get("text") or "") or REPLACEMENT in printed:
+                f["damaged_text"] = True
+                break
 
 
 def check_paths(paths: Iterable[Path], config: dict[str, Any] | None = None) -> list[dict[str, Any]]:

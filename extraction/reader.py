@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from extraction.assemble import assemble
+from extraction.encoding import decode_report
 from extraction.files import (  # noqa: F401 (re-exported)
     MAX_BYTES,
     PDF_SUFFIXES,
@@ -69,17 +70,9 @@ def _sniff(head: bytes) -> str:
 
 
 def decode_text(data: bytes) -> str | None:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return None
+    """The text of a text export (damaged bytes replaced by U+FFFD), or None (no known encoding)."""
+    decoded = decode_report(data)
+    return decoded.text if decoded is not None else None
 
 
 def read_document(path: str | Path, display_name: str | None = None) -> Document:
@@ -116,11 +109,14 @@ def read_document(path: str | Path, display_name: str | None = None) -> Document
             what = {"zip": "a ZIP container (Word/Excel?)", "ole": "an old Office file", "binary": "binary data"}[kind]
             return _error(name, sha, "unsupported_type",
                           f"{name}: {what}; crossfoot reads PDF and text exports (.txt, .md)")
-        data = p.read_bytes()
-        text = decode_text(data)
-        if text is None:
-            return _error(name, sha, "bad_encoding", f"{name}: not UTF-8, UTF-16 or GB18030 text")
-        return read_text(text, name, sha)
+        decoded = decode_report(p.read_bytes())
+        if decoded is None:
+            return _error(name, sha, "bad_encoding", f"{name}: not UTF-8, UTF-16 or GB18030 text "
+                          "(or too many bytes that decode in none of them)")
+        document = read_text(decoded.text, name, sha)
+        if decoded.note:
+            document = replace(document, notes=(decoded.note, *document.notes))
+        return document
     except Exception as e:  # a bug on one file must not stop a run: record it
         log.exception("internal error on %s", name)
         return _error(name, sha, "internal_error", f"{name}: {type(e).__name__}: {e}")
