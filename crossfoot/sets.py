@@ -1,0 +1,125 @@
+"""Document sets: the reports of one department, year and kind, and the files one report is split over.
+
+A department publishes each year a budget and a final account; some publish a report as two files,
+the text (部门预算.pdf: prose, no tables) and the tables (预算公开表格.pdf / 公开表: tables, no prose).
+Files are grouped by the department's normalised name, the year and the kind their own text gives
+(never by file name).  Within a group:
+
+- one file with prose and no table, and one with tables and no prose: the **parts of one report**
+  (``split``), checked as one: the prose rules see the sibling's tables;
+- two or more full reports (a corrected re-publication; a 部门 and a 单位 report of one name):
+  kept apart, never merged (``duplicate``), and said so;
+- otherwise each file is a report of its own (``single``).
+
+The set of a document is also its department's identity across years: the normalised name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Spellings of one name (中国共产党江苏省委员会办公厅 = 中共江苏省委办公厅 = 江苏省委办公厅).
+_EQUIVALENT = (
+    (re.compile(r"^(中国共产党|中共)"), ""),
+    (re.compile(r"人民代表大会常务委员会|人大常委会"), "人大"),
+    (re.compile(r"中国人民政治协商会议|政治协商会议"), "政协"),
+    (re.compile(r"委员会"), "委"),
+)
+_NOISE = re.compile(r"[\s\u3000（）()“”\"'《》·・]")
+
+
+def normalise_department(name: str | None) -> str | None:
+    """A department's name as its identity: width folded, spaces and brackets gone, the usual
+    long and short forms of party, congress and CPPCC names made one."""
+    if not name:
+        return None
+    s = _NOISE.sub("", unicodedata.normalize("NFKC", name))
+    for pattern, repl in _EQUIVALENT:
+        s = pattern.sub(repl, s)
+    s = _EQUIVALENT[0][0].sub("", s)  # "中共" again after 委员会 → 委 ("中共…委员会" forms)
+    return s or None
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file of a set, as its check entry describes it."""
+
+    path: str
+    sha256: str
+    role: str  # 'report' (prose and tables) | 'text' (prose, no table) | 'tables' (tables, no prose) | 'other'
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "role": self.role}
+
+
+@dataclass(frozen=True)
+class DocumentSet:
+    id: str
+    department: str | None  # normalised name
+    year: int | None
+    kind: str | None
+    form: str  # 'single' | 'split' (one report, text and tables apart) | 'duplicate' (kept apart)
+    members: tuple[Member, ...]
+
+    def member(self, role: str) -> Member | None:
+        return next((m for m in self.members if m.role == role), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"set_id": self.id, "department": self.department, "year": self.year, "kind": self.kind,
+                "form": self.form, "documents": [m.to_dict() for m in self.members]}
+
+
+def role_of(entry: Mapping[str, Any]) -> str:
+    """What one file holds: prose with tables, prose only, tables only (a check entry's view)."""
+    has_tables = bool(entry.get("tables"))
+    has_prose = bool(entry.get("claims")) or bool(entry.get("prose_paragraphs"))
+    if has_tables and has_prose:
+        return "report"
+    if has_tables:
+        return "tables"
+    if has_prose:
+        return "text"
+    return "other"
+
+
+def _set_id(department: str | None, year: int | None, kind: str | None, shas: Iterable[str]) -> str:
+    key = f"{department}|{year}|{kind}|" + ",".join(sorted(shas))
+    return "s" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def group(entries: Iterable[Mapping[str, Any]]) -> list[DocumentSet]:
+    """The sets of these check entries (documents that could not be read belong to none).
+
+    A document whose department or year is unknown is a set of its own: nothing is paired on a guess.
+    """
+    by_key: dict[tuple[str, int, str], list[Member]] = {}
+    sets: list[DocumentSet] = []
+    for e in entries:
+        if e.get("status") != "ok" or not e.get("sha256"):
+            continue
+        meta = e.get("meta") or {}
+        member = Member(str(e["path"]), str(e["sha256"]), role_of(e))
+        dept, year, kind = normalise_department(meta.get("department")), meta.get("year"), meta.get("kind")
+        if dept and year and kind:
+            by_key.setdefault((dept, int(year), str(kind)), []).append(member)
+        else:
+            sets.append(DocumentSet(_set_id(dept, year, kind, [member.sha256]), dept, year, kind, "single",
+                                    (member,)))
+    for (dept, year, kind), members in by_key.items():
+        members.sort(key=lambda m: m.path)
+        roles = [m.role for m in members]
+        if sorted(roles) == ["tables", "text"]:
+            form = "split"
+        elif max(roles.count("report"), roles.count("text"), roles.count("tables")) > 1:
+            form = "duplicate"  # two publications of one report: each is checked alone
+        else:
+            form = "single"
+        sets.append(DocumentSet(_set_id(dept, year, kind, [m.sha256 for m in members]), dept, year, kind,
+                                form, tuple(members)))
+    sets.sort(key=lambda s: (s.department or "", s.year or 0, s.kind or "", s.members[0].path))
+    return sets
