@@ -51,6 +51,13 @@ class ProseAmountVsTable(Rule):
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         for c in claims:
             if not comparable(c):
+                if c.kind == "amount" and c.metric and c.value is not None and yuan_factor(c) is not None:
+                    # a metric taken from context is never accused, but a figure that agrees ties
+                    t = agreeing_target(doc, c)
+                    if t is not None:
+                        self.tie(c, t.figure)
+                    elif table_targets(doc, c):
+                        self.pass_over(c, "metric_from_context")
                 continue
             targets = table_targets(doc, c)
             if c.scope and any(t.scope == c.scope for t in targets):
@@ -60,7 +67,9 @@ class ProseAmountVsTable(Rule):
                 continue  # its own table is there but the line was not read: no comparison across scopes
             if not targets:
                 continue
-            if agreeing_target(doc, c, targets) is not None:
+            hit = agreeing_target(doc, c, targets)
+            if hit is not None:
+                self.tie(c, hit.figure)
                 continue
             cf = claim_figure(doc, c) if c.unit else Figure(0.0, 0.0, claim_figure(doc, c).evidence)
             slipped = bool(c.unit) and any(
@@ -70,6 +79,7 @@ class ProseAmountVsTable(Rule):
                     target_in_claim_unit(t, c).value and scaled_agrees(cf, target_in_claim_unit(t, c)) for t in targets):
                 slipped = True  # 10^4 apart: a unit problem of the table or the prose (CF502/CF503)
             if slipped:
+                self.pass_over(c, "unit_slip")
                 continue  # a unit slip reported by CF502/CF503
             t = targets[0]
             tf = target_in_claim_unit(t, c) if c.unit else t.figure
@@ -82,6 +92,7 @@ class ProseAmountVsTable(Rule):
             scope_mismatch = scope_mismatch or bool(agreeing) or unstated
             own = c.scope or ("all" if unstated else None)
             if scope_mismatch and not agreeing and own and scope_tables_missing(doc, c, own):
+                self.pass_over(c, "scope_table_missing")
                 continue  # the table of the claim's own scope is not printed (CF603): nothing to tie it to
             when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
             unit = c.unit or ""

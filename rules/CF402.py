@@ -78,6 +78,8 @@ class GrowthArithmetic(Rule):
                 gf = claim_figure(doc, g)
                 lo, hi = iv
                 if gf.value + gf.tol >= lo - 1e-9 and gf.value - gf.tol <= hi + 1e-9:
+                    self.tie(g)
+                    self.tie(change)  # the change agrees with the rate and the current figure
                     continue
                 slip = last_digit_slip(gf, lo, hi)
                 yield self.finding(
