@@ -73,7 +73,7 @@ from typing import Any
 from extraction.model import Cell, Document, Row, Table
 from rules.base import _HALF_UNIT, Evidence, column_label, doc_memo
 from rules.lookup import row_unit
-from rules.prose import BUDGET_PERIODS, _specs, decimals_of, targets_of
+from rules.prose import BUDGET_PERIODS, MONEY_UNITS, _specs, decimals_of, targets_of
 
 STATUSES = ("tied", "contradicted", "not_checkable")
 
@@ -118,14 +118,14 @@ class ClaimStatus:
                 "findings": list(self.findings)}
 
 
-def target_of(ev: Evidence | None, doc: Document | None = None) -> dict[str, Any] | None:
-    """The ``target`` of a tie: the table figure's table id, row, column, value and page (and the
-    table's unit)."""
+def target_of(ev: Evidence | None, doc: Document | None = None, money: bool = True) -> dict[str, Any] | None:
+    """The ``target`` of a tie: the table figure's table id, row, column, value and page (and,
+    for a money figure, the table's unit)."""
     if ev is None or ev.source != "table":
         return None
     tid = ev.table.split(" ", 1)[0] if ev.table else None
     unit = None
-    if doc is not None and tid:
+    if doc is not None and tid and money:
         unit = next((t.unit for t in doc.tables if t.id == tid), None)
     return {"table": tid, "row": ev.row, "column": ev.column, "value": ev.value, "page": ev.page, "unit": unit}
 
@@ -262,7 +262,7 @@ def claim_statuses(doc: Document, claims: Sequence[Any], run: Any) -> list[Claim
             continue
         t = tied.get(c.id)
         if t is not None:
-            out.append(ClaimStatus("tied", target=target_of(t.target, doc), tied_by=t.rule))
+            out.append(ClaimStatus("tied", target=target_of(t.target, doc, c.unit in MONEY_UNITS), tied_by=t.rule))
             continue
         out.append(ClaimStatus("not_checkable", reason=passed.get(c.id) or _reason(doc, c)))
     return out
