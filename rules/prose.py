@@ -200,13 +200,26 @@ def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ..
     "rows" in spec, spec.get("columns") or [], … read once."""
     specs, code = _specs(metric)
 
+    def rows_of(sp: dict[str, Any]) -> tuple[str, ...] | None:
+        if "rows" in sp:
+            return tuple(sp["rows"])
+        if sp.get("class_rows"):  # the class line by its official names (none for a 款 or 项 code)
+            return _class_row_names(code) if code and len(code) == 3 else None
+        return None
+
     def compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
-        return tuple((sp["table"], sp.get("period") == "budget", "code" in sp,
-                      tuple(sp["rows"]) if "rows" in sp else None, bool(sp.get("skip_blank")),
-                      tuple(sp.get("columns") or ()), sp.get("scope", "all"))
+        return tuple((sp["table"], sp.get("period") == "budget", "code" in sp, rows_of(sp),
+                      bool(sp.get("skip_blank")), tuple(sp.get("columns") or ()), sp.get("scope", "all"))
                      for sp in specs)
 
     return compiled(specs), compiled(_budget_first(specs)), code
+
+
+def _class_row_names(code: str) -> tuple[str, ...]:
+    """The official names (and older names) of a 功能分类 class, as a 收支总表 prints its line."""
+    from rules.lookup import class_codes_by_name
+
+    return tuple(sorted(n for n, c in class_codes_by_name().items() if c == code))
 
 
 def _target(table: Table, row: Row, figure: Figure, scope: str) -> Target:
