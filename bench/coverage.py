@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crossfoot.pipeline import check_findings, claim_entries, extract_claims, iter_files  # noqa: E402
+from crossfoot.pipeline import check_findings, extract_claims, iter_files  # noqa: E402
 from extraction.reader import read_document  # noqa: E402
 from rules.status import cells_printing, cell_target  # noqa: E402
 
@@ -67,7 +67,12 @@ def measure(paths: list[Path], legacy: bool = False) -> list[dict[str, Any]]:
             continue
         claims = extract_claims(doc)
         run = check_findings(doc, claims)
-        entries = legacy_entries(doc, claims, run) if legacy else claim_entries(doc, claims, run)
+        if legacy:  # runs on a crossfoot without claim statuses too (the baseline)
+            entries = legacy_entries(doc, claims, run)
+        else:
+            from crossfoot.pipeline import claim_entries
+
+            entries = claim_entries(doc, claims, run)
         for c, e in zip(claims, entries):
             e["printed_at"] = []
             if e["status"] == "not_checkable" and c.kind in TABLE_KINDS:

@@ -45,10 +45,12 @@ is
   ``table_line_not_found``                  the metric's table line is known, the document's
                                             tables do not hold it where expected, and some
                                             table prints the value (a missed tie: the lookup
-                                            failed)
+                                            failed); for a zero (0.00万元, 无…支出): the
+                                            metric's table is printed but its line not found
   ``no_table_prints_it``                    the metric's line is not found and no table of
                                             the document prints the value, searched in every
-                                            table in its unit, ×10⁴ and ÷10⁴
+                                            table in its unit, ×10⁴ and ÷10⁴ (for a zero: no
+                                            table of the metric's kinds is printed)
   ``inputs_not_stated``                     a share, growth, completion or comparison whose
                                             other figures (part and base, change and current
                                             figure, actual and budget) are not stated with it
@@ -168,11 +170,17 @@ def _printed(doc: Document) -> _PrintedCells:
 
 def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[float, Table, Row, int, Cell]]:
     """The table cells that print the claim's number (as printed, ×10⁴ or ÷10⁴) within the
-    rounding of both: (scale, table, row, column index, cell), nearest scale first."""
+    rounding of both: (scale, table, row, column index, cell), nearest scale first.
+
+    A count is exact.  A match must be closer than a tenth of the figure (rounding wider than
+    that says nothing: 80.81 ÷ 10⁴ "is" any 0.01)."""
     if not claim.value or not doc.tables:
         return []
-    d = decimals_of(doc, claim)
-    tol = _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d)
+    if claim.kind == "count":
+        tol = 0.0
+    else:
+        d = decimals_of(doc, claim)
+        tol = _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d)
     pc = _printed(doc)
     out: list[tuple[float, Table, Row, int, Cell]] = []
     for k in SCALES:
@@ -182,7 +190,7 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
         lo = bisect.bisect_left(pc.values, v - tl - pc.max_tol - 1e-9)
         hi = bisect.bisect_right(pc.values, v + tl + pc.max_tol + 1e-9)
         for cv, ct, t, r, ci, c in pc.cells[lo:hi]:
-            if abs(cv - v) <= tl + ct + 1e-9 and ct < cv:
+            if abs(cv - v) <= tl + ct + 1e-9 and tl + ct <= v / 10:
                 out.append((k, t, r, ci, c))
                 if len(out) >= limit:
                     return out
@@ -230,7 +238,14 @@ def _reason(doc: Document, claim: Any) -> str:
     if period in BUDGET_PERIODS and doc.meta.kind != "budget" and not targets_of(doc, claim.metric, period):
         return "budget_figure_without_budget_table"
     specs, _code = _specs(claim.metric)
-    printed = bool(cells_printing(doc, claim, limit=1))
+    if claim.value == 0:
+        # a zero (0.00万元, 无…支出) is an empty line: no value to search for; the metric's table
+        # is printed (its line was not found) or not
+        if not specs:
+            return "narrative_only_metric"
+        printed = any(doc.tables_of(sp["table"]) for sp in specs)
+    else:
+        printed = bool(cells_printing(doc, claim, limit=1))
     if not specs:
         return "metric_without_table_line" if printed else "narrative_only_metric"
     if targets_of(doc, claim.metric, period):
