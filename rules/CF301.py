@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, agrees, fmt
+from rules.base import Evidence, Figure, Finding, Rule, agrees, fmt
 from rules.lookup import unit_factor
 from rules.prose import (
     BUDGET_PERIODS,
@@ -30,6 +30,10 @@ from rules.prose import (
 )
 from rules.units import same_digits, scaled_agrees
 
+# the tables a statement of none ("无政府性基金预算财政拨款收入和支出", "…支出0万元") restates when
+# they are printed empty (本表无数据) or without a figure: such a zero ties to the table
+ZERO_TABLES = {"gov_fund_expenditure": "gov_fund", "income_gov_fund": "gov_fund",
+               "state_capital_expenditure": "state_capital"}
 TWO_SCOPE = {"expenditure_basic", "expenditure_project", "expenditure_personnel", "expenditure_public"}
 SCOPE_ZH = {"all": "全部资金", "fiscal": "财政拨款", "general_budget": "一般公共预算财政拨款"}
 
@@ -50,6 +54,9 @@ class ProseAmountVsTable(Rule):
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         for c in claims:
+            if c.kind == "amount" and c.value == 0 and c.metric in ZERO_TABLES:
+                self._tie_zero(doc, c)
+                continue
             if not comparable(c):
                 if c.kind == "amount" and c.metric and c.value is not None and yuan_factor(c) is not None:
                     # a metric taken from context is never accused, but a figure that agrees ties
@@ -113,6 +120,16 @@ class ProseAmountVsTable(Rule):
                 evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
                 severity="warning" if scope_mismatch else None,
             )
+
+
+    def _tie_zero(self, doc: Document, c: Any) -> None:
+        """A zero statement ties to its table printed empty or without a figure (never a finding)."""
+        for t in doc.tables_of(ZERO_TABLES[c.metric]):
+            if t.empty or all(not v for r in t.rows for v in r.values):
+                ev = Evidence(source="table", page=t.pages[0] if t.pages else None, text=t.title or t.kind,
+                              value=0.0, table=f"{t.id} {t.title or t.kind}", row=None, column=None)
+                self.tie(c, Figure(0.0, 0.0, ev))
+                return
 
 
 RULE = ProseAmountVsTable

@@ -27,6 +27,9 @@ is
                                             (财政拨款 / all funds) is not printed (CF603)
   ``table_in_another_file``                 the document prints no table at all: a text whose
                                             tables are published as a separate file
+  ``tables_not_recognised``                 the document prints tables, but the reader
+                                            recognised none of them (every table's kind is
+                                            ``other``): nothing to look a line up in
   ``no_metric``                             the extractor could not tell what the figure is
   ``prior_year_figure``                     a figure of the year before: an amount introduced
                                             as last year's ("上年", "2023年当年预算执行数" in a
@@ -84,6 +87,7 @@ REASONS: dict[str, str] = {
     "unit_slip": "the table line prints the figure's digits in another unit (left to CF502/CF503)",
     "scope_table_missing": "the table of the claim's own scope is not printed (CF603)",
     "table_in_another_file": "the document prints no table (its tables are a separate file)",
+    "tables_not_recognised": "the document's tables were read but none was recognised (all of kind other)",
     "no_metric": "what the figure is was not recognised",
     "prior_year_figure": "a figure of the year before, which this year's tables do not print",
     "budget_figure_without_budget_table": "a budget figure in a final account with no table printing its budget",
@@ -227,6 +231,8 @@ def _reason(doc: Document, claim: Any) -> str:
     """Why an untied, uncontradicted claim could not be checked (module docstring, in order)."""
     if not doc.tables:
         return "table_in_another_file"
+    if all(t.kind == "other" for t in doc.tables):
+        return "tables_not_recognised"
     if not claim.metric:
         return "no_metric"
     kind = claim.kind
