@@ -176,3 +176,19 @@ def test_a_version_1_store_is_migrated(tmp_path, seed000, read_only):
         db.write(b)
         assert db.con.execute("SELECT count(*) FROM claims WHERE status = 'tied'").fetchone()[0] == sum(
             1 for c in seed000["claims"] if c["status"] == "tied")
+
+
+def test_a_statement_of_none_ties_to_its_empty_table():
+    plan = check_document(PUTUO_PLAN)
+    # "…2024年度无政府性基金预算财政拨款收入和支出。" and the 政府性基金…决算表 printed empty
+    none = [c for c in plan["claims"] if c["metric"] == "gov_fund_expenditure" and c["value"] == 0]
+    assert none and all(c["status"] == "tied" and c["tied_by"] == "CF301" for c in none)
+    table = next(t for t in plan["tables"] if t["id"] == none[0]["target"]["table"])
+    assert table["kind"] == "gov_fund" and none[0]["target"]["value"] == 0.0
+
+
+def test_tables_the_reader_did_not_recognise():
+    entry = check_document(DATA / "seeds" / "002_8541718f7ac07511.txt")
+    assert entry["tables"] and {t["kind"] for t in entry["tables"]} == {"other"}
+    untied = [c for c in entry["claims"] if c["status"] == "not_checkable" and c["metric"]]
+    assert untied and {c["reason"] for c in untied if c["kind"] == "amount"} == {"tables_not_recognised"}
