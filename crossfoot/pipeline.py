@@ -109,7 +109,10 @@ def render_text(docs: list[dict[str, Any]], claims: bool = False) -> str:
             lines.append(f"{d['path']}: rule {e['rule']} failed: {e['message']}")
         if claims:
             for c in d["claims"]:
-                lines.append(f"  claim p.{c['page']} {c['kind']:<10} {c['metric'] or '?':<28} {c['value']} {c['unit'] or ''}")
+                status = c.get("status") or ""
+                why = c.get("reason") or (", ".join(c.get("findings") or ()) if status == "contradicted" else "")
+                lines.append(f"  claim p.{c['page']} {c['kind']:<10} {c['metric'] or '?':<28} {c['value']} {c['unit'] or ''}"
+                             f"  {status}{' ' + why if why else ''}")
     ok = sum(1 for d in docs if d["status"] == "ok")
     lines.append(f"{len(docs)} documents: {ok} read, {len(docs) - ok} errors")
     return "\n".join(lines)

@@ -176,24 +176,35 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
     """The table cells that print the claim's number (as printed, ×10⁴ or ÷10⁴) within the
     rounding of both: (scale, table, row, column index, cell), nearest scale first.
 
-    A count is exact.  A match must be closer than a tenth of the figure (rounding wider than
-    that says nothing: 80.81 ÷ 10⁴ "is" any 0.01)."""
+    A count is exact and matches only a whole-number cell printing it on a line or in a column
+    that names its unit (辆, 人, 批, 件: a 行次 or a code column prints small numbers too).  Otherwise a match must be
+    closer than a tenth of the figure (rounding wider than that says nothing: 80.81 ÷ 10⁴ "is"
+    any 0.01)."""
     if not claim.value or not doc.tables:
         return []
-    if claim.kind == "count":
+    count = claim.kind == "count"
+    unit = (claim.unit or "")[:1]  # 辆, 人 (人次), 批 (批次), 个, 件 …
+    if count:
         tol = 0.0
     else:
         d = decimals_of(doc, claim)
         tol = _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d)
     pc = _printed(doc)
     out: list[tuple[float, Table, Row, int, Cell]] = []
-    for k in SCALES:
+    for k in (1.0,) if count else SCALES:
         v, tl = abs(float(claim.value)) * k, tol * k
         if v <= tl:
             continue  # the rounding swallows the figure at this scale
         lo = bisect.bisect_left(pc.values, v - tl - pc.max_tol - 1e-9)
         hi = bisect.bisect_right(pc.values, v + tl + pc.max_tol + 1e-9)
         for cv, ct, t, r, ci, c in pc.cells[lo:hi]:
+            if count:  # a count is printed exactly, as a whole number, on a line or column of its unit
+                if cv == v and not c.decimals and unit and (unit in r.name or r.unit == unit
+                                                           or unit in column_label(t, ci)):
+                    out.append((k, t, r, ci, c))
+                    if len(out) >= limit:
+                        return out
+                continue
             if abs(cv - v) <= tl + ct + 1e-9 and tl + ct <= v / 10:
                 out.append((k, t, r, ci, c))
                 if len(out) >= limit:
