@@ -54,8 +54,7 @@ class ProseAmountVsTable(Rule):
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         for c in claims:
-            if c.kind == "amount" and c.value == 0 and c.metric in ZERO_TABLES:
-                self._tie_zero(doc, c)
+            if c.kind == "amount" and c.value == 0 and c.metric in ZERO_TABLES and self._tie_zero(doc, c):
                 continue
             if not comparable(c):
                 if c.kind == "amount" and c.metric and c.value is not None and yuan_factor(c) is not None:
@@ -121,15 +120,16 @@ class ProseAmountVsTable(Rule):
                 severity="warning" if scope_mismatch else None,
             )
 
-
-    def _tie_zero(self, doc: Document, c: Any) -> None:
-        """A zero statement ties to its table printed empty or without a figure (never a finding)."""
+    def _tie_zero(self, doc: Document, c: Any) -> bool:
+        """A zero statement ties to its table printed empty or without a figure (never a finding);
+        False when no such table is printed."""
         for t in doc.tables_of(ZERO_TABLES[c.metric]):
             if t.empty or all(not v for r in t.rows for v in r.values):
                 ev = Evidence(source="table", page=t.pages[0] if t.pages else None, text=t.title or t.kind,
                               value=0.0, table=f"{t.id} {t.title or t.kind}", row=None, column=None)
                 self.tie(c, Figure(0.0, 0.0, ev))
-                return
+                return True
+        return False
 
 
 RULE = ProseAmountVsTable

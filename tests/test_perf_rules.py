@@ -490,6 +490,11 @@ def _table_targets_reference(doc, metric, period):
                 row = table_index(table).row_with_code(code)
             elif "rows" in spec:
                 row = find_row(table, spec["rows"])
+            elif spec.get("class_rows") and code and len(code) == 3:
+                # the class line by its official names (rules/data/claim_tables.yaml class_rows)
+                from rules.lookup import class_codes_by_name
+
+                row = find_row(table, [n for n, c in class_codes_by_name().items() if c == code])
             if row is None or not row.columns:
                 continue
             if spec.get("skip_blank") and all(v is None for v in row.values):
