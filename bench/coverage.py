@@ -21,6 +21,7 @@ import argparse
 import collections
 import json
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,20 @@ DEFAULT_PATHS = [ROOT / "tests" / "data"]
 # the claim kinds whose figure a table may print (a share or a growth rate found in a money cell
 # is a coincidence): only these are searched for missed ties
 TABLE_KINDS = ("amount", "count", "change")
+# a classification reference ("（01项）", "（204类）"): never a figure to tie or contradict
+CLASS_REFERENCE = re.compile(r"[（(]\s*$")
+CLASS_REFERENCE_AFTER = re.compile(r"^\s*[类款项]\s*[)）]")
+
+
+def classification_reference(doc: Any, claim: Any) -> bool:
+    """Whether the claim's figure is the number of a "（01项）"-like reference on its page."""
+    try:
+        text = doc.pages[claim.page - 1].text
+    except (IndexError, TypeError):
+        return False
+    return bool(CLASS_REFERENCE.search(text[max(0, claim.start - 3):claim.start])
+                and CLASS_REFERENCE_AFTER.match(text[claim.end:claim.end + 3] if claim.unit is None
+                                                else text[claim.start:claim.end + 3].lstrip("0123456789. ")))
 # reasons that say the figure cannot be checked inside its document (judged by the audit in
 # bench/coverage.md): set aside for the second coverage figure
 OUTSIDE_DOCUMENT = ("prior_year_figure", "budget_figure_without_budget_table", "narrative_only_metric",
@@ -74,6 +89,7 @@ def measure(paths: list[Path], legacy: bool = False) -> list[dict[str, Any]]:
 
             entries = claim_entries(doc, claims, run)
         for c, e in zip(claims, entries):
+            e["class_reference"] = e["status"] in ("tied", "contradicted") and classification_reference(doc, c)
             e["printed_at"] = []
             if e["status"] == "not_checkable" and c.kind in TABLE_KINDS:
                 e["printed_at"] = [{**cell_target(t, r, ci, cell), "scale": k}
@@ -111,6 +127,8 @@ def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:
                 reasons[x["kind"]][x.get("reason") or "?"] += 1
                 reasons["all"][x.get("reason") or "?"] += 1
     return {
+        "through_classification_reference": [f"{d['path']} {x['id']}" for d in docs for x in d["claims"]
+                                             if x.get("class_reference")],
         "amounts": dict(_counts(amounts)),
         "amounts_with_tables": {"n": len(with_tables), "tied_or_contradicted": done(with_tables)},
         "amounts_inside_document": {"n": len(inside), "tied_or_contradicted": done(inside)},
@@ -152,6 +170,9 @@ def print_report(docs: list[dict[str, Any]], s: dict[str, Any], listing: bool = 
           f"({_pct(wt['tied_or_contradicted'], wt['n']).strip()})")
     print(f"  without {', '.join(OUTSIDE_DOCUMENT)}: {ins['tied_or_contradicted']} of {ins['n']} "
           f"({_pct(ins['tied_or_contradicted'], ins['n']).strip()})")
+    refs = s["through_classification_reference"]
+    print(f"  tied or contradicted through a classification reference (（01项）): {len(refs)}"
+          + (f" — {', '.join(refs[:10])}" if refs else ""))
     print("\nnot checkable, by reason:")
     for kind, rs in s["reasons"].items():
         print(f"  {kind:<11} " + ", ".join(f"{r} {n}" for r, n in rs.items()))
