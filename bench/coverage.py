@@ -9,7 +9,7 @@ by reason, and the **missed ties** — not-checkable claims whose value (as prin
 ÷10⁴, within the rounding of both) is printed in some table of the same document, each with
 the cell (table, row, column, page).
 
-``--audit`` prints N (default 40) not-checkable claims drawn at random (seeded) with their reason
+``--audit`` prints N (default 40) not-checkable claims drawn by a seeded hash with their reason
 and sentence, for a person to judge (recorded in bench/coverage.md).  ``--legacy`` computes the
 statuses as the app did before they were part of the result (``agreeing_target`` for amounts,
 contradicted by a finding's prose evidence, everything else unverifiable): the baseline.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import random
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -192,10 +192,20 @@ def print_report(docs: list[dict[str, Any]], s: dict[str, Any], listing: bool = 
                   f"「{cell['row']}」/{cell['column'] or '-'} {cell['value']}{scale}")
 
 
-def audit(docs: list[dict[str, Any]], n: int, seed: int) -> None:
+def audit_sample(docs: list[dict[str, Any]], n: int, seed: int) -> list[tuple[str, dict[str, Any]]]:
+    """N not-checkable claims drawn by a seeded hash of each claim (document, id, sentence): a claim
+    that becomes tied leaves the sample without reshuffling the others, so a judged sample stays
+    judged across changes."""
+    def key(item: tuple[str, dict[str, Any]]) -> str:
+        path, x = item
+        return hashlib.sha256(f"{seed}|{Path(path).name}|{x['id']}|{x['text']}".encode()).hexdigest()
+
     pool = [(d["path"], x) for d in docs for x in d["claims"] if x["status"] == "not_checkable"]
-    rng = random.Random(seed)
-    for i, (path, x) in enumerate(rng.sample(pool, min(n, len(pool))), 1):
+    return sorted(pool, key=key)[:n]
+
+
+def audit(docs: list[dict[str, Any]], n: int, seed: int) -> None:
+    for i, (path, x) in enumerate(audit_sample(docs, n, seed), 1):
         cell = x["printed_at"][0] if x["printed_at"] else None
         where = f" (printed: {cell['table']} 「{cell['row']}」 {cell['value']})" if cell else ""
         text = " ".join(x["text"].split())

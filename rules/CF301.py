@@ -22,6 +22,7 @@ from rules.prose import (
     BUDGET_PERIODS,
     agreeing_target,
     claim_figure,
+    confirming_targets,
     label_names_metric,
     scope_tables_missing,
     table_targets,
@@ -33,7 +34,7 @@ from rules.units import same_digits, scaled_agrees
 # the tables a statement of none ("无政府性基金预算财政拨款收入和支出", "…支出0万元") restates when
 # they are printed empty (本表无数据) or without a figure: such a zero ties to the table
 ZERO_TABLES = {"gov_fund_expenditure": "gov_fund", "income_gov_fund": "gov_fund",
-               "state_capital_expenditure": "state_capital"}
+               "state_capital_expenditure": "state_capital", "income_state_capital": "state_capital"}
 TWO_SCOPE = {"expenditure_basic", "expenditure_project", "expenditure_personnel", "expenditure_public"}
 SCOPE_ZH = {"all": "全部资金", "fiscal": "财政拨款", "general_budget": "一般公共预算财政拨款"}
 
@@ -64,6 +65,8 @@ class ProseAmountVsTable(Rule):
                         self.tie(c, t.figure)
                     elif table_targets(doc, c):
                         self.pass_over(c, "metric_from_context")
+                    else:
+                        self._confirm(doc, c)
                 continue
             targets = table_targets(doc, c)
             if c.scope and any(t.scope == c.scope for t in targets):
@@ -72,6 +75,7 @@ class ProseAmountVsTable(Rule):
                     and c.metric.startswith(("func:", "expenditure_")):
                 continue  # its own table is there but the line was not read: no comparison across scopes
             if not targets:
+                self._confirm(doc, c)
                 continue
             hit = agreeing_target(doc, c, targets)
             if hit is not None:
@@ -119,6 +123,15 @@ class ProseAmountVsTable(Rule):
                 evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
                 severity="warning" if scope_mismatch else None,
             )
+
+    def _confirm(self, doc: Document, c: Any) -> None:
+        """No line to compare the claim with: a confirm-only line (claim_tables.yaml) that agrees
+        ties it; one that differs says nothing."""
+        if yuan_factor(c) is None:
+            return
+        hit = agreeing_target(doc, c, confirming_targets(doc, c))
+        if hit is not None:
+            self.tie(c, hit.figure)
 
     def _tie_zero(self, doc: Document, c: Any) -> bool:
         """A zero statement ties to its table printed empty or without a figure (never a finding);

@@ -96,7 +96,7 @@ def scope_tables_missing(doc: Document, claim: Any, scope: str) -> bool:
     """True when the document prints none of the tables where the claim's line has this scope
     (the 支出决算表 for an all-funds 基本支出, …).  An empty table (本表无数据) is printed."""
     specs, _code = _specs(claim.metric or "")
-    kinds = {sp["table"] for sp in specs if sp.get("scope") == scope}
+    kinds = {sp["table"] for sp in specs if sp.get("scope") == scope and not sp.get("confirm_only")}
     return bool(kinds) and not any(doc.tables_of(k) for k in kinds)
 
 
@@ -117,23 +117,29 @@ def table_targets(doc: Document, claim: Any) -> list[Target]:
     return targets_of(doc, claim.metric or "", claim.period or "current")
 
 
-def targets_of(doc: Document, metric: str, period: str) -> list[Target]:
+def targets_of(doc: Document, metric: str, period: str, confirm: bool = False) -> list[Target]:
     """:func:`table_targets` of a claim of that metric and period (both given, "" and "current"
-    for none), found once per document."""
+    for none), found once per document.  ``confirm``: the lines of the ``confirm_only`` specs
+    instead (claim_tables.yaml), which may tie a claim that agrees but never accuse one."""
     memo = doc_memo(doc).get("table_targets")
     if memo is None:
         memo = doc_memo(doc)["table_targets"] = {}
     # the period only says whether budget targets are meant (or none: a prior year's figure), so
     # budget, initial_budget and adjusted_budget claims share their targets
-    key = (metric, "budget" if period in BUDGET_PERIODS else period)
+    key = (metric, "budget" if period in BUDGET_PERIODS else period, confirm)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _table_targets(doc, metric, period)
+        found = memo[key] = _table_targets(doc, metric, period, confirm)
     return found
 
 
-def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
-    plain, budget_first, code = _plan(metric)
+def confirming_targets(doc: Document, claim: Any) -> list[Target]:
+    """The table lines that may confirm a claim but not accuse it (``confirm_only`` specs)."""
+    return targets_of(doc, claim.metric or "", claim.period or "current", confirm=True)
+
+
+def _table_targets(doc: Document, metric: str, period: str, confirm: bool = False) -> list[Target]:
+    plain, budget_first, code = _plan(metric, confirm)
     if not plain:
         return []
     if period not in ("current", *BUDGET_PERIODS):
@@ -191,7 +197,8 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
 
 
 @functools.lru_cache(maxsize=1 << 10)
-def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...], str | None]:
+def _plan(metric: str, confirm: bool = False) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...],
+                                                        str | None]:
     """The metric's specs (:func:`_specs`) as tuples, in their order and budget-first
     (:func:`_budget_first`), and the code: kept per metric (claim_tables.yaml is parsed once).
 
@@ -199,6 +206,8 @@ def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ..
     None, skip_blank, the column needles as a tuple, scope): the answers of "code" in spec,
     "rows" in spec, spec.get("columns") or [], … read once."""
     specs, code = _specs(metric)
+    # the confirm_only specs are their own list (confirming_targets), kept out of the others
+    specs = [sp for sp in specs if bool(sp.get("confirm_only")) == confirm]
 
     def rows_of(sp: dict[str, Any]) -> tuple[str, ...] | None:
         if "rows" in sp:

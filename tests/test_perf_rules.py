@@ -473,6 +473,7 @@ def _table_targets_reference(doc, metric, period):
     from rules.lookup import find_column, find_row, table_index
 
     specs, code = prose._specs(metric)
+    specs = [sp for sp in specs if not sp.get("confirm_only")]  # those are confirming_targets'
     if not specs or period not in ("current", *prose.BUDGET_PERIODS):
         return []
     is_budget_doc = doc.meta.kind == "budget"
