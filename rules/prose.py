@@ -138,8 +138,47 @@ def confirming_targets(doc: Document, claim: Any) -> list[Target]:
     return targets_of(doc, claim.metric or "", claim.period or "current", confirm=True)
 
 
+def _sum_targets(doc: Document, metric: str, period: str) -> list[Target]:
+    """The ``sum_of_codes`` lines of a metric (confirm_only): the sum of the first figure of each
+    of those code lines the table prints (人员经费 = 301 + 303), as one target."""
+    if period not in ("current", *BUDGET_PERIODS):
+        return []
+    out: list[Target] = []
+    for sp in _specs(metric)[0]:
+        codes = sp.get("sum_of_codes")
+        if not codes:
+            continue
+        for table in tables_by_kind(doc).get(sp["table"], ()):
+            idx = table_index(table)
+            parts = []
+            for code in codes:
+                row = idx.row_with_code(str(code))
+                fig = None if row is None else next(
+                    (f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None), None)
+                if fig is not None:
+                    parts.append((row, fig))
+            if not parts:
+                continue
+            first = parts[0][0]
+            label = "+".join(r.code or r.name for r, _f in parts)
+            total = round(sum(f.value for _r, f in parts), 6)
+            fig = Figure(total, sum(f.tol for _r, f in parts),
+                         Evidence(source="table", page=first.page, text=label, value=total,
+                                  table=f"{table.id} {table.title or table.kind}", row=label, bbox=first.name_bbox))
+            out.append(_target(table, first, fig, sp.get("scope", "all")))
+            break
+    return out
+
+
 def _table_targets(doc: Document, metric: str, period: str, confirm: bool = False) -> list[Target]:
     plain, budget_first, code = _plan(metric, confirm)
+    if confirm:
+        return _table_targets_of(doc, plain, budget_first, code, period) + _sum_targets(doc, metric, period)
+    return _table_targets_of(doc, plain, budget_first, code, period)
+
+
+def _table_targets_of(doc: Document, plain: tuple[tuple[Any, ...], ...], budget_first: tuple[tuple[Any, ...], ...],
+                      code: str | None, period: str) -> list[Target]:
     if not plain:
         return []
     if period not in ("current", *BUDGET_PERIODS):
@@ -207,7 +246,7 @@ def _plan(metric: str, confirm: bool = False) -> tuple[tuple[tuple[Any, ...], ..
     "rows" in spec, spec.get("columns") or [], … read once."""
     specs, code = _specs(metric)
     # the confirm_only specs are their own list (confirming_targets), kept out of the others
-    specs = [sp for sp in specs if bool(sp.get("confirm_only")) == confirm]
+    specs = [sp for sp in specs if bool(sp.get("confirm_only")) == confirm and "sum_of_codes" not in sp]
 
     def rows_of(sp: dict[str, Any]) -> tuple[str, ...] | None:
         if "rows" in sp:

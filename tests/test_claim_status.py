@@ -204,3 +204,10 @@ def test_a_confirm_only_line_ties_but_never_accuses():
     change = _claim(entry, kind="amount", metric="expenditure_basic", value=844.15)
     assert change["status"] == "not_checkable" and change["findings"] == []
     assert not any(f["rule"] == "CF301" and "844.15" in f["message"] for f in entry["findings"])
+
+
+def test_a_sum_of_code_lines_confirms_a_total_the_table_does_not_print():
+    # "人员经费6080.72万元" and the basic-expenditure table's 301 (2928.98) + 303 (3151.74)
+    entry = check_document(DATA / "real" / "budgets" / "江苏省人大办公厅2017年度预算公开.pdf")
+    c = _claim(entry, metric="expenditure_personnel", value=6080.72)
+    assert c["status"] == "tied" and c["target"]["row"] == "301+303" and c["target"]["value"] == 6080.72
