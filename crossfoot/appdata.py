@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -385,7 +384,9 @@ def entry_from_store(store: Path, sha: str) -> dict[str, Any] | None:
         tables = con.execute("""SELECT table_id, kind, number, title, unit, pages, n_rows FROM tables
                                 WHERE sha256 = ? ORDER BY rowid""", [sha]).fetchall()
         claims = con.execute("""SELECT claim_id, kind, metric, label, value, unit, yuan, period, scope, base,
-                                       direction, page, start_char, end_char, text, explanation
+                                       direction, page, start_char, end_char, text, explanation,
+                                       status, reason, target_table, target_row, target_column, target_value,
+                                       target_page, target_unit, tied_by, finding_ids
                                 FROM claims WHERE sha256 = ? ORDER BY rowid""", [sha]).fetchall()
         findings = con.execute("""SELECT finding_id, rule, name, severity, message, message_en, expected, observed,
                                          difference, tolerance FROM findings WHERE sha256 = ? ORDER BY rowid""",
@@ -398,7 +399,7 @@ def entry_from_store(store: Path, sha: str) -> dict[str, Any] | None:
         ev_by.setdefault(e[0], []).append(dict(zip(
             ("source", "page", "text", "value", "table", "row", "column", "start", "end", "bbox"), e[1:])))
     claim_keys = ("id", "kind", "metric", "label", "value", "unit", "yuan", "period", "scope", "base",
-                  "direction", "page", "start", "end", "text", "explanation")
+                  "direction", "page", "start", "end", "text", "explanation", "status", "reason")
     finding_keys = ("id", "rule", "name", "severity", "message", "message_en", "expected", "observed",
                     "difference", "tolerance")
     return {
@@ -406,9 +407,17 @@ def entry_from_store(store: Path, sha: str) -> dict[str, Any] | None:
         "error": {"code": d[3], "message": d[4]} if d[2] != "ok" else None,
         "meta": {"department": d[5], "year": d[6], "kind": d[7], "unit": d[8], "pages": d[9]},
         "tables": [dict(zip(("id", "kind", "number", "title", "unit", "pages", "n_rows"), r)) for r in tables],
-        "claims": [dict(zip(claim_keys, r)) for r in claims],
+        "claims": [{**dict(zip(claim_keys, r)), "target": _stored_target(r[18:24]), "tied_by": r[24],
+                    "findings": list(r[25]) if r[25] is not None else None} for r in claims],
         "findings": [{**dict(zip(finding_keys, r)), "evidence": ev_by.get(r[0], [])} for r in findings],
     }
+
+
+def _stored_target(cols: tuple[Any, ...]) -> dict[str, Any] | None:
+    """A claim's ``target`` from its target_* columns (None when it ties to no table figure)."""
+    if all(v is None for v in cols):
+        return None
+    return dict(zip(("table", "row", "column", "value", "page", "unit"), cols))
 
 
 def open_source(path: str | Path, sha: str) -> Any | None:
@@ -489,21 +498,22 @@ def arithmetic_text(finding: dict[str, Any], lang: str = "zh") -> str:
     return s + "。"
 
 
-def _claim_ns(c: dict[str, Any]) -> SimpleNamespace:
-    return SimpleNamespace(**{k: c.get(k) for k in ("id", "kind", "metric", "label", "value", "unit", "yuan",
-                                                      "period", "scope", "base", "direction", "page", "start",
-                                                      "end", "text")})
+# the result's statuses (rules/status.py) as the app names them: a not-checkable claim is shown
+# as 无法核对 (not verifiable), with its reason
+_SHOWN_STATUS = {"tied": "tied", "contradicted": "contradicted", "not_checkable": "unverifiable"}
 
 
 def claim_statuses(doc: Any | None, entry: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each claim with its status: ``tied`` (a table figure agrees within rounding), ``contradicted``
-    (a finding's evidence is this claim) or ``unverifiable`` (nothing to compare it with).
+    """Each claim with the status the check gave it (``status``, ``reason``, ``target``,
+    ``findings`` of the ``crossfoot check`` JSON and the store; rules/status.py): ``tied`` (a
+    rule found it right, ``where`` names the table figure or the rule), ``contradicted`` (``where``
+    names the findings) or ``unverifiable`` (not checkable, ``where`` gives the reason).
 
-    Whether a claim is tied is the prose rules' own test (``rules.prose.agreeing_target``, what
-    CF301 asks); nothing is checked here that the rules do not check.
+    Nothing is recomputed here.  A claim stored before statuses were kept (a store of schema
+    version 1, not checked since) has none: it is contradicted when a finding's prose evidence is
+    the claim, else unverifiable with no reason.  ``doc`` is not needed (kept for callers).
     """
-    from rules.prose import agreeing_target
-
+    tables = {tb.get("id"): tb for tb in entry.get("tables") or []}
     hits: dict[tuple[Any, Any, Any], list[str]] = {}
     for f in entry.get("findings") or []:
         for ev in f.get("evidence") or []:
@@ -511,25 +521,30 @@ def claim_statuses(doc: Any | None, entry: dict[str, Any]) -> list[dict[str, Any
                 hits.setdefault((ev.get("page"), ev.get("start"), ev.get("end")), []).append(f["id"])
     out = []
     for c in entry.get("claims") or []:
-        status, where = "unverifiable", ""
-        fids = hits.get((c.get("page"), c.get("start"), c.get("end")))
-        if fids:
-            status, where = "contradicted", ", ".join(sorted(set(fids)))
-        elif doc is not None and c.get("kind") == "amount" and c.get("value") is not None:
-            ns = _claim_ns(c)
-            try:
-                tg = agreeing_target(doc, ns)
-                if tg is not None:
-                    status = "tied"
-                    where = f"{tg.table.id} {tg.table.title or tg.table.kind} · {tg.row.code or tg.row.name}"
-            except Exception as e:
-                log.debug("claim %s: %s", c.get("id"), e)
+        stored = c.get("status")
+        if stored is None:  # checked before the status was part of the result
+            fids = sorted(set(hits.get((c.get("page"), c.get("start"), c.get("end"))) or ()))
+            status, where = ("contradicted", ", ".join(fids)) if fids else ("unverifiable", "")
+        else:
+            status = _SHOWN_STATUS.get(stored, "unverifiable")
+            where = ""
+            if stored == "contradicted":
+                where = ", ".join(c.get("findings") or ())
+            elif stored == "tied":
+                tg = c.get("target")
+                if tg:
+                    tb = tables.get(tg.get("table")) or {}
+                    where = f"{tg.get('table')} {tb.get('title') or tb.get('kind') or ''} · {tg.get('row') or ''}"
+                else:
+                    where = c.get("tied_by") or ""
+            else:
+                where = c.get("reason") or ""
         out.append({**c, "status": status, "where": where})
     return out
 
 
 def claims_frame(statuses: list[dict[str, Any]], lang: str = "zh") -> pd.DataFrame:
-    cols = ["id", "status", "kind", "metric", "label", "value", "unit", "period", "page", "where", "text"]
+    cols = ["id", "status", "kind", "metric", "label", "value", "unit", "period", "page", "where", "reason", "text"]
     df = pd.DataFrame([{k: s.get(k) for k in cols} for s in statuses], columns=cols)
     df.insert(2, "status_text", [t(s, lang) for s in df["status"]])
     return df

@@ -35,7 +35,9 @@ EXPORTS: dict[str, str] = {
     "claims": """
         SELECT c.sha256, d.path, d.department, d.year, d.kind AS document_kind, c.claim_id, c.kind, c.metric,
                c.label, c.value, c.unit, c.yuan, c.period, c.scope, c.base, c.direction, c.page,
-               c.start_char, c.end_char, c.text, c.explanation
+               c.start_char, c.end_char, c.text, c.explanation, c.status, c.reason, c.tied_by, c.target_table,
+               c.target_row, c.target_column, c.target_value, c.target_page, c.target_unit,
+               array_to_string(c.finding_ids, ', ') AS finding_ids
         FROM claims c JOIN documents d USING (sha256)
         ORDER BY d.path, c.page, c.start_char, c.claim_id""",
     "findings": """

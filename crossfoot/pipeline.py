@@ -48,6 +48,14 @@ def check_findings(doc: Document, claims: list[Any], config: dict[str, Any] | No
     return run_rules(doc, claims, config)
 
 
+def claim_entries(doc: Document, claims: list[Any], run: Any) -> list[dict[str, Any]]:
+    """The claims of the check JSON: each claim's fields and its status once the rules ran
+    (``status``, ``reason``, ``target``, ``tied_by``, ``findings``; see rules/status.py)."""
+    from rules.status import claim_statuses
+
+    return [{**c.to_dict(), **s.to_dict()} for c, s in zip(claims, claim_statuses(doc, claims, run))]
+
+
 def check_document(path: Path, display_name: str | None = None,
                    config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Read one file and return its entry of the ``crossfoot check`` JSON."""
@@ -60,8 +68,8 @@ def check_document(path: Path, display_name: str | None = None,
     if not doc.ok:
         return entry
     claims = extract_claims(doc)
-    entry["claims"] = [c.to_dict() for c in claims]
     run = check_findings(doc, claims, config)
+    entry["claims"] = claim_entries(doc, claims, run)
     entry["findings"] = [f.to_dict() for f in run.findings]
     _mark_damaged_text(doc, entry["findings"])
     entry["rule_errors"] = [e.to_dict() for e in run.errors]
@@ -119,7 +127,10 @@ def render_text(docs: list[dict[str, Any]], claims: bool = False) -> str:
             lines.append(f"{d['path']}: rule {e['rule']} failed: {e['message']}")
         if claims:
             for c in d["claims"]:
-                lines.append(f"  claim p.{c['page']} {c['kind']:<10} {c['metric'] or '?':<28} {c['value']} {c['unit'] or ''}")
+                status = c.get("status") or ""
+                why = c.get("reason") or (", ".join(c.get("findings") or ()) if status == "contradicted" else "")
+                lines.append(f"  claim p.{c['page']} {c['kind']:<10} {c['metric'] or '?':<28} {c['value']} {c['unit'] or ''}"
+                             f"  {status}{' ' + why if why else ''}")
     ok = sum(1 for d in docs if d["status"] == "ok")
     lines.append(f"{len(docs)} documents: {ok} read, {len(docs) - ok} errors")
     return "\n".join(lines)

@@ -23,7 +23,26 @@ from typing import Any, Self
 
 log = logging.getLogger("crossfoot")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# What each older version lacks, as the statements that bring it to the next version (run in one
+# transaction when a store of that version is opened; docs/store.md, "Versions").
+MIGRATIONS: dict[int, str] = {
+    # 1 -> 2: each claim's status once the rules ran (rules/status.py); claims stored by version 1
+    # keep NULL there until their document is checked again (`crossfoot review --rescan`)
+    1: """
+ALTER TABLE claims ADD COLUMN status VARCHAR;
+ALTER TABLE claims ADD COLUMN reason VARCHAR;
+ALTER TABLE claims ADD COLUMN tied_by VARCHAR;
+ALTER TABLE claims ADD COLUMN target_table VARCHAR;
+ALTER TABLE claims ADD COLUMN target_row VARCHAR;
+ALTER TABLE claims ADD COLUMN target_column VARCHAR;
+ALTER TABLE claims ADD COLUMN target_value DOUBLE;
+ALTER TABLE claims ADD COLUMN target_page INTEGER;
+ALTER TABLE claims ADD COLUMN target_unit VARCHAR;
+ALTER TABLE claims ADD COLUMN finding_ids VARCHAR[];
+""",
+}
 
 # Child tables carry no primary key: DuckDB keeps an index per key, which costs on every insert,
 # and they are only ever replaced whole per document (deleted by sha256, then inserted).
@@ -90,7 +109,17 @@ CREATE TABLE IF NOT EXISTS claims (
     start_char        INTEGER,
     end_char          INTEGER,
     text              VARCHAR,
-    explanation       VARCHAR
+    explanation       VARCHAR,
+    status            VARCHAR,
+    reason            VARCHAR,
+    tied_by           VARCHAR,
+    target_table      VARCHAR,
+    target_row        VARCHAR,
+    target_column     VARCHAR,
+    target_value      DOUBLE,
+    target_page       INTEGER,
+    target_unit       VARCHAR,
+    finding_ids       VARCHAR[]
 );
 CREATE TABLE IF NOT EXISTS findings (
     sha256            VARCHAR NOT NULL,
@@ -183,6 +212,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "end_char",
         "text",
         "explanation",
+        "status",
+        "reason",
+        "tied_by",
+        "target_table",
+        "target_row",
+        "target_column",
+        "target_value",
+        "target_page",
+        "target_unit",
+        "finding_ids",
     ),
     "findings": (
         "sha256",
@@ -358,6 +397,7 @@ class Batch:
                 ),
             )
         for c in entry.get("claims") or []:
+            tg = c.get("target") or {}
             self._add(
                 "claims",
                 (
@@ -378,6 +418,16 @@ class Batch:
                     _int(c.get("end")),
                     _str(c.get("text")),
                     _str(c.get("explanation")),
+                    _str(c.get("status")),
+                    _str(c.get("reason")),
+                    _str(c.get("tied_by")),
+                    _str(tg.get("table")),
+                    _str(tg.get("row")),
+                    _str(tg.get("column")),
+                    _float(tg.get("value")),
+                    _int(tg.get("page")),
+                    _str(tg.get("unit")),
+                    [str(f) for f in c["findings"]] if c.get("findings") is not None else None,
                 ),
             )
         for f in findings:
@@ -483,6 +533,9 @@ class Store:
                     f"{self.path}: store schema version {version} is newer than this crossfoot's "
                     f"({SCHEMA_VERSION}); upgrade crossfoot"
                 )
+            if version is not None and all(v in MIGRATIONS for v in range(version, SCHEMA_VERSION)):
+                self._migrate(version)
+                return
             raise StoreError(
                 f"{self.path}: store schema version {version} is older than {SCHEMA_VERSION}; "
                 "review into a new store"
@@ -497,6 +550,32 @@ class Store:
         self.con.execute(SCHEMA_SQL)
         self.con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [SCHEMA_VERSION, __version__, _now()])
         self.con.execute("COMMIT")
+
+    def _migrate(self, version: int) -> None:
+        """Bring a store of an older schema version to this one, in one transaction (a store
+        opened read-only is migrated through a short writing connection first)."""
+        import duckdb
+
+        if self.read_only:
+            self.con.close()
+            try:
+                with Store(self.path):  # migrates, then closes
+                    pass
+            finally:
+                self.con = duckdb.connect(str(self.path), read_only=True)
+            return
+        from crossfoot import __version__
+
+        self.con.execute("BEGIN")
+        try:
+            for v in range(version, SCHEMA_VERSION):
+                self.con.execute(MIGRATIONS[v])
+                self.con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [v + 1, __version__, _now()])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        log.info("%s: store migrated from schema version %d to %d", self.path, version, SCHEMA_VERSION)
 
     # ------------------------------------------------------------------ reading
 
@@ -617,15 +696,16 @@ def _arrow_types() -> dict[tuple[str, str], Any]:
         "end_char",
         "seq",
         "n_evidence",
+        "target_page",
     }
-    floats = {"value", "yuan", "expected", "observed", "difference", "tolerance", "seconds"}
+    floats = {"value", "yuan", "expected", "observed", "difference", "tolerance", "seconds", "target_value"}
     for table, cols in COLUMNS.items():
         for c in cols:
             if (table, c) == ("tables", "pages"):
                 types[(table, c)] = pa.list_(pa.int64())
             elif c == "bbox":
                 types[(table, c)] = pa.list_(pa.float64())
-            elif c == "notes":
+            elif c in ("notes", "finding_ids"):
                 types[(table, c)] = pa.list_(pa.string())
             elif c in ints or c == "size":
                 types[(table, c)] = pa.int64()

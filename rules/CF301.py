@@ -17,12 +17,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, agrees, figure_at, fmt
+from rules.base import Evidence, Figure, Finding, Rule, agrees, figure_at, fmt
 from rules.lookup import norm_name, row_unit, unit_factor
 from rules.prose import (
     BUDGET_PERIODS,
     agreeing_target,
     claim_figure,
+    confirming_targets,
     empty_table_target,
     label_names_metric,
     scope_tables_missing,
@@ -32,6 +33,10 @@ from rules.prose import (
 )
 from rules.units import same_digits, scaled_agrees
 
+# the tables a statement of none ("无政府性基金预算财政拨款收入和支出", "…支出0万元") restates when
+# they are printed empty (本表无数据) or without a figure: such a zero ties to the table
+ZERO_TABLES = {"gov_fund_expenditure": "gov_fund", "income_gov_fund": "gov_fund",
+               "state_capital_expenditure": "state_capital", "income_state_capital": "state_capital"}
 TWO_SCOPE = {"expenditure_basic", "expenditure_project", "expenditure_personnel", "expenditure_public"}
 SCOPE_ZH = {"all": "全部资金", "fiscal": "财政拨款", "general_budget": "一般公共预算财政拨款"}
 
@@ -56,7 +61,18 @@ class ProseAmountVsTable(Rule):
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         for c in claims:
+            if c.kind == "amount" and c.value == 0 and c.metric in ZERO_TABLES and self._tie_zero(doc, c):
+                continue
             if not comparable(c):
+                if c.kind == "amount" and c.metric and c.value is not None and yuan_factor(c) is not None:
+                    # a metric taken from context is never accused, but a figure that agrees ties
+                    t = agreeing_target(doc, c)
+                    if t is not None:
+                        self.tie(c, t.figure)
+                    elif table_targets(doc, c):
+                        self.pass_over(c, "metric_from_context")
+                    else:
+                        self._confirm(doc, c)
                 continue
             if c.metric.startswith("grand_total") and part_of_total(doc, c):
                 continue  # "其他资金收入预算总计15万元": a line of the income, not the total
@@ -67,10 +83,14 @@ class ProseAmountVsTable(Rule):
                     and c.metric.startswith(("func:", "expenditure_")):
                 continue  # its own table is there but the line was not read: no comparison across scopes
             if not targets:
-                if c.value:
-                    yield from self._against_empty_table(doc, c)
+                found = list(self._against_empty_table(doc, c)) if c.value else []
+                yield from found
+                if not found:
+                    self._confirm(doc, c)
                 continue
-            if agreeing_target(doc, c, targets) is not None:
+            hit = agreeing_target(doc, c, targets)
+            if hit is not None:
+                self.tie(c, hit.figure)
                 continue
             cf = claim_figure(doc, c) if c.unit else Figure(0.0, 0.0, claim_figure(doc, c).evidence)
             slipped = bool(c.unit) and any(
@@ -80,6 +100,7 @@ class ProseAmountVsTable(Rule):
                     target_in_claim_unit(t, c).value and scaled_agrees(cf, target_in_claim_unit(t, c)) for t in targets):
                 slipped = True  # 10^4 apart: a unit problem of the table or the prose (CF502/CF503)
             if slipped:
+                self.pass_over(c, "unit_slip")
                 continue  # a unit slip reported by CF502/CF503
             elsewhere = printed_elsewhere(doc, c, cf, targets) if c.unit else None
             if elsewhere == "slipped":
@@ -95,6 +116,7 @@ class ProseAmountVsTable(Rule):
             scope_mismatch = scope_mismatch or bool(agreeing) or unstated
             own = c.scope or ("all" if unstated else None)
             if scope_mismatch and not agreeing and own and scope_tables_missing(doc, c, own):
+                self.pass_over(c, "scope_table_missing")
                 continue  # the table of the claim's own scope is not printed (CF603): nothing to tie it to
             when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""
             unit = c.unit or ""
@@ -123,6 +145,26 @@ class ProseAmountVsTable(Rule):
                 evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
                 severity="warning" if scope_mismatch or elsewhere is not None else None,
             )
+
+    def _confirm(self, doc: Document, c: Any) -> None:
+        """No line to compare the claim with: a confirm-only line (claim_tables.yaml) that agrees
+        ties it; one that differs says nothing."""
+        if yuan_factor(c) is None:
+            return
+        hit = agreeing_target(doc, c, confirming_targets(doc, c))
+        if hit is not None:
+            self.tie(c, hit.figure)
+
+    def _tie_zero(self, doc: Document, c: Any) -> bool:
+        """A zero statement ties to its table printed empty or without a figure (never a finding);
+        False when no such table is printed."""
+        for t in doc.tables_of(ZERO_TABLES[c.metric]):
+            if t.empty or all(not v for r in t.rows for v in r.values):
+                ev = Evidence(source="table", page=t.pages[0] if t.pages else None, text=t.title or t.kind,
+                              value=0.0, table=f"{t.id} {t.title or t.kind}", row=None, column=None)
+                self.tie(c, Figure(0.0, 0.0, ev))
+                return True
+        return False
 
 
     def _against_empty_table(self, doc: Document, c: Any) -> Iterable[Finding]:

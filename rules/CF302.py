@@ -32,7 +32,11 @@ class ProseCountVsTable(Rule):
                 continue
             # a count in 台（套） is not the 辆 of a vehicle line, whatever the metric says
             targets = [t for t in table_targets(doc, c) if not (t.row.unit and c.unit and t.row.unit != c.unit)]
-            if not targets or any(abs(t.figure.value - float(c.value)) < 1e-9 for t in targets):
+            if not targets:
+                continue
+            same = next((t for t in targets if abs(t.figure.value - float(c.value)) < 1e-9), None)
+            if same is not None:
+                self.tie(c, same.figure)
                 continue
             t = targets[0]
             yield self.finding(

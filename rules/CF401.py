@@ -99,6 +99,7 @@ class ShareArithmetic(Rule):
                 sf = claim_figure(doc, s)
                 lo, hi = iv
                 if sf.value + sf.tol >= lo - 1e-9 and sf.value - sf.tol <= hi + 1e-9:
+                    self.tie(s, bf if bclaim is None else None)
                     continue
                 expected = 100 * pf.value / bf.value
                 slip = last_digit_slip(sf, lo, hi)

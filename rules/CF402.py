@@ -97,6 +97,8 @@ class GrowthArithmetic(Rule):
                     continue
                 lo, hi = iv
                 if gf.value + gf.tol >= lo - 1e-9 and gf.value - gf.tol <= hi + 1e-9:
+                    self.tie(g)
+                    self.tie(change)  # the change agrees with the rate and the current figure
                     continue
                 if _unit_slipped(doc, cur, change, cf, gf):
                     continue  # the figures agree once the amount is read in its change's unit (CF503's slip)

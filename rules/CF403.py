@@ -58,7 +58,10 @@ class CompletionArithmetic(Rule):
                 bud = max(same, key=lambda a: (a.page, a.start))
                 pf = claim_figure(doc, c)
                 iv = ratio_interval(money_figure(doc, act), money_figure(doc, bud))
-                if iv is None or _fits(pf, iv):
+                if iv is None:
+                    continue
+                if _fits(pf, iv):
+                    self.tie(c)
                     continue
                 other = [b for b in budgets if b.period != bud.period]
                 note, note_en = "", ""

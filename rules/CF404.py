@@ -52,6 +52,7 @@ class ComparisonWords(Rule):
                 # greater/less by the printed figures; 等于/持平 is accepted within their rounding
                 strict = "equal" if abs(af.value - bf.value) < 1e-9 else "greater" if af.value > bf.value else "less"
                 if strict == c.direction or (c.direction == "equal" and agrees(af, bf)):
+                    self.tie(c)
                     continue
                 truth = strict
                 yield self.finding(

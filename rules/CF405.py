@@ -53,6 +53,7 @@ class OverallExecutionRate(Rule):
             iv = ratio_interval(spent, full)
             ok = iv is not None and iv[0] - pf.tol - 1e-9 <= pf.value <= iv[1] + pf.tol + 1e-9
             if ok or (rate is not None and agrees(pf, rate)):
+                self.tie(c, rate)
                 continue
             note, note_en = "", ""
             if init is not None and init.value:

@@ -41,6 +41,23 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Tie:
+    """A prose claim a rule compared and found right (rules/status.py makes it ``tied``).
+
+    ``target`` is the table figure it agrees with, when the rule compared it with one (CF301,
+    CF302); an arithmetic check (a share, a growth rate, a completion rate) has none.  A rule
+    that looked at a claim and left it for a stated reason records a ``Tie`` with ``reason`` set
+    and no verdict (``tied`` False): one of the codes of rules/status.py ``REASONS``.
+    """
+
+    claim: str  # the claim's id
+    rule: str
+    target: Evidence | None = None
+    tied: bool = True
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     id: str
     rule: str
@@ -265,6 +282,18 @@ class Rule:
 
     def __init__(self) -> None:
         self._findings: list[Finding] = []
+        self.ties: list[Tie] = []
+
+    def tie(self, claim: Any, target: Figure | None = None) -> None:
+        """Record that ``claim`` was checked and found right (against ``target``, a table figure,
+        when there is one).  Never changes a verdict: findings are what ``check`` yields."""
+        ev = target.evidence if target is not None else None
+        self.ties.append(Tie(claim.id, self.code, ev if ev is not None and ev.source == "table" else None))
+
+    def pass_over(self, claim: Any, reason: str) -> None:
+        """Record why the rule looked at ``claim`` and compared nothing (a code of
+        rules/status.py ``REASONS``)."""
+        self.ties.append(Tie(claim.id, self.code, None, False, reason))
 
     @classmethod
     def description(cls) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from extraction.datafiles import load_yaml
 from extraction.model import Document
-from rules.base import Finding
+from rules.base import Finding, Tie
 from rules.registry import RULES
 from rules.version import RULES_VERSION  # noqa: F401 (re-exported: appdata, the tests)
 
@@ -31,6 +31,9 @@ class RuleError:
 class RuleRun:
     findings: tuple[Finding, ...]
     errors: tuple[RuleError, ...]
+    # the claims the rules checked and found right, and those they passed over with a reason
+    # (rules/status.py turns them into each claim's status)
+    ties: tuple[Tie, ...] = ()
 
 
 def load_config(path: str | Path | None) -> dict[str, Any]:
@@ -54,15 +57,18 @@ def enabled_rules(config: dict[str, Any] | None = None):
 def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] | None = None) -> RuleRun:
     findings: list[Finding] = []
     errors: list[RuleError] = []
+    ties: list[Tie] = []
     for rule_cls in enabled_rules(config):
+        rule = rule_cls()
         try:
-            found = list(rule_cls().check(doc, claims))
+            found = list(rule.check(doc, claims))
         except Exception as e:  # one broken rule must not stop the others
             log.exception("rule %s failed on %s", rule_cls.code, doc.path)
             errors.append(RuleError(rule_cls.code, f"{type(e).__name__}: {e}"))
             continue
         findings.extend(found)
+        ties.extend(getattr(rule, "ties", ()))
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (f.evidence[0].page or 0 if f.evidence else 0, order[f.severity], f.rule))
     numbered = tuple(replace(f, id=f"f{i + 1}") for i, f in enumerate(findings))
-    return RuleRun(numbered, tuple(errors))
+    return RuleRun(numbered, tuple(errors), tuple(ties))

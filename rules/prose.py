@@ -96,7 +96,7 @@ def scope_tables_missing(doc: Document, claim: Any, scope: str) -> bool:
     """True when the document prints none of the tables where the claim's line has this scope
     (the 支出决算表 for an all-funds 基本支出, …).  An empty table (本表无数据) is printed."""
     specs, _code = _specs(claim.metric or "")
-    kinds = {sp["table"] for sp in specs if sp.get("scope") == scope}
+    kinds = {sp["table"] for sp in specs if sp.get("scope") == scope and not sp.get("confirm_only")}
     return bool(kinds) and not any(doc.tables_of(k) for k in kinds)
 
 
@@ -117,23 +117,68 @@ def table_targets(doc: Document, claim: Any) -> list[Target]:
     return targets_of(doc, claim.metric or "", claim.period or "current")
 
 
-def targets_of(doc: Document, metric: str, period: str) -> list[Target]:
+def targets_of(doc: Document, metric: str, period: str, confirm: bool = False) -> list[Target]:
     """:func:`table_targets` of a claim of that metric and period (both given, "" and "current"
-    for none), found once per document."""
+    for none), found once per document.  ``confirm``: the lines of the ``confirm_only`` specs
+    instead (claim_tables.yaml), which may tie a claim that agrees but never accuse one."""
     memo = doc_memo(doc).get("table_targets")
     if memo is None:
         memo = doc_memo(doc)["table_targets"] = {}
     # the period only says whether budget targets are meant (or none: a prior year's figure), so
     # budget, initial_budget and adjusted_budget claims share their targets
-    key = (metric, "budget" if period in BUDGET_PERIODS else period)
+    key = (metric, "budget" if period in BUDGET_PERIODS else period, confirm)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _table_targets(doc, metric, period)
+        found = memo[key] = _table_targets(doc, metric, period, confirm)
     return found
 
 
-def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
-    plain, budget_first, code = _plan(metric)
+def confirming_targets(doc: Document, claim: Any) -> list[Target]:
+    """The table lines that may confirm a claim but not accuse it (``confirm_only`` specs)."""
+    return targets_of(doc, claim.metric or "", claim.period or "current", confirm=True)
+
+
+def _sum_targets(doc: Document, metric: str, period: str) -> list[Target]:
+    """The ``sum_of_codes`` lines of a metric (confirm_only): the sum of the first figure of each
+    of those code lines the table prints (人员经费 = 301 + 303), as one target."""
+    if period not in ("current", *BUDGET_PERIODS):
+        return []
+    out: list[Target] = []
+    for sp in _specs(metric)[0]:
+        codes = sp.get("sum_of_codes")
+        if not codes:
+            continue
+        for table in tables_by_kind(doc).get(sp["table"], ()):
+            idx = table_index(table)
+            parts = []
+            for code in codes:
+                row = idx.row_with_code(str(code))
+                fig = None if row is None else next(
+                    (f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None), None)
+                if fig is not None:
+                    parts.append((row, fig))
+            if not parts:
+                continue
+            first = parts[0][0]
+            label = "+".join(r.code or r.name for r, _f in parts)
+            total = round(sum(f.value for _r, f in parts), 6)
+            fig = Figure(total, sum(f.tol for _r, f in parts),
+                         Evidence(source="table", page=first.page, text=label, value=total,
+                                  table=f"{table.id} {table.title or table.kind}", row=label, bbox=first.name_bbox))
+            out.append(_target(table, first, fig, sp.get("scope", "all")))
+            break
+    return out
+
+
+def _table_targets(doc: Document, metric: str, period: str, confirm: bool = False) -> list[Target]:
+    plain, budget_first, code = _plan(metric, confirm)
+    if confirm:
+        return _table_targets_of(doc, plain, budget_first, code, period) + _sum_targets(doc, metric, period)
+    return _table_targets_of(doc, plain, budget_first, code, period)
+
+
+def _table_targets_of(doc: Document, plain: tuple[tuple[Any, ...], ...], budget_first: tuple[tuple[Any, ...], ...],
+                      code: str | None, period: str) -> list[Target]:
     if not plain:
         return []
     if period not in ("current", *BUDGET_PERIODS):
@@ -193,7 +238,8 @@ def _table_targets(doc: Document, metric: str, period: str) -> list[Target]:
 
 
 @functools.lru_cache(maxsize=1 << 10)
-def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...], str | None]:
+def _plan(metric: str, confirm: bool = False) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...],
+                                                        str | None]:
     """The metric's specs (:func:`_specs`) as tuples, in their order and budget-first
     (:func:`_budget_first`), and the code: kept per metric (claim_tables.yaml is parsed once).
 
@@ -202,15 +248,30 @@ def _plan(metric: str) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ..
     sets the spec aside there (``unless_rows``: a fallback line) as a tuple or None): the answers of "code" in spec,
     "rows" in spec, spec.get("columns") or [], … read once."""
     specs, code = _specs(metric)
+    # the confirm_only specs are their own list (confirming_targets), kept out of the others
+    specs = [sp for sp in specs if bool(sp.get("confirm_only")) == confirm and "sum_of_codes" not in sp]
+
+    def rows_of(sp: dict[str, Any]) -> tuple[str, ...] | None:
+        if "rows" in sp:
+            return tuple(sp["rows"])
+        if sp.get("class_rows"):  # the class line by its official names (none for a 款 or 项 code)
+            return _class_row_names(code) if code and len(code) == 3 else None
+        return None
 
     def compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
-        return tuple((sp["table"], sp.get("period") == "budget", "code" in sp,
-                      tuple(sp["rows"]) if "rows" in sp else None, bool(sp.get("skip_blank")),
-                      tuple(sp.get("columns") or ()), sp.get("scope", "all"),
+        return tuple((sp["table"], sp.get("period") == "budget", "code" in sp, rows_of(sp),
+                      bool(sp.get("skip_blank")), tuple(sp.get("columns") or ()), sp.get("scope", "all"),
                       tuple(sp["unless_rows"]) if "unless_rows" in sp else None)
                      for sp in specs)
 
     return compiled(specs), compiled(_budget_first(specs)), code
+
+
+def _class_row_names(code: str) -> tuple[str, ...]:
+    """The official names (and older names) of a 功能分类 class, as a 收支总表 prints its line."""
+    from rules.lookup import class_codes_by_name
+
+    return tuple(sorted(n for n, c in class_codes_by_name().items() if c == code))
 
 
 def _target(table: Table, row: Row, figure: Figure, scope: str) -> Target:

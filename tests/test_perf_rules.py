@@ -473,6 +473,7 @@ def _table_targets_reference(doc, metric, period):
     from rules.lookup import find_column, find_row, table_index
 
     specs, code = prose._specs(metric)
+    specs = [sp for sp in specs if not sp.get("confirm_only")]  # those are confirming_targets'
     if not specs or period not in ("current", *prose.BUDGET_PERIODS):
         return []
     is_budget_doc = doc.meta.kind == "budget"
@@ -492,6 +493,11 @@ def _table_targets_reference(doc, metric, period):
                 row = table_index(table).row_with_code(code)
             elif "rows" in spec:
                 row = find_row(table, spec["rows"])
+            elif spec.get("class_rows") and code and len(code) == 3:
+                # the class line by its official names (rules/data/claim_tables.yaml class_rows)
+                from rules.lookup import class_codes_by_name
+
+                row = find_row(table, [n for n, c in class_codes_by_name().items() if c == code])
             if row is None or not row.columns:
                 continue
             if spec.get("skip_blank") and all(v is None for v in row.values):

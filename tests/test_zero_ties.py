@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crossfoot.appdata import claim_statuses
-from crossfoot.pipeline import check_findings, extract_claims
+from crossfoot.pipeline import check_findings, claim_entries, extract_claims
 from extraction.reader import read_text
 
 EMPTY_GOV_FUND = """# 七、政府性基金预算财政拨款收入支出决算情况说明
@@ -24,8 +24,9 @@ def _statuses(text: str) -> list[dict]:
     doc = read_text(text, "zero.txt")
     claims = extract_claims(doc)
     entry = doc.summary()
-    entry["claims"] = [c.to_dict() for c in claims]
-    entry["findings"] = [f.to_dict() for f in check_findings(doc, claims).findings]
+    run = check_findings(doc, claims)
+    entry["claims"] = claim_entries(doc, claims, run)  # the statuses the check gives (rules/status.py)
+    entry["findings"] = [f.to_dict() for f in run.findings]
     return claim_statuses(doc, entry)
 
 
@@ -34,7 +35,8 @@ def test_zero_statement_ties_to_the_table_printed_empty():
     st = _statuses(EMPTY_GOV_FUND.format(sentence="上海市普陀区财政局2024年度无政府性基金预算财政拨款收入和支出。"))
     money = [s for s in st if s["kind"] == "amount"]
     assert {s["metric"] for s in money} == {"income_gov_fund", "gov_fund_expenditure"}
-    assert all(s["status"] == "tied" and "本表无数据" in s["where"] for s in money), money
+    assert all(s["status"] == "tied" and s["target"]["table"] == "t1" and "政府性基金" in s["where"]
+               for s in money), money
 
 
 def test_zero_in_figures_ties_too_and_a_figure_does_not():

@@ -1,0 +1,242 @@
+"""How many prose figures crossfoot ties to a table, contradicts, or cannot check, and why.
+
+    python bench/coverage.py [PATH ...] [--json FILE|-] [--audit [N]] [--seed S] [--legacy] [--no-list]
+
+For every document under ``tests/data`` (or the paths given) each claim has the status the
+pipeline gives it (``rules/status.py``: ``tied``, ``contradicted``, ``not_checkable`` with a
+reason).  Printed: coverage per document, per claim kind and in total, the not-checkable claims
+by reason, and the **missed ties** — not-checkable claims whose value (as printed, ×10⁴ or
+÷10⁴, within the rounding of both) is printed in some table of the same document, each with
+the cell (table, row, column, page).
+
+``--audit`` prints N (default 40) not-checkable claims drawn by a seeded hash with their reason
+and sentence, for a person to judge (recorded in bench/coverage.md).  ``--legacy`` computes the
+statuses as the app did before they were part of the result (``agreeing_target`` for amounts,
+contradicted by a finding's prose evidence, everything else unverifiable): the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import hashlib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crossfoot.pipeline import check_findings, extract_claims, iter_files  # noqa: E402
+from extraction.reader import read_document  # noqa: E402
+from rules.status import cells_printing, cell_target  # noqa: E402
+
+DEFAULT_PATHS = [ROOT / "tests" / "data"]
+# the claim kinds whose figure a table may print (a share or a growth rate found in a money cell
+# is a coincidence): only these are searched for missed ties
+TABLE_KINDS = ("amount", "count", "change")
+# a classification reference ("（01项）", "（204类）"): never a figure to tie or contradict
+CLASS_REFERENCE = re.compile(r"[（(]\s*$")
+CLASS_REFERENCE_AFTER = re.compile(r"^\s*[类款项]\s*[)）]")
+
+
+def classification_reference(doc: Any, claim: Any) -> bool:
+    """Whether the claim's figure is the number of a "（01项）"-like reference on its page."""
+    try:
+        text = doc.pages[claim.page - 1].text
+    except (IndexError, TypeError):
+        return False
+    return bool(CLASS_REFERENCE.search(text[max(0, claim.start - 3):claim.start])
+                and CLASS_REFERENCE_AFTER.match(text[claim.end:claim.end + 3] if claim.unit is None
+                                                else text[claim.start:claim.end + 3].lstrip("0123456789. ")))
+# reasons that say the figure cannot be checked inside its document (judged by the audit in
+# bench/coverage.md): set aside for the second coverage figure
+OUTSIDE_DOCUMENT = ("prior_year_figure", "budget_figure_without_budget_table", "narrative_only_metric",
+                    "no_table_prints_it")
+
+
+def legacy_entries(doc: Any, claims: list[Any], run: Any) -> list[dict[str, Any]]:
+    """The statuses as crossfoot.appdata.claim_statuses computed them before this bench existed."""
+    from rules.prose import agreeing_target
+
+    hits = {(ev.page, ev.start, ev.end) for f in run.findings for ev in f.evidence if ev.source == "prose"}
+    out = []
+    for c in claims:
+        status = "not_checkable"
+        if (c.page, c.start, c.end) in hits:
+            status = "contradicted"
+        elif c.kind == "amount" and c.value is not None and agreeing_target(doc, c) is not None:
+            status = "tied"
+        out.append({**c.to_dict(), "status": status, "reason": None, "target": None})
+    return out
+
+
+def measure(paths: list[Path], legacy: bool = False) -> list[dict[str, Any]]:
+    """One record per readable document: its claims with status, and the missed ties."""
+    docs = []
+    for f in iter_files(paths):
+        doc = read_document(f)
+        if not doc.ok:
+            continue
+        claims = extract_claims(doc)
+        run = check_findings(doc, claims)
+        if legacy:  # runs on a crossfoot without claim statuses too (the baseline)
+            entries = legacy_entries(doc, claims, run)
+        else:
+            from crossfoot.pipeline import claim_entries
+
+            entries = claim_entries(doc, claims, run)
+        for c, e in zip(claims, entries):
+            e["class_reference"] = e["status"] in ("tied", "contradicted") and classification_reference(doc, c)
+            e["printed_at"] = []
+            if e["status"] == "not_checkable" and c.kind in TABLE_KINDS:
+                e["printed_at"] = [{**cell_target(t, r, ci, cell), "scale": k}
+                                   for k, t, r, ci, cell in cells_printing(doc, c)]
+        try:
+            rel = str(f.resolve().relative_to(ROOT))
+        except ValueError:
+            rel = str(f)
+        docs.append({"path": rel, "kind": doc.meta.kind, "n_tables": len(doc.tables), "claims": entries})
+    return docs
+
+
+def _counts(claims: list[dict[str, Any]]) -> collections.Counter:
+    c = collections.Counter(x["status"] for x in claims)
+    c["missed"] = sum(1 for x in claims if x["printed_at"])
+    c["all"] = len(claims)
+    return c
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:5.1f}%" if b else "    —"
+
+
+def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    amounts = [x for d in docs for x in d["claims"] if x["kind"] == "amount"]
+    with_tables = [x for d in docs if d["n_tables"] for x in d["claims"] if x["kind"] == "amount"]
+    inside = [x for x in with_tables if x.get("reason") not in OUTSIDE_DOCUMENT]
+    done = lambda xs: sum(1 for x in xs if x["status"] in ("tied", "contradicted"))  # noqa: E731
+    per_kind = collections.defaultdict(collections.Counter)
+    reasons = collections.defaultdict(collections.Counter)
+    for d in docs:
+        for x in d["claims"]:
+            per_kind[x["kind"]].update(_counts([x]))
+            if x["status"] == "not_checkable":
+                reasons[x["kind"]][x.get("reason") or "?"] += 1
+                reasons["all"][x.get("reason") or "?"] += 1
+    return {
+        "through_classification_reference": [f"{d['path']} {x['id']}" for d in docs for x in d["claims"]
+                                             if x.get("class_reference")],
+        "amounts": dict(_counts(amounts)),
+        "amounts_with_tables": {"n": len(with_tables), "tied_or_contradicted": done(with_tables)},
+        "amounts_inside_document": {"n": len(inside), "tied_or_contradicted": done(inside)},
+        "per_kind": {k: dict(v) for k, v in sorted(per_kind.items())},
+        "reasons": {k: dict(v.most_common()) for k, v in sorted(reasons.items())},
+        "per_document": [{"path": d["path"], "kind": d["kind"], "n_tables": d["n_tables"],
+                          "all": dict(_counts(d["claims"])),
+                          "amounts": dict(_counts([x for x in d["claims"] if x["kind"] == "amount"]))}
+                         for d in docs],
+    }
+
+
+def print_report(docs: list[dict[str, Any]], s: dict[str, Any], listing: bool = True) -> None:
+    print(f"{'document':<58} {'tbl':>3} {'amt':>4} {'tied':>4} {'ctr':>3} {'n/c':>4} {'cov':>6} {'miss':>4}"
+          f"   all kinds: {'n':>4} {'tied':>4} {'ctr':>3} {'miss':>4}")
+    for d in s["per_document"]:
+        a, x = d["amounts"], d["all"]
+        print(f"{d['path'][-58:]:<58} {d['n_tables']:>3} {a.get('all', 0):>4} {a.get('tied', 0):>4} "
+              f"{a.get('contradicted', 0):>3} {a.get('not_checkable', 0):>4} "
+              f"{_pct(a.get('tied', 0) + a.get('contradicted', 0), a.get('all', 0)):>6} {a.get('missed', 0):>4}"
+              f"              {x.get('all', 0):>4} {x.get('tied', 0):>4} {x.get('contradicted', 0):>3} "
+              f"{x.get('missed', 0):>4}")
+    print()
+    print(f"{'kind':<12} {'n':>5} {'tied':>5} {'contr':>5} {'n/c':>5} {'cov':>6} {'missed':>6}")
+    tot = collections.Counter()
+    for k, c in s["per_kind"].items():
+        tot.update(c)
+        print(f"{k:<12} {c.get('all', 0):>5} {c.get('tied', 0):>5} {c.get('contradicted', 0):>5} "
+              f"{c.get('not_checkable', 0):>5} {_pct(c.get('tied', 0) + c.get('contradicted', 0), c.get('all', 0)):>6} "
+              f"{c.get('missed', 0):>6}")
+    print(f"{'total':<12} {tot['all']:>5} {tot['tied']:>5} {tot['contradicted']:>5} {tot['not_checkable']:>5} "
+          f"{_pct(tot['tied'] + tot['contradicted'], tot['all']):>6} {tot['missed']:>6}")
+    a = s["amounts"]
+    wt, ins = s["amounts_with_tables"], s["amounts_inside_document"]
+    print(f"\namount claims: {a.get('all', 0)}, tied {a.get('tied', 0)}, contradicted {a.get('contradicted', 0)}, "
+          f"not checkable {a.get('not_checkable', 0)}, missed ties {a.get('missed', 0)} "
+          f"({_pct(a.get('missed', 0), a.get('all', 0)).strip()})")
+    print(f"  in documents with tables: {wt['tied_or_contradicted']} of {wt['n']} tied or contradicted "
+          f"({_pct(wt['tied_or_contradicted'], wt['n']).strip()})")
+    print(f"  without {', '.join(OUTSIDE_DOCUMENT)}: {ins['tied_or_contradicted']} of {ins['n']} "
+          f"({_pct(ins['tied_or_contradicted'], ins['n']).strip()})")
+    refs = s["through_classification_reference"]
+    print(f"  tied or contradicted through a classification reference (（01项）): {len(refs)}"
+          + (f" — {', '.join(refs[:10])}" if refs else ""))
+    print("\nnot checkable, by reason:")
+    for kind, rs in s["reasons"].items():
+        print(f"  {kind:<11} " + ", ".join(f"{r} {n}" for r, n in rs.items()))
+    if not listing:
+        return
+    print("\nmissed ties (not checkable, the value printed in a table of the same document):")
+    for d in docs:
+        missed = [x for x in d["claims"] if x["printed_at"]]
+        if not missed:
+            continue
+        print(f"  {d['path']}")
+        for x in missed:
+            cell = x["printed_at"][0]
+            scale = "" if cell["scale"] == 1 else f" ×{cell['scale']:g}"
+            print(f"    {x['id']:>5} p.{x['page']:<3} {x['kind']:<7} {x.get('reason') or '?':<34} "
+                  f"{x['value']}{x.get('unit') or ''} {x['metric'] or '-'} → {cell['table']} p.{cell['page']} "
+                  f"「{cell['row']}」/{cell['column'] or '-'} {cell['value']}{scale}")
+
+
+def audit_sample(docs: list[dict[str, Any]], n: int, seed: int) -> list[tuple[str, dict[str, Any]]]:
+    """N not-checkable claims drawn by a seeded hash of each claim (document, id, sentence): a claim
+    that becomes tied leaves the sample without reshuffling the others, so a judged sample stays
+    judged across changes."""
+    def key(item: tuple[str, dict[str, Any]]) -> str:
+        path, x = item
+        return hashlib.sha256(f"{seed}|{Path(path).name}|{x['id']}|{x['text']}".encode()).hexdigest()
+
+    pool = [(d["path"], x) for d in docs for x in d["claims"] if x["status"] == "not_checkable"]
+    return sorted(pool, key=key)[:n]
+
+
+def audit(docs: list[dict[str, Any]], n: int, seed: int) -> None:
+    for i, (path, x) in enumerate(audit_sample(docs, n, seed), 1):
+        cell = x["printed_at"][0] if x["printed_at"] else None
+        where = f" (printed: {cell['table']} 「{cell['row']}」 {cell['value']})" if cell else ""
+        text = " ".join(x["text"].split())
+        print(f"{i:>2}. {Path(path).name} p.{x['page']} {x['id']} {x['kind']} {x['metric'] or '-'} "
+              f"{x['value']}{x.get('unit') or ''} — {x.get('reason')}{where}\n    {text[:220]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="*", type=Path)
+    ap.add_argument("--json", metavar="FILE", help="write the per-claim statuses and the summary as JSON ('-': stdout)")
+    ap.add_argument("--audit", nargs="?", const=40, type=int, metavar="N",
+                    help="print N random not-checkable claims with their reason (default 40)")
+    ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--legacy", action="store_true", help="the statuses as the app computed them before (baseline)")
+    ap.add_argument("--no-list", action="store_true", help="do not list the missed ties")
+    args = ap.parse_args(argv)
+    docs = measure(args.paths or DEFAULT_PATHS, legacy=args.legacy)
+    s = summary(docs)
+    if args.audit:
+        audit(docs, args.audit, args.seed)
+        return 0
+    if args.json:
+        out = json.dumps({"summary": s, "documents": docs}, ensure_ascii=False, indent=1)
+        if args.json == "-":
+            print(out)
+            return 0
+        Path(args.json).write_text(out, encoding="utf-8")
+    print_report(docs, s, listing=not args.no_list)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

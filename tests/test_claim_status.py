@@ -1,0 +1,213 @@
+"""Each claim's status in the check result (rules/status.py): tied with its target, contradicted
+with its findings, not checkable with a reason; the store keeps them, a version-1 store migrates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crossfoot import appdata as A
+from crossfoot.pipeline import check_document
+from crossfoot.store import COLUMNS, SCHEMA_VERSION, Batch, Store
+from extraction.claims import JSON_FIELDS
+from rules.status import REASONS, STATUSES
+
+DATA = Path(__file__).parent / "data"
+SEED000 = DATA / "seeds" / "000_18d5ca373dd9af9d.txt"
+SEED004 = DATA / "seeds" / "004_f64002770984a7bf.txt"
+JIANGSU_TEXT = DATA / "real" / "budgets" / "江苏省委办公厅2017年部门预算.pdf"
+WANLI = DATA / "real" / "budgets" / "上海市普陀区人民政府万里街道办事处24年预算.pdf"
+PUTUO_PLAN = DATA / "real" / "final_accounts" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+
+
+@pytest.fixture(scope="module")
+def seed000():
+    return check_document(SEED000)
+
+
+@pytest.fixture(scope="module")
+def seed004():
+    return check_document(SEED004)
+
+
+def _claim(entry, **want):
+    found = [c for c in entry["claims"] if all(c.get(k) == v for k, v in want.items())]
+    assert found, want
+    return found[0]
+
+
+def test_an_amount_ties_to_its_table_cell(seed000):
+    # "其中：基本支出175.92万元，占总支出的97.26%" — the 支出决算表's 合计 line, 基本支出 column
+    c = _claim(seed000, metric="expenditure_basic", value=175.92)
+    assert c["status"] == "tied" and c["reason"] is None and c["tied_by"] == "CF301" and c["findings"] == []
+    assert c["target"] == {"table": "t4", "row": "合计", "column": "基本支出", "value": 175.92, "page": 1,
+                           "unit": "万元"}
+    t4 = next(t for t in seed000["tables"] if t["id"] == "t4")
+    assert t4["kind"] == "expenditure"
+
+
+def test_a_code_line_ties_to_its_row(seed000):
+    c = _claim(seed000, metric="func:2010308", value=142.18)
+    assert c["status"] == "tied"
+    assert (c["target"]["table"], c["target"]["row"], c["target"]["value"]) == ("t6", "2010308", 142.18)
+
+
+def test_a_share_and_a_growth_rate_tie_by_their_rules(seed000):
+    share = _claim(seed000, kind="share", metric="expenditure_basic", value=97.26)
+    assert (share["status"], share["tied_by"], share["target"]) == ("tied", "CF401", None)
+    growth = _claim(seed000, kind="growth", metric="three_public_total", value=-36.21)
+    change = _claim(seed000, kind="change", metric="three_public_total", value=-0.21)
+    assert (growth["status"], growth["tied_by"]) == ("tied", "CF402")
+    assert (change["status"], change["tied_by"]) == ("tied", "CF402")
+    completion = _claim(seed000, kind="completion", metric="three_public_total", value=18.5)
+    assert (completion["status"], completion["tied_by"]) == ("tied", "CF403")
+
+
+def test_a_count_ties_to_the_three_public_statistics(seed000):
+    c = _claim(seed000, kind="count", metric="abroad_groups", value=0)
+    assert c["status"] == "tied" and c["tied_by"] == "CF302"
+    assert c["target"]["row"] == "1.因公出国（境）团组数（个）" and c["target"]["unit"] is None
+
+
+def test_a_contradicted_claim_names_its_finding(seed004):
+    # "住房保障支出 12.05万元 … 增加2.19万元，增长23.65%": 2.19 / 9.86 = 22.2 %
+    c = _claim(seed004, kind="growth", value=23.65)
+    assert c["status"] == "contradicted" and c["reason"] is None and c["target"] is None
+    assert len(c["findings"]) == 1
+    f = next(f for f in seed004["findings"] if f["id"] == c["findings"][0])
+    assert f["rule"] == "CF402" and f["severity"] == "error"
+    assert any(ev["source"] == "prose" and (ev["page"], ev["start"], ev["end"]) == (c["page"], c["start"], c["end"])
+               for ev in f["evidence"])
+
+
+def test_a_text_without_tables_is_table_in_another_file():
+    entry = check_document(JIANGSU_TEXT)
+    assert entry["tables"] == []
+    amounts = [c for c in entry["claims"] if c["kind"] == "amount"]
+    assert len(amounts) > 40
+    reasons = {c["reason"] for c in amounts if c["status"] == "not_checkable"}
+    assert reasons == {"table_in_another_file"}
+    assert not any(c["status"] == "tied" for c in amounts)
+
+
+def test_prior_year_and_budget_figures():
+    wanli = check_document(WANLI)
+    # "2023年当年预算执行数为45.41万元，2024年预算安排42.60万元" in the 2024 budget
+    prior = _claim(wanli, value=45.41, kind="amount")
+    assert (prior["status"], prior["reason"]) == ("not_checkable", "prior_year_figure")
+    plan = check_document(PUTUO_PLAN)
+    # "年初预算为28.11万元，支出决算为28.11万元" in a final account that prints no budget column
+    budget = _claim(plan, value=28.11, period="initial_budget")
+    assert (budget["status"], budget["reason"]) == ("not_checkable", "budget_figure_without_budget_table")
+
+
+def test_json_contract_adds_fields_only(seed000, seed004):
+    for entry in (seed000, seed004):
+        entry = json.loads(json.dumps(entry, ensure_ascii=False))
+        assert entry["claims"]
+        for c in entry["claims"]:
+            assert list(c)[:len(JSON_FIELDS)] == list(JSON_FIELDS) and "explanation" in c
+            assert c["status"] in STATUSES
+            assert (c["reason"] in REASONS) == (c["status"] == "not_checkable")
+            if c["status"] != "not_checkable":
+                assert c["reason"] is None
+            if c["target"] is not None:
+                assert c["status"] == "tied"
+                assert set(c["target"]) == {"table", "row", "column", "value", "page", "unit"}
+                assert c["target"]["table"] in {t["id"] for t in entry["tables"]}
+            assert bool(c["findings"]) == (c["status"] == "contradicted")
+
+
+def test_the_store_keeps_the_statuses(tmp_path, seed000):
+    store = tmp_path / "s.duckdb"
+    with Store(store) as db:
+        b = Batch()
+        b.add_document(seed000, str(SEED000), seed000["sha256"], 1, "1", "0.1.0", 0.1)
+        db.write(b)
+    back = A.entry_from_store(store, seed000["sha256"])
+    by_id = {c["id"]: c for c in back["claims"]}
+    for c in seed000["claims"]:
+        s = by_id[c["id"]]
+        assert (s["status"], s["reason"], s["tied_by"], s["findings"]) == (c["status"], c["reason"], c["tied_by"],
+                                                                          c["findings"])
+        assert s["target"] == c["target"]
+    shown = {s["id"]: s for s in A.claim_statuses(None, back)}
+    tied = _claim(seed000, metric="expenditure_basic", value=175.92)
+    assert shown[tied["id"]]["status"] == "tied" and shown[tied["id"]]["where"].startswith("t4 ")
+    nc = next(c for c in seed000["claims"] if c["status"] == "not_checkable")
+    assert (shown[nc["id"]]["status"], shown[nc["id"]]["where"]) == ("unverifiable", nc["reason"])
+
+
+def _make_v1_store(path: Path, entry: dict) -> None:
+    """A store as schema version 1 wrote it: no status columns on claims, version 1."""
+    with Store(path) as db:
+        b = Batch()
+        b.add_document(entry, str(SEED000), entry["sha256"], 1, "1", "0.1.0", 0.1)
+        db.write(b)
+        for col in COLUMNS["claims"][COLUMNS["claims"].index("status"):]:
+            db.con.execute(f"ALTER TABLE claims DROP COLUMN {col}")
+        db.con.execute("DELETE FROM schema_version")
+        db.con.execute("INSERT INTO schema_version VALUES (1, '0.1.0', NULL)")
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_version_1_store_is_migrated(tmp_path, seed000, read_only):
+    store = tmp_path / "v1.duckdb"
+    _make_v1_store(store, seed000)
+    with Store(store, read_only=read_only) as db:
+        versions = [r[0] for r in db.con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
+        assert versions == [1, SCHEMA_VERSION] and SCHEMA_VERSION == 2
+        cols = [r[0] for r in db.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'claims' "
+            "ORDER BY ordinal_position").fetchall()]
+        assert cols == list(COLUMNS["claims"])
+        n, n_null = db.con.execute("SELECT count(*), count(*) FILTER (WHERE status IS NULL) FROM claims").fetchone()
+        assert n == len(seed000["claims"]) and n_null == n
+    # the app shows a claim stored without a status by its findings alone
+    back = A.entry_from_store(store, seed000["sha256"])
+    assert all(c["status"] is None and c["target"] is None for c in back["claims"])
+    assert {s["status"] for s in A.claim_statuses(None, back)} == {"unverifiable"}  # seed 000 has no findings
+    # checked again, the document's claims get their statuses
+    with Store(store) as db:
+        b = Batch()
+        b.add_document(seed000, str(SEED000), seed000["sha256"], 1, "1", "0.1.0", 0.1)
+        db.write(b)
+        assert db.con.execute("SELECT count(*) FROM claims WHERE status = 'tied'").fetchone()[0] == sum(
+            1 for c in seed000["claims"] if c["status"] == "tied")
+
+
+def test_a_statement_of_none_ties_to_its_empty_table():
+    plan = check_document(PUTUO_PLAN)
+    # "…2024年度无政府性基金预算财政拨款收入和支出。" and the 政府性基金…决算表 printed empty
+    none = [c for c in plan["claims"] if c["metric"] == "gov_fund_expenditure" and c["value"] == 0]
+    assert none and all(c["status"] == "tied" and c["tied_by"] == "CF301" for c in none)
+    table = next(t for t in plan["tables"] if t["id"] == none[0]["target"]["table"])
+    assert table["kind"] == "gov_fund" and none[0]["target"]["value"] == 0.0
+
+
+def test_tables_the_reader_did_not_recognise():
+    entry = check_document(DATA / "seeds" / "002_8541718f7ac07511.txt")
+    assert entry["tables"] and {t["kind"] for t in entry["tables"]} == {"other"}
+    untied = [c for c in entry["claims"] if c["status"] == "not_checkable" and c["metric"]]
+    assert untied and {c["reason"] for c in untied if c["kind"] == "amount"} == {"tables_not_recognised"}
+
+
+def test_a_confirm_only_line_ties_but_never_accuses():
+    # the 收支预算总表's "一、基本支出" line (confirm_only in claim_tables.yaml): "基本支出7666.68万元" ties to
+    # it; "增加基本支出844.15万元" (a change the extractor reads as an amount) differs and is not accused
+    entry = check_document(DATA / "real" / "budgets" / "江苏省人大办公厅2017年度预算公开.pdf")
+    tied = _claim(entry, metric="expenditure_basic", value=7666.68)
+    assert tied["status"] == "tied" and tied["tied_by"] == "CF301"
+    assert (tied["target"]["table"], tied["target"]["row"], tied["target"]["value"]) == ("t1", "一、基本支出", 7666.68)
+    change = _claim(entry, kind="amount", metric="expenditure_basic", value=844.15)
+    assert change["status"] == "not_checkable" and change["findings"] == []
+    assert not any(f["rule"] == "CF301" and "844.15" in f["message"] for f in entry["findings"])
+
+
+def test_a_sum_of_code_lines_confirms_a_total_the_table_does_not_print():
+    # "人员经费6080.72万元" and the basic-expenditure table's 301 (2928.98) + 303 (3151.74)
+    entry = check_document(DATA / "real" / "budgets" / "江苏省人大办公厅2017年度预算公开.pdf")
+    c = _claim(entry, metric="expenditure_personnel", value=6080.72)
+    assert c["status"] == "tied" and c["target"]["row"] == "301+303" and c["target"]["value"] == 6080.72
