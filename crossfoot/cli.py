@@ -128,17 +128,19 @@ def _rules_config(path: str | None) -> dict | None:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from crossfoot.output import write_report
-    from crossfoot.pipeline import check_paths, render_text
+    from crossfoot.pipeline import check_paths, check_sets, iter_files, render_text
 
     config = _rules_config(args.config)
     if config is None:
         return EXIT_USAGE
-    docs = check_paths([Path(p) for p in args.paths], config)
+    files = list(iter_files([Path(p) for p in args.paths]))
+    docs = check_paths(files, config)
     if not docs:
         print("crossfoot: error: no PDF, .txt or .md file found under the given paths", file=sys.stderr)
         return EXIT_USAGE
+    sets = check_sets(docs, {str(f): f for f in files}, config)
     if args.format == "json":
-        out = json.dumps({"documents": [d for d in docs]}, ensure_ascii=False, indent=1)
+        out = json.dumps({"documents": docs, "sets": [s.to_dict() for s in sets]}, ensure_ascii=False, indent=1)
     else:
         out = render_text(docs, claims=args.claims)
     write_report(out, args.output)

@@ -61,7 +61,11 @@ def check_document(path: Path, display_name: str | None = None,
     """Read one file and return its entry of the ``crossfoot check`` JSON."""
     from extraction.reader import read_document  # here, not above: walking files needs no reader
 
-    doc = read_document(path, display_name)
+    return check_read(read_document(path, display_name), config)
+
+
+def check_read(doc: Document, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``crossfoot check`` entry of a document already read: its claims, findings and statuses."""
     entry = doc.summary()
     if doc.notes:
         entry["notes"] = list(doc.notes)
@@ -96,11 +100,51 @@ def _mark_damaged_text(doc: Document, findings: list[dict[str, Any]]) -> None:
 
 
 def check_paths(paths: Iterable[Path], config: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The entry of every file under ``paths`` (checked one by one, see :func:`check_sets` for the
+    reports that are checked together)."""
     out = []
     for f in iter_files(paths):
         log.info("checking %s", f)
         out.append(check_document(f, config=config))
     return out
+
+
+def check_split(text_path: Path, tables_path: Path, text: Any, tables: Any,
+                config: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The text file's entry of a report published as a text file and a tables file, checked as one
+    (the prose rules see the tables; evidence names the file of each side); None when either file
+    cannot be read again."""
+    from crossfoot.sets import combine_split, split_back
+    from extraction.reader import read_document
+
+    text_doc, tables_doc = read_document(text_path, text.path), read_document(tables_path, tables.path)
+    if not (text_doc.ok and tables_doc.ok) or (text_doc.sha256, tables_doc.sha256) != (text.sha256, tables.sha256):
+        return None  # changed or gone since: the entries checked alone stand
+    entry = check_read(combine_split(text_doc, tables_doc), config)
+    return split_back(entry, len(text_doc.pages), text, tables)
+
+
+def check_sets(entries: list[dict[str, Any]], files: dict[str, Path],
+               config: dict[str, Any] | None = None) -> list[Any]:
+    """Group the checked entries into document sets (crossfoot.sets), check each split report's text
+    together with its tables (its entry is replaced), and give every entry its ``set_id``.
+
+    ``files`` maps an entry's path to the file to read it from again.  Returns the sets."""
+    from crossfoot.sets import group
+
+    sets = group(entries)
+    by_path = {e["path"]: i for i, e in enumerate(entries)}
+    for s in sets:
+        if s.form == "split":
+            text, tables = s.member("text"), s.member("tables")
+            log.info("checking %s with the tables of %s", text.path, tables.path)
+            entry = check_split(files[text.path], files[tables.path], text, tables, config)
+            if entry is not None:
+                entry["sibling"] = {"path": tables.path, "sha256": tables.sha256}
+                entries[by_path[text.path]] = entry
+        for m in s.members:
+            entries[by_path[m.path]]["set_id"] = s.id
+    return sets
 
 
 def render_text(docs: list[dict[str, Any]], claims: bool = False) -> str:

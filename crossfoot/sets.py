@@ -123,3 +123,57 @@ def group(entries: Iterable[Mapping[str, Any]]) -> list[DocumentSet]:
                                 form, tuple(members)))
     sets.sort(key=lambda s: (s.department or "", s.year or 0, s.kind or "", s.members[0].path))
     return sets
+
+
+# ------------------------------------------------------------------ one report over two files
+
+
+def combine_split(text_doc: Any, tables_doc: Any) -> Any:
+    """The report a text file and its tables file make together: the text's pages, then the tables
+    file's pages numbered on after them, and its tables (their pages, rows and cells renumbered
+    alike), so that every rule reads one consistent document.  :func:`split_back` maps the
+    entry of the combined document back to the two files."""
+    from dataclasses import replace
+
+    off = len(text_doc.pages)
+
+    def shift_row(row: Any) -> Any:
+        cells = tuple(None if c is None else replace(c, page=c.page + off) for c in row.cells)
+        return replace(row, page=row.page + off, cells=cells)
+
+    tables = tuple(replace(t, pages=tuple(p + off for p in t.pages), rows=tuple(shift_row(r) for r in t.rows))
+                   for t in tables_doc.tables)
+    pages = tuple(text_doc.pages) + tuple(replace(p, number=p.number + off) for p in tables_doc.pages)
+    meta = replace(text_doc.meta, pages=len(pages), unit=text_doc.meta.unit or tables_doc.meta.unit)
+    return replace(text_doc, pages=pages, tables=tuple(text_doc.tables) + tables, meta=meta)
+
+
+def split_back(entry: dict[str, Any], n_text_pages: int, text: Member, tables: Member) -> dict[str, Any]:
+    """The combined document's check entry as the text file's: every evidence item and claim target
+    names its file (``document``: path and sha256) and that file's own page; findings that rest on
+    the tables file alone (its own footing, reported in its own entry) are dropped; the tables
+    listed are the text file's (none)."""
+    def place(item: dict[str, Any]) -> None:
+        page = item.get("page")
+        if isinstance(page, int) and page > n_text_pages:
+            item["page"] = page - n_text_pages
+            item["document"] = {"path": tables.path, "sha256": tables.sha256}
+        else:
+            item["document"] = {"path": text.path, "sha256": text.sha256}
+
+    kept = []
+    for f in entry.get("findings") or []:
+        for ev in f.get("evidence") or []:
+            place(ev)
+        if any(ev["document"]["sha256"] == text.sha256 for ev in f.get("evidence") or []):
+            kept.append(f)
+    entry["findings"] = kept
+    for c in entry.get("claims") or []:
+        if c.get("target"):
+            place(c["target"])
+        if c.get("findings"):
+            c["findings"] = [fid for fid in c["findings"] if any(f["id"] == fid for f in kept)]
+    entry["tables"] = []
+    meta = entry.get("meta") or {}
+    meta["pages"] = n_text_pages
+    return entry
