@@ -121,6 +121,7 @@ def check_split(text_path: Path, tables_path: Path, text: Any, tables: Any,
     if not (text_doc.ok and tables_doc.ok) or (text_doc.sha256, tables_doc.sha256) != (text.sha256, tables.sha256):
         return None  # changed or gone since: the entries checked alone stand
     entry = check_read(combine_split(text_doc, tables_doc), config)
+    entry["sibling"] = {"path": tables.path, "sha256": tables.sha256}
     return split_back(entry, len(text_doc.pages), text, tables)
 
 
@@ -140,7 +141,6 @@ def check_sets(entries: list[dict[str, Any]], files: dict[str, Path],
             log.info("checking %s with the tables of %s", text.path, tables.path)
             entry = check_split(files[text.path], files[tables.path], text, tables, config)
             if entry is not None:
-                entry["sibling"] = {"path": tables.path, "sha256": tables.sha256}
                 entries[by_path[text.path]] = entry
         for m in s.members:
             entries[by_path[m.path]]["set_id"] = s.id

@@ -115,6 +115,24 @@ def review_document(path: str, display_name: str, config: dict[str, Any] | None 
     return entry
 
 
+def review_split(text_path: str, tables_path: str, text: Any, tables: Any,
+                 config: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The work for one report split over two files (crossfoot.sets): the text file's entry,
+    checked with the tables file's tables, plus the seconds it took; None when a file changed."""
+    from crossfoot.pipeline import check_split
+
+    t0 = time.perf_counter()
+    with _collection_paused():
+        try:
+            entry = check_split(Path(text_path), Path(tables_path), text, tables, config)
+        except Exception:
+            log.exception("internal error on %s with %s", text.path, tables.path)
+            return None  # the text file's own entry stands
+    if entry is not None:
+        entry["seconds"] = time.perf_counter() - t0
+    return entry
+
+
 _pause_lock = threading.Lock()
 _pauses = 0  # documents being checked in this process now (a Dask worker runs several threads)
 _resume = False  # whether collection was on when the first of them started
@@ -392,6 +410,7 @@ def review(
     waiting: dict[str, list[_Item]] = {}
     # sha256 finished since the last store lookup → (status, error code, message)
     recent: dict[str, tuple[str, str | None, str | None]] = {}
+    checked_now: set[str] = set()  # sha256 of the documents checked in this run
     batch = Batch()
     batch_seconds = _batch_seconds()
     last_write = time.perf_counter()
@@ -428,6 +447,8 @@ def review(
             stats.findings[f.get("severity", "info")] = stats.findings.get(f.get("severity", "info"), 0) + 1
         stats.rule_errors += len(entry.get("rule_errors") or [])
         sha = entry.get("sha256") or item.sha256
+        if sha:
+            checked_now.add(sha)
         if item.sha256:
             err = entry.get("error") or {}
             recent[item.sha256] = (entry.get("status") or "error", err.get("code"), err.get("message"))
@@ -493,6 +514,41 @@ def review(
                 submit(it)
         flush()
 
+    def review_sets() -> None:
+        """Group every stored document into sets; check each report split over two files as one
+        (when either file was checked in this run, or its text was stored without its sibling)."""
+        from crossfoot.sets import group
+
+        members = db.set_members()
+        stored_sibling = {m["sha256"]: m.get("sibling_sha256") for m in members}
+        sets = group(members)
+        jobs: dict[Future, tuple[Any, Any]] = {}
+        for st in sets:
+            if st.form != "split":
+                continue
+            text, tables = st.member("text"), st.member("tables")
+            if stored_sibling.get(text.sha256) == tables.sha256 and not rescan and not (
+                    {text.sha256, tables.sha256} & checked_now):
+                continue
+            fut = pool.submit(review_split, str(Path(text.path).absolute()), str(Path(tables.path).absolute()),
+                              text, tables, config)
+            jobs[fut] = (st, text)
+        for fut in jobs:
+            stop_point()
+            st, text = jobs[fut]
+            try:
+                entry = fut.result()
+            except Exception as e:  # the text file's own entry stands
+                log.warning("%s with its tables file: %s: %s", text.path, type(e).__name__, e)
+                continue
+            if entry is not None:
+                entry["set_id"] = st.id
+                size = Path(text.path).stat().st_size if Path(text.path).is_file() else None
+                batch.add_document(entry, text.path, text.sha256, size, RULES_VERSION, __version__,
+                                   entry.get("seconds"))
+        flush(force=True)
+        db.write_sets(sets)
+
     def submit(item: _Item) -> None:
         fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config)
         in_flight[fut] = item
@@ -553,6 +609,7 @@ def review(
         while in_flight:
             collect(block=True)
         flush(force=True)
+        review_sets()
         pool.close()
     except KeyboardInterrupt:
         stats.interrupted = True

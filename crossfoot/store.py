@@ -23,7 +23,7 @@ from typing import Any, Self
 
 log = logging.getLogger("crossfoot")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # What each older version lacks, as the statements that bring it to the next version (run in one
 # transaction when a store of that version is opened; docs/store.md, "Versions").
@@ -41,6 +41,24 @@ ALTER TABLE claims ADD COLUMN target_value DOUBLE;
 ALTER TABLE claims ADD COLUMN target_page INTEGER;
 ALTER TABLE claims ADD COLUMN target_unit VARCHAR;
 ALTER TABLE claims ADD COLUMN finding_ids VARCHAR[];
+""",
+    # 2 -> 3: document sets (crossfoot/sets.py): a report split over two files is checked as one,
+    # its text's rows name the tables file (sibling_sha256) and each piece of evidence its file
+    2: """
+ALTER TABLE documents ADD COLUMN set_id VARCHAR;
+ALTER TABLE documents ADD COLUMN sibling_sha256 VARCHAR;
+ALTER TABLE evidence ADD COLUMN document_sha256 VARCHAR;
+""" + """
+CREATE TABLE IF NOT EXISTS document_sets (
+    set_id            VARCHAR NOT NULL,
+    sha256            VARCHAR NOT NULL,
+    path              VARCHAR,
+    role              VARCHAR,
+    department        VARCHAR,
+    year              INTEGER,
+    kind              VARCHAR,
+    form              VARCHAR
+);
 """,
 }
 
@@ -75,7 +93,9 @@ CREATE TABLE IF NOT EXISTS documents (
     rules_version     VARCHAR NOT NULL,
     crossfoot_version VARCHAR NOT NULL,
     seconds           DOUBLE,
-    reviewed_at       TIMESTAMP
+    reviewed_at       TIMESTAMP,
+    set_id            VARCHAR,
+    sibling_sha256    VARCHAR
 );
 CREATE TABLE IF NOT EXISTS paths (
     path              VARCHAR PRIMARY KEY,
@@ -149,12 +169,23 @@ CREATE TABLE IF NOT EXISTS evidence (
     column_label      VARCHAR,
     start_char        INTEGER,
     end_char          INTEGER,
-    bbox              DOUBLE[]
+    bbox              DOUBLE[],
+    document_sha256   VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rule_errors (
     sha256            VARCHAR NOT NULL,
     rule              VARCHAR NOT NULL,
     message           VARCHAR
+);
+CREATE TABLE IF NOT EXISTS document_sets (
+    set_id            VARCHAR NOT NULL,
+    sha256            VARCHAR NOT NULL,
+    path              VARCHAR,
+    role              VARCHAR,
+    department        VARCHAR,
+    year              INTEGER,
+    kind              VARCHAR,
+    form              VARCHAR
 );
 CREATE TABLE IF NOT EXISTS errors (
     path              VARCHAR PRIMARY KEY,
@@ -192,6 +223,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "crossfoot_version",
         "seconds",
         "reviewed_at",
+        "set_id",
+        "sibling_sha256",
     ),
     "tables": ("sha256", "table_id", "kind", "number", "title", "unit", "pages", "n_rows"),
     "claims": (
@@ -252,10 +285,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "start_char",
         "end_char",
         "bbox",
+        "document_sha256",
     ),
     "rule_errors": ("sha256", "rule", "message"),
     "errors": ("path", "sha256", "code", "message", "rules_version", "seen_at"),
     "paths": ("path", "sha256", "seen_at"),
+    "document_sets": ("set_id", "sha256", "path", "role", "department", "year", "kind", "form"),
 }
 # Tables that hang off a document and are replaced with it.
 CHILD_TABLES = ("tables", "claims", "findings", "evidence", "rule_errors")
@@ -380,6 +415,8 @@ class Batch:
                 crossfoot_version,
                 seconds,
                 _now(),
+                _str(entry.get("set_id")),
+                _str((entry.get("sibling") or {}).get("sha256")),
             ),
         )
         for t in entry.get("tables") or []:
@@ -469,6 +506,7 @@ class Batch:
                         _int(e.get("start")),
                         _int(e.get("end")),
                         [float(v) for v in bbox] if bbox else None,
+                        _str((e.get("document") or {}).get("sha256")),
                     ),
                 )
         for r in entry.get("rule_errors") or []:
@@ -608,6 +646,40 @@ class Store:
         return out
 
     # ------------------------------------------------------------------ writing
+
+    def write_sets(self, sets: Iterable[Any]) -> None:
+        """The document sets of the whole store (crossfoot.sets.group over every stored document),
+        replacing those written before, in one transaction."""
+        import duckdb
+
+        rows = [(s.id, m.sha256, m.path, m.role, s.department, s.year, s.kind, s.form)
+                for s in sets for m in s.members]
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            con.execute("DELETE FROM document_sets")
+            if rows:
+                con.executemany("INSERT INTO document_sets VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.execute("UPDATE documents SET set_id = NULL")
+            if rows:
+                con.execute("UPDATE documents SET set_id = document_sets.set_id FROM document_sets "
+                            "WHERE documents.sha256 = document_sets.sha256")
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+
+    def set_members(self) -> list[dict[str, Any]]:
+        """Every stored document that was read, as the entries crossfoot.sets.group takes (its
+        department, year, kind, and whether it holds tables and claims), with the sibling its
+        stored result was checked with."""
+        rows = self.con.execute(
+            "SELECT sha256, path, department, year, kind, n_tables, n_claims, sibling_sha256 FROM documents "
+            "WHERE status = 'ok' ORDER BY path").fetchall()
+        return [{"sha256": r[0], "path": r[1], "status": "ok", "meta": {"department": r[2], "year": r[3], "kind": r[4]},
+                 "tables": [None] * (r[5] or 0), "claims": [None] * (r[6] or 0), "sibling_sha256": r[7]}
+                for r in rows]
 
     def write(self, batch: Batch) -> None:
         """Write a batch in one transaction: all of it is stored, or (after a crash) none of it."""

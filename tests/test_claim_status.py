@@ -140,16 +140,23 @@ def test_the_store_keeps_the_statuses(tmp_path, seed000):
     assert (shown[nc["id"]]["status"], shown[nc["id"]]["where"]) == ("unverifiable", nc["reason"])
 
 
-def _make_v1_store(path: Path, entry: dict) -> None:
-    """A store as schema version 1 wrote it: no status columns on claims, version 1."""
+def _make_v1_store(path: Path, entry: dict, version: int = 1) -> None:
+    """A store as schema version 1 (or 2) wrote it: no status columns on claims (version 1), no
+    document sets (versions 1 and 2)."""
     with Store(path) as db:
         b = Batch()
         b.add_document(entry, str(SEED000), entry["sha256"], 1, "1", "0.1.0", 0.1)
         db.write(b)
-        for col in COLUMNS["claims"][COLUMNS["claims"].index("status"):]:
-            db.con.execute(f"ALTER TABLE claims DROP COLUMN {col}")
+        if version < 2:
+            for col in COLUMNS["claims"][COLUMNS["claims"].index("status"):]:
+                db.con.execute(f"ALTER TABLE claims DROP COLUMN {col}")
+        if version < 3:
+            db.con.execute("DROP TABLE document_sets")
+            for table, col in (("documents", "set_id"), ("documents", "sibling_sha256"),
+                               ("evidence", "document_sha256")):
+                db.con.execute(f"ALTER TABLE {table} DROP COLUMN {col}")
         db.con.execute("DELETE FROM schema_version")
-        db.con.execute("INSERT INTO schema_version VALUES (1, '0.1.0', NULL)")
+        db.con.execute("INSERT INTO schema_version VALUES (?, '0.1.0', NULL)", [version])
 
 
 @pytest.mark.parametrize("read_only", [False, True])
@@ -158,7 +165,7 @@ def test_a_version_1_store_is_migrated(tmp_path, seed000, read_only):
     _make_v1_store(store, seed000)
     with Store(store, read_only=read_only) as db:
         versions = [r[0] for r in db.con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
-        assert versions == [1, SCHEMA_VERSION] and SCHEMA_VERSION == 2
+        assert versions == [1, 2, 3] and SCHEMA_VERSION == 3  # each step recorded
         cols = [r[0] for r in db.con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'claims' "
             "ORDER BY ordinal_position").fetchall()]
@@ -176,6 +183,20 @@ def test_a_version_1_store_is_migrated(tmp_path, seed000, read_only):
         db.write(b)
         assert db.con.execute("SELECT count(*) FROM claims WHERE status = 'tied'").fetchone()[0] == sum(
             1 for c in seed000["claims"] if c["status"] == "tied")
+
+
+def test_a_version_2_store_gains_document_sets(tmp_path, seed000):
+    store = tmp_path / "v2.duckdb"
+    _make_v1_store(store, seed000, version=2)
+    with Store(store) as db:
+        for table in ("documents", "evidence", "document_sets"):
+            cols = [r[0] for r in db.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position", [table]).fetchall()]
+            assert cols == list(COLUMNS[table])
+        assert db.con.execute("SELECT set_id, sibling_sha256 FROM documents").fetchall() == [(None, None)]
+        n = db.con.execute("SELECT count(*) FROM claims WHERE status IS NOT NULL").fetchone()[0]
+        assert n == len(seed000["claims"])  # what version 2 stored is kept
 
 
 def test_a_statement_of_none_ties_to_its_empty_table():

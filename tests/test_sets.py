@@ -54,3 +54,87 @@ def test_nothing_is_paired_on_a_guess():
                   _entry("c.pdf", "某局", None, "budget"), _entry("d.pdf", "某局", 2024, "budget", status="error")])
     assert sorted((s.form, s.members[0].path) for s in sets) == [("single", "a.pdf"), ("single", "b.pdf"),
                                                                   ("single", "c.pdf")]
+
+
+# ------------------------------------------------------------------ real split reports
+
+import json  # noqa: E402
+import shutil  # noqa: E402
+
+import pytest  # noqa: E402
+from conftest import DATA  # noqa: E402
+
+CPPCC_2017 = (DATA / "real/budgets/江苏省政协办公厅2017年度部门预算.pdf",
+              DATA / "real/budgets/江苏省政协办公厅2017年度部门预算公开表.pdf")
+
+
+@pytest.fixture(scope="module")
+def split_checked():
+    from crossfoot.pipeline import check_paths, check_sets
+
+    files = list(CPPCC_2017)
+    alone = check_paths(files)
+    entries = [dict(e) for e in alone]
+    sets = check_sets(entries, {str(f): f for f in files})
+    return alone, entries, sets
+
+
+def test_a_split_report_is_checked_with_its_tables(split_checked):
+    alone, entries, sets = split_checked
+    (s,) = sets
+    assert s.form == "split" and [m.role for m in s.members] == ["text", "tables"]
+    text_alone, text = alone[0], entries[0]
+    assert text_alone["tables"] == [] and text["tables"] == []
+    tied_alone = sum(c["status"] == "tied" for c in text_alone["claims"])
+    tied = sum(c["status"] == "tied" for c in text["claims"])
+    assert not any(c["reason"] == "table_in_another_file" for c in text["claims"])
+    assert tied >= tied_alone + 50  # the amounts now tie to the sibling's tables
+    assert text["sibling"]["sha256"] == entries[1]["sha256"] and text["set_id"] == entries[1]["set_id"] == s.id
+    # a target in the tables file names that file and its own page
+    targets = [c["target"] for c in text["claims"] if c["status"] == "tied" and c.get("target")]
+    sib = [t for t in targets if t["document"]["sha256"] == entries[1]["sha256"]]
+    assert sib and all(1 <= t["page"] <= entries[1]["meta"]["pages"] for t in sib)
+    # every finding kept rests on the text file; the tables file's own findings stay in its entry
+    assert all(any(ev["document"]["sha256"] == text["sha256"] for ev in f["evidence"]) for f in text["findings"])
+    assert entries[1] == alone[1] | {"set_id": s.id}
+    assert text["meta"]["pages"] == text_alone["meta"]["pages"]
+
+
+def test_check_json_lists_the_sets(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "crossfoot.cli", "check", "--format", "json", "--fail-on", "never",
+                        *map(str, CPPCC_2017)], capture_output=True, timeout=300, check=False)
+    out = json.loads(r.stdout.decode("utf-8"))
+    assert [s["form"] for s in out["sets"]] == ["split"]
+    assert {d["set_id"] for d in out["documents"]} == {out["sets"][0]["set_id"]}
+
+
+def test_review_stores_the_split_report_checked_as_one(tmp_path):
+    from crossfoot.review import review
+    from crossfoot.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in CPPCC_2017:
+        shutil.copy(f, folder / f.name)
+    store = tmp_path / "s.duckdb"
+    review([folder], store, workers=1)
+    with Store(store, read_only=True) as db:
+        rows = db.con.execute("SELECT path, n_tables, sibling_sha256, set_id FROM documents ORDER BY path").fetchall()
+        sets = db.con.execute("SELECT form, role FROM document_sets ORDER BY role").fetchall()
+        text_sha = db.con.execute("SELECT sha256 FROM documents WHERE n_tables = 0").fetchone()[0]
+        tied = db.con.execute("SELECT count(*) FROM claims WHERE sha256 = ? AND status = 'tied'", [text_sha]).fetchone()[0]
+        ev_docs = db.con.execute("SELECT count(DISTINCT document_sha256) FROM evidence WHERE sha256 = ?",
+                                 [text_sha]).fetchone()[0]
+    assert sets == [("split", "tables"), ("split", "text")]
+    (tables_row, text_row) = sorted(rows, key=lambda r: r[1], reverse=True)
+    assert text_row[2] is not None and tables_row[2] is None and text_row[3] == tables_row[3] is not None
+    assert tied > 100
+    assert ev_docs >= 1
+    # a second review finds everything stored: nothing is checked again, the sets stay
+    stats = review([folder], store, workers=1)
+    assert stats.reviewed == 0 and stats.skipped == 2
+    with Store(store, read_only=True) as db:
+        assert db.con.execute("SELECT count(*) FROM document_sets").fetchone()[0] == 2
