@@ -102,6 +102,9 @@ class ProseAmountVsTable(Rule):
             if slipped:
                 self.pass_over(c, "unit_slip")
                 continue  # a unit slip reported by CF502/CF503
+            if basic_part_only(c, targets, cf):
+                self.pass_over(c, "part_printed_only")
+                continue
             elsewhere = printed_elsewhere(doc, c, cf, targets) if c.unit else None
             if elsewhere == "slipped":
                 continue  # 10^4 off a figure of the same line: a unit slip, not a wrong figure
@@ -183,6 +186,19 @@ class ProseAmountVsTable(Rule):
             expected=0.0, observed=c.value, tolerance=cf.tol,
             evidence=[e for e in (cf.evidence, et.figure.evidence) if e is not None],
         )
+
+
+def basic_part_only(c: Any, targets: Sequence[Any], cf: Figure) -> bool:
+    """An economic item (会议费, 培训费, 办公费) whose only lines are in the basic-expenditure table,
+    stated larger than they are and not as basic expenditure: the table prints the item's basic
+    expenditure alone, the sentence the whole budget's, project money included ("一般公共预算拨款
+    安排的会议费预算支出933.50万元" against the basic line's 50, 江苏省委办公厅 2017)."""
+    if not c.metric.startswith("econ:") or "基本支出" in (c.text or ""):
+        return False
+    if not targets or any(t.table.kind != "basic_expenditure_economic" for t in targets):
+        return False
+    return all(cf.value - cf.tol > target_in_claim_unit(t, c).value + target_in_claim_unit(t, c).tol
+               for t in targets)
 
 
 # Money sources that make a "…收入总计" one line of the income rather than the total of the report

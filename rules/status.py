@@ -25,6 +25,11 @@ is
                                             in another unit (×10⁴): left to CF502/CF503
   ``scope_table_missing``                   (CF301) the table of the claim's own scope
                                             (财政拨款 / all funds) is not printed (CF603)
+  ``part_printed_only``                     (CF301) the only line printed is a part of what
+                                            the claim states: the basic-expenditure table's
+                                            economic item (会议费 of basic expenditure) for the
+                                            whole budget's (basic and project money); a larger
+                                            figure is not a contradiction
   ``table_in_another_file``                 the document prints no table at all: a text whose
                                             tables are published as a separate file
   ``tables_not_recognised``                 the document prints tables, but the reader
@@ -86,6 +91,8 @@ REASONS: dict[str, str] = {
     "metric_from_context": "the metric was taken from context and the figure differs from its line: not accused",
     "unit_slip": "the table line prints the figure's digits in another unit (left to CF502/CF503)",
     "scope_table_missing": "the table of the claim's own scope is not printed (CF603)",
+    "part_printed_only": "the only line printed is a part of the claim's figure (basic expenditure's "
+                         "economic item against the whole budget's), and the figure is larger",
     "table_in_another_file": "the document prints no table (its tables are a separate file)",
     "tables_not_recognised": "the document's tables were read but none was recognised (all of kind other)",
     "no_metric": "what the figure is was not recognised",
