@@ -177,3 +177,45 @@ def split_back(entry: dict[str, Any], n_text_pages: int, text: Member, tables: M
     meta = entry.get("meta") or {}
     meta["pages"] = n_text_pages
     return entry
+
+
+@dataclass(frozen=True)
+class SetReading:
+    """A set's report as its rules read it (the split report combined), and how to name the file
+    and page of a place in it."""
+
+    doc: Any
+    entry_member: Member  # the file whose entry holds the report's findings (the text of a split report)
+    tables_member: Member | None = None  # a split report's tables file
+    text_pages: int = 0  # a split report's pages of text (later pages are the tables file's)
+
+    def place(self, item: dict[str, Any]) -> None:
+        """``document`` (path and sha256) and that file's own page on an evidence item."""
+        page = item.get("page")
+        if self.tables_member is not None and isinstance(page, int) and page > self.text_pages:
+            item["page"] = page - self.text_pages
+            item["document"] = {"path": self.tables_member.path, "sha256": self.tables_member.sha256}
+        else:
+            item["document"] = {"path": self.entry_member.path, "sha256": self.entry_member.sha256}
+
+
+def read_set(s: DocumentSet, files: Mapping[str, Any]) -> SetReading | None:
+    """The report of a set read again from its files (``files``: entry path → file); None for a set
+    that is not one report (several texts, no prose) or whose files changed."""
+    from extraction.reader import read_document
+
+    def read(m: Member) -> Any:
+        doc = read_document(files[m.path], m.path)
+        return doc if doc.ok and doc.sha256 == m.sha256 else None
+
+    if s.form == "split":
+        text, tables = s.member("text"), s.member("tables")
+        t, tb = read(text), read(tables)
+        if t is None or tb is None:
+            return None
+        return SetReading(combine_split(t, tb), text, tables, len(t.pages))
+    reports = [m for m in s.members if m.role == "report"]
+    if s.form != "single" or len(reports) != 1:
+        return None
+    doc = read(reports[0])
+    return None if doc is None else SetReading(doc, reports[0])

@@ -33,10 +33,15 @@ class Evidence:
     start: int | None = None
     end: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # the sha256 of the document the place is in, when a rule reads several (CF9xx); None: the
+    # document checked (the check JSON then names the file as ``document``: path and sha256)
+    document: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["bbox"] = [round(v, 1) for v in self.bbox] if self.bbox else None
+        if self.document is None:
+            del d["document"]
         return d
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from extraction.datafiles import load_yaml
 from extraction.model import Document
 from rules.base import Finding, Tie
-from rules.registry import RULES
+from rules.registry import RULES, SET_RULES
 from rules.version import RULES_VERSION  # noqa: F401 (re-exported: appdata, the tests)
 
 log = logging.getLogger("rules")
@@ -46,12 +46,31 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     return data
 
 
-def enabled_rules(config: dict[str, Any] | None = None):
+def enabled_rules(config: dict[str, Any] | None = None, rules: Sequence[Any] = RULES):
     disabled = set((config or {}).get("rules", {}).get("disable", []) or [])
-    unknown = disabled - {r.code for r in RULES}
+    unknown = disabled - {r.code for r in (*RULES, *SET_RULES)}
     if unknown:
         raise ValueError(f"unknown rule codes in config: {sorted(unknown)}")
-    return [r for r in RULES if r.code not in disabled]
+    return [r for r in rules if r.code not in disabled]
+
+
+def run_set_rules(doc: Document, claims: Sequence[Any], prior: Document,
+                  config: dict[str, Any] | None = None) -> RuleRun:
+    """The document-set rules (CF9xx) on a report and another report of its department (``prior``:
+    last year's); findings unnumbered (the caller numbers them on after the report's own)."""
+    findings: list[Finding] = []
+    errors: list[RuleError] = []
+    ties: list[Tie] = []
+    for rule_cls in enabled_rules(config, SET_RULES):
+        rule = rule_cls()
+        try:
+            findings.extend(rule.check_pair(doc, claims, prior))
+        except Exception as e:  # one broken rule must not stop the others
+            log.exception("rule %s failed on %s with %s", rule_cls.code, doc.path, prior.path)
+            errors.append(RuleError(rule_cls.code, f"{type(e).__name__}: {e}"))
+            continue
+        ties.extend(rule.ties)
+    return RuleRun(tuple(findings), tuple(errors), tuple(ties))
 
 
 def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] | None = None) -> RuleRun:

@@ -2,7 +2,7 @@
 
 Codes are stable and never reused: CF1xx footing inside a table, CF2xx across tables,
 CF3xx prose against tables, CF4xx prose arithmetic, CF5xx units, CF6xx metadata,
-CF7xx classification codes, CF8xx hygiene.
+CF7xx classification codes, CF8xx hygiene, CF9xx across the documents of a department.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from rules import (
     CF805,
     CF806,
     CF807,
+    CF901,
 )
 
 RULES = [
@@ -85,9 +86,15 @@ RULES = [
     CF807.RULE,
 ]
 
+# Rules of a document set (CF9xx): they read this report and another of the same department
+# (last year's, the same year's budget) through ``check_pair``; ``crossfoot.pipeline.check_sets`` runs them.
+SET_RULES = [
+    CF901.RULE,
+]
+
 
 def rule_by_code(code: str):
-    for r in RULES:
+    for r in (*RULES, *SET_RULES):
         if r.code == code:
             return r
     raise KeyError(code)

@@ -10,7 +10,7 @@ import yaml
 
 from crossfoot.pipeline import extract_claims
 from extraction.reader import read_text
-from rules.registry import RULES, rule_by_code
+from rules.registry import RULES, SET_RULES, rule_by_code
 
 CASES_DIR = Path(__file__).parent / "rules"
 
@@ -27,7 +27,12 @@ def test_rule_case(code, case):
     doc = read_text(case["document"], f"{code}-{case['id']}.txt")
     assert doc.error is None, doc.error
     claims = extract_claims(doc)
-    findings = list(rule_by_code(code)().check(doc, claims))
+    if "prior" in case:  # a rule of a document set (CF9xx): last year's report beside this one
+        prior = read_text(case["prior"], f"{code}-{case['id']}-prior.txt")
+        assert prior.error is None, prior.error
+        findings = list(rule_by_code(code)().check_pair(doc, claims, prior))
+    else:
+        findings = list(rule_by_code(code)().check(doc, claims))
     if case["expect"] == "pass":
         assert findings == [], [f.message for f in findings]
         return
@@ -47,9 +52,10 @@ def test_rule_case(code, case):
 
 
 def test_every_rule_has_docs_and_cases():
-    codes = [r.code for r in RULES]
+    codes = [r.code for r in (*RULES, *SET_RULES)]
     assert len(codes) == len(set(codes)), "duplicate rule codes"
-    for rule in RULES:
+    assert all(r.code.startswith("CF9") and hasattr(r, "check_pair") for r in SET_RULES)
+    for rule in (*RULES, *SET_RULES):
         doc = rule.__doc__ or ""
         assert rule.description(), f"{rule.code} has no description"
         assert "Anti-pattern" in doc and "Best practice" in doc, f"{rule.code}: docstring needs both examples"

@@ -1,0 +1,110 @@
+"""A change against last year stated in the prose disagrees with last year's own report.
+
+Anti-pattern: the 2018 budget says "收入、支出预算总计10,150.48万元，与上年相比…各增加1,003.69万元"
+while its tables print 总计 10,150.48 and the 2017 budget of the same department prints 总计
+9,046.79: the change from one report to the other is 1,103.69, not 1,003.69 — last year's figure
+was restated (or the change computed on another figure).
+
+Best practice: a change "比上年增加/减少 X" equals this report's table figure of the line minus the
+same line of last year's report of the same kind (a budget against last year's budget, a final
+account against last year's final account), within the rounding of the three printed figures.
+A restatement can be legitimate (an adjusted budget, a change of scope), so the finding is a
+warning that names both reports.
+
+A rule of the CF9xx family: it reads a document set — this report and last year's report of the
+same department and kind — never files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from extraction.model import Document
+from rules.base import Figure, Finding, Rule, agrees, fmt
+from rules.lookup import norm_name
+from rules.prose import claim_figure, label_names_metric, target_in_unit, targets_of, yuan_factor
+
+# what a change is measured against, in the words before it: last year (not 年初预算, not 上年执行数)
+_AGAINST_LAST_YEAR = ("上年", "去年", "上一年")
+_AGAINST_OTHER = ("预算数", "年初预算", "执行数", "决算数", "调整预算")
+
+
+class PriorYearRestated(Rule):
+    __doc__ = __doc__
+    code = "CF901"
+    name = "cross_year.change_vs_prior_report"
+    severity = "warning"
+    set_rule = True
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        return ()  # a rule of a document set: see check_pair
+
+    def check_pair(self, doc: Document, claims: Sequence[Any], prior: Document) -> Iterable[Finding]:
+        if not (doc.meta.year and prior.meta.year == doc.meta.year - 1 and prior.meta.kind == doc.meta.kind):
+            return
+        for c in claims:
+            if c.kind != "change" or c.value is None or not c.metric or not yuan_factor(c):
+                continue
+            if not self._against_last_year(doc, c) or not label_names_metric(c):
+                continue  # a change against something else, or of a line only inferred from context
+            if c.metric.startswith("econ:"):
+                continue  # an economic item's only line is basic expenditure's: a part of the sentence's figure
+            period = c.period or "current"
+            now, before = targets_of(doc, c.metric, period), targets_of(prior, c.metric, period)
+            pair = next(((a, b) for a in now for b in before if same_line(a, b)), None)
+            if pair is None:
+                continue  # the line is not printed alike in both reports (another table, a renamed code)
+            k = yuan_factor(c)
+            t_now, t_before = pair
+            f_now, f_before = target_in_unit(t_now, k), target_in_unit(t_before, k)
+            implied = Figure(f_now.value - f_before.value, f_now.tol + f_before.tol)
+            cf = claim_figure(doc, c)
+            if agrees(cf, implied):
+                self.tie(c, t_before.figure)
+                continue
+            if cf.value and implied.value and abs(abs(cf.value / implied.value) - 1e4) < 1:
+                continue  # 10^4 apart: a unit slip, CF5xx's
+            label = c.label or c.metric
+            unit = c.unit or ""
+            before_ev = t_before.figure.evidence
+            evidence = [e for e in (cf.evidence, t_now.figure.evidence) if e is not None]
+            if before_ev is not None:
+                evidence.append(replace(before_ev, document=prior.sha256))
+            yield self.finding(
+                f"{doc.meta.year}年报告称{label}比上年变动 {fmt(c.value)}{unit}；本报告表中为 {fmt(f_now.value)}{unit}，"
+                f"{prior.meta.year}年报告表中为 {fmt(f_before.value)}{unit}，两份报告相差 {fmt(implied.value)}{unit}"
+                "（上年数可能经过调整，需核对）",
+                f"the {doc.meta.year} report states a change of {fmt(c.value)} {unit} in {c.metric}; its table prints "
+                f"{fmt(f_now.value)}, the {prior.meta.year} report prints {fmt(f_before.value)}: a change of "
+                f"{fmt(implied.value)} between the two reports",
+                expected=implied.value, observed=c.value, tolerance=cf.tol + implied.tol, evidence=evidence,
+            )
+
+    @staticmethod
+    def _against_last_year(doc: Document, c: Any) -> bool:
+        """Whether the clause of the change measures it against last year ("与上年相比增加",
+        "比2017年增加"), not against a budget or last year's execution."""
+        try:
+            lead = doc.pages[c.page - 1].text[max(0, c.start - 40):c.start]
+        except IndexError:
+            return False
+        cut = max(lead.rfind(p) for p in "。；;")
+        lead = lead[cut + 1:]
+        if any(w in lead for w in _AGAINST_OTHER):
+            return False
+        year = str(doc.meta.year - 1) if doc.meta.year else None
+        return any(w in lead for w in _AGAINST_LAST_YEAR) or bool(year and f"比{year}年" in lead)
+
+
+def same_line(a: Any, b: Any) -> bool:
+    """Two reports' targets are the same line: the same kind of table, scope and code (or name)."""
+    if a.table.kind != b.table.kind or a.scope != b.scope:
+        return False
+    # a code and its name alike: a class revised from one year to the next keeps its code under
+    # a new name and scope (2040405 公诉和审判监督 in 2017, 公诉、审判、侦查、执行等检察监督支出 in 2018)
+    return a.row.code == b.row.code and norm_name(a.row.name) == norm_name(b.row.name)
+
+
+RULE = PriorYearRestated
