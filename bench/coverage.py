@@ -74,13 +74,34 @@ def legacy_entries(doc: Any, claims: list[Any], run: Any) -> list[dict[str, Any]
 
 
 def measure(paths: list[Path], legacy: bool = False) -> list[dict[str, Any]]:
-    """One record per readable document: its claims with status, and the missed ties."""
-    docs = []
+    """One record per readable document: its claims with status, and the missed ties.
+
+    Documents are grouped into sets as the pipeline groups them (crossfoot.sets): the text of a
+    report split over two files is measured as the pipeline checks it, with its tables file's
+    tables (``split_with`` names that file)."""
+    read = []
     for f in iter_files(paths):
         doc = read_document(f)
-        if not doc.ok:
-            continue
-        claims = extract_claims(doc)
+        if doc.ok:
+            read.append((f, doc, extract_claims(doc)))
+    combined: dict[str, tuple[Any, str]] = {}
+    if not legacy:
+        from crossfoot.sets import combine_split, group
+
+        by_path = {str(f): (f, doc) for f, doc, _ in read}
+        sets = group({"path": str(f), "sha256": doc.sha256, "status": "ok", "meta": doc.meta.to_dict(),
+                      "tables": doc.tables, "claims": claims} for f, doc, claims in read)
+        for st in sets:
+            if st.form == "split":
+                text, tables = st.member("text"), st.member("tables")
+                combined[text.path] = (combine_split(by_path[text.path][1], by_path[tables.path][1]),
+                                       _rel(by_path[tables.path][0]))
+    docs = []
+    for f, doc, claims in read:
+        split_with = None
+        if str(f) in combined:
+            doc, split_with = combined[str(f)]
+            claims = extract_claims(doc)
         run = check_findings(doc, claims)
         if legacy:  # runs on a crossfoot without claim statuses too (the baseline)
             entries = legacy_entries(doc, claims, run)
@@ -94,12 +115,16 @@ def measure(paths: list[Path], legacy: bool = False) -> list[dict[str, Any]]:
             if e["status"] == "not_checkable" and c.kind in TABLE_KINDS:
                 e["printed_at"] = [{**cell_target(t, r, ci, cell), "scale": k}
                                    for k, t, r, ci, cell in cells_printing(doc, c)]
-        try:
-            rel = str(f.resolve().relative_to(ROOT))
-        except ValueError:
-            rel = str(f)
-        docs.append({"path": rel, "kind": doc.meta.kind, "n_tables": len(doc.tables), "claims": entries})
+        docs.append({"path": _rel(f), "kind": doc.meta.kind, "n_tables": len(doc.tables), "claims": entries,
+                     "split_with": split_with})
     return docs
+
+
+def _rel(f: Path) -> str:
+    try:
+        return str(f.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(f)
 
 
 def _counts(claims: list[dict[str, Any]]) -> collections.Counter:

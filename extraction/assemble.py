@@ -171,6 +171,54 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
     return cap
 
 
+def _take_caption_after(flow: list[FlowItem], k: int, cap: _Caption) -> None:
+    """A title drawn above grid k on its page but written after it in the page's content (the
+    rotated pages of the Jiangsu 2018 公开表: each grid would otherwise take the title left at the
+    end of the page before, the previous table's, and every table its neighbour's), as the grid's
+    title, when the search before it found none on that page.  Only where the boxes say so: the
+    line stands on the grid's caption side (above it; for a page turned a quarter, beside it and
+    centred on it), and no other grid follows on the page (a title between two grids is the
+    second one's).  The title line and its 部门/单位 lines are then consumed, so that the next
+    grid's search stops there."""
+    grid = flow[k]
+    page = grid.page
+    if grid.bbox is None:
+        return
+    found = None
+    for j in range(k + 1, min(k + 40, len(flow))):
+        it = flow[j]
+        if it.page != page:
+            break
+        if isinstance(it, RawGrid):
+            return
+        facts = _caption_line(it.text)
+        if found is None and facts is not None and not facts[0] and facts[4] is not None \
+                and it.bbox is not None and _on_caption_side(it.bbox, grid.bbox):
+            found = (j, facts[4])
+    if found is None:
+        return
+    j, cap.title = found
+    cap.lines = [x for x in cap.lines if flow[x].page == page] + [j]
+    for i in range(j + 1, min(j + 4, len(flow))):  # its 部门：… / 单位：万元 lines
+        x = flow[i]
+        if isinstance(x, RawGrid) or x.page != page:
+            break
+        more = _caption_line(x.text)
+        if more is None or more[0] or not (more[1] or more[2] or more[3] or more[5]):
+            break
+        cap.lines.append(i)
+
+
+def _on_caption_side(line: tuple[float, float, float, float], grid: tuple[float, float, float, float]) -> bool:
+    lx0, ly0, lx1, ly1 = line
+    gx0, gy0, gx1, gy1 = grid
+    if lx1 - lx0 >= ly1 - ly0:  # a line of text as printed: above the grid
+        return ly1 <= gy0 + 2
+    # text running down the page (a page turned a quarter): beside the grid, centred on it
+    beside = lx1 <= gx0 + 2 or lx0 >= gx1 - 2
+    return beside and abs((ly0 + ly1) / 2 - (gy0 + gy1) / 2) <= 0.1 * (gy1 - gy0)
+
+
 def is_toc_grid(grid: RawGrid) -> bool:
     """A table of contents exported with tabs: each row a title and a page number."""
     if len(grid.rows) < 3:
@@ -242,9 +290,12 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         if not isinstance(it, RawGrid) or is_toc_grid(it):
             continue
         cap = _caption_for(flow, k, consumed)
-        between = [flow[j] for j in range(last_grid_idx + 1, k)] if last_grid_idx is not None else []
-        # (a line the caption search passes over is a blank line or a page footer)
-        only_footers = all(isinstance(x, Line) and _caption_line(x.text) is None for x in between)
+        # (a line the caption search passes over is a blank line or a page footer; or a caption
+        # line the grid before took from after it, see _take_caption_after)
+        only_footers = all(isinstance(flow[j], Line) and (_caption_line(flow[j].text) is None or j in consumed)
+                           for j in range(last_grid_idx + 1, k)) if last_grid_idx is not None else True
+        if not cap.title or any(flow[j].page < it.page for j in cap.lines):
+            _take_caption_after(flow, k, cap)
         if (groups and not cap.title and not cap.number and only_footers
                 and groups[-1][1].n_cols == it.n_cols):
             _merge_continuation(groups[-1][1], it)

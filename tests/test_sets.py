@@ -159,3 +159,22 @@ def test_last_years_report_of_the_same_department_is_compared():
     assert docs == [str(files[1]), str(files[1]), str(files[0])]
     assert [d["path"] for d in cross[0]["documents"]] == [str(files[1]), str(files[0])]
     assert len({f["id"] for f in second["findings"]}) == len(second["findings"])
+
+
+def test_titles_drawn_above_but_written_after_their_grid():
+    """The Jiangsu party office's 2018 公开表: pages turned a quarter, each table's title written
+    after its grid in the page's content.  Each table has its own page's title, not the page before's."""
+    from extraction.reader import read_document
+
+    doc = read_document(DATA / "real/budgets/江苏省委办公厅2018年度部门预算公开表.pdf")
+    by_page = {}
+    for t in doc.tables:
+        by_page.setdefault(t.pages[0], t)
+    assert [(p, by_page[p].kind) for p in (3, 4, 5, 7, 9, 10, 11, 12, 13, 14)] == [
+        (3, "income_expenditure_summary"), (4, "income"), (5, "expenditure"), (7, "general_budget_expenditure"),
+        (9, "general_budget_expenditure"), (10, "basic_expenditure_economic"), (11, "three_public"),
+        (12, "gov_fund"), (13, "related_info"), (14, "procurement")]
+    three = by_page[11]
+    assert three.title.startswith("“三公”经费、会议费、培训费") and not three.empty
+    assert by_page[12].empty  # 注：本部门无相关收支项目
+    assert 933.5 in [c.value for r in three.rows for c in r.cells if c is not None]
