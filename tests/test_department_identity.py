@@ -141,3 +141,30 @@ def test_without_codes_the_normalised_name_is_the_identity():
              _facts("江苏省 财政厅", 2024, "final_account"), _facts("浙江省财政厅", 2023, "final_account")]
     assert department_identities(facts) == ["name:江苏省财政厅"] * 3 + ["name:浙江省财政厅"]
     assert len(feature_rows(facts)) == 3
+
+
+def test_review_then_score_keeps_two_departments_of_one_name_apart(tmp_path):
+    """Through the CLI and the store: two departments printing one name but their own codes are two
+    department-years each year, and each is one department across its two years."""
+    from crossfoot.cli import main
+
+    reports = tmp_path / "reports"
+    records = generate_corpus(reports, departments=2, years=(2023, 2024), errors=0.0, anomalies=0.0,
+                              seed=17, fmt="txt", error_kinds=None, workers=1)
+    (tmp_path / "truth.jsonl").write_bytes((reports / "truth.jsonl").read_bytes())
+    (reports / "truth.jsonl").unlink()
+    first = next(r for r in records if r["department_id"] == "d0000")
+    second = next(r for r in records if r["department_id"] == "d0001")
+    assert first["department"] != second["department"]
+    for r in records:  # the second department is renamed after the first, everywhere it prints its name
+        if r["department_id"] == "d0001":
+            p = reports / r["file"]
+            p.write_text(p.read_text(encoding="utf-8").replace(second["department"], first["department"]),
+                         encoding="utf-8")
+    store, out = tmp_path / "review.duckdb", tmp_path / "score.json"
+    assert main(["review", str(reports), "--store", str(store), "--workers", "1", "--quiet"]) == 0
+    assert main(["score", "--store", str(store), "--format", "json", "--output", str(out)]) == 0
+    deps = json.loads(out.read_text(encoding="utf-8"))["departments"]
+    got = sorted((d["department"], d["department_code"], d["year"]) for d in deps)
+    assert got == sorted((first["department"], r["department_code"], y)
+                         for r in (first, second) for y in (2023, 2024))
