@@ -168,3 +168,16 @@ def test_review_then_score_keeps_two_departments_of_one_name_apart(tmp_path):
     got = sorted((d["department"], d["department_code"], d["year"]) for d in deps)
     assert got == sorted((first["department"], r["department_code"], y)
                          for r in (first, second) for y in (2023, 2024))
+
+
+def test_the_text_ranking_shows_the_codes_of_two_departments_of_one_name():
+    from models.command import render_text
+
+    def entry(rank, name, code):
+        return {"rank": rank, "score": 0.5, "department": name, "department_code": code, "year": 2024,
+                "peer_group": "教育局/county", "reasons": []}
+
+    text = render_text({"departments": [entry(1, "德清县教育局", "C1"), entry(2, "德清县教育局", "C2"),
+                                        entry(3, "嵩县教育局", "C3")]})
+    assert "德清县教育局 [C1] 2024" in text and "德清县教育局 [C2] 2024" in text
+    assert "嵩县教育局 2024" in text and "C3" not in text
