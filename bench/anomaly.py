@@ -108,7 +108,8 @@ def end_to_end(args: argparse.Namespace) -> int:
     truth = [json.loads(line) for line in truth_path.read_text(encoding="utf-8").splitlines() if line]
     store = folder / "review.duckdb"
     dt = _cli("review", str(folder), "--store", str(store), "--workers", str(args.workers), "--quiet")
-    print(f"crossfoot review: {dt:.0f} s ({len(truth)} documents, {args.workers} workers; stored ones skipped)")
+    print(f"crossfoot review: {dt:.0f} s ({len(truth)} documents, {args.workers} workers; "
+          "stored ones skipped)")
     scored = folder / "score.json"
     dt = _cli("score", "--store", str(store), "--format", "json", "--output", str(scored))
     print(f"crossfoot score: {dt:.0f} s")

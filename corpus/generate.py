@@ -124,7 +124,8 @@ def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors:
             raise ValueError(f"unknown error kinds: {', '.join(unknown)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tasks = [(str(out), d, years, errors, anomalies, seed, fmt, error_kinds) for d in draw_departments(seed, departments)]
+    tasks = [(str(out), d, years, errors, anomalies, seed, fmt, error_kinds)
+             for d in draw_departments(seed, departments)]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(tasks) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as ex:

@@ -117,8 +117,10 @@ def render_text(result: dict[str, Any], limit: int = 50) -> str:
     # Two departments of one name (told apart by their printed codes) show their codes.
     names = Counter((d["department"], d["year"]) for d in result["departments"])
     for d in result["departments"][:limit]:
-        code = f" [{d['department_code']}]" if d.get("department_code") and names[(d["department"], d["year"])] > 1 else ""
-        lines.append(f"{d['rank']:>4} {d['score']:>6.3f}  {d['department']}{code} {d['year']} ({d['peer_group']})")
+        shared = d.get("department_code") and names[(d["department"], d["year"])] > 1
+        code = f" [{d['department_code']}]" if shared else ""
+        lines.append(f"{d['rank']:>4} {d['score']:>6.3f}  {d['department']}{code} {d['year']} "
+                     f"({d['peer_group']})")
         for r in d["reasons"]:
             lines.append(f"{'':>13}{r['text']}  [effect {r['effect']:+.3f}]")
     n = len(result["departments"])

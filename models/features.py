@@ -621,8 +621,8 @@ def feature_rows(facts: Iterable[Mapping[str, Any]],
     input wins.
     Documents without department or year are left out (they cannot be placed among peers).
     """
-    usable = [f for f in facts
-              if f.get("department") and f.get("year") is not None and f.get("kind") in ("final_account", "budget")]
+    usable = [f for f in facts if f.get("department") and f.get("year") is not None
+              and f.get("kind") in ("final_account", "budget")]
     ids = [key(f) for f in usable] if key else department_identities(usable)
     by_key: dict[tuple[str, int], dict[str, Mapping[str, Any]]] = {}
     for ident, f in zip(ids, usable):
