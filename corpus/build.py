@@ -120,6 +120,15 @@ def _classes(data: dict, col: str) -> dict[str, int]:
     return out
 
 
+def _identity(dept: Department) -> Para:
+    """The unit's identity line of the 概况, as real reports print it ("单位名称：新平彝族傣族自治县信访局，
+    …，单位类型：机关，组织机构代码：115304277604167545，…"): the name and the 18-character code.
+    The label (组织机构代码 as in that report, or 统一社会信用代码) follows the code, not the
+    document's random draws, so the rest of the report is drawn as before."""
+    label = ("统一社会信用代码", "组织机构代码")[ord(dept.code[-1]) % 2] if dept.code else "组织机构代码"
+    return Para([f"单位名称：{dept.name}，单位类型：机关，{label}：{dept.code}，单位经费来源：财政全额拨款。"])
+
+
 def _start(dept: Department, led: YearLedger, rng: random.Random, doc_kind: str, sep_rate: float, cover: str):
     """Document, table style, prose maker and the ledger's leaf data for one report."""
     doc = Document(doc_kind, dept.name, dept.type, dept.level, led.year, prose_sep=rng.random() < sep_rate)
@@ -149,6 +158,7 @@ def build_final(dept: Department, led: YearLedger, prior: YearLedger, rng: rando
     B.append(_h("一、主要职能", 2))
     B.append(Para([f"{name}{C.DEPT_TYPES[dept.type]['duty']}；完成上级交办的其他任务。"]))
     B.append(_h("二、部门基本情况", 2))
+    B.append(_identity(dept))
     B.append(Para([P.dept(), f"为{dept.nature}，纳入", P.year(), "年度部门决算编报的单位共1个。",
                    f"年末实有人员编制{dept.staff_quota}人，在职实有人员{led.staff}人，离退休人员{led.retirees}人；"
                    f"实有车辆{led.counts['vehicle_stock']}辆。"]))
@@ -449,6 +459,7 @@ def build_budget(dept: Department, led: YearLedger, prior: YearLedger, rng: rand
     Y, name, B = led.year, dept.name, doc.blocks
     B.append(_h("一、部门主要职能", 1))
     B.append(Para([P.dept(), C.DEPT_TYPES[dept.type]["duty"], "。"]))
+    B.append(_identity(dept))
     B.append(_h("二、部门预算编制说明", 1))
     total = led.budget_total
     gpb = sum(led.budget_basic.values()) + sum(led.budget_project.values())

@@ -132,3 +132,22 @@ REASONS_DOWN = ("主要原因是落实过紧日子要求，压减一般性支出
                 "主要原因是人员退休减少人员经费支出", "主要原因是严格控制公用经费，厉行节约")
 REASONS_BELOW_BUDGET = ("单位认真贯彻落实中央八项规定精神和厉行节约要求，从严控制“三公”经费开支",
                         "严格执行公务接待和公务用车管理规定，压减相关支出")
+
+# ---- more places, for department names that stay unique at any corpus size (issue 17)
+#
+# A corpus of a few hundred departments drawn from the ten places per level above gave one name
+# to several departments.  The generator draws the common names first and, when a name is taken,
+# builds another from these parts the way real names are formed: a province (江苏省财政厅), a city
+# (无锡市教育局), a county with or without its city (湖州市德清县民政局), a district of a city
+# (南京市鼓楼区公安局), a street of a district (上海市普陀区长风街道办事处).  Stems never contain a
+# level character (省 市 区 县 州 旗 盟), so the level read from the name stays the drawn one.
+MORE_PROVINCES = ("河北省", "山东省", "广东省", "福建省", "湖北省", "贵州省", "陕西省", "甘肃省", "吉林省",
+                  "黑龙江省", "海南省", "青海省", "广西壮族自治区", "内蒙古自治区", "宁夏回族自治区",
+                  "新疆维吾尔自治区", "西藏自治区")
+PLACE_FIRST = "安宁清长平东永新广泰兴和丰德宜福华江河金玉白云龙凤青桂临阳嘉崇昌兰松柏汉开"
+PLACE_SECOND = "安宁清平山川江河源阳城口水林丰泉田溪岭乐和兴康庆台桥阴陵浦"
+DISTRICT_STEMS = ("鼓楼", "城关", "东城", "西城", "高新", "新城", "北塘", "江南", "河西", "滨湖", "城南", "城北",
+                  "经开", "湖滨", "临江", "南湖", "龙华", "金水", "二七", "雁塔")
+STREET_STEMS = ("江宁", "宜川", "石门", "南京东路", "半淞园", "小东门", "五里桥", "彭浦", "临汾", "共和新路",
+                "大宁", "芷江西", "天目西", "北站", "宝山", "江浦", "平凉", "定海", "延吉", "四平", "新华",
+                "湖南", "天平", "枫林", "徐家汇", "凌云", "田林", "虹梅", "康健", "龙华")

@@ -52,10 +52,19 @@ def derive_rng(seed: int, *parts) -> random.Random:
     return random.Random(int.from_bytes(h[:8], "big"))
 
 
+def draw_departments(seed: int, n: int) -> list[ledger.Department]:
+    """The corpus's departments, drawn in index order so that every name is unique (a taken name
+    is drawn again from parts, see :func:`corpus.ledger.draw_department`) and the same for a seed
+    whatever the number of workers; the 统一社会信用代码 is unique by construction."""
+    taken: set[str] = set()
+    return [ledger.draw_department(derive_rng(seed, "dept", i), i, taken, derive_rng(seed, "name", i))
+            for i in range(n)]
+
+
 def _department_task(args: tuple) -> list[dict]:
-    (out, index, years, err_rate, anom_rate, seed, fmt, kinds) = args
+    (out, dept, years, err_rate, anom_rate, seed, fmt, kinds) = args
     out = Path(out)
-    dept = ledger.draw_department(derive_rng(seed, "dept", index), index)
+    index = int(dept.id[1:])
     y1, y2 = years
     prev = ledger.draw_year(derive_rng(seed, "ledger", index, y1 - 1), dept, y1 - 1, None)
     records = []
@@ -92,7 +101,8 @@ def _department_task(args: tuple) -> list[dict]:
                 (out / f"{stem}.txt").write_text(layout.render_text(lay), encoding="utf-8")
                 files.append(f"{stem}.txt")
             records.append({
-                "file": files[0], "files": files, "department": dept.name, "type": dept.type,
+                "file": files[0], "files": files, "department": dept.name, "department_id": dept.id,
+                "department_code": dept.code, "type": dept.type,
                 "level": dept.level, "year": year, "kind": doc_kind, "pages": len(lay.pages),
                 "errors": [p.record(errors.page_of(p, doc, lay)) for p in planted],
                 "anomaly": label,
@@ -114,7 +124,8 @@ def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors:
             raise ValueError(f"unknown error kinds: {', '.join(unknown)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tasks = [(str(out), i, years, errors, anomalies, seed, fmt, error_kinds) for i in range(departments)]
+    tasks = [(str(out), d, years, errors, anomalies, seed, fmt, error_kinds)
+             for d in draw_departments(seed, departments)]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(tasks) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as ex:

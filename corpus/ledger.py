@@ -6,6 +6,7 @@ ledger; the rendered tables round them to 0.01 万元 or 0.01 元.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ class Department:
     nature: str
     staff_quota: int
     params: dict
+    code: str = ""  # 统一社会信用代码 printed in the report (issue 17): unique in a corpus
 
 
 @dataclass
@@ -181,12 +183,82 @@ def department_name(rng: random.Random, dtype: str, level: str) -> tuple[str, st
     return place + dtype, place
 
 
-def draw_department(rng: random.Random, index: int) -> Department:
-    """Draw who the department is and its spending habits (stable across years)."""
+def _stem(rng: random.Random) -> str:
+    return rng.choice(C.PLACE_FIRST) + rng.choice(C.PLACE_SECOND)
+
+
+def _city(rng: random.Random) -> str:
+    return rng.choice(C.CITIES) if rng.random() < 0.3 else _stem(rng) + "市"
+
+
+def _district(rng: random.Random) -> str:
+    return (rng.choice(C.DISTRICTS) if rng.random() < 0.2
+            else _city(rng) + (rng.choice(C.DISTRICT_STEMS) if rng.random() < 0.5 else _stem(rng)) + "区")
+
+
+def other_department_name(rng: random.Random, dtype: str, level: str) -> tuple[str, str]:
+    """A name built from parts (catalog.MORE_PROVINCES, stems) for a type at a level, and its place.
+
+    Drawn when the common name of :func:`department_name` is taken; the space is large (tens of
+    thousands per type and level below the province) so that a corpus of any size finds free ones.
+    """
+    spec = C.DEPT_TYPES[dtype]
+    if level == "province":
+        place = rng.choice(C.PROVINCES + C.MORE_PROVINCES)
+        return place + (spec["province"] or dtype), place
+    if dtype == "街道办事处":
+        place = _district(rng)
+        street = rng.choice(C.STREET_STEMS + C.STREETS) if rng.random() < 0.5 else _stem(rng)
+        return f"{place}{street}街道办事处", place
+    if level == "city":
+        place = _city(rng)
+    elif level == "district":
+        place = _district(rng)
+    else:
+        place = (_city(rng) if rng.random() < 0.4 else "") + _stem(rng) + "县"
+    return place + dtype, place
+
+
+def _credit_code(place: str, index: int) -> str:
+    """A 统一社会信用代码 (GB 32100) of a 机关: 1 + 1, a region code, a 组织机构代码 (GB 11714) and the
+    check character; the organisation code is a bijection of the index, so codes never repeat."""
+    h = int.from_bytes(hashlib.sha256(place.encode()).digest()[:4], "big")
+    prefixes = (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+                53, 54, 61, 62, 63, 64, 65)
+    region = prefixes[h % len(prefixes)] * 10_000 + (h // len(prefixes)) % 10_000
+    body = f"{(38_471_526 + index * 7_654_321) % 100_000_000:08d}"
+    c9 = 11 - sum(int(d) * w for d, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2))) % 11
+    org = body + {10: "X", 11: "0"}.get(c9, str(c9))
+    head = f"11{region}{org}"
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    total = sum(chars.index(ch) * pow(3, i, 31) for i, ch in enumerate(head))
+    return head + chars[(31 - total % 31) % 31]
+
+
+def draw_department(rng: random.Random, index: int, taken: set[str] | None = None,
+                    name_rng: random.Random | None = None) -> Department:
+    """Draw who the department is and its spending habits (stable across years).
+
+    ``taken``: names already given in the corpus.  The common name is drawn first (from ``rng``,
+    so the rest of the draw is the same whatever happens next); when it is taken, names are built
+    from parts with ``name_rng`` until a free one comes up (a province-level department whose
+    province names are all taken becomes a city one).  The name is added to ``taken``.
+    """
     dtype = C.TYPE_ORDER[index % len(C.TYPE_ORDER)] if index < len(C.TYPE_ORDER) else rng.choice(C.TYPE_ORDER)
     levels = ("district", "city") if dtype == "街道办事处" else C.LEVELS
     level = rng.choice(levels)
     name, place = department_name(rng, dtype, level)
+    if taken is not None:
+        alt = name_rng or random.Random(index)
+        tries = 0
+        while name in taken:
+            tries += 1
+            if tries > 200 and level == "province":
+                level = "city"
+            elif tries > 100_000:
+                raise RuntimeError(f"no free department name for {dtype}/{level}")
+            name, place = other_department_name(alt, dtype, level)
+        taken.add(name)
     spec = C.DEPT_TYPES[dtype]
     lo, hi = spec["staff"]
     scale = {"county": 0.7, "district": 0.9, "city": 1.1, "province": 1.6}[level]
@@ -208,7 +280,7 @@ def draw_department(rng: random.Random, index: int) -> Department:
         "vehicles": max(0, int(quota * rng.uniform(0.0, 0.12))),
     }
     return Department(id=f"d{index:04d}", name=name, type=dtype, level=level, place=place,
-                      nature=spec["nature"], staff_quota=quota, params=params)
+                      nature=spec["nature"], staff_quota=quota, params=params, code=_credit_code(place, index))
 
 
 def _split(rng: random.Random, total: int, weights: list[float]) -> list[int]:

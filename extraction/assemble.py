@@ -570,7 +570,34 @@ def infer_meta(path: str, pages: list[Page], flow: list[FlowItem], tables: list[
             dept = m.group(1)
     units = Counter(t.unit for t in tables if t.unit)
     unit = units.most_common(1)[0][0] if units else None
-    return DocumentMeta(dept, year, kind, unit, len(pages))
+    return DocumentMeta(dept, year, kind, unit, len(pages), department_code(pages))
+
+
+# 统一社会信用代码 (GB 32100: 18 characters of 0-9 and A-Y without I O S V Z) or 组织机构代码 (GB 11714:
+# 8 characters and a check character, often printed with a hyphen), after its label.
+_CODE = re.compile(r"(?:统一社会信用代码|社会信用代码|组织机构代码)[:：]((?:[0-9A-HJ-NPQRTUWXY]{18}|[0-9A-Z]{8}-?[0-9X])"
+                   r"(?![0-9A-Z]))")
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def department_code(pages: list[Page], first: int = 12) -> str | None:
+    """The unit's code printed with its label in the first pages (the cover or the 概况), or None.
+
+    Only pages whose text has the label are searched, with white space removed (a code can be
+    broken over two lines).  When several different codes are printed (a report of several units),
+    none is returned: the code must name the report's department, not one of its units.
+    """
+    found: set[str] = set()
+    for p in pages[:first]:
+        text = p.text
+        i = text.find("代码")
+        while i >= 0:
+            window = _SPACE.sub("", text[max(0, i - 10): i + 60])
+            found.update(m.group(1).replace("-", "") for m in _CODE.finditer(window))
+            i = text.find("代码", i + 2)
+    return found.pop() if len(found) == 1 else None
 
 
 def assemble(path: str, sha256: str, fmt: str, pages: list[Page], flow: list[FlowItem]) -> Document:

@@ -357,11 +357,14 @@ class DocumentMeta:
     kind: str | None  # 'final_account' | 'budget'
     unit: str | None  # the unit most tables use
     pages: int
+    # The unit's code printed on the report (统一社会信用代码 or 组织机构代码 in the 概况, issue 17):
+    # 18 characters, or a 9-character 组织机构代码; None when the report prints none.
+    department_code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # (asdict's deep copy, field by field: every field is a str, an int or None)
         return {"department": self.department, "year": self.year, "kind": self.kind, "unit": self.unit,
-                "pages": self.pages}
+                "pages": self.pages, "department_code": self.department_code}
 
 
 @dataclass(frozen=True)

@@ -316,6 +316,8 @@ class AnomalyScorer(BaseEstimator):
         zh = [spec_of(f).zh for f in feats]
         names = sc.group_names_
         deps = frame["department"].tolist() if "department" in frame else [None] * len(frame)
+        codes = ([c if isinstance(c, str) and c else None for c in frame["department_code"].tolist()]
+                 if "department_code" in frame else [None] * len(frame))
         years = [int(y) if y is not None and y == y else None
                  for y in (frame["year"].tolist() if "year" in frame else [None] * len(frame))]
         types, levels = T["type"].tolist(), T["level"].tolist()
@@ -334,7 +336,8 @@ class AnomalyScorer(BaseEstimator):
                     "effect": e, "text": f"{zh[j]} {'—' if v != v else f(v)}，同类中位数 {'—' if m != m else f(m)}",
                 })
             out.append({
-                "index": i, "department": deps[i], "year": years[i], "type": types[i], "level": levels[i],
+                "index": i, "department": deps[i], "department_code": codes[i], "year": years[i],
+                "type": types[i], "level": levels[i],
                 "score": scores[i], "rank": i_rank[i], "peer_group": names[gi[i]], "reasons": reasons,
             })
         return {"departments": out, "model": self.describe()}

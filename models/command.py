@@ -21,6 +21,7 @@ import argparse
 import json
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +114,13 @@ def score_inputs(rows: list[dict[str, Any]], facts: list[dict[str, Any]] | None,
 
 def render_text(result: dict[str, Any], limit: int = 50) -> str:
     lines = [f"{'rank':>4} {'score':>6}  department-year (peer group): reasons"]
+    # Two departments of one name (told apart by their printed codes) show their codes.
+    names = Counter((d["department"], d["year"]) for d in result["departments"])
     for d in result["departments"][:limit]:
-        lines.append(f"{d['rank']:>4} {d['score']:>6.3f}  {d['department']} {d['year']} ({d['peer_group']})")
+        shared = d.get("department_code") and names[(d["department"], d["year"])] > 1
+        code = f" [{d['department_code']}]" if shared else ""
+        lines.append(f"{d['rank']:>4} {d['score']:>6.3f}  {d['department']}{code} {d['year']} "
+                     f"({d['peer_group']})")
         for r in d["reasons"]:
             lines.append(f"{'':>13}{r['text']}  [effect {r['effect']:+.3f}]")
     n = len(result["departments"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -449,6 +450,7 @@ def document_facts(doc: Document, claims: Sequence[Any] = (), findings: Sequence
     facts: dict[str, Any] = {
         "path": doc.path, "sha256": doc.sha256,
         "department": doc.meta.department, "year": doc.meta.year, "kind": doc.meta.kind,
+        "department_code": doc.meta.department_code,
     }
     claimed = _claim_facts(claims)
     for part in (_expenditure_facts(doc), _basic_economic_facts(doc), _three_public_facts(doc),
@@ -506,6 +508,7 @@ def row_from_facts(final: Mapping[str, Any] | None, budget: Mapping[str, Any] | 
     name = base.get("department")
     row: dict[str, Any] = {
         "department": name, "year": base.get("year"),
+        "department_code": base.get("department_code") or (budget or {}).get("department_code"),
         "type": department_type(name), "level": department_level(name),
         "basis": "final_account" if final is not None else "budget",
         "final_path": final.get("path") if final else None,
@@ -570,22 +573,60 @@ def row_from_facts(final: Mapping[str, Any] | None, budget: Mapping[str, Any] | 
     return row
 
 
+def normalise_department(name: str) -> str:
+    """A department's name as an identity: NFKC (full-width letters, digits and brackets folded) and
+    no white space ("上海市普陀区规划和自然资源局 " and "上海市普陀区规划和自然资源局" are one name)."""
+    return _WHITE.sub("", unicodedata.normalize("NFKC", name))
+
+
+_WHITE = re.compile(r"\s+")
+
+
+def department_identities(facts: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The identity of each document's department (issue 17): its printed code when the reader
+    found one (``department_code``: a 统一社会信用代码 names one unit, whatever the name printed on
+    a cover, so a report with a wrong name on its cover stays with its department and a renamed
+    department stays one), else its normalised name.  A document without a code takes the code
+    of the other documents of its name when they all print the same one (a table file beside the
+    text of a report); when they print several, the name alone cannot tell which department it is
+    and it is kept apart (``name|?``) rather than merged into one of them.
+
+    So two departments of one name but different codes are never one department-year, and one
+    department is one identity across years as long as it keeps its code (or, without codes, its
+    name)."""
+    names = [normalise_department(str(f.get("department") or "")) for f in facts]
+    codes_of: dict[str, set[str]] = {}
+    for n, f in zip(names, facts):
+        if f.get("department_code"):
+            codes_of.setdefault(n, set()).add(str(f["department_code"]))
+    out = []
+    for n, f in zip(names, facts):
+        code = f.get("department_code")
+        if code:
+            out.append("code:" + str(code))
+        else:
+            known = codes_of.get(n)
+            out.append(("code:" + next(iter(known))) if known and len(known) == 1
+                       else "name:" + n + ("|?" if known else ""))
+    return out
+
+
 def feature_rows(facts: Iterable[Mapping[str, Any]],
                  key: Callable[[Mapping[str, Any]], str] | None = None) -> list[dict[str, Any]]:
     """One row per department-year from the facts of many documents (any order).
 
-    Documents are grouped by (``key(facts)``, year); the key is the department's name unless
-    another is given (a corpus where two departments share a name needs one: the generated
-    corpus reuses place names, so ``bench/anomaly.py`` adds the file's department id).  When a
-    department has two documents of the same kind and year, the later one in the input wins.
+    Documents are grouped by (``key(facts)``, year); the key is the department's identity
+    (:func:`department_identities`: its printed code, else its normalised name) unless another is
+    given.  When a department has two documents of the same kind and year, the later one in the
+    input wins.
     Documents without department or year are left out (they cannot be placed among peers).
     """
+    usable = [f for f in facts if f.get("department") and f.get("year") is not None
+              and f.get("kind") in ("final_account", "budget")]
+    ids = [key(f) for f in usable] if key else department_identities(usable)
     by_key: dict[tuple[str, int], dict[str, Mapping[str, Any]]] = {}
-    for f in facts:
-        dep, year, kind = f.get("department"), f.get("year"), f.get("kind")
-        if not dep or year is None or kind not in ("final_account", "budget"):
-            continue
-        by_key.setdefault((key(f) if key else dep, int(year)), {})[kind] = f
+    for ident, f in zip(ids, usable):
+        by_key.setdefault((ident, int(f["year"])), {})[f["kind"]] = f
     rows = []
     for (dep, year), docs in sorted(by_key.items()):
         prior = by_key.get((dep, year - 1), {}).get("final_account")

@@ -148,7 +148,7 @@ def test_cli_mixed_good_and_bad(bad_files, tmp_path, capsys):
     }
     good = next(d for d in data["documents"] if d["path"] == str(GOOD_PDF))
     assert good["meta"] == {"department": "上海市普陀区财政局", "year": 2024, "kind": "final_account",
-                            "unit": "万元", "pages": 25}
+                            "unit": "万元", "pages": 25, "department_code": None}  # issue 17: no code printed
     assert {"id", "kind", "number", "title", "unit", "pages", "n_rows"} == set(good["tables"][0])
     assert good["claims"] == [] or isinstance(good["claims"], list)
 
