@@ -22,7 +22,7 @@ from corpus import SAMPLE_CORPUS
 from crossfoot import appdata as A
 from crossfoot.store import StoreError
 
-VIEWS = ("corpus", "upload", "document", "claims")
+VIEWS = ("corpus", "department", "upload", "document", "claims")
 
 
 def _args() -> argparse.Namespace:
@@ -76,6 +76,11 @@ def _page_png(path: str, page: int, evidence: list, page_text: str | None) -> by
 @st.cache_data(show_spinner=False)
 def _scores(store: str, token: str, cache: str) -> A.CorpusScores:
     return A.corpus_scores(Path(store), Path(cache))
+
+
+@st.cache_data(show_spinner=False)
+def _departments(store: str, token: str):
+    return A.departments_frame(Path(store))
 
 
 @st.cache_data(show_spinner=False)
@@ -302,6 +307,25 @@ def view_corpus(lang: str, store: Path) -> None:
                      width="stretch", hide_index=True)
 
 
+def view_department(lang: str, store: Path) -> None:
+    st.header(A.t("view_department", lang))
+    st.caption(A.t("department_help", lang))
+    deps = _departments(str(store), A.store_token(store))
+    if not len(deps):
+        st.info(A.t("department_none", lang))
+        return
+    st.dataframe(deps, width="stretch", hide_index=True)
+    dep = st.selectbox(A.t("department_pick", lang), list(deps["department"]), key="dep_select")
+    st.subheader(A.t("department_reports", lang))
+    st.dataframe(A.department_reports(store, dep), width="stretch", hide_index=True)
+    st.subheader(A.t("department_cross", lang))
+    cross = A.cross_document_findings(store, dep)
+    if len(cross):
+        st.dataframe(cross, width="stretch", hide_index=True)
+    else:
+        st.caption(A.t("department_no_cross", lang))
+
+
 # ------------------------------------------------------------------------------------------ layout
 
 
@@ -331,6 +355,8 @@ def main() -> None:
             view_document(lang, store)
         elif view == "claims":
             view_claims(lang, store)
+        elif view == "department":
+            view_department(lang, store)
         else:
             view_corpus(lang, store)
     except StoreError as e:

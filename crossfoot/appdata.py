@@ -50,6 +50,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view_document": ("文件核对结果", "Document"),
     "view_claims": ("文中数字", "Claims"),
     "view_corpus": ("语料排名", "Corpus"),
+    "view_department": ("部门历年报告", "Department"),
+    "department_pick": ("部门", "Department"),
+    "department_help": ("同一部门各年度、预算与决算的报告并列；拆成正文与表格两个文件的报告合并核对。",
+                        "One department's reports side by side, year by year, budget and final account; a report "
+                        "published as a text file and a tables file is checked as one."),
+    "department_reports": ("历年报告", "Reports over the years"),
+    "department_cross": ("跨文件的问题（证据分别在两个文件中）", "Findings across files (evidence in two files)"),
+    "department_none": ("审查库中没有部门。", "No department in the store."),
+    "department_no_cross": ("没有跨文件的问题。", "No finding across files."),
     "source": ("数据来源", "Data"),
     "source_corpus": ("样本语料 {name}", "sample corpus {name}"),
     "source_store": ("审查库 {name}（上传的报告）", "review store {name} (uploads)"),
@@ -772,6 +781,73 @@ def filter_frame(df: pd.DataFrame, years: list[Any] | None = None, types: list[s
     if levels and "level" in out:
         out = out[out["level"].isin(levels)]
     return out.reset_index(drop=True)
+
+
+def departments_frame(store: Path) -> pd.DataFrame:
+    """One row per department of the store (its name as crossfoot.sets normalises it: the
+    spellings of one department are one): its years, reports, split reports and findings."""
+    from crossfoot.sets import normalise_department
+
+    df = documents_frame(store)
+    if not len(df):
+        return pd.DataFrame(columns=["department", "names", "years", "reports", "errors", "warnings"])
+    df = df[df["status"] == "ok"].copy()
+    df["key"] = [normalise_department(x) or "?" for x in df["department"]]
+    rows = []
+    for key, g in df.groupby("key", sort=True):
+        years = sorted({int(y) for y in g["year"] if pd.notna(y)})
+        rows.append({"department": key, "names": " / ".join(sorted({str(x) for x in g["department"] if x})),
+                     "years": ", ".join(map(str, years)), "reports": len(g),
+                     "errors": int(g["n_error_findings"].sum()), "warnings": int(g["n_warning_findings"].sum())})
+    return pd.DataFrame(rows)
+
+
+def department_reports(store: Path, department: str) -> pd.DataFrame:
+    """A department's reports over the years, side by side: one row per year and kind, with the
+    files of each (a report split over a text and a tables file shows both), pages, tables,
+    claims tied, and findings by severity."""
+    from crossfoot.sets import normalise_department
+
+    df = _query(store, """
+        SELECT d.sha256, d.path, d.department, d.year, d.kind, d.pages, d.n_tables, d.n_claims,
+               d.n_error_findings, d.n_warning_findings, d.set_id, d.sibling_sha256,
+               (SELECT count(*) FROM claims c WHERE c.sha256 = d.sha256 AND c.status = 'tied') AS tied,
+               (SELECT string_agg(s.form, '') FROM (SELECT DISTINCT form FROM document_sets s
+                    WHERE s.set_id = d.set_id) s) AS form
+        FROM documents d WHERE d.status = 'ok' ORDER BY d.year, d.kind, d.path""")
+    if not len(df):
+        return df
+    df = df[[normalise_department(x) == department for x in df["department"]]]
+    out = []
+    for (year, kind), g in df.groupby(["year", "kind"], sort=True, dropna=False):
+        files = " + ".join(Path(str(p)).name for p in g["path"])
+        claims = int(g["n_claims"].sum())
+        out.append({"year": None if pd.isna(year) else int(year), "kind": kind, "form": ", ".join(
+                    sorted({str(f) for f in g["form"] if f})) or "single", "files": files,
+                    "pages": int(g["pages"].sum()), "tables": int(g["n_tables"].sum()), "claims": claims,
+                    "tied": f"{int(g['tied'].sum())} / {claims}", "errors": int(g["n_error_findings"].sum()),
+                    "warnings": int(g["n_warning_findings"].sum())})
+    return pd.DataFrame(out)
+
+
+def cross_document_findings(store: Path, department: str) -> pd.DataFrame:
+    """The department's findings whose evidence lies in two files: a split report's prose against
+    its tables file, or one report against another (CF9xx), with the file of each side."""
+    from crossfoot.sets import normalise_department
+
+    df = _query(store, """
+        SELECT d.department, d.year, d.kind, f.finding_id, f.rule, f.severity, f.message,
+               string_agg(DISTINCT coalesce(o.path, d.path), ' | ') AS documents
+        FROM findings f JOIN documents d USING (sha256)
+        JOIN evidence e ON e.sha256 = f.sha256 AND e.finding_id = f.finding_id
+        LEFT JOIN documents o ON o.sha256 = e.document_sha256
+        GROUP BY ALL
+        HAVING count(DISTINCT coalesce(e.document_sha256, d.sha256)) > 1
+        ORDER BY d.year, f.severity, f.rule""")
+    if not len(df):
+        return df
+    df = df[[normalise_department(x) == department for x in df["department"]]]
+    return df.drop(columns=["department"])
 
 
 def findings_rank_frame(store: Path) -> pd.DataFrame:

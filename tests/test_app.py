@@ -227,3 +227,51 @@ def test_app_command_runs_the_packaged_script_with_its_options(tmp_path, capsys)
     assert main(["app", "--corpus", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
     assert "--port must be between 1 and 65535" in err and "is not a folder" in err
+
+
+CPPCC = ["江苏省政协办公厅2017年度部门预算.pdf", "江苏省政协办公厅2017年度部门预算公开表.pdf",
+         "江苏省政协办公厅2018年度部门预算.pdf", "江苏省政协办公厅2018度部门预算公开表.pdf"]
+
+
+@pytest.fixture(scope="module")
+def department_store(tmp_path_factory):
+    from crossfoot.review import review
+
+    root = tmp_path_factory.mktemp("dep")
+    folder = root / "in"
+    folder.mkdir()
+    for name in CPPCC:
+        shutil.copy(DATA / "real/budgets" / name, folder / name)
+    # and a report of another department split over two text files whose prose contradicts its table
+    (folder / "x-text.txt").write_text(
+        "江苏省测试厅2018年度部门预算\n\n# 一、收支预算总表情况说明\n\n"
+        "江苏省测试厅2018年度收入、支出预算总计10,150.48万元。\n", encoding="utf-8")
+    (folder / "x-tables.txt").write_text(
+        "江苏省测试厅2018年度部门预算公开表\n\n收支预算总表\n单位：万元\n"
+        "项目\t金额\t项目\t金额\n一、一般公共预算\t9,999.00\t一、一般公共服务支出\t9,999.00\n"
+        "收入合计\t9,999.00\t支出合计\t9,999.00\n", encoding="utf-8")
+    review([folder], root / "dep.duckdb", workers=1)
+    return root / "dep.duckdb"
+
+
+def test_department_view_sets_a_departments_reports_side_by_side(department_store, tmp_path, monkeypatch):
+    deps = A.departments_frame(department_store)
+    assert list(deps["department"]) == ["江苏省政协办公厅", "江苏省测试厅"] and deps["years"][0] == "2017, 2018"
+    reports = A.department_reports(department_store, "江苏省政协办公厅")
+    assert [(r.year, r.form) for r in reports.itertuples()] == [(2017, "split"), (2018, "split")]
+    assert all(" + " in f for f in reports["files"])  # the text file and the tables file of each year
+    tied = [int(x.split(" / ")[0]) for x in reports["tied"]]
+    assert all(n > 50 for n in tied)  # the text's figures tie to the other file's tables
+    assert not len(A.cross_document_findings(department_store, "江苏省政协办公厅"))  # its prose agrees
+    cross = A.cross_document_findings(department_store, "江苏省测试厅")
+    assert list(cross["rule"]) == ["CF301"] and cross["documents"][0].count(" | ") == 1
+    assert {Path(x).name for x in cross["documents"][0].split(" | ")} == {"x-text.txt", "x-tables.txt"}
+    monkeypatch.setattr("sys.argv", ["app.py", "--corpus", str(tmp_path / "none"), "--store", str(department_store),
+                                     "--cache", str(tmp_path / "cache")])
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.radio(key="view").set_value("department").run()
+    assert not at.exception
+    assert at.header[0].value == "部门历年报告"
+    assert len(at.dataframe[0].value) == 2 and len(at.dataframe[1].value) == 2
+    at.selectbox(key="dep_select").set_value("江苏省测试厅").run()
+    assert len(at.dataframe[1].value) == 1 and len(at.dataframe[2].value) == 1
