@@ -21,7 +21,11 @@ from extraction.model import Cell, Document, Row, Table
 from rules.base import Finding, Rule, agrees, cell_figure, cell_tol, fmt, numeric_cells
 from rules.lookup import row_unit, unit_factor
 from rules.prose import claim_figure, money_kind, table_targets, target_in_claim_unit, yuan_factor
-from rules.units import same_digits
+from rules.units import same_digits, scaled_agrees
+
+# the factor by which a figure printed under this unit is off when it was converted to the other:
+# 14.48 (万元) printed as 元 is 10^4 too small
+_CONVERTED = {"元": 1e4, "万元": 1e-4}
 
 
 class ProseUnitSlip(Rule):
@@ -49,7 +53,12 @@ class ProseUnitSlip(Rule):
                 if tf.value == 0 or t.table.id not in trusted:
                     continue
                 unit_t = row_unit(t.table, t.row)
-                if unit_factor(unit_t) == yuan_factor(c) or not same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol):
+                if unit_factor(unit_t) == yuan_factor(c):
+                    # the table in the claim's own unit: the prose gives the figure converted to the
+                    # other unit under this one's name ("“三公”经费预算数为14.48元", the table 144,805.00 元)
+                    if scaled_agrees(cf, tf) != _CONVERTED.get(c.unit):
+                        continue
+                elif not same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol):
                     continue
                 meant = _other_unit(c.unit)
                 yield self.finding(
