@@ -48,6 +48,16 @@ def _unit_slipped(doc: Document, cur: Any, change: Any, cf: Figure, gf: Figure) 
     return iv is not None and prior.value > 0 and gf.value + gf.tol >= iv[0] - 1e-9 and gf.value - gf.tol <= iv[1] + 1e-9
 
 
+def _restated_basis(doc: Document, change: Any) -> bool:
+    """Whether the change's sentence measures it on a restated basis (按…口径一致相比, 同口径, 可比口径)."""
+    try:
+        lead = doc.pages[change.page - 1].text[max(0, change.start - 60):change.start]
+    except IndexError:
+        return False
+    cut = max(lead.rfind(p) for p in "。；;")
+    return "口径" in lead[cut + 1:]
+
+
 class GrowthArithmetic(Rule):
     __doc__ = __doc__
     code = "CF402"
@@ -85,6 +95,11 @@ class GrowthArithmetic(Rule):
                 if not amounts:
                     continue
                 cur = max(amounts, key=lambda c: (c.page, c.start))
+                if _restated_basis(doc, change):
+                    # "按与上年统计口径一致相比，本年比上年减少161.96万元，下降了4.39%": the change is on
+                    # a restated basis, not against the current figure stated before it
+                    self.pass_over(g, "inputs_not_stated")
+                    continue
                 cf, af = money_figure(doc, change), money_figure(doc, cur)
                 prior = Figure(af.value - cf.value, af.tol + cf.tol)
                 gf = claim_figure(doc, g)
