@@ -27,6 +27,7 @@ import pymupdf
 
 from extraction import mupdf_blocks, mupdf_messages  # noqa: F401 (MuPDF's messages off stdout)
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
+from extraction.limits import MAX_PAGE_WORDS
 from extraction.model import BBox, Page
 from extraction.numbers import parse_cell_number
 
@@ -518,11 +519,18 @@ def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, us
     return RawGrid(page_no, grid_rows, (x0, y0, x1, y1), [page_no])
 
 
-def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
-    """One page: its text (lines joined by newlines) and its flow of lines and grids."""
+def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page, list[FlowItem]]:
+    """One page: its text (lines joined by newlines) and its flow of lines and grids.
+
+    Only the first ``MAX_PAGE_WORDS`` words (in MuPDF's order) are read, the cut said in ``notes``."""
     page_no = page.number + 1
     tp = page.get_textpage(flags=TEXT_FLAGS)
     raw = tp.extractWORDS()
+    if len(raw) > MAX_PAGE_WORDS:
+        if notes is not None:
+            notes.append(f"page {page_no} has {len(raw)} words: the words after the first {MAX_PAGE_WORDS} "
+                         "are not read (MAX_PAGE_WORDS)")
+        del raw[MAX_PAGE_WORDS:]
     # Lines in content order: words sharing (block, line) with a space between them.  MuPDF lists
     # the words of a line together, so a line ends where (block, line) changes.
     text_parts: list[str] = []

@@ -169,9 +169,10 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
         pages = []
         flow = []
         damaged = 0
+        limit_notes: list[str] = []  # pages cut at MAX_PAGE_WORDS
         for i in range(n):
             try:
-                page, items = read_page(doc[i])
+                page, items = read_page(doc[i], limit_notes)
             except Exception as e:
                 damaged += 1
                 log.warning("%s: page %d unreadable: %s", name, i + 1, e)
@@ -187,6 +188,10 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
                           f"{name}: no text layer on any of its {n} pages (a scanned document?); "
                           "run OCR first", n)
         document = assemble(name, sha, "pdf", pages, flow)
+        if limit_notes:
+            if len(limit_notes) > 10:  # one note per page would grow with the pages
+                limit_notes = [*limit_notes[:10], f"and {len(limit_notes) - 10} more pages over MAX_PAGE_WORDS"]
+            document = replace(document, notes=document.notes + tuple(limit_notes))
         if damaged:
             document = replace(document, notes=document.notes + (f"{damaged} of {n} pages could not be read",))
         return document
