@@ -10,6 +10,12 @@ reports are read exactly as before.
 
 from __future__ import annotations
 
+# Characters of a text export (a .txt/.md file).  The text after them (from a line end) is not
+# read.  Reading a text costs per line and per character: a 50 MB export of short lines took 46 s
+# and 1 GB; this keeps any export within a few seconds.  (Real maximum: 32,416; a PDF is bounded by
+# its pages, CROSSFOOT_MAX_PAGES, and MAX_PAGE_WORDS.)
+MAX_TEXT_CHARS = 2_000_000
+
 # Characters per paragraph.  A longer paragraph is read as consecutive paragraphs of at most this
 # many characters, each ending at the last sentence end (else clause mark, else a place that cuts
 # no figure) inside the window.  Claim extraction looks back across a sentence for every figure,

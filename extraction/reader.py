@@ -21,6 +21,7 @@ from extraction.files import (  # noqa: F401 (re-exported)
     TEXT_SUFFIXES,
     sha256_file,
 )
+from extraction.limits import MAX_TEXT_CHARS
 from extraction.model import Document, DocumentMeta, ReadError
 
 log = logging.getLogger("extraction")
@@ -129,8 +130,19 @@ def read_text(text: str, name: str, sha: str | None = None) -> Document:
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if not text.strip():
         return _error(name, sha, "empty", f"{name}: the file has no text")
+    note = None
+    if len(text) > MAX_TEXT_CHARS:
+        # (at the last line end of the limit's last tenth, so that no line is cut in two)
+        cut = text.rfind("\n", MAX_TEXT_CHARS - MAX_TEXT_CHARS // 10, MAX_TEXT_CHARS)
+        cut = cut + 1 if cut >= 0 else MAX_TEXT_CHARS
+        note = (f"the text has {len(text)} characters: the characters after the first {cut} are not read "
+                f"(MAX_TEXT_CHARS = {MAX_TEXT_CHARS})")
+        text = text[:cut]
     pages, flow = read_text_flow(text)
-    return assemble(name, sha, "text", pages, flow)
+    document = assemble(name, sha, "text", pages, flow)
+    if note:
+        document = replace(document, notes=(note, *document.notes))
+    return document
 
 
 def _read_pdf(p: Path, name: str, sha: str) -> Document:
