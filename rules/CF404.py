@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Evidence, Finding, Rule, agrees, prose_claim_evidence
+from rules.base import Finding, Rule, agrees, prose_claim_evidence
 from rules.prose import (
     BUDGET_PERIODS,
     group_by_paragraph,
