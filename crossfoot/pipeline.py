@@ -66,6 +66,8 @@ def check_document(path: Path, display_name: str | None = None,
     entry["claims"] = [c.to_dict() for c in claims]
     run = check_findings(doc, claims, config)
     entry["findings"] = [f.to_dict() for f in run.findings]
+    if run.notes:
+        entry["notes"] = [*entry.get("notes", ()), *run.notes]
     _mark_damaged_text(doc, entry["findings"])
     entry["rule_errors"] = [e.to_dict() for e in run.errors]
     return entry

@@ -43,6 +43,10 @@ MAX_PAGE_TABLES = 500
 # (Real maximum: 212.)
 MAX_PAGE_WORDS = 10_000
 
+# Findings per rule per document.  The hygiene rules report each occurrence (CF802: every doubled
+# mark), so a text of "，，" repeated would give a finding per two characters.  (Real maximum: 46.)
+MAX_RULE_FINDINGS = 500
+
 # A claim's ``text`` in the output: a sentence up to this many characters is given whole; a longer
 # one is clipped to a window of CLIP_BEFORE characters before the figure and CLIP_AFTER after its
 # end, marked with "…" where cut.  (Real maximum: 382.)  Rules read the whole sentence.

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from extraction.datafiles import load_yaml
+from extraction.limits import MAX_RULE_FINDINGS
 from extraction.model import Document
 from rules.base import Finding
 from rules.registry import RULES
@@ -31,6 +33,7 @@ class RuleError:
 class RuleRun:
     findings: tuple[Finding, ...]
     errors: tuple[RuleError, ...]
+    notes: tuple[str, ...] = ()  # a rule cut at MAX_RULE_FINDINGS
 
 
 def load_config(path: str | Path | None) -> dict[str, Any]:
@@ -54,15 +57,21 @@ def enabled_rules(config: dict[str, Any] | None = None):
 def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] | None = None) -> RuleRun:
     findings: list[Finding] = []
     errors: list[RuleError] = []
+    notes: list[str] = []
     for rule_cls in enabled_rules(config):
         try:
-            found = list(rule_cls().check(doc, claims))
+            # (one more than the limit is taken, to know that it was reached; the rest is not made)
+            found = list(islice(rule_cls().check(doc, claims), MAX_RULE_FINDINGS + 1))
         except Exception as e:  # one broken rule must not stop the others
             log.exception("rule %s failed on %s", rule_cls.code, doc.path)
             errors.append(RuleError(rule_cls.code, f"{type(e).__name__}: {e}"))
             continue
+        if len(found) > MAX_RULE_FINDINGS:
+            del found[MAX_RULE_FINDINGS:]
+            notes.append(f"{rule_cls.code} has more than {MAX_RULE_FINDINGS} findings: the first "
+                         f"{MAX_RULE_FINDINGS} are reported (MAX_RULE_FINDINGS)")
         findings.extend(found)
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (f.evidence[0].page or 0 if f.evidence else 0, order[f.severity], f.rule))
     numbered = tuple(replace(f, id=f"f{i + 1}") for i, f in enumerate(findings))
-    return RuleRun(numbered, tuple(errors))
+    return RuleRun(numbered, tuple(errors), tuple(notes))

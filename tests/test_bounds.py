@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 
 import pytest
 
@@ -15,6 +16,7 @@ from extraction.claims import extract_claims
 from extraction.model import TextPiece
 from extraction.reader import read_document, read_text
 from rules.base import Evidence
+from rules.engine import run_rules
 from tests.conftest import DATA
 
 REAL = sorted(iter_files([DATA / "seeds", DATA / "real"]))
@@ -66,6 +68,11 @@ def test_every_limit_stands_far_above_the_real_reports(real_docs):
     per_para = max(len(g) for _, d, cs, _ in real_docs for k, g in group_by_paragraph(d, cs).items() if k >= 0)
     assert (para, per_doc, sentence, words, per_para) > (1000, 250, 300, 150, 15)  # 1076, 277, 382, 212, 21
     assert per_para * 5 < limits.MAX_PARAGRAPH_CLAIMS
+    per_rule = 0
+    for _, d, cs, _ in real_docs:
+        by_rule = Counter(f.rule for f in run_rules(d, cs).findings)
+        per_rule = max(per_rule, max(by_rule.values(), default=0))
+    assert 20 < per_rule and per_rule * 5 < limits.MAX_RULE_FINDINGS  # measured: 46
     assert para * 5 < limits.MAX_PARAGRAPH_CHARS
     assert per_doc * 5 < limits.MAX_DOCUMENT_CLAIMS
     assert sentence < limits.MAX_WHOLE_SENTENCE
@@ -259,3 +266,14 @@ def test_growth_lookup_is_the_scan_it_replaces():
                 unmarked = [c for c in before if not c.marked]
                 want = max(unmarked, key=lambda c: (c.page, c.start)) if unmarked else None
                 assert index.last_unmarked_before(metric, (page, at)) is want
+
+
+def test_a_rule_reports_at_most_its_limit_of_findings(tmp_path):
+    path = tmp_path / "doubled.txt"
+    path.write_text("一、部门决算情况说明\n" + "本年收入增加，，" * (limits.MAX_RULE_FINDINGS + 100) + "。\n", encoding="utf-8")
+    entry = check_document(path)
+    doubled = [f for f in entry["findings"] if f["rule"] == "CF802"]
+    assert len(doubled) == limits.MAX_RULE_FINDINGS
+    assert _notes_naming(entry, "MAX_RULE_FINDINGS") == [
+        f"CF802 has more than {limits.MAX_RULE_FINDINGS} findings: the first {limits.MAX_RULE_FINDINGS} are reported "
+        "(MAX_RULE_FINDINGS)"]
