@@ -277,3 +277,19 @@ def test_a_rule_reports_at_most_its_limit_of_findings(tmp_path):
     assert _notes_naming(entry, "MAX_RULE_FINDINGS") == [
         f"CF802 has more than {limits.MAX_RULE_FINDINGS} findings: the first {limits.MAX_RULE_FINDINGS} are reported "
         "(MAX_RULE_FINDINGS)"]
+
+
+def test_headings_that_state_figures_are_placed_without_a_pass_per_paragraph():
+    """40,000 headings with figures, each before its paragraph (was quadratic: over 120 s)."""
+    import time
+
+    lines = []
+    for i in range(20000):
+        lines += [f"（{'一二三四五六七八九'[i % 9]}）办案股{i}（编制{i % 7 + 1}名）", f"本年收入{i}.5万元。"]
+    doc = read_text("\n".join(lines) + "\n", "heads.txt")
+    t = time.perf_counter()
+    claims = extract_claims(doc, notes := [])
+    assert time.perf_counter() - t < 20  # (about 1 s; the pass per paragraph took minutes)
+    assert len(claims) == limits.MAX_DOCUMENT_CLAIMS and len(notes) == 1
+    # the heading's figure, then its paragraph's, in document order
+    assert [(c.value, c.unit) for c in claims[:4]] == [(1, "名"), (0.5, "万元"), (2, "名"), (1.5, "万元")]

@@ -14,6 +14,7 @@ component for callers that work with spaCy ``Doc`` objects.
 
 from __future__ import annotations
 
+import heapq
 import logging
 from bisect import bisect_right
 from functools import lru_cache
@@ -180,6 +181,10 @@ def _reading_order(doc: Document) -> list[Paragraph]:
     sections = {s.id: s for s in doc.sections}
     # the titled sections not placed yet, in the order of ``titles``, with where their titles stand
     unplaced = {sid: (tp.pieces[0].page, tp.pieces[0].start) for sid, tp in titles.items()}
+    # the same by place, to pop the titles reached without a pass over all of them per paragraph (a
+    # title placed meanwhile is passed over when popped); the index keeps ``unplaced``'s order
+    by_place = [(t_at, i, sid) for i, (sid, t_at) in enumerate(unplaced.items())]
+    heapq.heapify(by_place)
     for para in doc.paragraphs:
         # every titled section opened up to here (this paragraph's section and its parents) comes first
         chain, sid = [], para.section
@@ -191,7 +196,12 @@ def _reading_order(doc: Document) -> list[Paragraph]:
             unplaced.pop(sid, None)
         # (a titled section is in ``unplaced`` exactly when it is not in ``placed``)
         at = (para.page, para.start)
-        pending = [sid for sid, t_at in unplaced.items() if t_at <= at]
+        reached = []
+        while by_place and by_place[0][0] <= at:
+            _, i, sid = heapq.heappop(by_place)
+            if sid in unplaced:
+                reached.append((i, sid))
+        pending = [sid for _, sid in sorted(reached)]
         for sid in pending:
             placed.add(sid)
             del unplaced[sid]
