@@ -293,3 +293,31 @@ def test_headings_that_state_figures_are_placed_without_a_pass_per_paragraph():
     assert len(claims) == limits.MAX_DOCUMENT_CLAIMS and len(notes) == 1
     # the heading's figure, then its paragraph's, in document order
     assert [(c.value, c.unit) for c in claims[:4]] == [(1, "名"), (0.5, "万元"), (2, "名"), (1.5, "万元")]
+
+
+def test_a_page_of_many_ruled_boxes_reads_at_most_the_table_limit_of_regions(tmp_path):
+    import pymupdf
+
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=2000, height=2000)
+    sh = page.new_shape()
+    n = limits.MAX_PAGE_TABLES + 100
+    for k in range(n):  # a box of two by two cells, a figure in its first cell
+        x, y = 10 + (k % 40) * 48, 5 + (k // 40) * 38
+        sh.draw_rect(pymupdf.Rect(x, y, x + 40, y + 30))
+        sh.draw_line((x + 20, y), (x + 20, y + 30))
+        sh.draw_line((x, y + 15), (x + 40, y + 15))
+        page.insert_text((x + 2, y + 10), f"{k}.5", fontsize=5)
+    sh.finish(width=0.5, color=(0, 0, 0))
+    sh.commit()
+    path = tmp_path / "boxes.pdf"
+    pdf.save(path)
+    doc = read_document(path)
+    assert doc.ok
+    assert _notes_naming(doc, "MAX_PAGE_TABLES") == [
+        f"page 1 has {n} ruled regions: the regions after the first {limits.MAX_PAGE_TABLES} are not read as "
+        "tables (MAX_PAGE_TABLES)"]
+    # every figure is read: in a table's cell, or (past the limit) as a line of the page
+    assert all(f"{k}.5" in doc.pages[0].text.split() for k in range(n))
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells if c is not None}
+    assert "0.5" in cells and f"{n - 1}.5" not in cells
