@@ -35,11 +35,11 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield p
 
 
-def extract_claims(doc: Document) -> list[Any]:
-    """Claims of a document's prose."""
+def extract_claims(doc: Document, notes: list[str] | None = None) -> list[Any]:
+    """Claims of a document's prose (a cut at a limit of extraction.limits said in ``notes``)."""
     from extraction.claims import extract_claims as _extract
 
-    return list(_extract(doc))
+    return list(_extract(doc, notes))
 
 
 def check_findings(doc: Document, claims: list[Any], config: dict[str, Any] | None = None):
@@ -72,10 +72,15 @@ def check_read(doc: Document, config: dict[str, Any] | None = None) -> dict[str,
         entry["notes"] = list(doc.notes)
     if not doc.ok:
         return entry
-    claims = extract_claims(doc)
+    claim_notes: list[str] = []
+    claims = extract_claims(doc, claim_notes)
+    if claim_notes:
+        entry["notes"] = [*entry.get("notes", ()), *claim_notes]
     run = check_findings(doc, claims, config)
     entry["claims"] = claim_entries(doc, claims, run)
     entry["findings"] = [f.to_dict() for f in run.findings]
+    if run.notes:
+        entry["notes"] = [*entry.get("notes", ()), *run.notes]
     _mark_damaged_text(doc, entry["findings"])
     entry["rule_errors"] = [e.to_dict() for e in run.errors]
     return entry

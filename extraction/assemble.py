@@ -12,6 +12,7 @@ from extraction.cell_prose import cell_pieces, prose_cells
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.model import (CellPlace, Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece,
                               new_paragraph, new_piece, new_section)
+from extraction.limits import MAX_PAGE_TABLES, MAX_PARAGRAPH_CHARS, MAX_TABLE_CELLS
 from extraction.tables import interpret_grid, squash, subtables_read
 
 _TEXT = operator.attrgetter("text")
@@ -278,6 +279,56 @@ def _merge_continuation(prev: RawGrid, nxt: RawGrid) -> None:
             prev.pages.append(p)
 
 
+def cap_grid(grid: RawGrid, limit: int | None = None) -> int:
+    """Cut a grid in place to at most ``limit`` (``MAX_TABLE_CELLS``) cells, row by row (a row
+    longer than what is left is cut to it); returns how many cells were cut off (0: none)."""
+    limit = limit or MAX_TABLE_CELLS
+    total = 0
+    for i, r in enumerate(grid.rows):
+        if total + len(r) > limit:
+            cut = total + len(r) - limit + sum(len(x) for x in grid.rows[i + 1:])
+            keep = limit - total
+            grid.rows = grid.rows[:i] + ([r[:keep]] if keep > 0 else [])
+            return cut
+        total += len(r)
+    return 0
+
+
+def bound_flow(flow: list[FlowItem], notes: list[str]) -> list[FlowItem]:
+    """The flow with at most ``MAX_PAGE_TABLES`` grids per page and ``MAX_TABLE_CELLS`` cells per grid,
+    each cut said in ``notes``; the flow itself when nothing is cut (every real report)."""
+    per_page: Counter[int] = Counter()
+    dropped: Counter[int] = Counter()
+    cut_pages: list[int] = []
+    out: list[FlowItem] | None = None
+    for k, it in enumerate(flow):
+        if isinstance(it, RawGrid):
+            per_page[it.page] += 1
+            if per_page[it.page] > MAX_PAGE_TABLES:
+                dropped[it.page] += 1
+                if out is None:
+                    out = list(flow[:k])
+                continue
+            if cap_grid(it):
+                cut_pages.append(it.page)
+        if out is not None:
+            out.append(it)
+    # one note per limit, naming the first pages (a note per table would grow with the tables)
+    if cut_pages:
+        notes.append(f"{len(cut_pages)} table(s) with more than {MAX_TABLE_CELLS} cells (page "
+                     f"{_pages_named(cut_pages)}): the cells after the first {MAX_TABLE_CELLS} are not read "
+                     "(MAX_TABLE_CELLS)")
+    if dropped:
+        notes.append(f"{sum(dropped.values())} table(s) after the first {MAX_PAGE_TABLES} of a page (page "
+                     f"{_pages_named(list(dropped))}) are not read (MAX_PAGE_TABLES)")
+    return flow if out is None else out
+
+
+def _pages_named(pages: list[int]) -> str:
+    shown = ", ".join(str(p) for p in pages[:10])
+    return shown + (", …" if len(pages) > 10 else "")
+
+
 def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str], dict[int, str]]:
     """Tables from the grids of the flow; returns the tables, the flow indexes of caption lines, notes,
     and the id of the table each grid of the flow went into (by flow index)."""
@@ -322,6 +373,9 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
                 cap.title = first[0].text.strip()
                 grid.rows = grid.rows[1:]
         title = cap.title or ""
+        if cap_grid(grid):  # a table continued over many pages
+            notes.append(f"table '{title}' has more than {MAX_TABLE_CELLS} cells over its pages: "
+                         f"the cells after the first {MAX_TABLE_CELLS} are not read (MAX_TABLE_CELLS)")
         pieces = subtables_read(grid)
         t = None
         for pi, (piece, read) in enumerate(pieces):
@@ -353,9 +407,14 @@ def _replace_empty(t: Table) -> Table:
 
 
 def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str, pages: list[Page] | None = None,
-                grid_tables: dict[int, str] | None = None) -> tuple[list[Section], list[Paragraph]]:
+                grid_tables: dict[int, str] | None = None,
+                notes: list[str] | None = None) -> tuple[list[Section], list[Paragraph]]:
     """The heading tree and the paragraphs of the flow's lines; with the pages given, the prose
-    cells of its grids too (see :mod:`extraction.cell_prose`), each a paragraph where its grid stands."""
+    cells of its grids too (see :mod:`extraction.cell_prose`), each a paragraph where its grid stands.
+
+    A paragraph longer than ``MAX_PARAGRAPH_CHARS`` is read as consecutive paragraphs of at most
+    that many characters (see :func:`split_long`), said in ``notes``."""
+    long_paragraphs = [0, 0]  # paragraphs split, paragraphs made of them
     sections: list[Section] = []
     paragraphs: list[Paragraph] = []
     stack: list[Section] = []
@@ -380,7 +439,15 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str, pages: list[
             pieces.append(new_piece(pos, ln.page, ln.start, ln.end))
             text_parts.append(ln.text)
             pos += len(ln.text)
-        paragraphs.append(new_paragraph(f"p{len(paragraphs) + 1}", "".join(text_parts), current_section(), tuple(pieces)))
+        text = "".join(text_parts)
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            parts = split_long(text, pieces)
+            long_paragraphs[0] += 1
+            long_paragraphs[1] += len(parts)
+        else:
+            parts = [(text, tuple(pieces))]
+        for part_text, part_pieces in parts:
+            paragraphs.append(new_paragraph(f"p{len(paragraphs) + 1}", part_text, current_section(), part_pieces))
         buf.clear()
 
     def add_section(ln: Line, level: int) -> None:
@@ -401,8 +468,15 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str, pages: list[
                     if not 0 < cell.page <= len(pages):
                         continue
                     pieces = cell_pieces(cell, pages[cell.page - 1].text)
-                    paragraphs.append(new_paragraph(f"p{len(paragraphs) + 1}", cell.text, current_section(), pieces,
-                                                    CellPlace(table_id, label, cell.bbox)))
+                    place = CellPlace(table_id, label, cell.bbox)
+                    parts = [(cell.text, pieces)]
+                    if len(cell.text) > MAX_PARAGRAPH_CHARS:
+                        parts = split_long(cell.text, pieces)
+                        long_paragraphs[0] += 1
+                        long_paragraphs[1] += len(parts)
+                    for part_text, part_pieces in parts:
+                        paragraphs.append(new_paragraph(f"p{len(paragraphs) + 1}", part_text, current_section(),
+                                                        part_pieces, place))
             continue
         if k in consumed:
             flush()
@@ -461,7 +535,66 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str, pages: list[
                 flush()
         buf.append(it)
     flush()
+    if long_paragraphs[0] and notes is not None:
+        notes.append(f"{long_paragraphs[0]} paragraph(s) longer than {MAX_PARAGRAPH_CHARS} characters read as "
+                     f"{long_paragraphs[1]} paragraphs of at most {MAX_PARAGRAPH_CHARS} (MAX_PARAGRAPH_CHARS)")
     return sections, paragraphs
+
+
+_SENTENCE_CUT = re.compile(r"[。！？；!?;]\s*")
+_CLAUSE_CUT = re.compile(r"[，,、：:\s]")
+_IN_FIGURE = frozenset("0123456789.,，%％+-０１２３４５６７８９．")
+
+
+def _cut_point(text: str, a: int, b: int) -> int:
+    """Where a window [a, b) of a long paragraph ends: after its last sentence end in the second
+    half, else after its last clause mark there, else at b moved back (at most 64 characters) out
+    of a figure, so that no number is cut in two."""
+    if b >= len(text):
+        return len(text)
+    half = a + (b - a) // 2
+    last = None
+    for m in _SENTENCE_CUT.finditer(text, half, b):
+        last = m.end()
+    if last is None:
+        for m in _CLAUSE_CUT.finditer(text, half, b):
+            last = m.end()
+    if last is not None and last > a:
+        return last
+    k = b
+    while k > b - 64 and k > a + 1 and (text[k - 1] in _IN_FIGURE or text[k] in _IN_FIGURE):
+        k -= 1
+    return k if k > b - 64 and k > a + 1 else b
+
+
+def split_long(text: str, pieces: list[TextPiece] | tuple[TextPiece, ...],
+               limit: int | None = None) -> list[tuple[str, tuple[TextPiece, ...]]]:
+    """A paragraph's text and pieces (in order of their starts) as consecutive windows of at most
+    ``limit`` characters (``MAX_PARAGRAPH_CHARS``), each with the pieces of its slice, rebased."""
+    limit = limit or MAX_PARAGRAPH_CHARS
+    out: list[tuple[str, tuple[TextPiece, ...]]] = []
+    n = len(text)
+    spans = [(p, p.para_start, (pieces[i + 1].para_start if i + 1 < len(pieces) else n)) for i, p in enumerate(pieces)]
+    a = 0
+    i0 = 0
+    while a < n:
+        b = _cut_point(text, a, min(n, a + limit))
+        part: list[TextPiece] = []
+        while i0 < len(spans) and spans[i0][2] <= a:
+            i0 += 1
+        for p, ps, pe in spans[i0:]:
+            if ps >= b:
+                break
+            lo, hi = max(ps, a), min(pe, b)
+            if lo >= hi and part:
+                continue
+            start = min(p.start + (lo - ps), p.end)
+            part.append(new_piece(lo - a, p.page, start, min(p.start + (hi - ps), p.end)))
+        if not part:  # (cannot happen: a slice of the text lies in some piece's span)
+            part.append(new_piece(0, pieces[-1].page, pieces[-1].end, pieces[-1].end))
+        out.append((text[a:b], tuple(part)))
+        a = b
+    return out
 
 
 def _department_from_text(lines: list[str]) -> tuple[str | None, int | None, str | None]:
@@ -601,8 +734,11 @@ def department_code(pages: list[Page], first: int = 12) -> str | None:
 
 
 def assemble(path: str, sha256: str, fmt: str, pages: list[Page], flow: list[FlowItem]) -> Document:
+    bound_notes: list[str] = []
+    flow = bound_flow(flow, bound_notes)
     tables, consumed, notes, grid_tables = build_tables(flow)
-    sections, paragraphs = build_prose(flow, consumed, fmt, pages, grid_tables)
+    notes = bound_notes + notes
+    sections, paragraphs = build_prose(flow, consumed, fmt, pages, grid_tables, notes)
     depts = []
     for k in consumed:
         it = flow[k]

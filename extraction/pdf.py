@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import operator
 import re
 from typing import NamedTuple
@@ -27,6 +28,7 @@ import pymupdf
 
 from extraction import mupdf_blocks, mupdf_messages  # noqa: F401 (MuPDF's messages off stdout)
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
+from extraction.limits import MAX_PAGE_TABLES, MAX_PAGE_WORDS
 from extraction.model import BBox, Page
 from extraction.numbers import parse_cell_number
 
@@ -402,12 +404,37 @@ def _open_sides(xs: list[float], hs: list[_Rule]) -> list[float]:
     return out
 
 
-def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, used: bytearray) -> RawGrid | None:
+class _ByHeight(NamedTuple):
+    """The words' indexes in order of their centre height, and those heights: the words within a
+    band of heights are found by bisection, so that a page's regions do not each pass over every
+    word of the page (a page of many ruled boxes had regions × words of work)."""
+
+    heights: list[float]
+    order: list[int]
+
+    @classmethod
+    def of(cls, words: list[_Word]) -> _ByHeight:
+        # (a word whose centre is no finite number is in no band: no comparison holds for NaN)
+        order = sorted((i for i, w in enumerate(words) if math.isfinite(w[8])), key=lambda i: words[i][8])
+        return cls([words[i][8] for i in order], order)
+
+    def between(self, lo: float, hi: float) -> list[int]:
+        """The indexes of the words with lo <= centre height <= hi, in page order."""
+        a = bisect.bisect_left(self.heights, lo)
+        b = bisect.bisect_right(self.heights, hi)
+        return sorted(self.order[a:b])
+
+
+def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, used: bytearray,
+          by_height: _ByHeight | None = None) -> RawGrid | None:
     """The grid of one region's rules and the words in it, or None when no word is in it; the
     words placed are marked in ``used`` (by their index in ``words``).
 
     Hot loops read a word by index: its centre is w[7], w[8] (cx, cy), its text w[4].
+    ``by_height`` (the page's words by height) spares the passes over the words outside the region.
     """
+    if by_height is None:
+        by_height = _ByHeight.of(words)
     xs = _cluster([x for x, _, _ in vs], SNAP)
     xs = _open_sides(xs, hs)
     x0, x1 = xs[0], xs[-1]
@@ -424,7 +451,8 @@ def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, us
         h = heights[len(heights) // 2] * 1.3
         lo, hi = y0 - h, y1 + h
         # the words in the table's width within h above it or below it (one pass for both)
-        near = [w for w in words if (lo <= w[8] < y0 or y1 <= w[8] < hi) and x0 <= w[7] <= x1]
+        near = [w for w in map(words.__getitem__, by_height.between(lo, hi))
+                if (lo <= w[8] < y0 or y1 <= w[8] < hi) and x0 <= w[7] <= x1]
         if near:
             above = [w for w in near if w[8] < y0]
             below = [w for w in near if w[8] >= y1]
@@ -446,7 +474,8 @@ def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, us
     # The words of one printed line share their centre height: each height is looked up once.
     row_of: dict[float, int | None] = {}
     right = bisect.bisect_right
-    for wi, w in enumerate(words):
+    for wi in by_height.between(ly, hy):
+        w = words[wi]
         cx = w[7]
         cy = w[8]
         if not (lx <= cx <= hx and ly <= cy <= hy):
@@ -518,11 +547,18 @@ def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, us
     return RawGrid(page_no, grid_rows, (x0, y0, x1, y1), [page_no])
 
 
-def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
-    """One page: its text (lines joined by newlines) and its flow of lines and grids."""
+def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page, list[FlowItem]]:
+    """One page: its text (lines joined by newlines) and its flow of lines and grids.
+
+    Only the first ``MAX_PAGE_WORDS`` words (in MuPDF's order) are read, the cut said in ``notes``."""
     page_no = page.number + 1
     tp = page.get_textpage(flags=TEXT_FLAGS)
     raw = tp.extractWORDS()
+    if len(raw) > MAX_PAGE_WORDS:
+        if notes is not None:
+            notes.append(f"page {page_no} has {len(raw)} words: the words after the first {MAX_PAGE_WORDS} "
+                         "are not read (MAX_PAGE_WORDS)")
+        del raw[MAX_PAGE_WORDS:]
     # Lines in content order: words sharing (block, line) with a space between them.  MuPDF lists
     # the words of a line together, so a line ends where (block, line) changes.
     text_parts: list[str] = []
@@ -560,8 +596,17 @@ def read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
     used = bytearray(len(words))  # 1: the word is in a grid
     rect = page.rect
     hs, vs = _segments(mupdf_blocks.blocks(tp))
-    for rh, rv in _regions(hs, vs):
-        g = _grid(rh, rv, words, page_no, used)
+    regions = _regions(hs, vs)
+    if len(regions) > MAX_PAGE_TABLES:
+        # (the words of the regions beyond are read as lines; assemble's own cut at the same
+        # limit then finds nothing more to cut on this page)
+        if notes is not None:
+            notes.append(f"page {page_no} has {len(regions)} ruled regions: the regions after the first "
+                         f"{MAX_PAGE_TABLES} are not read as tables (MAX_PAGE_TABLES)")
+        del regions[MAX_PAGE_TABLES:]
+    by_height = _ByHeight.of(words) if regions else None
+    for rh, rv in regions:
+        g = _grid(rh, rv, words, page_no, used, by_height)
         if g is not None:
             grids.append(g)
 

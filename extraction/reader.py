@@ -21,6 +21,7 @@ from extraction.files import (  # noqa: F401 (re-exported)
     TEXT_SUFFIXES,
     sha256_file,
 )
+from extraction.limits import MAX_TEXT_CHARS
 from extraction.model import Document, DocumentMeta, ReadError
 
 log = logging.getLogger("extraction")
@@ -129,8 +130,19 @@ def read_text(text: str, name: str, sha: str | None = None) -> Document:
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if not text.strip():
         return _error(name, sha, "empty", f"{name}: the file has no text")
+    note = None
+    if len(text) > MAX_TEXT_CHARS:
+        # (at the last line end of the limit's last tenth, so that no line is cut in two)
+        cut = text.rfind("\n", MAX_TEXT_CHARS - MAX_TEXT_CHARS // 10, MAX_TEXT_CHARS)
+        cut = cut + 1 if cut >= 0 else MAX_TEXT_CHARS
+        note = (f"the text has {len(text)} characters: the characters after the first {cut} are not read "
+                f"(MAX_TEXT_CHARS = {MAX_TEXT_CHARS})")
+        text = text[:cut]
     pages, flow = read_text_flow(text)
-    return assemble(name, sha, "text", pages, flow)
+    document = assemble(name, sha, "text", pages, flow)
+    if note:
+        document = replace(document, notes=(note, *document.notes))
+    return document
 
 
 def _read_pdf(p: Path, name: str, sha: str) -> Document:
@@ -169,9 +181,10 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
         pages = []
         flow = []
         damaged = 0
+        limit_notes: list[str] = []  # pages cut at MAX_PAGE_WORDS
         for i in range(n):
             try:
-                page, items = read_page(doc[i])
+                page, items = read_page(doc[i], limit_notes)
             except Exception as e:
                 damaged += 1
                 log.warning("%s: page %d unreadable: %s", name, i + 1, e)
@@ -187,6 +200,10 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
                           f"{name}: no text layer on any of its {n} pages (a scanned document?); "
                           "run OCR first", n)
         document = assemble(name, sha, "pdf", pages, flow)
+        if limit_notes:
+            if len(limit_notes) > 10:  # one note per page would grow with the pages
+                limit_notes = [*limit_notes[:10], f"and {len(limit_notes) - 10} more pages over MAX_PAGE_WORDS"]
+            document = replace(document, notes=document.notes + tuple(limit_notes))
         if damaged:
             document = replace(document, notes=document.notes + (f"{damaged} of {n} pages could not be read",))
         return document

@@ -12,6 +12,7 @@ import html
 import re
 
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
+from extraction.limits import MAX_TABLE_CELLS
 from extraction.model import Page
 
 _TAG = re.compile(r"</?(?:b|p|br|span|div|strong|em|i|u|font|td|tr|th|table|tbody|thead|h\d)\b[^>]*>", re.I)
@@ -43,6 +44,8 @@ _CAPTION_CELL = re.compile(r"^\s*((编制|预算主管)?(部门|单位)(名称)?
 
 def _is_caption_row(raw: str) -> bool:
     """A caption exported with tabs ('部门：X<TAB>公开02表') is a line of text, not a table row."""
+    if raw.count("\t") > 64:  # a caption is a few cells; a long row is not split to find that out
+        return False
     cells = [c for c in raw.split("\t") if c.strip()]
     return bool(cells) and all(_CAPTION_CELL.match(_clean(c)[0]) for c in cells)
 
@@ -72,7 +75,13 @@ def read_text_flow(text: str) -> tuple[list[Page], list[FlowItem]]:
             if _MD_RULE.match(raw) and "\t" not in raw:
                 continue
             if ("\t" in raw and not _is_caption_row(raw)) or is_pipe:
-                cells = [_clean(c)[0] for c in _split_cells(raw)]
+                if raw.count("\t") > MAX_TABLE_CELLS:
+                    # a line of more cells than a table may hold: the cells past the limit are
+                    # not read (assemble notes the cut), so their text stays as it came
+                    parts = raw.split("\t", MAX_TABLE_CELLS)
+                    cells = [_clean(c)[0] for c in parts[:-1]] + [parts[-1]]
+                else:
+                    cells = [_clean(c)[0] for c in _split_cells(raw)]
                 body = "\t".join(cells)
                 is_table = True
                 level = None
@@ -94,13 +103,21 @@ def read_text_flow(text: str) -> tuple[list[Page], list[FlowItem]]:
             body, start, end, level, is_table = cleaned[i]
             if is_table:
                 rows: list[list[RawCell | None]] = []
+                # one cell more than a table may hold is read, so that assemble sees (and notes)
+                # the cut; the cells after it are not made at all
+                cells_left = MAX_TABLE_CELLS + 1
                 j = i
                 while j < n:
                     b, s0, _e, _lv, t = cleaned[j]
-                    if t:
+                    if t and cells_left <= 0:
+                        j += 1
+                    elif t:
                         cells: list[RawCell | None] = []
                         off = s0
-                        for c in b.split("\t"):
+                        parts = b.split("\t", cells_left)
+                        del parts[cells_left:]
+                        cells_left -= len(parts)
+                        for c in parts:
                             cs = off + (len(c) - len(c.lstrip()))
                             cells.append(RawCell(c.strip(), page_no, None, cs, cs + len(c.strip())) if c.strip() else None)
                             off += len(c) + 1

@@ -11,6 +11,7 @@ finding (the prose should say the item is new this year).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -48,6 +49,56 @@ def _unit_slipped(doc: Document, cur: Any, change: Any, cf: Figure, gf: Figure) 
     return iv is not None and prior.value > 0 and gf.value + gf.tol >= iv[0] - 1e-9 and gf.value - gf.tol <= iv[1] + 1e-9
 
 
+class _Ordered:
+    """The claims that pass ``keep``, by metric, in order of their place (page, start); ``marked``
+    (optional) flags the ones a lookup passes over.  ``last_before`` is ``max(those before, key=place)``
+    (the first of equal places, as ``max`` gives it)."""
+
+    def __init__(self, claims: Sequence[Any], keep, marked=None) -> None:
+        by_metric: dict[Any, list[Any]] = {}
+        for c in claims:
+            if keep(c):
+                by_metric.setdefault(c.metric, []).append(c)
+        self._lists: dict[Any, tuple[list[tuple[int, int]], list[Any], list[int]]] = {}
+        for metric, cs in by_metric.items():
+            cs.sort(key=_place)  # (stable: equal places keep their order)
+            places = [_place(c) for c in cs]
+            # unmarked[i]: the index of the last unmarked claim among the first i (-1: none)
+            unmarked = [-1]
+            for i, c in enumerate(cs):
+                unmarked.append(unmarked[-1] if marked is not None and marked(c) else i)
+            self._lists[metric] = (places, cs, unmarked)
+
+    def any_before(self, metric: Any, at: tuple[int, int]) -> bool:
+        entry = self._lists.get(metric)
+        return entry is not None and bisect_left(entry[0], at) > 0
+
+    def last_before(self, metric: Any, at: tuple[int, int]) -> Any | None:
+        entry = self._lists.get(metric)
+        if entry is None:
+            return None
+        places, cs, _ = entry
+        i = bisect_left(places, at)
+        return cs[bisect_left(places, places[i - 1])] if i > 0 else None
+
+    def last_unmarked_before(self, metric: Any, at: tuple[int, int]) -> Any | None:
+        entry = self._lists.get(metric)
+        if entry is None:
+            return None
+        places, cs, unmarked = entry
+        j = unmarked[bisect_left(places, at)]
+        if j < 0:
+            return None
+        k = bisect_left(places, places[j])  # the first unmarked claim of that place
+        while unmarked[k + 1] != k:
+            k += 1
+        return cs[k]
+
+
+def _place(c: Any) -> tuple[int, int]:
+    return (c.page, c.start)
+
+
 def _restated_basis(doc: Document, change: Any) -> bool:
     """Whether the change's sentence measures it on a restated basis (按…口径一致相比, 同口径, 可比口径)."""
     try:
@@ -66,35 +117,42 @@ class GrowthArithmetic(Rule):
 
     def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         current_periods = ("current", "budget") if doc.meta.kind == "budget" else ("current",)
-        everything = list(claims)
+        # a figure introduced as last year's ("（2016 年度…为8648.07万元）", "上年为") is the prior
+        prior_marks = ("上年", "上一年", str(doc.meta.year - 1) if doc.meta.year else "\0")
+
+        def is_change(c: Any) -> bool:
+            return c.kind == "change" and c.value is not None and bool(yuan_factor(c))
+
+        def is_amount(c: Any) -> bool:
+            return c.kind == "amount" and bool(c.value) and bool(yuan_factor(c)) \
+                and (c.period or "current") in current_periods
+
+        def is_prior(c: Any) -> bool:
+            return any(m in _lead(doc, c) for m in prior_marks)
+
+        # The claims each growth is read against, by metric and in order of place, looked up by
+        # bisection: the work grows with the claims, not with growths × claims.
+        everything = _Ordered(claims, is_amount, is_prior)
         for group in group_by_paragraph(doc, claims).values():
+            changes_of = _Ordered(group, is_change)
+            amounts_of = _Ordered(group, is_amount, is_prior)
             for g in group:
                 if g.kind != "growth" or g.value is None or not g.metric or g.unit not in ("%", None):
                     continue
-                changes = [c for c in group if c.kind == "change" and c.metric == g.metric and c.value is not None
-                           and yuan_factor(c) and (c.page, c.start) < (g.page, g.start)]
-                if not changes:
+                change = changes_of.last_before(g.metric, (g.page, g.start))
+                if change is None:
                     continue
-                change = max(changes, key=lambda c: (c.page, c.start))
                 if not same_sentence(change, g) and change.text != g.text:
                     # the change must be the growth's own clause: same sentence
                     continue
-                amounts = [c for c in group if c.kind == "amount" and c.metric == g.metric and c.value
-                           and yuan_factor(c) and (c.period or "current") in current_periods
-                           and (c.page, c.start) < (change.page, change.start)]
-                if not amounts:
+                at = (change.page, change.start)
+                if amounts_of.any_before(g.metric, at):
+                    cur = amounts_of.last_unmarked_before(g.metric, at)
+                else:
                     # the figure may stand in the paragraph before ("…预算数为26.25万元。" / "…增加1.82万元，增长7.44%")
-                    amounts = [c for c in everything if c.kind == "amount" and c.metric == g.metric and c.value
-                               and yuan_factor(c) and (c.period or "current") in current_periods
-                               and (c.page, c.start) < (change.page, change.start)]
-                if not amounts:
+                    cur = everything.last_unmarked_before(g.metric, at)
+                if cur is None:
                     continue
-                # a figure introduced as last year's ("（2016 年度…为8648.07万元）", "上年为") is the prior
-                prior_marks = ("上年", "上一年", str(doc.meta.year - 1) if doc.meta.year else "\0")
-                amounts = [a for a in amounts if not any(m in _lead(doc, a) for m in prior_marks)]
-                if not amounts:
-                    continue
-                cur = max(amounts, key=lambda c: (c.page, c.start))
                 if _restated_basis(doc, change):
                     # "按与上年统计口径一致相比，本年比上年减少161.96万元，下降了4.39%": the change is on
                     # a restated basis, not against the current figure stated before it

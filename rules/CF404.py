@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Evidence, Finding, Rule, agrees
+from rules.base import Finding, Rule, agrees, prose_claim_evidence
 from rules.prose import (
     BUDGET_PERIODS,
     group_by_paragraph,
@@ -67,6 +67,11 @@ class ComparisonWords(Rule):
 
     def _bare_directions(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
         """'…比上年预算减少。' with no figure, against the change stated with its figure elsewhere."""
+        # the first change stated with its figure, by metric: one pass, not one per amount
+        first_change: dict[Any, Any] = {}
+        for x in claims:
+            if x.kind == "change" and x.value and x.metric not in first_change:
+                first_change[x.metric] = x
         for c in claims:
             if c.kind != "amount" or not c.metric:
                 continue
@@ -74,14 +79,13 @@ class ComparisonWords(Rule):
             if not m:
                 continue
             said = "increase" if m.group(1) == "增加" else "decrease"
-            changes = [x for x in claims if x.kind == "change" and x.metric == c.metric and x.value]
-            if not changes:
+            ch = first_change.get(c.metric)
+            if ch is None:
                 continue
-            ch = changes[0]
             actual = "increase" if ch.value > 0 else "decrease"
             if actual == said:
                 continue
-            ev = Evidence(source="prose", page=c.page, text=c.text, value=c.value, start=c.start, end=c.end)
+            ev = prose_claim_evidence(c)
             yield self.finding(
                 f"增减方向前后矛盾：一处称「比上年{m.group(1)}」，另一处称{'增加' if actual == 'increase' else '减少'} "
                 f"{abs(ch.value)}{ch.unit or ''}",

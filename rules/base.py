@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
+from extraction.limits import MAX_WHOLE_SENTENCE, clip_around
 from extraction.model import Cell, Document, Row, Table
 
 SEVERITIES = ("error", "warning", "info")
@@ -33,6 +34,9 @@ class Evidence:
     start: int | None = None
     end: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # a prose claim's evidence: its sentence's span on the page (``text`` is the sentence)
+    sentence_start: int | None = None
+    sentence_end: int | None = None
     # the sha256 of the document the place is in, when a rule reads several (CF9xx); None: the
     # document checked (the check JSON then names the file as ``document``: path and sha256)
     document: str | None = None
@@ -40,6 +44,14 @@ class Evidence:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["bbox"] = [round(v, 1) for v in self.bbox] if self.bbox else None
+        text = self.text
+        if len(text) > MAX_WHOLE_SENTENCE and self.source == "prose":
+            # clipped round the figure as a claim's text is (extraction.limits): where it stands in
+            # the text is known from the sentence's span; other prose evidence starts near it
+            s0, start = self.sentence_start, self.start
+            at = start - s0 if s0 is not None and start is not None and s0 <= start else 0
+            end = self.end if self.end is not None and start is not None else start
+            d["text"] = clip_around(text, at, at + ((end or 0) - (start or 0)))
         if self.document is None:
             del d["document"]
         return d
@@ -227,7 +239,8 @@ def new_figure(value: float, tol: float, evidence: Evidence | None,
 def prose_claim_evidence(claim: Any) -> Evidence:
     """The evidence of a prose claim: its sentence, figure and place."""
     return Evidence(source="prose", page=claim.page, text=claim.text, value=claim.value,
-                    start=claim.start, end=claim.end)
+                    start=claim.start, end=claim.end, sentence_start=getattr(claim, "sentence_start", None),
+                    sentence_end=getattr(claim, "sentence_end", None))
 
 
 _HALF_UNIT = tuple(0.5 * 10 ** (-d) for d in range(8))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from extraction.datafiles import load_yaml
+from extraction.limits import MAX_RULE_FINDINGS
 from extraction.model import Document
 from rules.base import Finding, Tie
 from rules.registry import RULES, SET_RULES
@@ -34,6 +36,7 @@ class RuleRun:
     # the claims the rules checked and found right, and those they passed over with a reason
     # (rules/status.py turns them into each claim's status)
     ties: tuple[Tie, ...] = ()
+    notes: tuple[str, ...] = ()  # a rule cut at MAX_RULE_FINDINGS
 
 
 def load_config(path: str | Path | None) -> dict[str, Any]:
@@ -77,17 +80,23 @@ def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] 
     findings: list[Finding] = []
     errors: list[RuleError] = []
     ties: list[Tie] = []
+    notes: list[str] = []
     for rule_cls in enabled_rules(config):
         rule = rule_cls()
         try:
-            found = list(rule.check(doc, claims))
+            # (one more than the limit is taken, to know that it was reached; the rest is not made)
+            found = list(islice(rule.check(doc, claims), MAX_RULE_FINDINGS + 1))
         except Exception as e:  # one broken rule must not stop the others
             log.exception("rule %s failed on %s", rule_cls.code, doc.path)
             errors.append(RuleError(rule_cls.code, f"{type(e).__name__}: {e}"))
             continue
+        if len(found) > MAX_RULE_FINDINGS:
+            del found[MAX_RULE_FINDINGS:]
+            notes.append(f"{rule_cls.code} has more than {MAX_RULE_FINDINGS} findings: the first "
+                         f"{MAX_RULE_FINDINGS} are reported (MAX_RULE_FINDINGS)")
         findings.extend(found)
         ties.extend(getattr(rule, "ties", ()))
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (f.evidence[0].page or 0 if f.evidence else 0, order[f.severity], f.rule))
     numbered = tuple(replace(f, id=f"f{i + 1}") for i, f in enumerate(findings))
-    return RuleRun(numbered, tuple(errors), tuple(ties))
+    return RuleRun(numbered, tuple(errors), tuple(ties), tuple(notes))

@@ -15,7 +15,7 @@ from dataclasses import fields
 import pytest
 
 from extraction.claims import extract_claims, get_extractor
-from extraction.claims.claim import JSON_FIELDS, Claim, make_claim
+from extraction.claims.claim import JSON_FIELDS, SPAN_FIELDS, Claim, make_claim
 from extraction.claims.core import (CLAUSE_DELIMS, LIST_HEAD_DELIMS, SEGMENT_DELIMS, ParagraphState, RawClaim,
                                     _after_last, _delimited_start, _positions, _scope)
 from extraction.model import Document, DocumentMeta, Page, Paragraph, TextPiece
@@ -63,8 +63,9 @@ def _sample_claim_values():
 def test_to_dict_is_the_fields_in_json_order(build):
     c = build(_sample_claim_values())
     d = c.to_dict()
-    assert list(d) == [*JSON_FIELDS, "explanation"]
-    assert d == {**{k: getattr(c, k) for k in JSON_FIELDS}, "explanation": c.explanation}
+    assert list(d) == [*JSON_FIELDS, "explanation", *SPAN_FIELDS]
+    assert d == {**{k: getattr(c, k) for k in JSON_FIELDS}, "explanation": c.explanation,
+                 **{k: getattr(c, k) for k in SPAN_FIELDS}}
     d["value"] = "changed"  # a copy: the claim is untouched
     assert c.value != "changed"
 

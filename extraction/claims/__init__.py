@@ -14,6 +14,7 @@ component for callers that work with spaCy ``Doc`` objects.
 
 from __future__ import annotations
 
+import heapq
 import logging
 from bisect import bisect_right
 from functools import lru_cache
@@ -23,6 +24,7 @@ from extraction.claims.core import DIGIT, ParagraphExtractor, ParagraphState, Ra
 from extraction.claims.items import ItemContext, apply_items
 from extraction.claims.lexicon import load_lexicon
 from extraction.claims.patterns import load_patterns
+from extraction.limits import MAX_DOCUMENT_CLAIMS, MAX_PARAGRAPH_CLAIMS
 from extraction.model import Document, Paragraph, TextPiece
 
 log = logging.getLogger("extraction")
@@ -46,13 +48,15 @@ def _locate_in_order(pieces, starts: list[int], offset: int) -> tuple[int, int]:
     return p.page, min(p.start + (offset - p.para_start), p.end)
 
 
-def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int, starts: list[int] | None = None) -> str:
-    """The sentence as it stands on the page (with its line breaks), or the paragraph slice.
+def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int,
+                   starts: list[int] | None = None) -> tuple[str, int, int, int, int]:
+    """The sentence as it stands on the page (with its line breaks), or the paragraph slice, and its
+    span: (text, first page, offset there, last page, end offset there).
 
     ``starts`` are the pieces' paragraph starts when they are in order (or None)."""
     pieces = para.pieces
     if para.cell is not None and len(pieces) > 1:
-        return para.text[s0:s1].strip()  # a PDF cell's lines stand among other cells' words
+        return _slice_span(para, s0, s1, starts)  # a PDF cell's lines stand among other cells' words
     if len(pieces) == 1:  # Paragraph.locate of a one-piece paragraph, without the walk
         p = pieces[0]
         page0 = page1 = p.page
@@ -65,8 +69,36 @@ def _sentence_text(para: Paragraph, doc: Document, s0: int, s1: int, starts: lis
         page0, a = para.locate(s0)
         page1, b = para.locate(max(s0, s1 - 1))
     if page0 == page1 and 0 < page0 <= len(doc.pages):
-        return doc.pages[page0 - 1].text[a:b + 1].strip()
-    return para.text[s0:s1].strip()
+        raw = doc.pages[page0 - 1].text[a:b + 1]
+        text = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        return text, page0, a + lead, page0, a + lead + len(text)
+    return _slice_span(para, s0, s1, starts)
+
+
+def _slice_span(para: Paragraph, s0: int, s1: int, starts: list[int] | None) -> tuple[str, int, int, int, int]:
+    """The paragraph's slice [s0, s1) stripped, with where its ends stand (as ``Paragraph.locate``)."""
+    raw = para.text[s0:s1]
+    text = raw.strip()
+    a = s0 + len(raw) - len(raw.lstrip())
+    b = a + len(text)
+    if starts is not None:
+        page0, x = _locate_in_order(para.pieces, starts, a)
+        page1, y = _locate_in_order(para.pieces, starts, max(a, b - 1))
+    else:
+        page0, x = para.locate(a)
+        page1, y = para.locate(max(a, b - 1))
+    return text, page0, x, page1, y + 1
+
+
+def _span_on(para: Paragraph, page: int, span: tuple[str, int, int, int, int]) -> tuple[int, int]:
+    """The sentence's span on ``page`` (the figure's): cut where the paragraph leaves or enters the page."""
+    _, page0, a, page1, b = span
+    if page0 != page:
+        a = min((p.start for p in para.pieces if p.page == page), default=a)
+    if page1 != page:
+        b = max((p.end for p in para.pieces if p.page == page), default=b)
+    return a, b
 
 
 @lru_cache(maxsize=4096)
@@ -149,6 +181,10 @@ def _reading_order(doc: Document) -> list[Paragraph]:
     sections = {s.id: s for s in doc.sections}
     # the titled sections not placed yet, in the order of ``titles``, with where their titles stand
     unplaced = {sid: (tp.pieces[0].page, tp.pieces[0].start) for sid, tp in titles.items()}
+    # the same by place, to pop the titles reached without a pass over all of them per paragraph (a
+    # title placed meanwhile is passed over when popped); the index keeps ``unplaced``'s order
+    by_place = [(t_at, i, sid) for i, (sid, t_at) in enumerate(unplaced.items())]
+    heapq.heapify(by_place)
     for para in doc.paragraphs:
         # every titled section opened up to here (this paragraph's section and its parents) comes first
         chain, sid = [], para.section
@@ -160,7 +196,12 @@ def _reading_order(doc: Document) -> list[Paragraph]:
             unplaced.pop(sid, None)
         # (a titled section is in ``unplaced`` exactly when it is not in ``placed``)
         at = (para.page, para.start)
-        pending = [sid for sid, t_at in unplaced.items() if t_at <= at]
+        reached = []
+        while by_place and by_place[0][0] <= at:
+            _, i, sid = heapq.heappop(by_place)
+            if sid in unplaced:
+                reached.append((i, sid))
+        pending = [sid for _, sid in sorted(reached)]
         for sid in pending:
             placed.add(sid)
             del unplaced[sid]
@@ -173,10 +214,14 @@ def _reading_order(doc: Document) -> list[Paragraph]:
     return out
 
 
-def extract_claims(doc: Document) -> list[Claim]:
-    """Every numeric claim of the document's prose, in document order, ids c1, c2, …"""
+def extract_claims(doc: Document, notes: list[str] | None = None) -> list[Claim]:
+    """Every numeric claim of the document's prose, in document order, ids c1, c2, …
+
+    At most ``MAX_PARAGRAPH_CLAIMS`` per paragraph and ``MAX_DOCUMENT_CLAIMS`` in all; a cut is
+    said in ``notes``."""
     ex = get_extractor()
     out: list[Claim] = []
+    cut_paragraphs = 0  # paragraphs whose figures past MAX_PARAGRAPH_CLAIMS were not read
     state = ParagraphState()
     heading_cache: dict = {}
     items = ItemContext(doc)
@@ -215,7 +260,14 @@ def extract_claims(doc: Document) -> list[Claim]:
             continue
         if not raws:
             continue
-        sentences: dict[tuple[int, int], str] = {}
+        if len(raws) > MAX_PARAGRAPH_CLAIMS:
+            cut_paragraphs += 1
+            del raws[MAX_PARAGRAPH_CLAIMS:]
+        if len(out) + len(raws) > MAX_DOCUMENT_CLAIMS:
+            del raws[MAX_DOCUMENT_CLAIMS - len(out):]
+            _add_claim_notes(notes, cut_paragraphs, para)
+            cut_paragraphs = -1
+        sentences: dict[tuple[int, int], tuple[str, int, int, int, int]] = {}
         pieces = para.pieces
         # Paragraph.locate takes the last piece starting at or before the offset (the first piece
         # when none does): the one piece of a one-piece paragraph, and with the pieces in order of
@@ -247,11 +299,31 @@ def extract_claims(doc: Document) -> list[Claim]:
                 page, start = para.locate(r_start)
                 _, end = para.locate(last)
             key = (r.sent_start, r.sent_end)
-            sentence = sentences.get(key)
-            if sentence is None:
-                sentence = sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end, ordered)
-            out.append(make_claim(f"c{len(out) + 1}", *r[:10], page, start, end + 1, sentence, r.explanation))
+            span = sentences.get(key)
+            if span is None:
+                span = sentences[key] = _sentence_text(para, doc, r.sent_start, r.sent_end, ordered)
+            if span[1] == page == span[3]:
+                s_start, s_end = span[2], span[4]
+            else:
+                s_start, s_end = _span_on(para, page, span)
+            out.append(make_claim(f"c{len(out) + 1}", *r[:10], page, start, end + 1, span[0], r.explanation,
+                                  s_start, s_end))
+        if cut_paragraphs < 0:
+            break  # MAX_DOCUMENT_CLAIMS reached
+    else:
+        _add_claim_notes(notes, cut_paragraphs, None)
     return out
+
+
+def _add_claim_notes(notes: list[str] | None, cut_paragraphs: int, stopped_at: Paragraph | None) -> None:
+    if notes is None:
+        return
+    if cut_paragraphs > 0:
+        notes.append(f"{cut_paragraphs} paragraph(s) with more than {MAX_PARAGRAPH_CLAIMS} figures: the figures "
+                     f"after the first {MAX_PARAGRAPH_CLAIMS} are not read (MAX_PARAGRAPH_CLAIMS)")
+    if stopped_at is not None:
+        notes.append(f"more than {MAX_DOCUMENT_CLAIMS} figures in the prose: the reading of claims stopped in "
+                     f"paragraph {stopped_at.id} on page {stopped_at.page} (MAX_DOCUMENT_CLAIMS)")
 
 
 __all__ = ["Claim", "extract_claims", "paragraph_claims", "KINDS", "JSON_FIELDS"]

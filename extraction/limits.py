@@ -1,0 +1,70 @@
+"""Bounds on the work one document can cause, whatever its bytes (issue 18).
+
+A broken export or a hostile upload (a 300 KB line of figures with no sentence end, a 5 MB line of
+tab-separated numbers, a PDF page with 20,000 words) must not take a process past its memory or
+time: every stage that grows with a count below is cut at that count, and the document says so
+in its ``notes``.  Each limit stands far above every real report of ``tests/data`` (the maxima
+measured there are in the comment of each; ``tests/test_bounds.py`` keeps them so), so real
+reports are read exactly as before.
+"""
+
+from __future__ import annotations
+
+# Characters of a text export (a .txt/.md file).  The text after them (from a line end) is not
+# read.  Reading a text costs per line and per character: a 50 MB export of short lines took 46 s
+# and 1 GB; this keeps any export within a few seconds.  (Real maximum: 32,416; a PDF is bounded by
+# its pages, CROSSFOOT_MAX_PAGES, and MAX_PAGE_WORDS.)
+MAX_TEXT_CHARS = 2_000_000
+
+# Characters per paragraph.  A longer paragraph is read as consecutive paragraphs of at most this
+# many characters, each ending at the last sentence end (else clause mark, else a place that cuts
+# no figure) inside the window.  Claim extraction looks back across a sentence for every figure,
+# so its work grows with sentence length × figures: a window bounds both.  (Real maximum: 1,076.)
+MAX_PARAGRAPH_CHARS = 20_000
+
+# Figures (claims) per paragraph (a window above counts as a paragraph).  The rest of the
+# paragraph's figures are not read.  (Real maximum: 21.)
+MAX_PARAGRAPH_CLAIMS = 1_000
+
+# Claims per document.  Several rules compare claims with one another; the output holds one entry
+# per claim.  (Real maximum: 277.)
+MAX_DOCUMENT_CLAIMS = 5_000
+
+# Cells per table (a table continued over pages counts as one).  The rows beyond are not read; a
+# row longer than the whole budget is cut to it.  (Real maximum: 1,115.)
+MAX_TABLE_CELLS = 50_000
+
+# Tables (grids) per page.  The grids beyond are not read.  (Real maximum: 17, a text export,
+# which is one page.)
+MAX_PAGE_TABLES = 500
+
+# Words per PDF page.  The words beyond (in MuPDF's content order) are not read.  Tables are rebuilt
+# from the words and the ruling lines, in work that grows with words × table regions.
+# (Real maximum: 212.)
+MAX_PAGE_WORDS = 10_000
+
+# Findings per rule per document.  The hygiene rules report each occurrence (CF802: every doubled
+# mark), so a text of "，，" repeated would give a finding per two characters.  (Real maximum: 46.)
+MAX_RULE_FINDINGS = 500
+
+# A claim's ``text`` in the output: a sentence up to this many characters is given whole; a longer
+# one is clipped to a window of CLIP_BEFORE characters before the figure and CLIP_AFTER after its
+# end, marked with "…" where cut.  (Real maximum: 382.)  Rules read the whole sentence.
+MAX_WHOLE_SENTENCE = 600
+CLIP_BEFORE = 120
+CLIP_AFTER = 80
+CLIP_MARK = "…"
+
+
+def clip_around(text: str, at: int, end: int) -> str:
+    """``text`` whole when short; else the window around ``text[at:end]`` with "…" where it is cut.
+
+    ``at``/``end`` are clamped into the text (an offset that drifted past it clips at its edge)."""
+    n = len(text)
+    if n <= MAX_WHOLE_SENTENCE:
+        return text
+    at = min(max(at, 0), n)
+    end = min(max(end, at), n, at + CLIP_AFTER)  # a figure is short: a wild end is not followed
+    a = max(0, at - CLIP_BEFORE)
+    b = min(n, end + CLIP_AFTER)
+    return (CLIP_MARK if a > 0 else "") + text[a:b] + (CLIP_MARK if b < n else "")
