@@ -133,7 +133,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     config = _rules_config(args.config)
     if config is None:
         return EXIT_USAGE
-    docs = check_paths([Path(p) for p in args.paths], config)
+    from crossfoot.budget import worker_memory
+
+    docs = check_paths([Path(p) for p in args.paths], config, memory=worker_memory())
     if not docs:
         print("crossfoot: error: no PDF, .txt or .md file found under the given paths", file=sys.stderr)
         return EXIT_USAGE

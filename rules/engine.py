@@ -57,6 +57,8 @@ def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] 
     for rule_cls in enabled_rules(config):
         try:
             found = list(rule_cls().check(doc, claims))
+        except MemoryError:  # the document is over its memory budget, not the rule broken
+            raise
         except Exception as e:  # one broken rule must not stop the others
             log.exception("rule %s failed on %s", rule_cls.code, doc.path)
             errors.append(RuleError(rule_cls.code, f"{type(e).__name__}: {e}"))
