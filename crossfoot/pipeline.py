@@ -127,6 +127,12 @@ def check_paths(paths: Iterable[Path], config: dict[str, Any] | None = None,
     ``CROSSFOOT_WORKER_MEMORY``); an allocation past it makes the document ``too_complex``."""
     from crossfoot import budget
 
+    if memory:
+        # What every document needs is loaded before the first is capped (PyMuPDF maps its library).
+        import extraction.claims  # noqa: F401
+        import extraction.mupdf_messages  # noqa: F401
+        import extraction.reader  # noqa: F401
+        import rules.engine  # noqa: F401
     out = []
     for f in iter_files(paths):
         log.info("checking %s", f)

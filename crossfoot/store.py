@@ -304,8 +304,8 @@ class Batch:
         self.n_bytes += _row_bytes(row)
 
     def split(self) -> list[Batch]:
-        """One batch per document (its rows, with every path and error of its content), then one per
-        path that is not a document of this batch, in the order queued."""
+        """One batch per document (its rows, with every path and error of its content) in the order
+        queued, then one per path that is not a document of this batch."""
         parts: dict[Any, Batch] = {}
         for table, rows in self.rows.items():
             for row in rows:
@@ -340,15 +340,18 @@ class Batch:
         return "?"
 
     def as_error(self, code: str, message: str) -> Batch:
-        """This (one-document) batch as an error record: its document with ``status = 'error'`` and
-        no child rows, and an ``errors`` row for each of its paths."""
+        """This (one-document) batch as an error record: its document with ``status = 'error'``, no
+        child rows and none of its numbers (one may be what could not be stored), and an ``errors``
+        row for each of its paths."""
         out = Batch()
         names = COLUMNS["documents"]
         rules_version = None
         for row in self.rows["documents"]:
             d = dict(zip(names, row))
             rules_version = d["rules_version"]
-            d.update(status="error", error_code=code, error_message=message)
+            year = d.get("year")
+            d.update(status="error", error_code=code, error_message=message, pages=0, notes=None,
+                     year=year if isinstance(year, int) and 0 < year < 10_000 else None)
             for n in names:
                 if n.startswith("n_"):
                     d[n] = 0
@@ -643,6 +646,7 @@ class Store:
             raise StoreError(f"{self.path}: opened read-only")
         if not len(batch) and not batch.rows["errors"]:
             return []
+        failed: BaseException | None = None
         if batch.n_bytes <= self.memory_limit:
             try:
                 self._write_once(batch)
@@ -650,11 +654,16 @@ class Store:
             except _write_errors() as e:
                 log.warning("a batch of %d documents could not be written (%s); writing it in parts",
                             batch.n_documents, _first_line(e))
-        return self._write_parts(batch.split())
+                failed = e
+        return self._write_parts(batch.split(), failed)
 
-    def _write_parts(self, parts: list[Batch]) -> list[Rejected]:
+    def _write_parts(self, parts: list[Batch], failed: BaseException | None) -> list[Rejected]:
+        """Write the parts of a batch, in halves of halves; ``failed``: why all of them together failed."""
+        if failed is not None and len(parts) == 1:
+            return [self._reject(parts[0], failed)]
         rejected: list[Rejected] = []
-        stack = [parts]
+        half = len(parts) // 2
+        stack = [parts] if failed is None else [parts[half:], parts[:half]]
         while stack:
             group = stack.pop()
             error: BaseException | None = None
