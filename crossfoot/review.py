@@ -601,6 +601,7 @@ def review(
                 stats.errors += 1
             stats.duplicates += 1
         progress()
+        flush()  # when the batch is full (documents, bytes) or old
 
     def fail(item: _Item, code: str, message: str) -> None:
         finish(item, _error_entry(str(item.path), item.sha256 or "", code, f"{item.path}: {message}"))
