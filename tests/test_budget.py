@@ -267,3 +267,9 @@ def test_an_upload_over_its_time_budget_is_refused_with_too_complex(tmp_path, mo
     monkeypatch.setattr(extraction.reader, "read_document", real)
     monkeypatch.setenv("CROSSFOOT_DOCUMENT_SECONDS", "60")
     assert check_upload("r.txt", seed.read_bytes() + b"\n", tmp_path / "s.duckdb", tmp_path / "up").ok
+
+
+def test_every_error_code_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [code for code in ERROR_CODES if f"`{code}`" not in readme]
+    assert missing == []
