@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from corpus.generate import generate_corpus
@@ -435,3 +436,35 @@ def test_batches_are_flushed_by_bytes(corpus, tmp_path, monkeypatch):
     stats = review([corpus / "reports"], tmp_path / "s.duckdb", workers=1)
     assert stats.reviewed == 10 and sum(written) == 10
     assert max(written) == 1  # each document in its own transaction
+
+
+def test_a_store_that_cannot_take_even_an_error_record_stops_the_review_and_keeps_what_it_has(
+    corpus, tmp_path, monkeypatch, capsys
+):
+    """The disk fills after the first documents: the review stops with a clear message (exit 2), and
+    the documents written before are in the store; the rerun carries on from them."""
+    from crossfoot.store import Store as S
+
+    real = S._write_once
+    writes: list[int] = []
+
+    def disk_full(self, batch):
+        writes.append(batch.n_documents)
+        if len(writes) > 2:
+            raise duckdb.IOException("Could not write file \"s.duckdb.wal\": No space left on device")
+        real(self, batch)
+
+    monkeypatch.setattr(S, "_write_once", disk_full)
+    monkeypatch.setattr(S, "batch_bytes", property(lambda self: 1))  # a transaction per document
+    store = tmp_path / "s.duckdb"
+    code = main(["review", str(corpus / "reports"), "--store", str(store), "--workers", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "crossfoot: error: " in err and "No space left on device" in err
+    assert "everything stored before is kept" in err
+    monkeypatch.undo()
+    with Store(store, read_only=True) as s:
+        assert s.count("documents") == 2
+    stats = review([corpus / "reports"], store, workers=1)
+    # the two stored are skipped, the other 8 reviewed (and the copy of d0000's final is one of them)
+    assert (stats.seen, stats.skipped, stats.reviewed, stats.duplicates) == (11, 2, 8, 1)

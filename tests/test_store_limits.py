@@ -102,7 +102,9 @@ def test_a_commit_that_fails_under_the_memory_limit_is_retried_in_parts(tmp_path
         assert ("r50.txt", "error", "too_complex", 0, 0) in _documents(s) and s.count("claims") == 36
 
 
-def test_bisection_finds_the_one_document_that_cannot_be_written(tmp_path, monkeypatch):
+@pytest.mark.parametrize("error", [duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block"),
+                                   MemoryError("Out of Memory Error in pyarrow")], ids=["duckdb", "MemoryError"])
+def test_bisection_finds_the_one_document_that_cannot_be_written(tmp_path, monkeypatch, error):
     bad = f"{7:064x}"
     calls: list[int] = []
     real = Store._write_once
@@ -110,7 +112,7 @@ def test_bisection_finds_the_one_document_that_cannot_be_written(tmp_path, monke
     def flaky(self, batch):
         calls.append(batch.n_documents)
         if any(r[0] == bad and r[2] == "ok" for r in batch.rows["documents"]):
-            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+            raise error
         real(self, batch)
 
     monkeypatch.setattr(Store, "_write_once", flaky)
