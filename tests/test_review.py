@@ -466,5 +466,6 @@ def test_a_store_that_cannot_take_even_an_error_record_stops_the_review_and_keep
     with Store(store, read_only=True) as s:
         assert s.count("documents") == 2
     stats = review([corpus / "reports"], store, workers=1)
-    # the two stored are skipped, the other 8 reviewed (and the copy of d0000's final is one of them)
-    assert (stats.seen, stats.skipped, stats.reviewed, stats.duplicates) == (11, 2, 8, 1)
+    # the two stored are skipped, the other 8 reviewed; the copy of d0000's final is skipped or a
+    # duplicate, as its original was stored or not
+    assert (stats.seen, stats.reviewed, stats.skipped + stats.duplicates) == (11, 8, 3)
