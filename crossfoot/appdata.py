@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from crossfoot.store import Batch, Store, StoreError
+from crossfoot.store import Batch, Rejected, Store, StoreError
 
 log = logging.getLogger("crossfoot")
 
@@ -246,8 +246,10 @@ def _remember_name(upload_dir: Path, sha: str, name: str) -> None:
     tmp.replace(upload_dir / UPLOAD_NAMES)
 
 
-def store_entries(store: Path | Store, items: list[tuple[dict[str, Any], Path, int | None, float | None]]) -> None:
-    """Write checked entries (entry, path, size, seconds) into the review store, one transaction."""
+def store_entries(store: Path | Store,
+                  items: list[tuple[dict[str, Any], Path, int | None, float | None]]) -> list[Rejected]:
+    """Write checked entries (entry, path, size, seconds) into the review store, one transaction;
+    return those whose results could not be stored (stored as error records instead)."""
     from crossfoot import __version__
     from rules.version import RULES_VERSION
 
@@ -255,10 +257,9 @@ def store_entries(store: Path | Store, items: list[tuple[dict[str, Any], Path, i
     for entry, path, size, seconds in items:
         batch.add_document(entry, str(path), entry.get("sha256"), size, RULES_VERSION, __version__, seconds)
     if isinstance(store, Store):
-        store.write(batch)
-        return
+        return store.write(batch)
     with Store(store) as db:
-        db.write(batch)
+        return db.write(batch)
 
 
 def check_upload(name: str, data: bytes, store: Path, upload_dir: Path, lang: str = "zh") -> UploadResult:
@@ -271,13 +272,17 @@ def check_upload(name: str, data: bytes, store: Path, upload_dir: Path, lang: st
     path, sha = save_upload(name, data, upload_dir)
     t0 = time.perf_counter()
     try:
+        # Over the time budget (CROSSFOOT_DOCUMENT_SECONDS) or out of memory, it is a too_complex
+        # entry (check_document's own budget): one upload never takes the server down.
         entry = check_document(path, display_name=name)
     except Exception as e:  # a bug must not take the app down: it becomes an error record
         log.exception("internal error on upload %s", name)
         return UploadResult(name, False, t("err_read", lang, name=name, code="internal_error",
                                            message=f"{type(e).__name__}: {e}"), sha, path)
     seconds = time.perf_counter() - t0
-    store_entries(store, [(entry, path, len(data), seconds)])
+    for r in store_entries(store, [(entry, path, len(data), seconds)]):
+        return UploadResult(name, False, t("err_read", lang, name=name, code=r.code, message=r.message),
+                            sha, path)
     if entry.get("status") != "ok":
         err = entry.get("error") or {}
         return UploadResult(name, False, t("err_read", lang, name=name, code=err.get("code", "?"),

@@ -133,8 +133,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     config = _rules_config(args.config)
     if config is None:
         return EXIT_USAGE
+    from crossfoot.budget import worker_memory
+
     files = list(iter_files([Path(p) for p in args.paths]))
-    docs = check_paths(files, config)
+    docs = check_paths(files, config, memory=worker_memory())
     if not docs:
         print("crossfoot: error: no PDF, .txt or .md file found under the given paths", file=sys.stderr)
         return EXIT_USAGE

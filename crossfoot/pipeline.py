@@ -59,7 +59,40 @@ def claim_entries(doc: Document, claims: list[Any], run: Any) -> list[dict[str, 
 
 def check_document(path: Path, display_name: str | None = None,
                    config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Read one file and return its entry of the ``crossfoot check`` JSON."""
+    """Read one file and return its entry of the ``crossfoot check`` JSON.
+
+    A document that takes longer than its time budget (``CROSSFOOT_DOCUMENT_SECONDS``) or runs out
+    of memory is an error entry with code ``too_complex`` (see :mod:`crossfoot.budget`).
+    """
+    from crossfoot import budget
+
+    seconds = budget.document_seconds()
+    try:
+        with budget.time_limit(seconds):
+            return _check_document(path, display_name, config)
+    except budget.OverBudget:
+        reason = f"checking it took longer than the {seconds:g} s allowed (CROSSFOOT_DOCUMENT_SECONDS)"
+    except MemoryError:
+        reason = "checking it needed more memory than allowed (CROSSFOOT_WORKER_MEMORY)"
+    log.warning("%s: too complex: %s", display_name or path, reason)
+    return too_complex_entry(path, display_name, reason)
+
+
+def too_complex_entry(path: Path, display_name: str | None, reason: str) -> dict[str, Any]:
+    """The error entry of a document over its budget (``too_complex``), keyed by its content hash
+    so that a review stores it as a document and does not try it again."""
+    from extraction.files import sha256_file
+    from extraction.reader import _error
+
+    name = display_name or str(path)
+    try:
+        sha = sha256_file(Path(path))
+    except OSError:
+        sha = ""
+    return _error(name, sha, "too_complex", f"{name}: too complex to check: {reason}").summary()
+
+
+def _check_document(path: Path, display_name: str | None, config: dict[str, Any] | None) -> dict[str, Any]:
     from extraction.reader import read_document  # here, not above: walking files needs no reader
 
     return check_read(read_document(path, display_name), config)
@@ -105,13 +138,25 @@ def _mark_damaged_text(doc: Document, findings: list[dict[str, Any]]) -> None:
                 break
 
 
-def check_paths(paths: Iterable[Path], config: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The entry of every file under ``paths`` (checked one by one, see :func:`check_sets` for the
-    reports that are checked together)."""
+def check_paths(paths: Iterable[Path], config: dict[str, Any] | None = None,
+                memory: int | None = None) -> list[dict[str, Any]]:
+    """``check_document`` of every file under ``paths`` (see :func:`check_sets` for the reports that
+    are checked together).  ``memory``: the bytes one document may take above what the
+    process holds before it (its address space is capped for the document: ``crossfoot check`` passes
+    ``CROSSFOOT_WORKER_MEMORY``); an allocation past it makes the document ``too_complex``."""
+    from crossfoot import budget
+
+    if memory:
+        # What every document needs is loaded before the first is capped (PyMuPDF maps its library).
+        import extraction.claims  # noqa: F401
+        import extraction.mupdf_messages  # noqa: F401
+        import extraction.reader  # noqa: F401
+        import rules.engine  # noqa: F401
     out = []
     for f in iter_files(paths):
         log.info("checking %s", f)
-        out.append(check_document(f, config=config))
+        with budget.memory_limit(memory):
+            out.append(check_document(f, config=config))
     return out
 
 

@@ -7,13 +7,22 @@ a pool of workers — local processes, or a Dask distributed scheduler — which
 small batch per transaction, so a kill loses at most the documents in flight.
 
 Memory stays bounded: files are walked lazily, at most a few documents per worker are in
-flight, and written batches are dropped.
+flight, and written batches are dropped (a batch is written once it holds a quarter of the store's
+memory limit in rows, too).
+
+One document never stops a review (:mod:`crossfoot.budget`): a worker's address space is capped
+(``CROSSFOOT_WORKER_MEMORY`` above its size after warm-up), a document runs under a soft time
+limit (``CROSSFOOT_DOCUMENT_SECONDS``), and the parent kills a worker still on one document past
+the hard limit — that document is ``too_complex``.  When a worker dies (a crash in the PDF library,
+the kernel's OOM killer), the documents it and the others were reading are checked again one at a
+time: the one that kills its worker again, alone, is the error record; the others are stored as usual.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import logging
 import os
 import signal
@@ -89,28 +98,59 @@ class _Item:
     path: Path  # as walked (and as stored)
     sha256: str | None
     size: int | None
-    attempts: int = 0
+    breaks: int = 0  # times a worker died with it in flight
+    alone: bool = False  # rerun alone after a worker died
+    token: int = 0  # of its current submission (names it in the workers' state files)
 
 
-def review_document(path: str, display_name: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+# Set in each local worker by ``_warm``: where it says which document it is reading (for the
+# parent's time limit and, when it dies, for finding the culprit), and its memory cap.
+_STATE_FILE: str | None = None
+_WORKER_CAP: int | None = None
+
+
+def review_document(path: str, display_name: str, config: dict[str, Any] | None = None,
+                    token: int | None = None) -> dict[str, Any]:
     """The work a worker does for one file: ``check_document`` plus the seconds it took.
 
     Never raises for a bad file (it becomes an error entry); a bug becomes an
-    ``internal_error`` entry so that one file never stops a run.
+    ``internal_error`` entry, and running out of memory a ``too_complex`` one, so that one
+    file never stops a run.
     """
-    from crossfoot.pipeline import check_document
+    from crossfoot.budget import OverBudget, document_seconds, time_limit
+    from crossfoot.pipeline import check_document, too_complex_entry
 
     t0 = time.perf_counter()
+    _say_reading(token)
     # No cyclic garbage collection while one document is checked: its tables, cells and claims
     # are hundreds of thousands of live objects that every collection would walk again, and
     # checking leaves no garbage in cycles (measured: none on the real, generated and seed
     # documents).  Whatever a document does leave in cycles is left to the collections between documents.
-    with _collection_paused():
-        try:
-            entry = check_document(Path(path), display_name, config)
-        except Exception as e:
-            log.exception("internal error on %s", display_name)
-            entry = _error_entry(display_name, "", "internal_error", f"{display_name}: {type(e).__name__}: {e}")
+    try:
+        with _collection_paused():
+            try:
+                entry = None
+                hook = _worker_hook()
+                if hook is not None:
+                    with time_limit(document_seconds()):  # the hook is part of the document's work
+                        entry = hook(path, display_name)
+                if entry is None:
+                    entry = check_document(Path(path), display_name, config)
+            except OverBudget:
+                entry = too_complex_entry(Path(path), display_name, f"checking it took longer than the "
+                                          f"{document_seconds():g} s allowed (CROSSFOOT_DOCUMENT_SECONDS)")
+            except MemoryError:
+                entry = None  # memory is freed once the frames holding it are gone
+            except Exception as e:
+                log.exception("internal error on %s", display_name)
+                entry = _error_entry(display_name, "", "internal_error", f"{display_name}: {type(e).__name__}: {e}")
+        if entry is None:  # out of memory
+            cap = f" of {_format_size(_WORKER_CAP)}" if _WORKER_CAP else ""
+            entry = too_complex_entry(Path(path), display_name,
+                                      f"checking it needed more memory than the worker's limit{cap} "
+                                      "(CROSSFOOT_WORKER_MEMORY)")
+    finally:
+        _say_reading(None)
     entry["seconds"] = time.perf_counter() - t0
     return entry
 
@@ -119,18 +159,65 @@ def review_split(text_path: str, tables_path: str, text: Any, tables: Any,
                  config: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The work for one report split over two files (crossfoot.sets): the text file's entry,
     checked with the tables file's tables, plus the seconds it took; None when a file changed."""
+    from crossfoot.budget import OverBudget, document_seconds, time_limit
     from crossfoot.pipeline import check_split
 
     t0 = time.perf_counter()
     with _collection_paused():
         try:
-            entry = check_split(Path(text_path), Path(tables_path), text, tables, config)
+            with time_limit(document_seconds()):
+                entry = check_split(Path(text_path), Path(tables_path), text, tables, config)
+        except (OverBudget, MemoryError) as e:
+            log.warning("%s with %s: over budget (%s); its own entry stands", text.path, tables.path,
+                        type(e).__name__)
+            return None
         except Exception:
             log.exception("internal error on %s with %s", text.path, tables.path)
             return None  # the text file's own entry stands
     if entry is not None:
         entry["seconds"] = time.perf_counter() - t0
     return entry
+
+
+def _format_size(n: int) -> str:
+    from crossfoot.budget import format_size
+
+    return format_size(n)
+
+
+def _say_reading(token: int | None) -> None:
+    """Record in this worker's state file which document it is reading since when (None: none)."""
+    if _STATE_FILE is None:
+        return
+    try:
+        if token is None:
+            os.unlink(_STATE_FILE)
+        else:
+            tmp = f"{_STATE_FILE}.tmp"
+            with open(tmp, "w") as f:
+                f.write(f"{token} {time.time():.3f}")
+            os.replace(tmp, _STATE_FILE)
+    except OSError:
+        pass
+
+
+_hook: Any = False  # not yet looked up
+
+
+def _worker_hook() -> Callable[[str, str], dict[str, Any] | None] | None:
+    """``CROSSFOOT_WORKER_HOOK=module:function``, called with (path, display name) before each document
+    is checked; what it returns (when not None) is the document's entry.  For tests that make a
+    worker misbehave the way a hostile document can (die, hang in C code, allocate without end)."""
+    global _hook
+    if _hook is False:
+        spec = os.environ.get("CROSSFOOT_WORKER_HOOK")
+        _hook = None
+        if spec:
+            import importlib
+
+            module, _, name = spec.partition(":")
+            _hook = getattr(importlib.import_module(module), name)
+    return _hook
 
 
 _pause_lock = threading.Lock()
@@ -170,8 +257,10 @@ def _error_entry(path: str, sha: str, code: str, message: str) -> dict[str, Any]
     }
 
 
-def _warm(review_pid: int | None = None) -> None:
-    """Worker start-up: import the reader, the claim extractor and the rules once."""
+def _warm(review_pid: int | None = None, state_dir: str | None = None) -> None:
+    """Worker start-up: import the reader, the claim extractor and the rules once; then cap the
+    worker's address space (``CROSSFOOT_WORKER_MEMORY`` above what it holds now)."""
+    global _STATE_FILE, _WORKER_CAP
     # Importing the reader first blocks PyMuPDF's optional imports crossfoot never uses (its ONNX
     # layout model, pymupdf4llm): see extraction/__init__.py.
     import extraction.claims  # noqa: F401
@@ -181,6 +270,12 @@ def _warm(review_pid: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(review_pid)
     tune_gc()
+    if state_dir is not None:
+        _STATE_FILE = os.path.join(state_dir, str(os.getpid()))
+    from crossfoot.budget import limit_memory, worker_memory
+
+    _worker_hook()  # imported before the cap, like the rest
+    _WORKER_CAP = limit_memory(worker_memory())
 
 
 def tune_gc() -> None:
@@ -245,12 +340,21 @@ def count_files(paths: Iterable[Path]) -> int:
 
 
 class _LocalPool:
-    """A process pool that survives a worker dying (a crash inside the PDF library)."""
+    """A process pool that survives a worker dying (a crash inside the PDF library).
+
+    Each worker keeps a state file (named by its pid, in a folder of this pool's) saying which
+    document it is reading since when: the parent kills a worker past the time limit, and knows
+    after a death which documents were being read (the rest were only queued).
+    """
 
     engine = "local"
+    knows_reading = True
 
     def __init__(self, workers: int) -> None:
+        import tempfile
+
         self.workers = workers
+        self.state_dir = tempfile.mkdtemp(prefix="crossfoot-workers-")
         self._main = _hide_main()
         self._ex = self._new()
 
@@ -258,23 +362,65 @@ class _LocalPool:
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=_context(), initializer=_warm, initargs=(os.getpid(),),
-            max_tasks_per_child=TASKS_PER_WORKER,
+            max_workers=self.workers, mp_context=_context(), initializer=_warm,
+            initargs=(os.getpid(), self.state_dir), max_tasks_per_child=TASKS_PER_WORKER,
         )
 
     def submit(self, fn: Callable, *args: Any) -> Future:
         return self._ex.submit(fn, *args)
 
-    def restart(self) -> None:
-        self._ex.shutdown(wait=False, cancel_futures=True)
+    def reading(self) -> dict[int, tuple[int, float]]:
+        """What the workers are reading: submission token → (worker pid, time.time() it started)."""
+        out: dict[int, tuple[int, float]] = {}
+        try:
+            names = os.listdir(self.state_dir)
+        except OSError:
+            return out
+        for name in names:
+            if not name.isdigit():
+                continue
+            try:
+                with open(os.path.join(self.state_dir, name)) as f:
+                    token, started = f.read().split()
+                out[int(token)] = (int(name), float(started))
+            except (OSError, ValueError):
+                continue
+        return out
+
+    def kill(self, pid: int) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+    def restart(self) -> dict[int, int | None]:
+        """A new pool for a broken one; return how the old workers ended (pid → exit code, -N for
+        signal N; only when known)."""
+        old = self._ex
+        procs = dict(getattr(old, "_processes", None) or {})
+        manager = getattr(old, "_executor_manager_thread", None)
+        old.shutdown(wait=False, cancel_futures=True)
+        codes: dict[int, int | None] = {}
+        if manager is not None:
+            # The pool's own thread reaps the workers (reading their exit codes ourselves would race it).
+            manager.join(timeout=10)
+            if not manager.is_alive():
+                codes = {pid: p.exitcode for pid, p in procs.items()}
+        for name in os.listdir(self.state_dir):  # the dead workers' files
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(self.state_dir, name))
         self._ex = self._new()
+        return codes
 
     def close(self, cancel: bool = False) -> None:
-        self._ex.shutdown(wait=not cancel, cancel_futures=cancel)
-        _stop_forkserver()
-        if self._main is not None:
-            sys.modules["__main__"] = self._main
-            self._main = None
+        import shutil
+
+        try:
+            self._ex.shutdown(wait=not cancel, cancel_futures=cancel)
+            _stop_forkserver()
+        finally:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
+            if self._main is not None:
+                sys.modules["__main__"] = self._main
+                self._main = None
 
 
 def _context():
@@ -339,6 +485,7 @@ class _DaskPool:
     """The same work sent to a Dask distributed scheduler (workers must see the same file paths)."""
 
     engine = "dask"
+    knows_reading = False
 
     def __init__(self, address: str) -> None:
         try:
@@ -354,8 +501,14 @@ class _DaskPool:
     def submit(self, fn: Callable, *args: Any) -> Future:
         return self._ex.submit(fn, *args)
 
-    def restart(self) -> None:  # the scheduler reschedules work of lost workers itself
+    def reading(self) -> dict[int, tuple[int, float]]:  # Dask's workers keep no state files
+        return {}
+
+    def kill(self, pid: int) -> None:
         pass
+
+    def restart(self) -> dict[int, int | None]:  # the scheduler reschedules work of lost workers itself
+        return {}
 
     def close(self, cancel: bool = False) -> None:
         try:
@@ -387,10 +540,12 @@ def review(
 ) -> ReviewStats:
     """Review every file under ``paths`` into ``store``; return what was done.
 
-    Raises ``StoreError`` when the store cannot be opened.  ``KeyboardInterrupt`` (and SIGTERM)
-    stop the run after writing the documents already checked; ``stats.interrupted`` says so.
+    Raises ``StoreError`` when the store cannot be opened, or cannot be written even an error
+    record (everything written before is kept).  ``KeyboardInterrupt`` (and SIGTERM) stop the run
+    after writing the documents already checked; ``stats.interrupted`` says so.
     """
     from crossfoot import __version__
+    from crossfoot.budget import document_seconds, hard_seconds
     from rules.version import RULES_VERSION  # the parent compares versions; it never loads the rules
 
     paths = [Path(p) for p in paths]
@@ -406,6 +561,13 @@ def review(
     stats.workers, stats.engine = pool.workers, pool.engine
     max_in_flight = max(2, pool.workers * IN_FLIGHT_PER_WORKER)
     in_flight: dict[Future, _Item] = {}
+    # Documents in flight when a worker died, to be checked again one at a time.
+    suspects: list[_Item] = []
+    tokens = itertools.count(1)
+    # Past this a worker still on one document is killed (the soft limit inside it came first).
+    deadline = hard_seconds()
+    timed_out: set[int] = set()  # tokens whose worker was killed for the time limit
+    last_clock = 0.0
     # sha256 in flight → other paths of the same content found meanwhile
     waiting: dict[str, list[_Item]] = {}
     # sha256 finished since the last store lookup → (status, error code, message)
@@ -413,6 +575,7 @@ def review(
     checked_now: set[str] = set()  # sha256 of the documents checked in this run
     batch = Batch()
     batch_seconds = _batch_seconds()
+    batch_bytes = db.batch_bytes
     last_write = time.perf_counter()
 
     def progress() -> None:
@@ -424,13 +587,16 @@ def review(
         if (
             not force
             and batch.n_documents < BATCH_DOCUMENTS
+            and batch.n_bytes < batch_bytes
             and time.perf_counter() - last_write < batch_seconds
         ):
             return
         if len(batch) or batch.rows["errors"]:
             n = batch.n_documents
-            db.write(batch)
+            rejected = db.write(batch)
             stats.stored += n
+            # A document stored as an error record because its results could not be: an error of this run.
+            stats.errors += sum(1 for r in rejected if r.sha256)
             log.info("stored %d documents (%d in this run)", n, stats.stored)
         batch = Batch()
         last_write = time.perf_counter()
@@ -462,6 +628,24 @@ def review(
                 stats.errors += 1
             stats.duplicates += 1
         progress()
+        flush()  # when the batch is full (documents, bytes) or old
+
+    def fail(item: _Item, code: str, message: str) -> None:
+        finish(item, _error_entry(str(item.path), item.sha256 or "", code, f"{item.path}: {message}"))
+
+    def watch_the_clock() -> None:
+        """Kill a worker that has been on one document past the hard time limit."""
+        nonlocal last_clock
+        now = time.time()
+        if deadline is None or now - last_clock < 0.5:
+            return
+        last_clock = now
+        current = {it.token for it in in_flight.values()}
+        for token, (pid, started) in pool.reading().items():
+            if token in current and token not in timed_out and now - started > deadline:
+                log.warning("a document has been read for over %.0f s: killing its worker %d", deadline, pid)
+                timed_out.add(token)
+                pool.kill(pid)
 
     def collect(block: bool) -> None:
         stop_point()
@@ -469,31 +653,22 @@ def review(
             return
         done: set[Future] = set()
         while True:
-            # Wake up now and then so that a stop request is seen while documents are in flight.
+            # Wake up now and then so that a stop request (or a document over time) is seen.
             done, _ = wait(list(in_flight), timeout=0.25 if block else 0, return_when=FIRST_COMPLETED)
+            watch_the_clock()
             if done or not block:
                 break
             stop_point()
-        broken = False
+        broken: list[_Item] = []
         for fut in done:
             item = in_flight.pop(fut)
             try:
                 entry = fut.result()
             except BrokenProcessPool:
-                broken = True
-                item.attempts += 1
-                if item.attempts >= 2:
-                    finish(
-                        item,
-                        _error_entry(
-                            str(item.path),
-                            item.sha256 or "",
-                            "internal_error",
-                            f"{item.path}: the worker process died reading this file",
-                        ),
-                    )
-                else:
-                    in_flight[fut] = item  # resubmitted below
+                broken.append(item)
+                continue
+            except MemoryError:  # the worker could not send its result back
+                fail(item, "too_complex", "its results are too large to pass on from the worker process")
                 continue
             except Exception as e:
                 entry = _error_entry(
@@ -504,14 +679,7 @@ def review(
                 )
             finish(item, entry)
         if broken:
-            log.warning(
-                "a worker process died; restarting the pool and resubmitting %d documents", len(in_flight)
-            )
-            pool.restart()
-            items = list(in_flight.values())
-            in_flight.clear()
-            for it in items:
-                submit(it)
+            recover(broken)
         flush()
 
     def review_sets() -> None:
@@ -538,6 +706,10 @@ def review(
             st, text = jobs[fut]
             try:
                 entry = fut.result()
+            except BrokenProcessPool:  # the pair killed its worker: its files' own entries stand
+                log.warning("%s with its tables file: the worker process died", text.path)
+                pool.restart()
+                continue
             except Exception as e:  # the text file's own entry stands
                 log.warning("%s with its tables file: %s: %s", text.path, type(e).__name__, e)
                 continue
@@ -549,9 +721,62 @@ def review(
         flush(force=True)
         db.write_sets(sets)
 
-    def submit(item: _Item) -> None:
-        fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config)
+    def recover(broken: list[_Item]) -> None:
+        """A worker died: every future of the pool fails.  Find out which documents were being read."""
+        # The broken pool fails the futures still in flight too (at once): collect them all.
+        wait(list(in_flight), timeout=30)
+        for fut in list(in_flight):
+            item = in_flight.pop(fut)
+            try:
+                finish(item, fut.result(timeout=0))
+            except BrokenProcessPool:
+                broken.append(item)
+            except Exception as e:  # finished just before the break, with an exception
+                fail(item, "internal_error", f"{type(e).__name__}: {e}")
+        reading = pool.reading()
+        codes = pool.restart()
+        killed = any(it.token in timed_out for it in broken)
+        again: list[_Item] = []
+        n_suspects = len(suspects)
+        for item in broken:
+            item.breaks += 1
+            pid = reading.get(item.token, (None, 0.0))[0]
+            if item.token in timed_out:
+                fail(item, "too_complex", f"checking it took longer than the {document_seconds():g} s "
+                     f"allowed (CROSSFOOT_DOCUMENT_SECONDS); its worker was stopped after {deadline:g} s")
+            elif item.alone or item.breaks >= 3:
+                code, why = _death(codes.get(pid) if pid else None)
+                log.warning("%s: %s", item.path, why)
+                fail(item, code, why)
+            elif killed or (pool.knows_reading and pid is None):
+                again.append(item)  # queued only, or stopped with the one over time: not a suspect
+            else:
+                suspects.append(item)
+        log.debug("worker died: reading %s, exit codes %s, in flight %s", reading, codes,
+                  [(str(it.path), it.token, it.alone, it.breaks) for it in broken])
+        if len(suspects) > n_suspects or again:
+            log.warning(
+                "a worker process died: %d documents being read are checked again one at a time, "
+                "%d others resubmitted", len(suspects) - n_suspects, len(again)
+            )
+        for it in again:
+            submit(it)
+
+    def submit(item: _Item, alone: bool = False) -> None:
+        item.token = next(tokens)
+        item.alone = alone
+        fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config, item.token)
         in_flight[fut] = item
+
+    def make_room(limit: int) -> None:
+        """Collect until at most ``limit`` documents are in flight and no suspect is left: suspects are
+        run alone, once nothing else is in flight."""
+        while True:
+            if suspects and not in_flight:
+                submit(suspects.pop(0), alone=True)
+            if len(in_flight) <= limit and not suspects and not any(it.alone for it in in_flight.values()):
+                return
+            collect(block=True)
 
     # Ctrl-C and SIGTERM ask the run to stop; it stops at the next safe point (never in the middle of
     # a store write), keeping every finished document.  A second signal stops at once (nothing
@@ -602,12 +827,10 @@ def review(
                     continue
                 if sha:
                     waiting[sha] = []
-                while len(in_flight) >= max_in_flight:
-                    collect(block=True)
+                make_room(max_in_flight - 1)
                 submit(item)
                 collect(block=False)
-        while in_flight:
-            collect(block=True)
+        make_room(0)
         flush(force=True)
         review_sets()
         pool.close()
@@ -635,6 +858,23 @@ def review(
         db.close()
         stats.elapsed = time.perf_counter() - stats.started
     return stats
+
+
+def _death(code: int | None) -> tuple[str, str]:
+    """The error code and message of a document whose worker died reading it, alone, twice."""
+    if code == -signal.SIGKILL:
+        return "too_complex", ("the worker process was killed reading this file (SIGKILL: by the system, "
+                               "most likely for using too much memory)")
+    if code is not None and code < 0:
+        try:
+            how = signal.Signals(-code).name
+        except ValueError:
+            how = f"signal {-code}"
+        return "internal_error", f"the worker process died reading this file ({how})"
+    if code is not None:
+        return "internal_error", f"the worker process died reading this file (exit code {code})"
+    return "internal_error", "the worker process died reading this file"
+
 
 
 # ---------------------------------------------------------------------- terminal output

@@ -4,6 +4,11 @@ Only one process writes to a store (the ``crossfoot review`` parent); workers ha
 plain ``check_document`` entries.  Every batch of documents is one transaction, so a crash,
 a kill or Ctrl-C loses only the documents not yet written, and a rerun carries on.
 
+A batch that cannot be written (over the store's memory limit, a value DuckDB refuses) is written
+again in halves, document by document if need be; a document that cannot be written alone is
+stored as an error record instead (``too_complex``: its results are too large to store), and only
+when even that fails (disk full, a broken store) does writing stop, with a ``StoreError``.
+
 Documents are keyed by the sha256 of their bytes.  The same content under two paths is
 one document: ``documents.path`` is the path it was first reviewed under (in walk order),
 and ``paths`` maps every path seen to its content.  The schema is documented column by
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -301,7 +307,21 @@ DEFAULT_STORE = "crossfoot.duckdb"
 
 
 class StoreError(Exception):
-    """The store cannot be opened or used (locked by another run, newer schema, not a DuckDB file)."""
+    """The store cannot be opened or used (locked by another run, newer schema, not a DuckDB file,
+    a disk full)."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A document whose results could not be stored: it was stored as an error record instead."""
+
+    path: str
+    sha256: str | None
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "code": self.code, "message": self.message}
 
 
 def _now() -> _dt.datetime:
@@ -338,6 +358,8 @@ class Batch:
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
     replaced: list[str] = field(default_factory=list)  # sha256 whose stored rows are replaced
     n_documents: int = 0
+    # What the rows take once written (UTF-8 text, 8 bytes a number): batches are sized by it.
+    n_bytes: int = 0
 
     def __len__(self) -> int:
         return self.n_documents + len(self.rows["paths"])
@@ -353,6 +375,69 @@ class Batch:
 
     def _add(self, table: str, row: tuple[Any, ...]) -> None:
         self.rows[table].append(row)
+        self.n_bytes += _row_bytes(row)
+
+    def split(self) -> list[Batch]:
+        """One batch per document (its rows, with every path and error of its content) in the order
+        queued, then one per path that is not a document of this batch."""
+        parts: dict[Any, Batch] = {}
+        for table, rows in self.rows.items():
+            for row in rows:
+                key = _unit_key(table, row)
+                part = parts.get(key)
+                if part is None:
+                    part = parts[key] = Batch()
+                part._add(table, row)
+        for part in parts.values():
+            part.replaced = [r[0] for r in part.rows["documents"]]
+            part.n_documents = len(part.replaced)
+        return list(parts.values())
+
+    @classmethod
+    def joined(cls, parts: Iterable[Batch]) -> Batch:
+        out = cls()
+        for part in parts:
+            for table, rows in part.rows.items():
+                out.rows[table].extend(rows)
+            out.replaced.extend(part.replaced)
+            out.n_documents += part.n_documents
+            out.n_bytes += part.n_bytes
+        return out
+
+    @property
+    def path(self) -> str:
+        """The path this (one-document) batch is named by: its document's, else its first path's."""
+        for table in ("documents", "paths", "errors"):
+            rows = self.rows[table]
+            if rows:
+                return str(rows[0][1] if table == "documents" else rows[0][0])
+        return "?"
+
+    def as_error(self, code: str, message: str) -> Batch:
+        """This (one-document) batch as an error record: its document with ``status = 'error'``, no
+        child rows and none of its numbers (one may be what could not be stored), and an ``errors``
+        row for each of its paths."""
+        out = Batch()
+        names = COLUMNS["documents"]
+        rules_version = None
+        for row in self.rows["documents"]:
+            d = dict(zip(names, row))
+            rules_version = d["rules_version"]
+            year = d.get("year")
+            d.update(status="error", error_code=code, error_message=message, pages=0, notes=None,
+                     year=year if isinstance(year, int) and 0 < year < 10_000 else None)
+            for n in names:
+                if n.startswith("n_"):
+                    d[n] = 0
+            out._add("documents", tuple(d[n] for n in names))
+            out.replaced.append(d["sha256"])
+            out.n_documents += 1
+        if rules_version is None and self.rows["errors"]:
+            rules_version = self.rows["errors"][0][4]
+        for path, sha, *_ in self.rows["paths"]:
+            out.add_path(path, sha)
+            out.add_error(path, sha, code, message, rules_version or "")
+        return out
 
     def add_path(self, path: str, sha256: str | None) -> None:
         self._add("paths", (path, sha256, _now()))
@@ -541,7 +626,25 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store ({msg.splitlines()[0]})") from e
         except duckdb.Error as e:
             raise StoreError(f"{self.path}: not a crossfoot store ({str(e).splitlines()[0]})") from e
+        self.memory_limit = self._memory_limit()
         self._check_schema()
+
+    def _memory_limit(self) -> int:
+        """DuckDB's memory limit as it set it (``CROSSFOOT_STORE_MEMORY``), in bytes."""
+        from crossfoot.budget import parse_size
+
+        try:
+            row = self.con.execute("SELECT current_setting('memory_limit')").fetchone()
+            return parse_size(str(row[0])) or 512 * 1000**2
+        except Exception:  # an odd setting: the default's size
+            log.debug("cannot read the store's memory limit", exc_info=True)
+            return 512 * 1000**2
+
+    @property
+    def batch_bytes(self) -> int:
+        """How many bytes of rows a batch should hold at most: a quarter of the memory limit (a
+        transaction's rows stay in memory until it commits, next to the cache of what is stored)."""
+        return self.memory_limit // 4
 
     def __enter__(self) -> Self:
         return self
@@ -681,12 +784,81 @@ class Store:
                  "tables": [None] * (r[5] or 0), "claims": [None] * (r[6] or 0), "sibling_sha256": r[7]}
                 for r in rows]
 
-    def write(self, batch: Batch) -> None:
-        """Write a batch in one transaction: all of it is stored, or (after a crash) none of it."""
+    def write(self, batch: Batch) -> list[Rejected]:
+        """Write a batch; return the documents stored as error records because their results could not be.
+
+        The batch is one transaction: all of it is stored, or (after a crash) none of it.  When that
+        transaction fails it is written again in halves (each its own transaction), down to one
+        document; a document that cannot be written alone — or is larger than the store's memory
+        limit, and so is not even tried — is stored as an error record (``too_complex``).  Raises
+        ``StoreError`` when even an error record cannot be written; everything written before stays.
+        """
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
         if not len(batch) and not batch.rows["errors"]:
-            return
+            return []
+        failed: BaseException | None = None
+        if batch.n_bytes <= self.memory_limit:
+            try:
+                self._write_once(batch)
+                return []
+            except _write_errors() as e:
+                log.warning("a batch of %d documents could not be written (%s); writing it in parts",
+                            batch.n_documents, _first_line(e))
+                failed = e
+        return self._write_parts(batch.split(), failed)
+
+    def _write_parts(self, parts: list[Batch], failed: BaseException | None) -> list[Rejected]:
+        """Write the parts of a batch, in halves of halves; ``failed``: why all of them together failed."""
+        if failed is not None and len(parts) == 1:
+            return [self._reject(parts[0], failed)]
+        rejected: list[Rejected] = []
+        half = len(parts) // 2
+        stack = [parts] if failed is None else [parts[half:], parts[:half]]
+        while stack:
+            group = stack.pop()
+            error: BaseException | None = None
+            if len(group) > 1 or group[0].n_bytes <= self.memory_limit:
+                joined = group[0] if len(group) == 1 else Batch.joined(group)
+                if joined.n_bytes <= self.memory_limit:
+                    try:
+                        self._write_once(joined)
+                        continue
+                    except _write_errors() as e:
+                        error = e
+                if len(group) > 1:
+                    half = len(group) // 2
+                    stack.append(group[half:])
+                    stack.append(group[:half])  # popped first: the order queued
+                    continue
+            rejected.append(self._reject(group[0], error))
+        return rejected
+
+    def _reject(self, part: Batch, error: BaseException | None) -> Rejected:
+        """Store one document that could not be written as an error record instead."""
+        path = part.path
+        size = f"{part.n_bytes / 1e6:,.0f} MB of results"
+        limit = f"the store's memory limit is {self.memory_limit / 1e6:,.0f} MB, CROSSFOOT_STORE_MEMORY"
+        if error is None or _memory_error(error):
+            code = "too_complex"
+            why = "" if error is None else f": {_first_line(error)}"
+            message = f"{path}: its results are too large to store ({size}; {limit}){why}"
+        else:
+            code = "internal_error"
+            message = f"{path}: its results could not be stored ({_first_line(error)})"
+        log.warning("%s", message)
+        try:
+            self._write_once(part.as_error(code, message))
+        except _write_errors() as e:
+            raise StoreError(
+                f"{self.path}: cannot write to the store ({_first_line(e)}); everything stored before "
+                "is kept, and rerunning the review carries on from there"
+            ) from e
+        sha = part.rows["documents"][0][0] if part.rows["documents"] else None
+        return Rejected(path, sha, code, message)
+
+    def _write_once(self, batch: Batch) -> None:
+        """Write a batch in one transaction: all of it is stored, or none of it."""
         import duckdb
         import pyarrow as pa
 
@@ -736,6 +908,46 @@ class Store:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
+
+
+@functools.cache
+def _write_errors() -> tuple[type[BaseException], ...]:
+    import duckdb
+    import pyarrow as pa
+
+    # DuckDB's errors (out of memory, a failed commit, a full disk), memory and what pyarrow
+    # refuses to convert (a number out of range): all are the batch's fault, not the program's.
+    return (duckdb.Error, MemoryError, pa.ArrowException, OverflowError)
+
+
+def _row_bytes(row: tuple[Any, ...]) -> int:
+    """About what a row takes in DuckDB: 8 bytes a value, plus its text in UTF-8 (3 bytes a
+    character outside ASCII: what Chinese takes).  ``str.isascii`` is a flag lookup, not a scan;
+    about 2 µs a row."""
+    n = 8 * len(row)
+    for v in row:
+        if v.__class__ is str:
+            n += len(v) if v.isascii() else 3 * len(v)
+    return n
+
+
+def _unit_key(table: str, row: tuple[Any, ...]) -> Any:
+    """Which document a row belongs to: its content's hash; a path without one stands alone."""
+    if table in ("paths", "errors"):
+        return row[1] or ("path", row[0])
+    return row[0]
+
+
+def _memory_error(e: BaseException) -> bool:
+    if isinstance(e, MemoryError):
+        return True
+    msg = str(e).lower()
+    return "memory" in msg or "pin block" in msg
+
+
+def _first_line(e: BaseException) -> str:
+    s = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    return s if len(s) <= 200 else s[:197] + "..."
 
 
 def _last_per_key(cols: dict[str, list[Any]], key: str) -> dict[str, list[Any]]:
@@ -800,3 +1012,4 @@ class _LazyTypes(dict):
 
 
 _ARROW_TYPES: dict[tuple[str, str], Any] = _LazyTypes()
+

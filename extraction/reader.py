@@ -43,6 +43,8 @@ ERROR_CODES = {
     "no_text": "the PDF has no text layer (a scan?)",
     "bad_encoding": "the text file is in no known encoding",
     "internal_error": "crossfoot failed on this file",
+    "too_complex": "checking the file took more time or memory than one document may, or its results "
+                   "are too large to store",
 }
 
 
@@ -118,6 +120,8 @@ def read_document(path: str | Path, display_name: str | None = None) -> Document
         if decoded.note:
             document = replace(document, notes=(decoded.note, *document.notes))
         return document
+    except MemoryError:  # over the memory budget: the caller records it as too_complex
+        raise
     except Exception as e:  # a bug on one file must not stop a run: record it
         log.exception("internal error on %s", name)
         return _error(name, sha, "internal_error", f"{name}: {type(e).__name__}: {e}")
@@ -185,6 +189,8 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
         for i in range(n):
             try:
                 page, items = read_page(doc[i], limit_notes)
+            except MemoryError:
+                raise
             except Exception as e:
                 damaged += 1
                 log.warning("%s: page %d unreadable: %s", name, i + 1, e)

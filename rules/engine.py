@@ -86,6 +86,8 @@ def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] 
         try:
             # (one more than the limit is taken, to know that it was reached; the rest is not made)
             found = list(islice(rule.check(doc, claims), MAX_RULE_FINDINGS + 1))
+        except MemoryError:  # the document is over its memory budget, not the rule broken
+            raise
         except Exception as e:  # one broken rule must not stop the others
             log.exception("rule %s failed on %s", rule_cls.code, doc.path)
             errors.append(RuleError(rule_cls.code, f"{type(e).__name__}: {e}"))

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from corpus.generate import generate_corpus
@@ -18,6 +19,16 @@ from crossfoot.cli import main
 from crossfoot.pipeline import check_document
 from crossfoot.review import review
 from crossfoot.store import Store
+
+HERE = Path(__file__).resolve().parent
+
+
+def _hooked(monkeypatch, **env: str) -> None:
+    """Workers run tests/review_hooks.py's ``misbehave`` before each document (kill-, hang-, … files)."""
+    monkeypatch.setenv("CROSSFOOT_WORKER_HOOK", "review_hooks:misbehave")
+    monkeypatch.syspath_prepend(str(HERE))
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
 
 
 def _children(pid: int) -> list:
@@ -216,11 +227,26 @@ def test_cli_review_refuses_a_foreign_database(tmp_path, capsys, corpus):
     assert code == 2 and "crossfoot: error" in capsys.readouterr().err
 
 
-def test_killed_review_carries_on_to_the_same_store(tmp_path):
+@pytest.mark.parametrize("killer", [False, True], ids=["plain", "with-a-document-that-kills-its-worker"])
+def test_killed_review_carries_on_to_the_same_store(tmp_path, monkeypatch, killer):
     docs = tmp_path / "docs"
     _generate(docs, departments=30, seed=11)  # 60 reports: several seconds on one worker
+    n = 60
+    if killer:
+        # A document the kernel kills its worker on (SIGKILL mid-document, every time), among the
+        # first ones: in both runs it is one error record and every other document is stored.
+        _hooked(monkeypatch)
+        first = sorted(docs.iterdir())[0]
+        (docs / "d0000-kill-2024.txt").write_bytes(first.read_bytes() + b"\n")
+        n = 61
     full = tmp_path / "full.duckdb"
-    assert review([docs], full, workers=1).reviewed == 60
+    stats = review([docs], full, workers=1)
+    assert (stats.reviewed, stats.errors) == (n, int(killer))
+    if killer:
+        with Store(full, read_only=True) as s:
+            assert s.con.execute(
+                "SELECT status, error_code, count(*) FROM documents GROUP BY ALL ORDER BY 1 DESC"
+            ).fetchall() == [("ok", None, 60), ("error", "too_complex", 1)]
 
     store = tmp_path / "killed.duckdb"
     cmd = [
@@ -237,6 +263,8 @@ def test_killed_review_carries_on_to_the_same_store(tmp_path):
         "--quiet",
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "CROSSFOOT_BATCH_SECONDS": "0.5"}  # several batches
+    if killer:
+        env["PYTHONPATH"] = os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")])
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 90
@@ -256,10 +284,10 @@ def test_killed_review_carries_on_to_the_same_store(tmp_path):
     assert workers and not any(_alive(w) for w in workers)
     with Store(store, read_only=True) as s:
         partial = s.count("documents")
-    assert 0 < partial < 60, partial
+    assert 0 < partial < n, partial
 
     stats = review([docs], store, workers=1)
-    assert stats.skipped == partial and stats.reviewed == 60 - partial
+    assert stats.skipped == partial and stats.reviewed == n - partial
     with Store(store, read_only=True) as a, Store(full, read_only=True) as b:
         assert a.snapshot() == b.snapshot()
 
@@ -323,3 +351,121 @@ def test_collection_resumes_after_overlapping_documents_in_threads():
     t.join(10)
     assert states == [("short", False), ("between", False), ("long", False)]
     assert gc.isenabled()
+
+
+def _faulty_folder(root: Path, corpus: Path, kinds: list[str]) -> Path:
+    """The corpus's ten reports, and a copy of one of them (one byte more: other content) per kind of
+    misbehaving document, each sorted among the reports so that good documents are in flight with it."""
+    docs = root / "faulty"
+    docs.mkdir()
+    reports = sorted((corpus / "reports").glob("d*.txt"))
+    for f in reports:
+        shutil.copy(f, docs / f.name)
+    for i, kind in enumerate(kinds):
+        (docs / f"d000{i}-{kind}-x.txt").write_bytes(reports[0].read_bytes() + b"\n" * (i + 1))
+    return docs
+
+
+def test_a_worker_killed_mid_document_is_one_error_record_and_the_others_are_stored(
+    corpus, local_store, tmp_path, monkeypatch
+):
+    """A SIGKILL (the kernel's OOM killer) and a crash (SIGABRT) of the worker mid-document: the
+    documents in flight with them are checked again one at a time and stored as usual; the two
+    that kill their worker again, alone, are the error records."""
+    _hooked(monkeypatch)
+    docs = _faulty_folder(tmp_path, corpus, ["kill", "abort"])
+    store = tmp_path / "s.duckdb"
+    stats = review([docs], store, workers=2)
+    assert (stats.seen, stats.reviewed, stats.errors, stats.interrupted) == (12, 12, 2, False)
+    with Store(store, read_only=True) as s, Store(local_store, read_only=True) as clean:
+        assert s.con.execute("SELECT path, code, message FROM errors ORDER BY path").fetchall() == [
+            (str(docs / "d0000-kill-x.txt"), "too_complex", f"{docs / 'd0000-kill-x.txt'}: the worker process was "
+             "killed reading this file (SIGKILL: by the system, most likely for using too much memory)"),
+            (str(docs / "d0001-abort-x.txt"), "internal_error",
+             f"{docs / 'd0001-abort-x.txt'}: the worker process died reading this file (SIGABRT)"),
+        ]
+        ok = s.con.execute("SELECT sha256, n_claims, n_findings FROM documents WHERE status = 'ok' ORDER BY 1")
+        want = clean.con.execute(
+            "SELECT sha256, n_claims, n_findings FROM documents WHERE status = 'ok' ORDER BY 1").fetchall()
+        assert ok.fetchall() == want and len(want) == 10
+        assert s.count("findings") == clean.count("findings") and s.count("claims") == clean.count("claims")
+    again = review([docs], store, workers=2)  # the error records are documents: skipped next time
+    assert (again.skipped, again.reviewed) == (12, 0)
+
+
+def test_documents_over_their_time_or_memory_budget_are_too_complex_and_the_review_goes_on(
+    corpus, tmp_path, monkeypatch
+):
+    """hang: stuck where the soft limit cannot reach (SIGALRM blocked, as in a C call): the parent
+    kills its worker past the hard limit (2 s + 2 s).  loop: a Python loop, stopped by the soft limit.
+    hog: allocates without end, stopped by the worker's memory cap.  huge: results of 15 GB, which
+    the store refuses.  Each is one too_complex record; the ten reports are stored."""
+    _hooked(monkeypatch, CROSSFOOT_DOCUMENT_SECONDS="2", CROSSFOOT_WORKER_MEMORY="400MB")
+    docs = _faulty_folder(tmp_path, corpus, ["hang", "loop", "hog", "huge"])
+    store = tmp_path / "s.duckdb"
+    t0 = time.perf_counter()
+    stats = review([docs], store, workers=2)
+    assert time.perf_counter() - t0 < 60
+    assert (stats.reviewed, stats.errors) == (14, 4)
+    with Store(store, read_only=True) as s:
+        assert s.con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0] == 10
+        rows = dict(s.con.execute("SELECT path, code || ': ' || message FROM errors").fetchall())
+    p = {k: str(docs / f"d000{i}-{k}-x.txt") for i, k in enumerate(["hang", "loop", "hog", "huge"])}
+    assert len(rows) == 4
+    assert rows[p["hang"]] == (f"too_complex: {p['hang']}: checking it took longer than the 2 s allowed "
+                               "(CROSSFOOT_DOCUMENT_SECONDS); its worker was stopped after 4 s")
+    assert rows[p["loop"]] == (f"too_complex: {p['loop']}: too complex to check: checking it took longer "
+                               "than the 2 s allowed (CROSSFOOT_DOCUMENT_SECONDS)")
+    assert rows[p["hog"]].startswith(f"too_complex: {p['hog']}: too complex to check: checking it needed more "
+                                     "memory than the worker's limit of ")
+    assert rows[p["hog"]].endswith(" MB (CROSSFOOT_WORKER_MEMORY)")
+    assert rows[p["huge"]].startswith(f"too_complex: {p['huge']}: its results are too large to store (15,0")
+
+
+def test_batches_are_flushed_by_bytes(corpus, tmp_path, monkeypatch):
+    """A batch is written once its rows reach the store's batch size in bytes (here: any row)."""
+    monkeypatch.setattr(Store, "batch_bytes", property(lambda self: 1))
+    written: list[int] = []
+    real = Store.write
+
+    def spy(self, batch):
+        written.append(batch.n_documents)
+        return real(self, batch)
+
+    monkeypatch.setattr(Store, "write", spy)
+    stats = review([corpus / "reports"], tmp_path / "s.duckdb", workers=1)
+    assert stats.reviewed == 10 and sum(written) == 10
+    assert max(written) == 1  # each document in its own transaction
+
+
+def test_a_store_that_cannot_take_even_an_error_record_stops_the_review_and_keeps_what_it_has(
+    corpus, tmp_path, monkeypatch, capsys
+):
+    """The disk fills after the first documents: the review stops with a clear message (exit 2), and
+    the documents written before are in the store; the rerun carries on from them."""
+    from crossfoot.store import Store as S
+
+    real = S._write_once
+    writes: list[int] = []
+
+    def disk_full(self, batch):
+        writes.append(batch.n_documents)
+        if len(writes) > 2:
+            raise duckdb.IOException("Could not write file \"s.duckdb.wal\": No space left on device")
+        real(self, batch)
+
+    monkeypatch.setattr(S, "_write_once", disk_full)
+    monkeypatch.setattr(S, "batch_bytes", property(lambda self: 1))  # a transaction per document
+    store = tmp_path / "s.duckdb"
+    code = main(["review", str(corpus / "reports"), "--store", str(store), "--workers", "1", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "crossfoot: error: " in err and "No space left on device" in err
+    assert "everything stored before is kept" in err
+    monkeypatch.undo()
+    with Store(store, read_only=True) as s:
+        assert s.count("documents") == 2
+    stats = review([corpus / "reports"], store, workers=1)
+    # the two stored are skipped, the other 8 reviewed; the copy of d0000's final is skipped or a
+    # duplicate, as its original was stored or not
+    assert (stats.seen, stats.reviewed, stats.skipped + stats.duplicates) == (11, 8, 3)

@@ -255,6 +255,8 @@ def extract_claims(doc: Document, notes: list[str] | None = None) -> list[Claim]
             state.heading_title = titles.get(para.section)
         try:
             raws = apply_items(para.text, ex.extract(para.text, state), state, ex.p.items, items)
+        except MemoryError:  # over the memory budget: the whole document is too complex
+            raise
         except Exception as e:  # a pattern bug must not stop the document
             log.warning("claim extraction failed on %s %s: %s", doc.path, para.id, e)
             continue
