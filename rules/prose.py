@@ -103,9 +103,10 @@ def scope_tables_missing(doc: Document, claim: Any, scope: str) -> bool:
 def _specs(metric: str) -> tuple[list[dict[str, Any]], str | None]:
     """The target specs of a metric (claim_tables.yaml) and, for func:/econ: metrics, the code."""
     specs = _targets().get(metric)
-    if specs is None and ":" in metric:
+    if ":" in metric:
+        # a code of its own (econ:30215) keeps its code for the "{code}" lines of its specs
         prefix, code = metric.split(":", 1)
-        return _targets().get(prefix + ":") or [], code
+        return (_targets().get(prefix + ":") or [] if specs is None else specs), code
     return specs or [], None
 
 
