@@ -26,6 +26,7 @@ from rules.prose import (
     confirming_targets,
     empty_table_target,
     label_names_metric,
+    name_path_target,
     scope_tables_missing,
     table_targets,
     target_in_claim_unit,
@@ -162,6 +163,11 @@ class ProseAmountVsTable(Rule):
             own = c.scope or "all"
             targets = sorted(targets, key=lambda t: t.scope != own)
         hit = agreeing_target(doc, c, targets)
+        if hit is None and c.metric.startswith("func:"):
+            # a 款 / 项 line printed by name without its code (法院（款）行政运行（项）)
+            path = name_path_target(doc, c)
+            if path is not None and (scope is None or path.scope == scope):
+                hit = agreeing_target(doc, c, [path])
         if hit is not None:
             self.tie(c, hit.figure)
 
