@@ -260,6 +260,11 @@ def _table_targets_of(doc: Document, plain: tuple[tuple[Any, ...], ...], budget_
                     fig = next((f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None), None)
                     if fig is None:
                         fig = Figure(0.0, 0.0, None)
+                elif by_code and code and not any(c.label for c in table.columns if c.index in row.columns):
+                    # a piece of a table continued on the next page without its header: its code line's
+                    # one figure (住房公积金 2210201 | 1029.15)
+                    figs = [f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None]
+                    fig = figs[0] if len(figs) == 1 else None
             if fig is None:
                 continue
             if not fig.has_evidence:

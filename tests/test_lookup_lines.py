@@ -62,6 +62,8 @@ def test_a_line_printed_by_name_without_its_code_ties_through_its_name_path():
     # "1．法院（款）行政运行（项）支出11786.92 万元": the row 行政运行 after the row 法院
     assert _target(_claim(e, metric="func:2040501", value=11786.92)) == ("t6", "行政运行", 11786.92)
     assert _target(_claim(e, metric="func:2080504", value=2347.13)) == ("t6", "未归口管理的行政单位离退休", 2347.13)
+    # a code line of a table piece continued without its header: its one figure
+    assert _target(_claim(e, metric="func:2210201", value=1029.15)) == ("t7", "2210201", 1029.15)
 
 
 def test_a_final_accounts_budget_figure_is_not_tied_to_what_was_spent():
