@@ -26,6 +26,7 @@ from rules.prose import (
     confirming_targets,
     empty_table_target,
     label_names_metric,
+    name_path_target,
     scope_tables_missing,
     table_targets,
     target_in_claim_unit,
@@ -81,7 +82,10 @@ class ProseAmountVsTable(Rule):
                 targets = [t for t in targets if t.scope == c.scope]
             elif c.scope == "general_budget" and doc.table("general_budget_expenditure") is not None \
                     and c.metric.startswith(("func:", "expenditure_")):
-                continue  # its own table is there but the line was not read: no comparison across scopes
+                # its own table is there but the line was not read: no comparison across scopes,
+                # but a confirm-only line of its own scope that agrees ties it
+                self._confirm(doc, c, scope=c.scope)
+                continue
             if not targets:
                 found = list(self._against_empty_table(doc, c)) if c.value else []
                 yield from found
@@ -149,12 +153,24 @@ class ProseAmountVsTable(Rule):
                 severity="warning" if scope_mismatch or elsewhere is not None else None,
             )
 
-    def _confirm(self, doc: Document, c: Any) -> None:
+    def _confirm(self, doc: Document, c: Any, scope: str | None = None) -> None:
         """No line to compare the claim with: a confirm-only line (claim_tables.yaml) that agrees
-        ties it; one that differs says nothing."""
+        ties it; one that differs says nothing.  ``scope``: only the lines of that scope."""
         if yuan_factor(c) is None:
             return
-        hit = agreeing_target(doc, c, confirming_targets(doc, c))
+        targets = confirming_targets(doc, c)
+        if scope is not None:
+            targets = [t for t in targets if t.scope == scope]
+        else:
+            # the lines of the claim's own scope first (all funds for a claim that names none)
+            own = c.scope or "all"
+            targets = sorted(targets, key=lambda t: t.scope != own)
+        hit = agreeing_target(doc, c, targets)
+        if hit is None and c.metric.startswith("func:"):
+            # a 款 / 项 line printed by name without its code (法院（款）行政运行（项）)
+            path = name_path_target(doc, c)
+            if path is not None and (scope is None or path.scope == scope):
+                hit = agreeing_target(doc, c, [path])
         if hit is not None:
             self.tie(c, hit.figure)
 

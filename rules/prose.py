@@ -103,9 +103,10 @@ def scope_tables_missing(doc: Document, claim: Any, scope: str) -> bool:
 def _specs(metric: str) -> tuple[list[dict[str, Any]], str | None]:
     """The target specs of a metric (claim_tables.yaml) and, for func:/econ: metrics, the code."""
     specs = _targets().get(metric)
-    if specs is None and ":" in metric:
+    if ":" in metric:
+        # a code of its own (econ:30215) keeps its code for the "{code}" lines of its specs
         prefix, code = metric.split(":", 1)
-        return _targets().get(prefix + ":") or [], code
+        return (_targets().get(prefix + ":") or [] if specs is None else specs), code
     return specs or [], None
 
 
@@ -167,7 +168,40 @@ def _sum_targets(doc: Document, metric: str, period: str) -> list[Target]:
                                   table=f"{table.id} {table.title or table.kind}", row=label, bbox=first.name_bbox))
             out.append(_target(table, first, fig, sp.get("scope", "all")))
             break
+    for sp in _specs(metric)[0]:
+        columns = sp.get("sum_of_columns")
+        if columns and (sp.get("period") != "budget" or period in BUDGET_PERIODS or doc.meta.kind == "budget"):
+            out.extend(_column_sum_target(doc, sp, columns))
     return out
+
+
+def _column_sum_target(doc: Document, sp: dict[str, Any], columns: list[list[str]]) -> list[Target]:
+    """The ``sum_of_columns`` line of a spec (confirm_only): on the spec's row, the sum of one column
+    for each group of needles (公务用车购置费 + 公务用车运行维护费 of a "三公" table laid out across),
+    an empty cell read as 0; every group must find its column."""
+    for table in tables_by_kind(doc).get(sp["table"], ()):
+        idx = table_index(table)
+        row = idx.row_named(tuple(sp.get("rows") or ("",)))
+        if row is None or not row.columns:
+            continue
+        parts = []
+        for needles in columns:
+            col = next((c for c in (idx.column((n,)) for n in needles) if c is not None), None)
+            if col is None or col.index not in row.columns:
+                break
+            parts.append((col, figure_at(table, row, col.index)))
+        else:
+            figs = [f for _c, f in parts if f is not None]
+            if not figs:
+                continue
+            total = round(sum(f.value for f in figs), 6)
+            label = "+".join(c.label for c, _f in parts)
+            fig = Figure(total, sum(f.tol for f in figs),
+                         Evidence(source="table", page=row.page, text=label, value=total,
+                                  table=f"{table.id} {table.title or table.kind}", row=row.name or label,
+                                  column=label, bbox=row.name_bbox))
+            return [_target(table, row, fig, sp.get("scope", "all"))]
+    return []
 
 
 def _table_targets(doc: Document, metric: str, period: str, confirm: bool = False) -> list[Target]:
@@ -226,6 +260,11 @@ def _table_targets_of(doc: Document, plain: tuple[tuple[Any, ...], ...], budget_
                     fig = next((f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None), None)
                     if fig is None:
                         fig = Figure(0.0, 0.0, None)
+                elif by_code and code and not any(c.label for c in table.columns if c.index in row.columns):
+                    # a piece of a table continued on the next page without its header: its code line's
+                    # one figure (住房公积金 2210201 | 1029.15)
+                    figs = [f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None]
+                    fig = figs[0] if len(figs) == 1 else None
             if fig is None:
                 continue
             if not fig.has_evidence:
@@ -249,7 +288,8 @@ def _plan(metric: str, confirm: bool = False) -> tuple[tuple[tuple[Any, ...], ..
     "rows" in spec, spec.get("columns") or [], … read once."""
     specs, code = _specs(metric)
     # the confirm_only specs are their own list (confirming_targets), kept out of the others
-    specs = [sp for sp in specs if bool(sp.get("confirm_only")) == confirm and "sum_of_codes" not in sp]
+    specs = [sp for sp in specs if bool(sp.get("confirm_only")) == confirm and "sum_of_codes" not in sp
+             and "sum_of_columns" not in sp]
 
     def rows_of(sp: dict[str, Any]) -> tuple[str, ...] | None:
         if "rows" in sp:
@@ -560,3 +600,57 @@ def _label_names(metric: str, raw_label: str) -> bool | None:
     if not names:
         return True
     return any(n and (n in label or label in n) for n in names)
+
+
+_LEVEL_NAME = re.compile(r"([^（）()“”\"]+?)\s*[（(](款|项)[)）]")
+_PATH_KINDS = ("general_budget_expenditure", "expenditure")
+_PATH_COLUMNS = ("本年支出合计", "本年支出/合计", "合计", "本年预算数", "预算数", "金额")
+
+
+def name_path_target(doc: Document, claim: Any) -> Target | None:
+    """The line of a 款 or 项 claim found by the names its label gives ("法院（款）行政运行（项）"),
+    in an expenditure table that prints its lines by name without their codes: the first row
+    bearing the 款 name, then the first row after it bearing the 项 name.  For confirming only
+    (a 项 name such as 行政运行 repeats under several 款, and the walk cannot see where a 款 ends):
+    None when the label names no such path or no table holds it."""
+    metric = claim.metric or ""
+    code = metric[5:] if metric.startswith("func:") else ""
+    period = claim.period or "current"
+    if len(code) not in (5, 7) or period not in ("current", *BUDGET_PERIODS):
+        return None
+    if period in BUDGET_PERIODS and doc.meta.kind != "budget":
+        return None  # a final account's tables print what was spent, not the budget
+    from rules.lookup import norm_name
+
+    path = _LEVEL_NAME.findall(claim.label or "")
+    want_last = "项" if len(code) == 7 else "款"
+    if not path or path[-1][1] != want_last:
+        return None
+    names = [norm_name(re.sub(r"^[\d一二三四五六七八九十]+[、.．]\s*", "", n.strip())) for n, _lv in path]
+    by_kind = tables_by_kind(doc)
+    for kind in _PATH_KINDS:
+        for table in by_kind.get(kind, ()):
+            rows = table.rows
+            pos = -1
+            for want in names:
+                pos = next((k for k in range(pos + 1, len(rows))
+                            if (rows[k].code is None or code.startswith(rows[k].code))
+                            and norm_name(rows[k].name) == want), -1)
+                if pos < 0:
+                    break
+            if pos < 0:
+                continue
+            row = rows[pos]
+            idx = table_index(table)
+            fig = None
+            for needle in _PATH_COLUMNS:
+                col = idx.column((needle,), row.block) or idx.column((needle,))
+                if col is not None and col.index in row.columns:
+                    fig = figure_at(table, row, col.index)
+                    break
+            if fig is None:
+                figs = [f for f in (figure_at(table, row, ci) for ci in row.columns) if f is not None]
+                fig = figs[0] if len(figs) == 1 else None
+            if fig is not None:
+                return _target(table, row, fig, "general_budget" if kind == _PATH_KINDS[0] else "all")
+    return None

@@ -83,7 +83,7 @@ from typing import Any
 from extraction.model import Cell, Document, Row, Table
 from rules.base import _HALF_UNIT, Evidence, column_label, doc_memo
 from rules.lookup import row_unit
-from rules.prose import BUDGET_PERIODS, MONEY_UNITS, _specs, decimals_of, targets_of
+from rules.prose import BUDGET_PERIODS, MONEY_UNITS, _specs, decimals_of, money_kind, targets_of
 
 STATUSES = ("tied", "contradicted", "not_checkable")
 
@@ -254,6 +254,8 @@ def _reason(doc: Document, claim: Any) -> str:
     if not claim.metric:
         return "no_metric"
     kind = claim.kind
+    if kind == "count" and money_kind(claim.metric):
+        return "no_metric"  # a count ("1家机关") given a money line's metric: what it counts is not known
     if kind in RATIO_KINDS:
         return "inputs_not_stated"
     if _prior_year(doc, claim):

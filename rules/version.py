@@ -5,4 +5,4 @@ Kept apart from the engine so that the review's parent process (which only compa
 does not load the rules.
 """
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"

@@ -1,0 +1,85 @@
+"""The table lines of prose claims that the lookup finds on real reports (rules/data/claim_tables.yaml,
+rules.prose): each tie asserted on its target cell, and the lines that confirm but never accuse."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from crossfoot.pipeline import check_document
+
+DATA = Path(__file__).parent / "data"
+BUDGETS = DATA / "real" / "budgets"
+
+
+@functools.cache
+def _entry(path: Path) -> dict:
+    return check_document(path)
+
+
+def _claim(entry, **want):
+    found = [c for c in entry["claims"] if all(c.get(k) == v for k, v in want.items())]
+    assert found, want
+    return found[0]
+
+
+def _target(c, rule="CF301"):
+    assert c["status"] == "tied" and c["tied_by"] == rule, (c["status"], c["reason"], c["text"])
+    t = c["target"]
+    return t["table"], t["row"], t["value"]
+
+
+def test_a_budgets_operating_expenses_table_and_fiscal_summary():
+    e = _entry(BUDGETS / "2017年省检察院部门预算.pdf")
+    # "一般公共预算机关运行经费预算支出 6032.55 万元": the 机关运行经费支出预算表's 合计
+    assert _target(_claim(e, metric="operating_expenses", value=6032.55)) == ("t10", "合计", 6032.55)
+    # "财政拨款预算支出17981.68 万元": the 财政拨款收支预算总表's 支出合计
+    assert _target(_claim(e, metric="fiscal_expenditure", value=17981.68)) == ("t4", "支出合计", 17981.68)
+    # "一般公共预算财政拨款支出预算 17981.68 万元": the 一般公共预算支出表's 合计 in its 金额 column
+    assert _target(_claim(e, metric="general_budget_expenditure", value=17981.68))[1:] == ("合计", 17981.68)
+
+
+def test_a_budget_summary_cut_at_a_page_break_gives_its_year_totals():
+    e = _entry(BUDGETS / "江苏省人大办公厅2017年度预算公开.pdf")
+    assert _target(_claim(e, metric="income_total", value=13649.07)) == ("t1", "当年收入", 13649.07)
+    assert _target(_claim(e, metric="expenditure_total", value=13649.07)) == ("t1", "当年支出小计", 13649.07)
+    # an all-funds 基本支出 ties to the all-funds line first, not to the 财政拨款 basic table
+    c = _claim(e, metric="expenditure_basic", value=7666.68, scope=None)
+    assert _target(c) == ("t1", "一、基本支出", 7666.68)
+
+
+def test_meeting_and_training_fees_and_the_vehicle_sum_of_a_three_public_table_laid_across():
+    e = _entry(BUDGETS / "省人大办公厅2018预算公开.pdf")
+    assert _target(_claim(e, metric="econ:30215", value=1305.25))[::2] == ("t9", 1305.25)
+    assert _target(_claim(e, metric="econ:30216", value=403.75))[::2] == ("t9", 403.75)
+    # 公务用车购置及运行费 183.6 = 购置费 (empty) + 运行维护费 183.6
+    table, row, value = _target(_claim(e, metric="three_public_vehicle", value=183.6))
+    assert table == "t9" and "+" in row and value == 183.6
+
+
+def test_a_line_printed_by_name_without_its_code_ties_through_its_name_path():
+    e = _entry(BUDGETS / "省法院2017年度部门预算公开.pdf")
+    # "1．法院（款）行政运行（项）支出11786.92 万元": the row 行政运行 after the row 法院
+    assert _target(_claim(e, metric="func:2040501", value=11786.92)) == ("t6", "行政运行", 11786.92)
+    assert _target(_claim(e, metric="func:2080504", value=2347.13)) == ("t6", "未归口管理的行政单位离退休", 2347.13)
+    # a code line of a table piece continued without its header: its one figure
+    assert _target(_claim(e, metric="func:2210201", value=1029.15)) == ("t7", "2210201", 1029.15)
+
+
+def test_a_final_accounts_budget_figure_is_not_tied_to_what_was_spent():
+    # "年初预算为54.53 万元，支出决算为54.53 万元": the budget figure is not the 决算 line's
+    e = _entry(DATA / "real" / "final_accounts" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf")
+    c = _claim(e, metric="func:2080501", value=54.53, period="initial_budget")
+    assert c["status"] == "not_checkable" and c["reason"] == "budget_figure_without_budget_table"
+
+
+def test_confirm_only_lines_of_a_final_account():
+    e = _entry(DATA / "seeds" / "004_f64002770984a7bf.txt")
+    # 机关运行经费 13.19 and the basic-expenditure table's 302 line (confirm only)
+    assert _target(_claim(e, metric="operating_expenses", value=13.19)) == ("t6", "302", 13.19)
+    # the 相关信息统计表's 政府采购情况 section: 合计 / 货物 / 服务
+    assert _target(_claim(e, metric="procurement_goods", value=15.88)) == ("t10", "货物", 15.88)
+    assert _target(_claim(e, metric="vehicles_total", kind="count", value=1), "CF302")[::2] == ("t10", 1.0)
+    e = _entry(DATA / "seeds" / "000_18d5ca373dd9af9d.txt")
+    assert _target(_claim(e, metric="assets_total", value=2.26)) == ("t1", "合计", 2.26)
+    assert _target(_claim(e, metric="assets_fixed", value=2.23)) == ("t1", "合计", 2.23)
