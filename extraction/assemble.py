@@ -12,7 +12,7 @@ from extraction.cell_prose import cell_pieces, prose_cells
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.model import (CellPlace, Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece,
                               new_paragraph, new_piece, new_section)
-from extraction.tables import interpret_grid, squash, subtables_read
+from extraction.tables import classify_title, interpret_grid, squash, subtables_read
 
 _TEXT = operator.attrgetter("text")
 _TITLE = re.compile(r"(表|绩效自评情况|自评情况)(（续）|\(续\))?$")
@@ -153,6 +153,12 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
             cap.department = cap.department or dept
         if not cap.title and title is not None:
             cap.title, hit = title, True
+            # a title wrapped over two lines ("…“三公”经费、会议费、培训费支出预" / "算表")
+            above = _title_start(flow, j, consumed, title)
+            if above is not None:
+                cap.lines.append(j)
+                j, cap.title, number_above = above
+                cap.number = cap.number or number_above
         if label:
             hit = True
         if not hit:
@@ -169,6 +175,32 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
             break
         j -= 1
     return cap
+
+
+def _title_start(flow: list[FlowItem], j: int, consumed: set[int], rest: str) -> tuple[int, str, str | None] | None:
+    """The line above line j, the whole title and its table number, when that line begins the
+    title ``rest`` ends ("…“三公”经费、会议费、培训费支出预" / "算表"): the two together name a kind
+    of table, and another than ``rest`` alone; when ``rest`` alone names one ("支出预算表"), only a
+    line that opens with a table number or an ordinal (公开09表：…, 十一、…) begins it."""
+    i = j - 1
+    while i >= 0 and isinstance(flow[i], Line) and _caption_line(flow[i].text) is None:
+        i -= 1  # blanks and page footers
+    if i < 0 or i in consumed or not isinstance(flow[i], Line):
+        return None
+    text = flow[i].text.strip()
+    facts = _caption_line(text)
+    if facts is None or facts[0] or facts[1] or facts[3] or facts[4] or text.endswith(_TERMINAL):
+        return None
+    number = facts[2]
+    head = _NUMBER.sub("", text).strip().lstrip("：:").strip()
+    opened = number is not None or bool(_ORDINAL_PREFIX.match(text))
+    whole = _ORDINAL_PREFIX.sub("", head) + rest.strip()
+    alone = classify_title(rest)
+    if not head or len(squash(whole)) > 60 or classify_title(whole) in ("other", alone):
+        return None
+    if alone != "other" and not opened:
+        return None
+    return i, whole, number
 
 
 def is_toc_grid(grid: RawGrid) -> bool:
@@ -230,6 +262,104 @@ def _merge_continuation(prev: RawGrid, nxt: RawGrid) -> None:
             prev.pages.append(p)
 
 
+def _inner_captions(grid: RawGrid) -> list[tuple[int, _Caption]]:
+    """The rows of a grid that are the caption of a table printed inside the same ruling as the
+    table above it ("四、2017 年度…财政拨款收支预算总表 | 单位：万元" as a row of the grid): a row of at
+    most four printed cells, none a figure, whose text read as one line gives a title, with a row
+    after it.  Each comes back with its title, number and unit."""
+    out: list[tuple[int, _Caption]] = []
+    rows = grid.rows
+    for i, r in enumerate(rows):
+        # (most rows hold no 表 at all: spare them the rest)
+        printed = [c.text.strip() for c in r if c is not None and c.text.strip()]
+        if not printed or len(printed) > 4 or not any("表" in t or "自评情况" in t for t in printed):
+            continue
+        if i + 1 >= len(rows) or any(_is_figure_text(t) for t in printed):
+            continue
+        facts = _caption_line(" ".join(printed))
+        if facts is None or facts[0] or facts[4] is None:
+            continue
+        _long, unit, number, _dept, title, *_ = facts
+        out.append((i, _Caption(title, number, unit)))
+    return out
+
+
+_FIGURE_TEXT = re.compile(r"^[+-]?[\d,]+\.\d+$|^[+-]?\d{1,3}(,\d{3})+$")
+
+
+def _is_figure_text(t: str) -> bool:
+    return bool(_FIGURE_TEXT.match(squash(t)))
+
+
+def _split_at_captions(cap: _Caption, grid: RawGrid) -> list[tuple[_Caption, RawGrid]]:
+    """A grid cut at its inner caption rows (``_inner_captions``): each piece with its own caption
+    (the unit of the outer caption where its own prints none); the rows above the first inner
+    caption keep the outer one.  A grid without inner captions comes back whole."""
+    inner = _inner_captions(grid)
+    if not inner:
+        return [(cap, grid)]
+    out: list[tuple[_Caption, RawGrid]] = []
+    bounds = [(0, cap)] + [(i, c) for i, c in inner]
+    ends = [i for i, _c in inner] + [len(grid.rows)]
+    for (a, c), b in zip(bounds, ends):
+        start = a + 1 if a or c is not cap else a
+        if c is not cap and not c.unit:
+            c.unit = cap.unit
+        part = grid.rows[start:b]
+        if not part:
+            continue
+        pages = sorted({x.page for r in part for x in r if x is not None}) or list(grid.pages or [grid.page])
+        out.append((c, RawGrid(pages[0], _fold_columns(part), grid.bbox, pages)))
+    return out
+
+
+def _fold_columns(rows: list[list[RawCell | None]]) -> list[list[RawCell | None]]:
+    """The rows of one table cut from a grid that several tables share, on its own columns.
+
+    The shared grid has a column at every rule of every table in it, so one column of this table
+    spans several of the grid's, and a merged header cell and the figure under it can fall in two
+    neighbouring ones ("公务接待费" in one, "183.95" in the next).  Going left to right, a column is
+    folded into the one before it when no row prints a cell in both (an empty column always is)."""
+    n = max(map(len, rows), default=0)
+    if n <= 1:
+        return rows
+    groups: list[list[int]] = []
+    used: set[int] = set()  # the rows with a cell in the current group
+    for ci in range(n):
+        filled = {ri for ri, r in enumerate(rows) if ci < len(r) and r[ci] is not None and r[ci].text.strip()}
+        if groups and not (filled & used):
+            groups[-1].append(ci)
+            used |= filled
+        else:
+            groups.append([ci])
+            used = set(filled)
+    if len(groups) == n:
+        return rows
+    out: list[list[RawCell | None]] = []
+    for r in rows:
+        row: list[RawCell | None] = []
+        for g in groups:
+            cell = next((r[ci] for ci in g if ci < len(r) and r[ci] is not None and r[ci].text.strip()), None)
+            row.append(cell)
+        out.append(row)
+    return out
+
+
+def _stray_cell_lines(between: list[FlowItem], page: int) -> bool:
+    """Whether the lines between two grids are at most two short pieces of cell text on the page
+    of the second (no heading, no sentence, no figure with decimals, no title), besides blanks and
+    page footers."""
+    texts = [x.text.strip() for x in between if isinstance(x, Line) and _caption_line(x.text) is not None]
+    if len(texts) != len([x for x in between if not isinstance(x, Line) or _caption_line(x.text) is not None]):
+        return False  # a grid between them
+    if not texts or len(texts) > 2:
+        return False
+    lines = [x for x in between if isinstance(x, Line) and _caption_line(x.text) is not None]
+    return all(x.page == page and len(squash(t)) <= 12 and heading_level(t) is None and not t.endswith(_TERMINAL)
+               and not _DECIMAL.search(t) and not _TITLE.search(squash(t))
+               for x, t in zip(lines, texts))
+
+
 def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str], dict[int, str]]:
     """Tables from the grids of the flow; returns the tables, the flow indexes of caption lines, notes,
     and the id of the table each grid of the flow went into (by flow index)."""
@@ -245,6 +375,10 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         between = [flow[j] for j in range(last_grid_idx + 1, k)] if last_grid_idx is not None else []
         # (a line the caption search passes over is a blank line or a page footer)
         only_footers = all(isinstance(x, Line) and _caption_line(x.text) is None for x in between)
+        if not only_footers and groups and not (cap.title or cap.number or cap.unit or cap.department):
+            # a table going on over a page, with the text of a cell or two that its ruling missed
+            # between the two grids ("事业收入", "置更新"): those lines are no caption
+            only_footers = _stray_cell_lines(between, it.page)
         if (groups and not cap.title and not cap.number and only_footers
                 and groups[-1][1].n_cols == it.n_cols):
             _merge_continuation(groups[-1][1], it)
@@ -252,6 +386,11 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         elif groups and not cap.title and not cap.number and only_footers and last_grid_idx is not None:
             # continuation with another column layout: a table of the same title
             prev_cap = groups[-1][0]
+            # the table it continues is the last one begun inside the grid above, if one was
+            inner = _inner_captions(groups[-1][1])
+            if inner:
+                last = inner[-1][1]
+                prev_cap = _Caption(last.title, last.number, last.unit or prev_cap.unit, prev_cap.department)
             cont = _Caption(prev_cap.title, prev_cap.number, prev_cap.unit, prev_cap.department)
             groups.append((cont, RawGrid(it.page, list(it.rows), it.bbox, list(it.pages or [it.page])), k))
             members.append([k])
@@ -263,21 +402,29 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         last_grid_idx = k
     tables: list[Table] = []
     grid_tables: dict[int, str] = {}
-    for i, (cap, grid, k) in enumerate(groups):
+    for i, (cap0, grid0, k) in enumerate(groups):
         first_table = len(tables)
-        if not cap.title and grid.rows:
-            first = [c for c in grid.rows[0] if c is not None and squash(c.text)]
+        if not cap0.title and grid0.rows:
+            first = [c for c in grid0.rows[0] if c is not None and squash(c.text)]
             if len(first) == 1 and _TITLE.search(squash(first[0].text)) and len(squash(first[0].text)) <= 40:
-                cap.title = first[0].text.strip()
-                grid.rows = grid.rows[1:]
-        title = cap.title or ""
-        pieces = subtables_read(grid)
+                cap0.title = first[0].text.strip()
+                grid0.rows = grid0.rows[1:]
+        segments = _split_at_captions(cap0, grid0)
         t = None
-        for pi, (piece, read) in enumerate(pieces):
-            t = interpret_grid(piece, f"t{len(tables) + 1}", title, cap.number, cap.unit, read=read)
-            if t is not None and pi < len(pieces) - 1:
-                tables.append(t)
+        for si, (cap, grid) in enumerate(segments):
+            if t is not None:
+                tables.append(t)  # the table of the segment before
+            title = cap.title or ""
+            pieces = subtables_read(grid)
+            t = None
+            for pi, (piece, read) in enumerate(pieces):
+                t = interpret_grid(piece, f"t{len(tables) + 1}", title, cap.number, cap.unit, read=read)
+                if t is not None and pi < len(pieces) - 1:
+                    tables.append(t)
         if t is None:
+            if len(tables) > first_table:
+                for m in members[i]:
+                    grid_tables[m] = tables[first_table].id
             continue
         # (a row's values are its cells' values, None where a cell is missing)
         if not t.empty and not any(c is not None and c.value is not None for r in t.rows for c in r.cells):
