@@ -439,7 +439,34 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         tables.append(t)
         for m in members[i]:
             grid_tables[m] = tables[first_table].id
+    tables, grid_tables = _drop_bare_headers(tables, grid_tables)
     return tables, consumed, notes, grid_tables
+
+
+def _drop_bare_headers(tables: list[Table], grid_tables: dict[int, str]) -> tuple[list[Table], dict[int, str]]:
+    """Without the tables that are only a header printed at the foot of a page, their table going
+    on under the same title, in another layout, in the next one (no row of their own: the next
+    table holds them all); the others numbered again."""
+    from dataclasses import replace
+
+    drop = {t.id for t, nxt in zip(tables, tables[1:])
+            if not t.rows and t.title and nxt.title == t.title and nxt.number == t.number and not t.empty}
+    if not drop:
+        return tables, grid_tables
+    new_id: dict[str, str] = {}
+    out: list[Table] = []
+    pending: list[str] = []
+    for t in tables:
+        if t.id in drop:
+            pending.append(t.id)
+            continue
+        nid = f"t{len(out) + 1}"
+        for old in pending:
+            new_id[old] = nid
+        pending.clear()
+        new_id[t.id] = nid
+        out.append(t if t.id == nid else replace(t, id=nid))
+    return out, {k: new_id.get(v, v) for k, v in grid_tables.items()}
 
 
 def _replace_empty(t: Table) -> Table:
