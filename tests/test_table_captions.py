@@ -109,3 +109,19 @@ def test_the_change_of_a_list_ending_in_deng_is_no_items_amount():
     cs = claims_of("主要原因是基本支出增加机关事业单位养老保险、职业年金缴费等1447.63万元、项目支出减少200万元。")
     assert 1447.63 not in [c.value for c in cs]
     assert [(c.kind, c.value) for c in cs] == [("change", -200.0)]
+
+
+def test_a_turned_page_is_read_as_shown_and_keeps_its_boxes_in_page_coordinates():
+    # 江苏省委办公厅2018年度部门预算公开表: every page /Rotate 90; its contents page lists twelve tables
+    import pymupdf
+
+    from extraction.reader import read_document
+
+    path = "tests/data/real/budgets/江苏省委办公厅2018年度部门预算公开表.pdf"
+    doc = read_document(path)
+    assert [t.title for t in doc.tables][:4] == ["收支预算总表", "收入预算总表", "支出预算总表", "财政拨款收支预算总表"]
+    assert len(doc.tables) == 12 and doc.tables[0].pages == (3,)
+    cell = next(c for r in doc.tables[0].rows for c in r.cells if c is not None and c.text == "20,153.75")
+    page = pymupdf.open(path)[cell.page - 1]
+    words = [w for w in page.get_text("words") if w[4] == "20,153.75"]
+    assert any(all(abs(a - b) < 0.5 for a, b in zip(cell.bbox, w[:4])) for w in words)
