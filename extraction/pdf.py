@@ -523,7 +523,7 @@ def _turn(page: pymupdf.Page):
     page), the map of a box from the page's own coordinates, in which MuPDF gives words and
     vectors, to the page as shown, where a table's rows run across and its caption stands above
     it; None for an upright page."""
-    if not page.rotation % 360:
+    if not getattr(page, "rotation", 0) % 360:
         return None
     a, b, c, d, e, f = page.rotation_matrix
 
