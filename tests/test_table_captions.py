@@ -125,3 +125,19 @@ def test_a_turned_page_is_read_as_shown_and_keeps_its_boxes_in_page_coordinates(
     page = pymupdf.open(path)[cell.page - 1]
     words = [w for w in page.get_text("words") if w[4] == "20,153.75"]
     assert any(all(abs(a - b) < 0.5 for a, b in zip(cell.bbox, w[:4])) for w in words)
+
+
+def test_a_three_public_table_across_gets_its_three_level_header_back():
+    # 2017年省检察院 p.16 as read without its merged cells: the group's name glued to its first part
+    from extraction.model import Column
+    from extraction.tables import _three_public_columns
+
+    labels = ["合计", "小计", "因公出国（境）费", "“三公”经费/小计", "“三公”经费/公务用车购置及运行维护费公务用车购置费",
+              "“三公”经费/公务用车运行维护费", "“三公”经费/公务接待费", "“三公”经费/会议费", "“三公”经费/培训费"]
+    got = [c.label for c in _three_public_columns(tuple(Column(i, t) for i, t in enumerate(labels)))]
+    assert got == ["合计", "“三公”经费小计", "因公出国（境）费", "“三公”经费/公务用车购置及运行维护费/小计",
+                   "“三公”经费/公务用车购置及运行维护费/公务用车购置费", "“三公”经费/公务用车购置及运行维护费/公务用车运行维护费",
+                   "“三公”经费/公务接待费", "“三公”经费/会议费", "“三公”经费/培训费"]
+    # a final account's header of 预算数/决算数 under each item is left as read
+    final = ["合计/预算数", "合计/决算数", "因公出国（境）费/预算数", "小计/预算数", "公务用车购置费/决算数"]
+    assert [c.label for c in _three_public_columns(tuple(Column(i, t) for i, t in enumerate(final)))] == final
