@@ -13,7 +13,7 @@ from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.model import (CellPlace, Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece,
                               new_paragraph, new_piece, new_section)
 from extraction.limits import MAX_PAGE_TABLES, MAX_PARAGRAPH_CHARS, MAX_TABLE_CELLS
-from extraction.tables import interpret_grid, squash, subtables_read
+from extraction.tables import classify_title, interpret_grid, squash, subtables_read
 
 _TEXT = operator.attrgetter("text")
 _TITLE = re.compile(r"(表|绩效自评情况|自评情况)(（续）|\(续\))?$")
@@ -154,6 +154,12 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
             cap.department = cap.department or dept
         if not cap.title and title is not None:
             cap.title, hit = title, True
+            # a title wrapped over two lines ("…“三公”经费、会议费、培训费支出预" / "算表")
+            above = _title_start(flow, j, consumed, title)
+            if above is not None:
+                cap.lines.append(j)
+                j, cap.title, number_above = above
+                cap.number = cap.number or number_above
         if label:
             hit = True
         if not hit:
@@ -172,52 +178,30 @@ def _caption_for(flow: list[FlowItem], k: int, consumed: set[int]) -> _Caption:
     return cap
 
 
-def _take_caption_after(flow: list[FlowItem], k: int, cap: _Caption) -> None:
-    """A title drawn above grid k on its page but written after it in the page's content (the
-    rotated pages of the Jiangsu 2018 公开表: each grid would otherwise take the title left at the
-    end of the page before, the previous table's, and every table its neighbour's), as the grid's
-    title, when the search before it found none on that page.  Only where the boxes say so: the
-    line stands on the grid's caption side (above it; for a page turned a quarter, beside it and
-    centred on it), and no other grid follows on the page (a title between two grids is the
-    second one's).  The title line and its 部门/单位 lines are then consumed, so that the next
-    grid's search stops there."""
-    grid = flow[k]
-    page = grid.page
-    if grid.bbox is None:
-        return
-    found = None
-    for j in range(k + 1, min(k + 40, len(flow))):
-        it = flow[j]
-        if it.page != page:
-            break
-        if isinstance(it, RawGrid):
-            return
-        facts = _caption_line(it.text)
-        if found is None and facts is not None and not facts[0] and facts[4] is not None \
-                and it.bbox is not None and _on_caption_side(it.bbox, grid.bbox):
-            found = (j, facts[4])
-    if found is None:
-        return
-    j, cap.title = found
-    cap.lines = [x for x in cap.lines if flow[x].page == page] + [j]
-    for i in range(j + 1, min(j + 4, len(flow))):  # its 部门：… / 单位：万元 lines
-        x = flow[i]
-        if isinstance(x, RawGrid) or x.page != page:
-            break
-        more = _caption_line(x.text)
-        if more is None or more[0] or not (more[1] or more[2] or more[3] or more[5]):
-            break
-        cap.lines.append(i)
-
-
-def _on_caption_side(line: tuple[float, float, float, float], grid: tuple[float, float, float, float]) -> bool:
-    lx0, ly0, lx1, ly1 = line
-    gx0, gy0, gx1, gy1 = grid
-    if lx1 - lx0 >= ly1 - ly0:  # a line of text as printed: above the grid
-        return ly1 <= gy0 + 2
-    # text running down the page (a page turned a quarter): beside the grid, centred on it
-    beside = lx1 <= gx0 + 2 or lx0 >= gx1 - 2
-    return beside and abs((ly0 + ly1) / 2 - (gy0 + gy1) / 2) <= 0.1 * (gy1 - gy0)
+def _title_start(flow: list[FlowItem], j: int, consumed: set[int], rest: str) -> tuple[int, str, str | None] | None:
+    """The line above line j, the whole title and its table number, when that line begins the
+    title ``rest`` ends ("…“三公”经费、会议费、培训费支出预" / "算表"): the two together name a kind
+    of table, and another than ``rest`` alone; when ``rest`` alone names one ("支出预算表"), only a
+    line that opens with a table number or an ordinal (公开09表：…, 十一、…) begins it."""
+    i = j - 1
+    while i >= 0 and isinstance(flow[i], Line) and _caption_line(flow[i].text) is None:
+        i -= 1  # blanks and page footers
+    if i < 0 or i in consumed or not isinstance(flow[i], Line):
+        return None
+    text = flow[i].text.strip()
+    facts = _caption_line(text)
+    if facts is None or facts[0] or facts[1] or facts[3] or facts[4] or text.endswith(_TERMINAL):
+        return None
+    number = facts[2]
+    head = _NUMBER.sub("", text).strip().lstrip("：:").strip()
+    opened = number is not None or bool(_ORDINAL_PREFIX.match(text))
+    whole = _ORDINAL_PREFIX.sub("", head) + rest.strip()
+    alone = classify_title(rest)
+    if not head or len(squash(whole)) > 60 or classify_title(whole) in ("other", alone):
+        return None
+    if alone != "other" and not opened:
+        return None
+    return i, whole, number
 
 
 def is_toc_grid(grid: RawGrid) -> bool:
@@ -329,6 +313,104 @@ def _pages_named(pages: list[int]) -> str:
     return shown + (", …" if len(pages) > 10 else "")
 
 
+def _inner_captions(grid: RawGrid) -> list[tuple[int, _Caption]]:
+    """The rows of a grid that are the caption of a table printed inside the same ruling as the
+    table above it ("四、2017 年度…财政拨款收支预算总表 | 单位：万元" as a row of the grid): a row of at
+    most four printed cells, none a figure, whose text read as one line gives a title, with a row
+    after it.  Each comes back with its title, number and unit."""
+    out: list[tuple[int, _Caption]] = []
+    rows = grid.rows
+    for i, r in enumerate(rows):
+        # (most rows hold no 表 at all: spare them the rest)
+        printed = [c.text.strip() for c in r if c is not None and c.text.strip()]
+        if not printed or len(printed) > 4 or not any("表" in t or "自评情况" in t for t in printed):
+            continue
+        if i + 1 >= len(rows) or any(_is_figure_text(t) for t in printed):
+            continue
+        facts = _caption_line(" ".join(printed))
+        if facts is None or facts[0] or facts[4] is None:
+            continue
+        _long, unit, number, _dept, title, *_ = facts
+        out.append((i, _Caption(title, number, unit)))
+    return out
+
+
+_FIGURE_TEXT = re.compile(r"^[+-]?[\d,]+\.\d+$|^[+-]?\d{1,3}(,\d{3})+$")
+
+
+def _is_figure_text(t: str) -> bool:
+    return bool(_FIGURE_TEXT.match(squash(t)))
+
+
+def _split_at_captions(cap: _Caption, grid: RawGrid) -> list[tuple[_Caption, RawGrid]]:
+    """A grid cut at its inner caption rows (``_inner_captions``): each piece with its own caption
+    (the unit of the outer caption where its own prints none); the rows above the first inner
+    caption keep the outer one.  A grid without inner captions comes back whole."""
+    inner = _inner_captions(grid)
+    if not inner:
+        return [(cap, grid)]
+    out: list[tuple[_Caption, RawGrid]] = []
+    bounds = [(0, cap)] + [(i, c) for i, c in inner]
+    ends = [i for i, _c in inner] + [len(grid.rows)]
+    for (a, c), b in zip(bounds, ends):
+        start = a + 1 if a or c is not cap else a
+        if c is not cap and not c.unit:
+            c.unit = cap.unit
+        part = grid.rows[start:b]
+        if not part:
+            continue
+        pages = sorted({x.page for r in part for x in r if x is not None}) or list(grid.pages or [grid.page])
+        out.append((c, RawGrid(pages[0], _fold_columns(part), grid.bbox, pages)))
+    return out
+
+
+def _fold_columns(rows: list[list[RawCell | None]]) -> list[list[RawCell | None]]:
+    """The rows of one table cut from a grid that several tables share, on its own columns.
+
+    The shared grid has a column at every rule of every table in it, so one column of this table
+    spans several of the grid's, and a merged header cell and the figure under it can fall in two
+    neighbouring ones ("公务接待费" in one, "183.95" in the next).  Going left to right, a column is
+    folded into the one before it when no row prints a cell in both (an empty column always is)."""
+    n = max(map(len, rows), default=0)
+    if n <= 1:
+        return rows
+    groups: list[list[int]] = []
+    used: set[int] = set()  # the rows with a cell in the current group
+    for ci in range(n):
+        filled = {ri for ri, r in enumerate(rows) if ci < len(r) and r[ci] is not None and r[ci].text.strip()}
+        if groups and not (filled & used):
+            groups[-1].append(ci)
+            used |= filled
+        else:
+            groups.append([ci])
+            used = set(filled)
+    if len(groups) == n:
+        return rows
+    out: list[list[RawCell | None]] = []
+    for r in rows:
+        row: list[RawCell | None] = []
+        for g in groups:
+            cell = next((r[ci] for ci in g if ci < len(r) and r[ci] is not None and r[ci].text.strip()), None)
+            row.append(cell)
+        out.append(row)
+    return out
+
+
+def _stray_cell_lines(between: list[FlowItem], page: int) -> bool:
+    """Whether the lines between two grids are at most two short pieces of cell text on the page
+    of the second (no heading, no sentence, no figure with decimals, no title), besides blanks and
+    page footers."""
+    texts = [x.text.strip() for x in between if isinstance(x, Line) and _caption_line(x.text) is not None]
+    if len(texts) != len([x for x in between if not isinstance(x, Line) or _caption_line(x.text) is not None]):
+        return False  # a grid between them
+    if not texts or len(texts) > 2:
+        return False
+    lines = [x for x in between if isinstance(x, Line) and _caption_line(x.text) is not None]
+    return all(x.page == page and len(squash(t)) <= 12 and heading_level(t) is None and not t.endswith(_TERMINAL)
+               and not _DECIMAL.search(t) and not _TITLE.search(squash(t))
+               for x, t in zip(lines, texts))
+
+
 def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str], dict[int, str]]:
     """Tables from the grids of the flow; returns the tables, the flow indexes of caption lines, notes,
     and the id of the table each grid of the flow went into (by flow index)."""
@@ -341,12 +423,13 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         if not isinstance(it, RawGrid) or is_toc_grid(it):
             continue
         cap = _caption_for(flow, k, consumed)
-        # (a line the caption search passes over is a blank line or a page footer; or a caption
-        # line the grid before took from after it, see _take_caption_after)
-        only_footers = all(isinstance(flow[j], Line) and (_caption_line(flow[j].text) is None or j in consumed)
-                           for j in range(last_grid_idx + 1, k)) if last_grid_idx is not None else True
-        if not cap.title or any(flow[j].page < it.page for j in cap.lines):
-            _take_caption_after(flow, k, cap)
+        between = [flow[j] for j in range(last_grid_idx + 1, k)] if last_grid_idx is not None else []
+        # (a line the caption search passes over is a blank line or a page footer)
+        only_footers = all(isinstance(x, Line) and _caption_line(x.text) is None for x in between)
+        if not only_footers and groups and not (cap.title or cap.number or cap.unit or cap.department):
+            # a table going on over a page, with the text of a cell or two that its ruling missed
+            # between the two grids ("事业收入", "置更新"): those lines are no caption
+            only_footers = _stray_cell_lines(between, it.page)
         if (groups and not cap.title and not cap.number and only_footers
                 and groups[-1][1].n_cols == it.n_cols):
             _merge_continuation(groups[-1][1], it)
@@ -354,6 +437,11 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         elif groups and not cap.title and not cap.number and only_footers and last_grid_idx is not None:
             # continuation with another column layout: a table of the same title
             prev_cap = groups[-1][0]
+            # the table it continues is the last one begun inside the grid above, if one was
+            inner = _inner_captions(groups[-1][1])
+            if inner:
+                last = inner[-1][1]
+                prev_cap = _Caption(last.title, last.number, last.unit or prev_cap.unit, prev_cap.department)
             cont = _Caption(prev_cap.title, prev_cap.number, prev_cap.unit, prev_cap.department)
             groups.append((cont, RawGrid(it.page, list(it.rows), it.bbox, list(it.pages or [it.page])), k))
             members.append([k])
@@ -365,24 +453,32 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         last_grid_idx = k
     tables: list[Table] = []
     grid_tables: dict[int, str] = {}
-    for i, (cap, grid, k) in enumerate(groups):
+    for i, (cap0, grid0, k) in enumerate(groups):
         first_table = len(tables)
-        if not cap.title and grid.rows:
-            first = [c for c in grid.rows[0] if c is not None and squash(c.text)]
+        if not cap0.title and grid0.rows:
+            first = [c for c in grid0.rows[0] if c is not None and squash(c.text)]
             if len(first) == 1 and _TITLE.search(squash(first[0].text)) and len(squash(first[0].text)) <= 40:
-                cap.title = first[0].text.strip()
-                grid.rows = grid.rows[1:]
-        title = cap.title or ""
-        if cap_grid(grid):  # a table continued over many pages
-            notes.append(f"table '{title}' has more than {MAX_TABLE_CELLS} cells over its pages: "
-                         f"the cells after the first {MAX_TABLE_CELLS} are not read (MAX_TABLE_CELLS)")
-        pieces = subtables_read(grid)
+                cap0.title = first[0].text.strip()
+                grid0.rows = grid0.rows[1:]
+        segments = _split_at_captions(cap0, grid0)
         t = None
-        for pi, (piece, read) in enumerate(pieces):
-            t = interpret_grid(piece, f"t{len(tables) + 1}", title, cap.number, cap.unit, read=read)
-            if t is not None and pi < len(pieces) - 1:
-                tables.append(t)
+        for si, (cap, grid) in enumerate(segments):
+            if t is not None:
+                tables.append(t)  # the table of the segment before
+            title = cap.title or ""
+            if cap_grid(grid):  # a table continued over many pages
+                notes.append(f"table '{title}' has more than {MAX_TABLE_CELLS} cells over its pages: "
+                             f"the cells after the first {MAX_TABLE_CELLS} are not read (MAX_TABLE_CELLS)")
+            pieces = subtables_read(grid)
+            t = None
+            for pi, (piece, read) in enumerate(pieces):
+                t = interpret_grid(piece, f"t{len(tables) + 1}", title, cap.number, cap.unit, read=read)
+                if t is not None and pi < len(pieces) - 1:
+                    tables.append(t)
         if t is None:
+            if len(tables) > first_table:
+                for m in members[i]:
+                    grid_tables[m] = tables[first_table].id
             continue
         # (a row's values are its cells' values, None where a cell is missing)
         if not t.empty and not any(c is not None and c.value is not None for r in t.rows for c in r.cells):
@@ -397,7 +493,34 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
         tables.append(t)
         for m in members[i]:
             grid_tables[m] = tables[first_table].id
+    tables, grid_tables = _drop_bare_headers(tables, grid_tables)
     return tables, consumed, notes, grid_tables
+
+
+def _drop_bare_headers(tables: list[Table], grid_tables: dict[int, str]) -> tuple[list[Table], dict[int, str]]:
+    """Without the tables that are only a header printed at the foot of a page, their table going
+    on under the same title, in another layout, in the next one (no row of their own: the next
+    table holds them all); the others numbered again."""
+    from dataclasses import replace
+
+    drop = {t.id for t, nxt in zip(tables, tables[1:])
+            if not t.rows and t.title and nxt.title == t.title and nxt.number == t.number and not t.empty}
+    if not drop:
+        return tables, grid_tables
+    new_id: dict[str, str] = {}
+    out: list[Table] = []
+    pending: list[str] = []
+    for t in tables:
+        if t.id in drop:
+            pending.append(t.id)
+            continue
+        nid = f"t{len(out) + 1}"
+        for old in pending:
+            new_id[old] = nid
+        pending.clear()
+        new_id[t.id] = nid
+        out.append(t if t.id == nid else replace(t, id=nid))
+    return out, {k: new_id.get(v, v) for k, v in grid_tables.items()}
 
 
 def _replace_empty(t: Table) -> Table:

@@ -547,6 +547,23 @@ def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, us
     return RawGrid(page_no, grid_rows, (x0, y0, x1, y1), [page_no])
 
 
+def _turn(page: pymupdf.Page):
+    """For a page shown turned (/Rotate 90, 180, 270: a landscape table printed on a portrait
+    page), the map of a box from the page's own coordinates, in which MuPDF gives words and
+    vectors, to the page as shown, where a table's rows run across and its caption stands above
+    it; None for an upright page."""
+    if not getattr(page, "rotation", 0) % 360:
+        return None
+    a, b, c, d, e, f = page.rotation_matrix
+
+    def turn(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        xa, ya = a * x0 + c * y0 + e, b * x0 + d * y0 + f
+        xb, yb = a * x1 + c * y1 + e, b * x1 + d * y1 + f
+        return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
+
+    return turn
+
+
 def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page, list[FlowItem]]:
     """One page: its text (lines joined by newlines) and its flow of lines and grids.
 
@@ -559,6 +576,9 @@ def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page,
             notes.append(f"page {page_no} has {len(raw)} words: the words after the first {MAX_PAGE_WORDS} "
                          "are not read (MAX_PAGE_WORDS)")
         del raw[MAX_PAGE_WORDS:]
+    turn = _turn(page)
+    if turn is not None:
+        raw = [(*turn(x0, y0, x1, y1), *rest) for x0, y0, x1, y1, *rest in raw]
     # Lines in content order: words sharing (block, line) with a space between them.  MuPDF lists
     # the words of a line together, so a line ends where (block, line) changes.
     text_parts: list[str] = []
@@ -595,7 +615,10 @@ def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page,
     grids: list[RawGrid] = []
     used = bytearray(len(words))  # 1: the word is in a grid
     rect = page.rect
-    hs, vs = _segments(mupdf_blocks.blocks(tp))
+    blocks = mupdf_blocks.blocks(tp)
+    if turn is not None:
+        blocks = [(*turn(x0, y0, x1, y1), *rest) for x0, y0, x1, y1, *rest in blocks]
+    hs, vs = _segments(blocks)
     regions = _regions(hs, vs)
     if len(regions) > MAX_PAGE_TABLES:
         # (the words of the regions beyond are read as lines; assemble's own cut at the same
@@ -650,7 +673,31 @@ def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page,
             )
     flow.extend(grids)
     flow.sort(key=lambda it: (round(it.bbox[1] / 2) if it.bbox else 0, it.bbox[0] if it.bbox else 0))
+    if turn is not None:
+        _turn_back(page, flow)
     return Page(page_no, text, rect.width, rect.height), flow
+
+
+def _turn_back(page: pymupdf.Page, flow: list[FlowItem]) -> None:
+    """The boxes of a turned page's flow, read as shown (``_turn``), back in the page's own
+    coordinates, as every box of a Document is (and as PyMuPDF takes them to mark a page)."""
+    a, b, c, d, e, f = page.derotation_matrix
+
+    def back(box: BBox | None) -> BBox | None:
+        if box is None:
+            return None
+        x0, y0, x1, y1 = box
+        xa, ya = a * x0 + c * y0 + e, b * x0 + d * y0 + f
+        xb, yb = a * x1 + c * y1 + e, b * x1 + d * y1 + f
+        return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
+
+    for it in flow:
+        it.bbox = back(it.bbox)
+        if isinstance(it, RawGrid):
+            for r in it.rows:
+                for cell in r:
+                    if cell is not None:
+                        cell.bbox = back(cell.bbox)
 
 
 def pdf_has_text(doc: pymupdf.Document, sample: int = 5) -> bool:

@@ -758,9 +758,12 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     # (a row has a figure exactly when one of its cells has a value)
     if rows and not any_value:
         empty_table = empty_table or not any(r.code for r in rows)
+    kind = classify_title(title, number)
+    if kind == "three_public" and len(columns) > 2:
+        columns = _three_public_columns(columns)
     return Table(
         id=table_id,
-        kind=classify_title(title, number),
+        kind=kind,
         number=number,
         title=title,
         unit=unit,
@@ -771,6 +774,45 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
         blocks=blocks,
         bbox=grid.bbox,
     )
+
+
+_VEHICLE_GROUPS = ("公务用车购置及运行维护费", "公务用车购置及运行费")
+
+
+def _leaf(label: str) -> tuple[str, str]:
+    """A column label's path before its last part ("a/b/" or "") and that part."""
+    head, _, leaf = label.rpartition("/")
+    return (head + "/" if head else ""), leaf
+
+
+def _three_public_columns(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The columns of a "三公" table laid out across, its header of three levels put back.
+
+    The form prints 合计 | “三公”经费 {小计 | 因公出国（境）费 | 公务用车购置及运行(维护)费 {小计 | 购置费 |
+    运行(维护)费} | 公务接待费} (| 会议费 | 培训费 in the Jiangsu budgets).  Read without its merged
+    cells, the group's name is glued to its first part ("公务用车购置及运行维护费公务用车购置费") and the
+    two 小计 stand alone: the 小计 before that glued label is the group's, its parts are the group's,
+    and a 小计 right before 因公出国（境）费 is the “三公”经费 subtotal ("“三公”经费小计", one word: no
+    needle of a final account's labels, such as 财政拨款“三公”经费/小计/决算数, finds it).  Other labels are kept."""
+    cols = list(columns)
+    for i, c in enumerate(cols):
+        head, leaf = _leaf(c.label)
+        group = next((g for g in _VEHICLE_GROUPS if leaf.startswith(g) and len(leaf) > len(g)), None)
+        if group is None:
+            continue
+        cols[i] = Column(c.index, f"{head}{group}/{leaf[len(group):]}", c.block)
+        if i and _leaf(cols[i - 1].label)[1] == "小计":
+            ph, _ = _leaf(cols[i - 1].label)
+            cols[i - 1] = Column(cols[i - 1].index, f"{ph}{group}/小计", cols[i - 1].block)
+        if i + 1 < len(cols):
+            nh, nleaf = _leaf(cols[i + 1].label)
+            if "运行" in nleaf and group not in cols[i + 1].label:
+                cols[i + 1] = Column(cols[i + 1].index, f"{nh}{group}/{nleaf}", cols[i + 1].block)
+    for i in range(len(cols) - 1):
+        head, leaf = _leaf(cols[i].label)
+        if leaf == "小计" and "三公" not in cols[i].label and "因公出国" in _leaf(cols[i + 1].label)[1]:
+            cols[i] = Column(cols[i].index, "“三公”经费小计", cols[i].block)
+    return tuple(cols)
 
 
 @functools.cache

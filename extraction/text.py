@@ -42,11 +42,18 @@ def _is_table_line(s: str) -> bool:
 _CAPTION_CELL = re.compile(r"^\s*((编制|预算主管)?(部门|单位)(名称)?\s*[:：].*|(金额|计量)?单位\s*[:：].*|公开\s*\d+\s*表|附表\s*\d+|20\d\d\s*年度?)\s*$")
 
 
+# a table's title as the one cell of a row ("<TAB>项目绩效目标完成情况表"): no figure, no colon
+_TITLE_CELL = re.compile(r"^\s*[^\d:：,，。；;]{2,40}?(表|绩效自评情况)(（续）|\(续\))?\s*$")
+
+
 def _is_caption_row(raw: str) -> bool:
-    """A caption exported with tabs ('部门：X<TAB>公开02表') is a line of text, not a table row."""
+    """A caption exported with tabs ('部门：X<TAB>公开02表', or the title alone in a row) is a line of
+    text, not a table row."""
     if raw.count("\t") > 64:  # a caption is a few cells; a long row is not split to find that out
         return False
     cells = [c for c in raw.split("\t") if c.strip()]
+    if len(cells) == 1 and _TITLE_CELL.match(_clean(cells[0])[0]):
+        return True
     return bool(cells) and all(_CAPTION_CELL.match(_clean(c)[0]) for c in cells)
 
 

@@ -208,11 +208,23 @@ def test_a_statement_of_none_ties_to_its_empty_table():
     assert table["kind"] == "gov_fund" and none[0]["target"]["value"] == 0.0
 
 
-def test_tables_the_reader_did_not_recognise():
-    entry = check_document(DATA / "seeds" / "002_8541718f7ac07511.txt")
+def test_tables_the_reader_did_not_recognise(tmp_path):
+    # a document whose only table has no title the reader knows
+    path = tmp_path / "r.txt"
+    path.write_text("2020年度部门决算\n\n本年收入合计133.90万元。\n\n序号\t单位名称\n1\t某局（本级）\n2\t某中心\n",
+                    encoding="utf-8")
+    entry = check_document(path)
     assert entry["tables"] and {t["kind"] for t in entry["tables"]} == {"other"}
     untied = [c for c in entry["claims"] if c["status"] == "not_checkable" and c["metric"]]
     assert untied and {c["reason"] for c in untied if c["kind"] == "amount"} == {"tables_not_recognised"}
+
+
+def test_seed_002_prints_its_performance_forms_but_none_of_its_financial_tables():
+    # its 附表 are listed by title only; its four 项目绩效目标完成情况表 (one cell a line) are read
+    entry = check_document(DATA / "seeds" / "002_8541718f7ac07511.txt")
+    assert {t["kind"] for t in entry["tables"]} == {"performance_project"}
+    income = _claim(entry, kind="amount", metric="income_fiscal", value=133.9)
+    assert (income["status"], income["reason"]) == ("not_checkable", "no_table_prints_it")
 
 
 def test_a_confirm_only_line_ties_but_never_accuses():

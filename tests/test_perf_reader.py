@@ -410,6 +410,11 @@ def plain_read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
     page_no = page.number + 1
     tp = page.get_textpage(flags=_TEXT_FLAGS)
     raw = tp.extractWORDS()
+    # (a turned page is read as shown, its boxes turned back at the end: extraction.pdf._turn,
+    # added since, shared by both readers)
+    turn = P._turn(page)
+    if turn is not None:
+        raw = [(*turn(x0, y0, x1, y1), *rest) for x0, y0, x1, y1, *rest in raw]
     # Lines in content order: words sharing (block, line) with a space between them.  MuPDF lists
     # the words of a line together, so a line ends where (block, line) changes.
     text_parts: list[str] = []
@@ -444,7 +449,10 @@ def plain_read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
     grids: list[RawGrid] = []
     used: set[int] = set()
     rect = page.rect
-    for region in _regions(_segments(tp.extractBLOCKS())):
+    blocks = tp.extractBLOCKS()
+    if turn is not None:
+        blocks = [(*turn(x0, y0, x1, y1), *rest) for x0, y0, x1, y1, *rest in blocks]
+    for region in _regions(_segments(blocks)):
         g, u = _grid(region, words, page_no)
         if g.rows:
             grids.append(g)
@@ -486,6 +494,8 @@ def plain_read_page(page: pymupdf.Page) -> tuple[Page, list[FlowItem]]:
             )
     flow.extend(grids)
     flow.sort(key=lambda it: (round(it.bbox[1] / 2) if it.bbox else 0, it.bbox[0] if it.bbox else 0))
+    if turn is not None:
+        P._turn_back(page, flow)
     return Page(page_no, text, rect.width, rect.height), flow
 
 
