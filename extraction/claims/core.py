@@ -125,6 +125,8 @@ class ParagraphState:
     func_context: list[str] = field(default_factory=list)
     # the levels of the last classification line an item statement named (extraction.claims.items)
     item_path: tuple = ()
+    # the report's year (its meta), so that "2016 年度…为X万元" in a 2017 report reads as last year's
+    year: int | None = None
 
 
 def chinese_to_int(s: str) -> int | None:
@@ -190,6 +192,30 @@ def _period(region: str) -> str:
     if "预算" in region and "决算" not in region:
         return "budget"
     return "current"
+
+
+# a clause that introduces last year's figure ("上年财政仅安排…", "上年度列入此项的…", "（2016 年度…安排
+# 为"): a year mark not compared against (比上年, 与上年相比, 较2016年) and not a line of this year
+# named after last year (上年结转资金, 上年结余)
+_PRIOR_MARK = regex.compile(r"(?<![比较与同和对])(?:上年|上一年|去年)(?!结转|结余|相比|同期相比)")
+_PRIOR_NOT = regex.compile(r"结转|结余|相比|对比|比较|同比|增减|变化")
+
+
+@lru_cache(maxsize=4096)
+def _prior_lead(region: str, year: int | None) -> bool:
+    """Whether the clause before a figure introduces it as the prior year's."""
+    region = SPACE.sub("", region)
+    k = region.rfind("（")
+    if k >= 0 and "）" not in region[k:]:
+        region = region[k + 1:]  # an aside: "与2016 年度相比（2016 年度…安排为X" gives last year's figure
+    if _PRIOR_NOT.search(region):
+        return False
+    if _PRIOR_MARK.search(region):
+        return True
+    if year:
+        k = region.find(f"{year - 1}年")
+        return k >= 0 and (k == 0 or region[k - 1] not in "比较与同和对")
+    return False
 
 
 def _scope(prefix: str) -> str | None:
@@ -737,6 +763,8 @@ class ParagraphExtractor:
                 if not yuan.is_integer():  # a whole number is its own rounding
                     yuan = round(yuan, 6)
             period = _period(region) if kind in ("amount", "count") else "current"
+            if kind in ("amount", "count") and _prior_lead(region, state.year):
+                period = "prior"
             base = None
             if kind == "share":
                 bs, be = cm.span("base")
