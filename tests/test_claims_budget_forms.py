@@ -36,6 +36,12 @@ def test_verb_before_the_line_name_is_a_change_of_that_line():
     cs = claims_of("主要原因是基本支出增加人员经费1408.29 万元、项目经费支出安排增加江苏法院云平台租赁费400 万元。")
     assert shape(cs) == [("change", "expenditure_personnel", 1408.29, "increase"),
                          ("change", "econ:30214", 400, "increase")]
+    # 省法院2018年度部门预算公开 p.17: the verb stands before a list of names
+    cs = claims_of("主要原因是基本支出增加机关事业单位养老保险、职业年金缴费等1447.63 万元、项目经费支出安排减少江苏法院云平台租赁费200 万元。")
+    assert shape(cs) == [("change", "econ:30109", 1447.63, "increase"), ("change", "econ:30214", -200, "decrease")]
+    # a list of amounts without a verb stays a list of amounts
+    assert shape(claims_of("其中：基本工资10万元、津贴补贴20万元。")) == [
+        ("amount", "econ:30101", 10, None), ("amount", "econ:30102", 20, None)]
     # 2018年省检察院 p.23: a change whose line the lexicon does not know is still a change
     (c,) = claims_of("与上年相比增加部门预算1,464.3万元。")
     assert (c.kind, c.value, c.direction) == ("change", 1464.3, "increase")

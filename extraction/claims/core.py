@@ -709,6 +709,13 @@ class ParagraphExtractor:
             cue, cm, cue_at, explanation = self._cue_of(utype, clause)
             if cue is None:
                 continue  # a percentage with no cue: a target or a slogan, not a claim
+            if cue.kind == "amount" and item is None and c0 > s0 and text[c0 - 1] == "、":
+                # the last name of a list after its verb: "增加机关事业单位养老保险、职业年金缴费等
+                # 1447.63万元" is a change; the verb stands before the list's first 、
+                wide = text[_delimited_start(text, c0 - 1, s0, LIST_HEAD_DELIMS):num_s]
+                w = self._cue_of(utype, wide)
+                if w[0] is not None and w[0].kind == "change":
+                    cue, cm, cue_at, explanation = w[0], w[1], len(clause), w[3]
             kind = cue.kind
             if item:
                 region_end = num_s
