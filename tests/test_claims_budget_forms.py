@@ -133,3 +133,25 @@ def test_scoring_rules_and_rates_per_person_are_not_figures():
     assert claims_of("涉军信息员以每人每月800元支付。") == []
     (c,) = claims_of("部门整体绩效自评平均得分95分。")
     assert (c.metric, c.value) == ("perf_avg_score", 95)
+
+
+def test_budget_names_tie_and_last_years_figures_are_set_aside():
+    # end to end on a real budget (2017年省检察院部门预算): the figures the PDF sets on lines of their
+    # own are named and tied to the 收支预算总表; the prose's 基本支出预算数 12323.46 is two cents off
+    # its 一、基本支出 (12323.48); a prior-year figure is not checkable for that reason
+    from pathlib import Path
+
+    from crossfoot.pipeline import check_document
+
+    data = Path(__file__).parent / "data" / "real" / "budgets"
+    entry = check_document(data / "2017年省检察院部门预算.pdf")
+    by = {(c["kind"], c["metric"], c["value"]): c for c in entry["claims"]}
+    tied = by[("amount", "expenditure_reserve", 140.2)]
+    assert tied["status"] == "tied" and tied["target"]["row"] == "三、单位预留机动经费"
+    assert by[("amount", "income_other", 15)]["status"] == "tied"
+    wrong = by[("amount", "expenditure_basic", 12323.46)]
+    assert wrong["status"] == "contradicted"
+    assert any(f["rule"] == "CF301" and f["expected"] == 12323.48 for f in entry["findings"])
+    entry = check_document(data / "2018年省检察院部门预算公开.pdf")
+    prior = [c for c in entry["claims"] if c["metric"] == "expenditure_reserve" and c["value"] == 140.2]
+    assert [(c["period"], c["status"], c["reason"]) for c in prior] == [("prior", "not_checkable", "prior_year_figure")]
