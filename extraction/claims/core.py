@@ -199,6 +199,7 @@ def _period(region: str) -> str:
 # named after last year (上年结转资金, 上年结余)
 _PRIOR_MARK = regex.compile(r"(?<![比较与同和对])(?:上年|上一年|去年)(?!结转|结余|相比|同期相比)")
 _PRIOR_NOT = regex.compile(r"结转|结余|相比|对比|比较|同比|增减|变化")
+_YEAR_OPENS = regex.compile(r"^[\p{P}\d一二三四五六七八九十、.．]*?(?=\d{4}年)|^[（(]?[一二三四五六七八九十\d]+[）)、.．]")
 
 
 @lru_cache(maxsize=4096)
@@ -212,10 +213,9 @@ def _prior_lead(region: str, year: int | None) -> bool:
         return False
     if _PRIOR_MARK.search(region):
         return True
-    if year:
-        k = region.find(f"{year - 1}年")
-        return k >= 0 and (k == 0 or region[k - 1] not in "比较与同和对")
-    return False
+    # an earlier year opening the clause ("2016年度…安排为", "2020年公务接待"); a year inside a
+    # name ("财政返还2020年信访专项救助资金") is not the figure's period
+    return bool(year) and _YEAR_OPENS.sub("", region).startswith(f"{year - 1}年")
 
 
 def _scope(prefix: str) -> str | None:
