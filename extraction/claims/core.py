@@ -199,7 +199,7 @@ def _period(region: str) -> str:
 # named after last year (上年结转资金, 上年结余)
 _PRIOR_MARK = regex.compile(r"(?<![比较与同和对])(?:上年|上一年|去年)(?!结转|结余|相比|同期相比)")
 _PRIOR_NOT = regex.compile(r"结转|结余|相比|对比|比较|同比|增减|变化")
-_YEAR_OPENS = regex.compile(r"^[\p{P}\d一二三四五六七八九十、.．]*?(?=\d{4}年)|^[（(]?[一二三四五六七八九十\d]+[）)、.．]")
+_YEAR_OPENS = regex.compile(r"^[\p{P}\d一二三四五六七八九十、.．]*?(?:而|但|其中|另外)?(?=\d{4}年)|^[（(]?[一二三四五六七八九十\d]+[）)、.．]")
 
 
 @lru_cache(maxsize=4096)
