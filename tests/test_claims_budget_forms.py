@@ -155,3 +155,10 @@ def test_budget_names_tie_and_last_years_figures_are_set_aside():
     entry = check_document(data / "2018年省检察院部门预算公开.pdf")
     prior = [c for c in entry["claims"] if c["metric"] == "expenditure_reserve" and c["value"] == 140.2]
     assert [(c["period"], c["status"], c["reason"]) for c in prior] == [("prior", "not_checkable", "prior_year_figure")]
+
+
+def test_organisation_counts_take_the_thing_after_them():
+    # 2018年省检察院部门预算公开 p.5: each count is named by what follows it
+    cs = claims_of("根据部门职责分工，本部门包括19 个内设机构、2 个下属事业单位和2 个派出机构，具体包括：")
+    assert [(c.metric, c.value) for c in cs] == [
+        ("org_internal_units", 19), ("org_affiliated_units", 2), ("org_dispatched_units", 2)]

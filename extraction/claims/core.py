@@ -727,6 +727,10 @@ class ParagraphExtractor:
                                    cm.start("cue") if cm is not None and cue.before is not None else len(clause))
                 res = None
             region = text[c0:region_end]
+            if res is None and kind == "count" and found and c0 < found[-1].end <= num_s and found[-1].kind == "count":
+                # a count after a count in one clause ("2 个下属事业单位和2 个派出机构"): the words before it
+                # name the count before it; its own thing follows it
+                res = self._metric_after(text, hits, m_e, s1, utype)
             if res is None and p.attributes and (attr_ends is None or attr_ends.search(region) is not None):
                 seg0 = _after_last(seg_pos, num_s, s0)
                 res = self._attribute_metric(region, text[seg0:region_end])
