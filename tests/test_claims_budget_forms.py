@@ -81,6 +81,12 @@ def test_figures_introduced_as_last_years_have_the_period_prior():
                    year=2017)
     assert [(c.kind, c.metric, c.period) for c in cs] == [
         ("amount", "expenditure_total", "prior"), ("change", "expenditure_total", "current")]
+    # seed 002 (a 2020 final account): an earlier year inside the sentence
+    cs = claims_of("没有政府性基金预算财政拨款支出，而2019年项目支出有61.66万元政府性基金预算财政拨款支出。", year=2020)
+    assert [(c.value, c.period) for c in cs if c.value] == [(61.66, "prior")]
+    # a sentence that opens with last year's date is left to CF604 (a sentence year that may be a slip)
+    (c,) = claims_of("2023年“三公”经费财政拨款预算数为11.53万元。", year=2024)
+    assert c.period == "budget"
     # this year's lines named after last year are not last year's figures
     (c,) = claims_of("4．上年结转资金预算数为0万元。")
     assert (c.metric, c.period) == ("carryover_begin", "budget")

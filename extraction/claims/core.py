@@ -203,19 +203,24 @@ _YEAR_OPENS = regex.compile(r"^[\p{P}\d一二三四五六七八九十、.．]*?(
 
 
 @lru_cache(maxsize=4096)
-def _prior_lead(region: str, year: int | None) -> bool:
-    """Whether the clause before a figure introduces it as the prior year's."""
+def _prior_lead(region: str, year: int | None, opens_sentence: bool = False) -> bool:
+    """Whether the clause before a figure introduces it as the prior year's.
+
+    A sentence that opens with last year's date ("2023年“三公”经费预算数为…" in a 2024 budget)
+    is left to CF604 (a sentence year that may be a slip): only 上年/去年, or an earlier year
+    inside the sentence ("…，而2019年项目支出有61.66万元", an aside "（2016 年度…为X"), mark it."""
     region = SPACE.sub("", region)
     k = region.rfind("（")
     if k >= 0 and "）" not in region[k:]:
         region = region[k + 1:]  # an aside: "与2016 年度相比（2016 年度…安排为X" gives last year's figure
+        opens_sentence = False
     if _PRIOR_NOT.search(region):
         return False
     if _PRIOR_MARK.search(region):
         return True
     # an earlier year opening the clause ("2016年度…安排为", "2020年公务接待"); a year inside a
     # name ("财政返还2020年信访专项救助资金") is not the figure's period
-    return bool(year) and _YEAR_OPENS.sub("", region).startswith(f"{year - 1}年")
+    return bool(year) and not opens_sentence and _YEAR_OPENS.sub("", region).startswith(f"{year - 1}年")
 
 
 def _scope(prefix: str) -> str | None:
@@ -774,7 +779,7 @@ class ParagraphExtractor:
                 if not yuan.is_integer():  # a whole number is its own rounding
                     yuan = round(yuan, 6)
             period = _period(region) if kind in ("amount", "count") else "current"
-            if kind in ("amount", "count") and _prior_lead(region, state.year):
+            if kind in ("amount", "count") and _prior_lead(region, state.year, not text[s0:c0].strip()):
                 period = "prior"
             base = None
             if kind == "share":
