@@ -93,7 +93,7 @@ class SameFigureTwoValues(Rule):
             if not label_names_metric(c) or table_targets(doc, c):
                 continue  # an inferred metric, or a figure the tables print (CF301 compares it)
             lead = _lead(doc, c)
-            if _PRIOR.search(lead) or (prior_year is not None and prior_year.search(lead)):
+            if c.period == "prior" or _PRIOR.search(lead) or (prior_year is not None and prior_year.search(lead)):
                 continue
             label_at = lead.rfind(c.label) if c.label else -1
             if label_at < 0 or _PART.search(lead[:label_at + len(c.label)]):

@@ -236,9 +236,10 @@ def _lead(doc: Document, claim: Any) -> str:
 
 
 def _prior_year(doc: Document, claim: Any) -> bool:
-    if claim.kind == "change":
+    if claim.kind == "change" or claim.period == "prior":
         return True
-    lead = re.sub(r"\s+", "", _lead(doc, claim))
+    # 上年结转资金 / 上年结余 are this year's lines, named after last year
+    lead = re.sub(r"上年(?:结转|结余)", "", re.sub(r"\s+", "", _lead(doc, claim)))
     marks = ["上年", "上一年", "去年"]
     if doc.meta.year:
         marks.append(f"{doc.meta.year - 1}年")

@@ -227,14 +227,14 @@ def test_seed_002_prints_its_performance_forms_but_none_of_its_financial_tables(
     assert (income["status"], income["reason"]) == ("not_checkable", "no_table_prints_it")
 
 
-def test_a_confirm_only_line_ties_but_never_accuses():
-    # the 收支预算总表's "一、基本支出" line (confirm_only in claim_tables.yaml): "基本支出7666.68万元" ties to
-    # it; "增加基本支出844.15万元" (a change the extractor reads as an amount) differs and is not accused
+def test_the_summary_tables_basic_expenditure_line_ties_and_a_change_of_it_is_not_compared():
+    # the 收支预算总表's "一、基本支出" line (an ordinary line since "增加基本支出844.15万元" reads as a
+    # change): "基本支出7666.68万元" ties to it; the change is not compared with it, nor accused
     entry = check_document(DATA / "real" / "budgets" / "江苏省人大办公厅2017年度预算公开.pdf")
     tied = _claim(entry, metric="expenditure_basic", value=7666.68)
     assert tied["status"] == "tied" and tied["tied_by"] == "CF301"
     assert (tied["target"]["table"], tied["target"]["row"], tied["target"]["value"]) == ("t1", "一、基本支出", 7666.68)
-    change = _claim(entry, kind="amount", metric="expenditure_basic", value=844.15)
+    change = _claim(entry, kind="change", metric="expenditure_basic", value=844.15)
     assert change["status"] == "not_checkable" and change["findings"] == []
     assert not any(f["rule"] == "CF301" and "844.15" in f["message"] for f in entry["findings"])
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import re
 from bisect import bisect_right
 from functools import lru_cache
 
@@ -122,10 +123,11 @@ def _is_narrative(sections: dict, section_id: str | None) -> bool:
     return False
 
 
-def _title_paragraph(doc: Document, section) -> Paragraph | None:
-    """A heading that states a figure ("(二)办案股(编制2名)") as a one-line paragraph, when it can be placed."""
+def _title_paragraph(doc: Document, section, any_title: bool = False) -> Paragraph | None:
+    """A heading that states a figure ("(二)办案股(编制2名)") as a one-line paragraph, when it can be
+    placed (``any_title``: a heading with no figure of its own, which a figure continues)."""
     # (concurrent=False by position: see core.py)
-    if not DIGIT.search(section.title, None, None, False) or not 0 < section.page <= len(doc.pages):
+    if not (any_title or DIGIT.search(section.title, None, None, False)) or not 0 < section.page <= len(doc.pages):
         return None
     page_text = doc.pages[section.page - 1].text
     start = section.start
@@ -214,6 +216,51 @@ def _reading_order(doc: Document) -> list[Paragraph]:
     return out
 
 
+# a paragraph that continues the figure of the one before: its number (with its unit, or the unit
+# in the next piece), or the unit, percent sign or punctuation after a number ("万元，占", "%；")
+_CONTINUES_FIGURE = re.compile(r"\s*(?:[+-]?\d[\d,，.]*\s*(?:$|亿元|万元|万|元|%|％|个百分点)|亿元|万元|元|%|％|个百分点|[，,。；;])")
+# a figure with its money unit opening a paragraph (not a year: "2024年，…")
+_OPENS_WITH_AMOUNT = re.compile(r"\s*[+-]?\d[\d,，.]*\s*(?:亿元|万元|元)")
+_ENDS_CLAUSE = ("。", "！", "？", "!", "?", "；", ";", "：", ":")
+
+
+def _joined(doc: Document, order: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs with a figure broken from its name by a line the reader took for a paragraph's
+    end put back together: "省检察院本年支出预算合计" / "17996.68 万元，其中：" / "基本支出" /
+    "12323.48 万元，占" / "68.48 %；" (PDFs that set each figure on a line of its own), and a
+    heading that is the start of a sentence ("（一）收入预算总计" / "17996.68 万元。包括："), for claim
+    extraction only (the Document keeps its paragraphs)."""
+    out: list[Paragraph] = []
+    sections = None
+    for para in order:
+        prev = out[-1] if out else None
+        if para.cell is None and prev is not None and prev.cell is None \
+                and not prev.text.rstrip().endswith(_ENDS_CLAUSE) \
+                and (prev.section == para.section or prev.id == f"{para.section}-title") \
+                and _CONTINUES_FIGURE.match(para.text):
+            out[-1] = _join(prev, para)
+            continue
+        if para.cell is None and para.section and (prev is None or prev.section != para.section) \
+                and _OPENS_WITH_AMOUNT.match(para.text):
+            if sections is None:
+                sections = {sc.id: sc for sc in doc.sections}
+            sec = sections.get(para.section)
+            title = _title_paragraph(doc, sec, any_title=True) if sec is not None else None
+            if title is not None and title.page == para.page and title.pieces[-1].end <= para.start \
+                    and not title.text.rstrip().endswith(_ENDS_CLAUSE) \
+                    and not doc.pages[para.page - 1].text[title.pieces[-1].end:para.start].strip():
+                out.append(_join(title, para))
+                continue
+        out.append(para)
+    return out
+
+
+def _join(a: Paragraph, b: Paragraph) -> Paragraph:
+    n = len(a.text)
+    pieces = a.pieces + tuple(TextPiece(p.para_start + n, p.page, p.start, p.end) for p in b.pieces)
+    return Paragraph(a.id, a.text + b.text, b.section, pieces)
+
+
 def extract_claims(doc: Document, notes: list[str] | None = None) -> list[Claim]:
     """Every numeric claim of the document's prose, in document order, ids c1, c2, …
 
@@ -222,7 +269,8 @@ def extract_claims(doc: Document, notes: list[str] | None = None) -> list[Claim]
     ex = get_extractor()
     out: list[Claim] = []
     cut_paragraphs = 0  # paragraphs whose figures past MAX_PARAGRAPH_CLAIMS were not read
-    state = ParagraphState()
+    year = doc.meta.year if doc.meta is not None else None
+    state = ParagraphState(year=year)
     heading_cache: dict = {}
     items = ItemContext(doc)
     narrative: dict[str | None, bool] = {}
@@ -233,7 +281,7 @@ def extract_claims(doc: Document, notes: list[str] | None = None) -> list[Claim]
     titles: dict[str, str] = {}
     for s in doc.sections:
         titles.setdefault(s.id, s.title)
-    for para in _reading_order(doc):
+    for para in _joined(doc, _reading_order(doc)):
         if para.section not in narrative:
             narrative[para.section] = _is_narrative(sections, para.section)
         if narrative[para.section]:
@@ -243,14 +291,14 @@ def extract_claims(doc: Document, notes: list[str] | None = None) -> list[Claim]
             label = para.cell.label
             if label and _narrative_title(label):
                 continue
-            state = ParagraphState(section=para.section, func_context=[])
+            state = ParagraphState(section=para.section, func_context=[], year=year)
             state.heading_metric = (_title_metric(label) if label else None) or \
                 _heading_metric(sections, para.section, heading_cache)
             state.heading_title = label or titles.get(para.section)
             after_cell = True
         elif para.section != state.section or after_cell:
             after_cell = False
-            state = ParagraphState(section=para.section, func_context=state.func_context[-3:])
+            state = ParagraphState(section=para.section, func_context=state.func_context[-3:], year=year)
             state.heading_metric = _heading_metric(sections, para.section, heading_cache)
             state.heading_title = titles.get(para.section)
         try:

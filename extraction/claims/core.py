@@ -125,6 +125,8 @@ class ParagraphState:
     func_context: list[str] = field(default_factory=list)
     # the levels of the last classification line an item statement named (extraction.claims.items)
     item_path: tuple = ()
+    # the report's year (its meta), so that "2016 年度…为X万元" in a 2017 report reads as last year's
+    year: int | None = None
 
 
 def chinese_to_int(s: str) -> int | None:
@@ -190,6 +192,35 @@ def _period(region: str) -> str:
     if "预算" in region and "决算" not in region:
         return "budget"
     return "current"
+
+
+# a clause that introduces last year's figure ("上年财政仅安排…", "上年度列入此项的…", "（2016 年度…安排
+# 为"): a year mark not compared against (比上年, 与上年相比, 较2016年) and not a line of this year
+# named after last year (上年结转资金, 上年结余)
+_PRIOR_MARK = regex.compile(r"(?<![比较与同和对])(?:上年|上一年|去年)(?!结转|结余|相比|同期相比)")
+_PRIOR_NOT = regex.compile(r"结转|结余|相比|对比|比较|同比|增减|变化")
+_YEAR_OPENS = regex.compile(r"^[\p{P}\d一二三四五六七八九十、.．]*?(?:而|但|其中|另外)?(?=\d{4}年)|^[（(]?[一二三四五六七八九十\d]+[）)、.．]")
+
+
+@lru_cache(maxsize=4096)
+def _prior_lead(region: str, year: int | None, opens_sentence: bool = False) -> bool:
+    """Whether the clause before a figure introduces it as the prior year's.
+
+    A sentence that opens with last year's date ("2023年“三公”经费预算数为…" in a 2024 budget)
+    is left to CF604 (a sentence year that may be a slip): only 上年/去年, or an earlier year
+    inside the sentence ("…，而2019年项目支出有61.66万元", an aside "（2016 年度…为X"), mark it."""
+    region = SPACE.sub("", region)
+    k = region.rfind("（")
+    if k >= 0 and "）" not in region[k:]:
+        region = region[k + 1:]  # an aside: "与2016 年度相比（2016 年度…安排为X" gives last year's figure
+        opens_sentence = False
+    if _PRIOR_NOT.search(region):
+        return False
+    if _PRIOR_MARK.search(region):
+        return True
+    # an earlier year opening the clause ("2016年度…安排为", "2020年公务接待"); a year inside a
+    # name ("财政返还2020年信访专项救助资金") is not the figure's period
+    return bool(year) and not opens_sentence and _YEAR_OPENS.sub("", region).startswith(f"{year - 1}年")
 
 
 def _scope(prefix: str) -> str | None:
@@ -683,6 +714,13 @@ class ParagraphExtractor:
             cue, cm, cue_at, explanation = self._cue_of(utype, clause)
             if cue is None:
                 continue  # a percentage with no cue: a target or a slogan, not a claim
+            if cue.kind == "amount" and item is None and c0 > s0 and text[c0 - 1] == "、":
+                # the last name of a list after its verb: "增加机关事业单位养老保险、职业年金缴费等
+                # 1447.63万元" is a change; the verb stands before the list's first 、
+                wide = text[_delimited_start(text, c0 - 1, s0, LIST_HEAD_DELIMS):num_s]
+                w = self._cue_of(utype, wide)
+                if w[0] is not None and w[0].kind == "change":
+                    cue, cm, cue_at, explanation = w[0], w[1], len(clause), w[3]
             kind = cue.kind
             if item:
                 region_end = num_s
@@ -694,6 +732,10 @@ class ParagraphExtractor:
                                    cm.start("cue") if cm is not None and cue.before is not None else len(clause))
                 res = None
             region = text[c0:region_end]
+            if res is None and kind == "count" and found and c0 < found[-1].end <= num_s and found[-1].kind == "count":
+                # a count after a count in one clause ("2 个下属事业单位和2 个派出机构"): the words before it
+                # name the count before it; its own thing follows it
+                res = self._metric_after(text, hits, m_e, s1, utype)
             if res is None and p.attributes and (attr_ends is None or attr_ends.search(region) is not None):
                 seg0 = _after_last(seg_pos, num_s, s0)
                 res = self._attribute_metric(region, text[seg0:region_end])
@@ -737,6 +779,8 @@ class ParagraphExtractor:
                 if not yuan.is_integer():  # a whole number is its own rounding
                     yuan = round(yuan, 6)
             period = _period(region) if kind in ("amount", "count") else "current"
+            if kind in ("amount", "count") and _prior_lead(region, state.year, not text[s0:c0].strip()):
+                period = "prior"
             base = None
             if kind == "share":
                 bs, be = cm.span("base")

@@ -26,6 +26,7 @@ WEAK_ALIASES = frozenset(
 )
 
 _CLASS_MARKS = {3: "类", 5: "款", 7: "项"}
+BUDGET_SUFFIX = "预算"
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,18 @@ class Lexicon:
         info = self._hit_info
         new = tuple.__new__  # AliasHit(...) without the Python-level __new__ of a named tuple
         out = []
+        strong_end = -1  # the furthest end of a strong name found so far
         for m in self.pattern.finditer(text):
             n, rest = info[m.group(1)]
             s = m.start()
-            out.append(new(AliasHit, (s, s + n, *rest)))
+            e = s + n
+            if s < strong_end < e and rest[0].endswith(BUDGET_SUFFIX):
+                # a name ending in 预算 that starts inside the name before it is that name's budget:
+                # "基本支出预算数" is 基本支出, not 支出预算; "机关运行经费支出预算表" 机关运行经费支出
+                continue
+            if not rest[2] and e > strong_end:
+                strong_end = e
+            out.append(new(AliasHit, (s, e, *rest)))
         return out
 
     def sibling(self, metric: str, unit: str) -> str:
