@@ -268,8 +268,8 @@ def test_department_view_sets_a_departments_reports_side_by_side(department_stor
     assert list(cppcc["year"]) == [2017, 2018] and set(cppcc["severity"]) == {"warning"}
     assert all(d.count(" | ") == 1 for d in cppcc["documents"])
     cross = A.cross_document_findings(department_store, "江苏省测试厅")
-    assert list(cross["rule"]) == ["CF301"] and cross["documents"][0].count(" | ") == 1
-    assert {Path(x).name for x in cross["documents"][0].split(" | ")} == {"x-text.txt", "x-tables.txt"}
+    assert list(cross["rule"]) == ["CF301"] and cross["documents"].iloc[0].count(" | ") == 1
+    assert {Path(x).name for x in cross["documents"].iloc[0].split(" | ")} == {"x-text.txt", "x-tables.txt"}
     monkeypatch.setattr("sys.argv", ["app.py", "--corpus", str(tmp_path / "none"), "--store", str(department_store),
                                      "--cache", str(tmp_path / "cache")])
     at = AppTest.from_file(APP, default_timeout=60).run()
