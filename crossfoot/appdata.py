@@ -852,7 +852,7 @@ def cross_document_findings(store: Path, department: str) -> pd.DataFrame:
     if not len(df):
         return df
     df = df[[normalise_department(x) == department for x in df["department"]]]
-    return df.drop(columns=["department"])
+    return df.drop(columns=["department"]).reset_index(drop=True)
 
 
 def findings_rank_frame(store: Path) -> pd.DataFrame:
