@@ -49,12 +49,12 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     return data
 
 
-def enabled_rules(config: dict[str, Any] | None = None, rules: Sequence[Any] = RULES):
+def enabled_rules(config: dict[str, Any] | None = None, rules: Sequence[Any] | None = None):
     disabled = set((config or {}).get("rules", {}).get("disable", []) or [])
     unknown = disabled - {r.code for r in (*RULES, *SET_RULES)}
     if unknown:
         raise ValueError(f"unknown rule codes in config: {sorted(unknown)}")
-    return [r for r in rules if r.code not in disabled]
+    return [r for r in (RULES if rules is None else rules) if r.code not in disabled]
 
 
 def run_set_rules(doc: Document, claims: Sequence[Any], prior: Document,

@@ -38,7 +38,9 @@ def test_verb_before_the_line_name_is_a_change_of_that_line():
                          ("change", "econ:30214", 400, "increase")]
     # 省法院2018年度部门预算公开 p.17: the verb stands before a list of names
     cs = claims_of("主要原因是基本支出增加机关事业单位养老保险、职业年金缴费等1447.63 万元、项目经费支出安排减少江苏法院云平台租赁费200 万元。")
-    assert shape(cs) == [("change", "econ:30109", 1447.63, "increase"), ("change", "econ:30214", -200, "decrease")]
+    # (the change of a list of items that ends in 等 is no one item's: not a claim, see
+    # extraction/data/claim_patterns.yaml change_of_a_list)
+    assert shape(cs) == [("change", "econ:30214", -200, "decrease")]
     # a list of amounts without a verb stays a list of amounts
     assert shape(claims_of("其中：基本工资10万元、津贴补贴20万元。")) == [
         ("amount", "econ:30101", 10, None), ("amount", "econ:30102", 20, None)]
