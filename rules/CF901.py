@@ -17,6 +17,7 @@ same department and kind — never files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -24,7 +25,16 @@ from typing import Any
 from extraction.model import Document
 from rules.base import Figure, Finding, Rule, agrees, fmt
 from rules.lookup import norm_name
-from rules.prose import claim_figure, label_names_metric, target_in_unit, targets_of, yuan_factor
+from rules.prose import (
+    claim_figure,
+    group_by_paragraph,
+    label_names_metric,
+    nearest_amount,
+    paragraph_key,
+    target_in_unit,
+    targets_of,
+    yuan_factor,
+)
 
 # what a change is measured against, in the words before it: last year (not 年初预算, not 上年执行数)
 _AGAINST_LAST_YEAR = ("上年", "去年", "上一年")
@@ -47,8 +57,11 @@ class PriorYearRestated(Rule):
         for c in claims:
             if c.kind != "change" or c.value is None or not c.metric or not yuan_factor(c):
                 continue
-            if not self._against_last_year(doc, c) or not label_names_metric(c):
-                continue  # a change against something else, or of a line only inferred from context
+            if not self._against_last_year(doc, c):
+                continue  # a change against something else
+            anchor = None if label_names_metric(c) else self._named_current(doc, claims, c)
+            if anchor is False:
+                continue  # a line only inferred from context
             if c.metric.startswith("econ:"):
                 continue  # an economic item's only line is basic expenditure's: a part of the sentence's figure
             period = c.period or "current"
@@ -59,6 +72,8 @@ class PriorYearRestated(Rule):
             k = yuan_factor(c)
             t_now, t_before = pair
             f_now, f_before = target_in_unit(t_now, k), target_in_unit(t_before, k)
+            if anchor is not None and not agrees(claim_figure(doc, anchor), target_in_unit(t_now, yuan_factor(anchor))):
+                continue  # the paragraph's figure is not this line's: the change may be another line's
             implied = Figure(f_now.value - f_before.value, f_now.tol + f_before.tol)
             cf = claim_figure(doc, c)
             if agrees(cf, implied):
@@ -83,6 +98,17 @@ class PriorYearRestated(Rule):
             )
 
     @staticmethod
+    def _named_current(doc: Document, claims: Sequence[Any], c: Any) -> Any:
+        """For a change whose words do not name its line ("2024年度收入支出总计3,210.55万元。比2023年
+        增加99.64万元"), the current amount of its metric printed before it in its paragraph, when
+        that one names the line (False when there is none): the change is of that figure's line."""
+        group = group_by_paragraph(doc, claims).get(paragraph_key(doc, c)) or []
+        a = nearest_amount(group, c.metric, c)
+        if a is None or (a.page, a.start) > (c.page, c.start) or not label_names_metric(a) or not yuan_factor(a):
+            return False
+        return a
+
+    @staticmethod
     def _against_last_year(doc: Document, c: Any) -> bool:
         """Whether the clause of the change measures it against last year ("与上年相比增加",
         "比2017年增加"), not against a budget or last year's execution."""
@@ -95,7 +121,8 @@ class PriorYearRestated(Rule):
         if any(w in lead for w in _AGAINST_OTHER):
             return False
         year = str(doc.meta.year - 1) if doc.meta.year else None
-        return any(w in lead for w in _AGAINST_LAST_YEAR) or bool(year and f"比{year}年" in lead)
+        # "比2017年", "较2017年", "与2017年相比", "同2017年相比"
+        return any(w in lead for w in _AGAINST_LAST_YEAR) or bool(year and re.search(f"[比较与同]{year}年", lead))
 
 
 def same_line(a: Any, b: Any) -> bool:
