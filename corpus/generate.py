@@ -124,7 +124,8 @@ def _department_task(args: tuple) -> list[dict]:
             record = {
                 "file": all_files[0], "files": all_files, "department": dept.name, "department_id": dept.id,
                 "department_code": dept.code, "type": dept.type,
-                "level": dept.level, "year": year, "kind": doc_kind, "pages": sum(len(lay.pages) for lay in lays.values()),
+                "level": dept.level, "year": year, "kind": doc_kind,
+                "pages": sum(len(lay.pages) for lay in lays.values()),
                 "errors": [_error_record(p, doc, parts, lays) for p in planted],
                 "anomaly": label,
             }

@@ -8,7 +8,8 @@ was restated (or the change computed on another figure).
 Best practice: a change "比上年增加/减少 X" equals this report's table figure of the line minus the
 same line of last year's report of the same kind (a budget against last year's budget, a final
 account against last year's final account), within the rounding of the three printed figures.
-A restatement can be legitimate (an adjusted budget, a change of scope), so the finding is a
+A change whose words name no line ("2024年度收入支出总计1,573.23万元。较2023年增加…") is of
+the line its paragraph's figure names.  A restatement can be legitimate (an adjusted budget, a change of scope), so the finding is a
 warning that names both reports.
 
 A rule of the CF9xx family: it reads a document set — this report and last year's report of the
