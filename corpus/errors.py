@@ -366,3 +366,140 @@ def page_of(p: Planted, doc: Document, lay) -> int:
         return lay.block_page[id(t)] if r < 0 else lay.row_page[(id(t), r)]
     i = loc[1]
     return lay.block_page[id(doc.blocks[i])] if i < len(doc.blocks) else len(lay.pages)
+
+
+# ------------------------------------------------------------------ errors between documents
+#
+# Each breaks an identity between two documents of a department and none inside the document it is
+# planted in: the document stays consistent on its own, so only a rule reading the set (CF9xx, or the
+# prose rules through a split report's tables file) can find it.  They are drawn apart from the kinds
+# above (``generate --cross-errors``), only where the corpus holds the other document.
+
+CROSS_KINDS = ("prior_year_restated", "budget_vs_final_mismatch", "split_mismatch")
+
+
+def _table_in_claim_unit(t: Table, key: str, claim_unit: str) -> float | None:
+    v = parse_number(t.value(key) or "")
+    if v is None:
+        return None
+    return v * UNIT_FACTOR[t.unit] / UNIT_FACTOR[claim_unit]
+
+
+def prior_year_restated(doc: Document, rng: random.Random, planted: list[Planted]) -> Planted | None:
+    """A change against last year ("比上年增加X万元，增长Y%") computed on another prior-year figure
+    than last year's report prints: X and Y move together, so the sentence still fits the current
+    figure of its own tables (CF402 stays silent), but not last year's report (CF901)."""
+    T = doc.tables()
+    avoid = touched(planted)
+    cands = []
+    for c in _claims(doc, "growth"):
+        kind, key = c.refs[0]
+        chg = c.extra["change"]
+        t = T.get(kind)
+        if t is None or id(c.span) in avoid or id(chg) in avoid or chg.unit not in UNIT_FACTOR:
+            continue
+        if doc.doc_kind == "budget" and kind == "three_public":
+            continue  # the budget's 三公 table prints last year's budget itself (上年预算数): not between documents
+        cur = _table_in_claim_unit(t, key, chg.unit)
+        x, rate, d = _num(chg.text), _num(c.span.text), c.extra["direction"]
+        prior = (cur or 0) - d * x
+        if cur is None or prior <= 0 or abs(100 * x / prior - rate) > 0.006:
+            continue  # already changed by another planter, or nothing to restate
+        cands.append((c, chg, cur, prior, d))
+    if not cands:
+        return None
+    c, chg, cur, prior, d = rng.choice(cands)
+    old = _num(chg.text)
+    for _ in range(10):
+        restated = prior * (1 + rng.choice((-1, 1)) * rng.uniform(0.02, 0.12))
+        new = round(d * (cur - restated), 2)
+        if new > 0 and abs(new - old) >= max(0.1, 0.02 * old) and restated > 0:
+            break
+    else:
+        return None
+    chg.text = _fmt_like(new, chg.text)
+    c.span.text = f"{100 * new / (cur - d * new):.2f}%"
+    return Planted("prior_year_restated", [new, old],
+                   f"change of {kind_key(c)} against last year computed on {cur - d * new:.2f} instead of "
+                   f"last year's report's {prior:.2f} ({chg.unit})", ("span", chg))
+
+
+def kind_key(c: Claim) -> str:
+    return f"{c.refs[0][0]} {c.refs[0][1]}"
+
+
+def budget_vs_final_mismatch(doc: Document, rng: random.Random, planted: list[Planted]) -> Planted | None:
+    """A final account's 年初预算 (its 部门整体支出绩效自评表's 年初预算数, and the prose that restates it)
+    differing from that year's budget report: the total and 基本支出 rows move together (the table still
+    foots), the prose 年初预算 figure, its 完成年初预算的 rate and its comparison word follow, so the
+    final account is consistent in itself and only its budget report tells (CF902)."""
+    if doc.doc_kind != "final_accounts" or any(p.kind == "execution_rate_base" for p in planted):
+        return None  # (an execution rate planted on 年初预算 must stay what it was planted as)
+    T = doc.tables()
+    t = T.get("performance_overall")
+    avoid = touched(planted)
+    if t is None or id(t) in avoid:
+        return None
+    total, basic = parse_number(t.value("total/initial") or ""), parse_number(t.value("basic/initial") or "")
+    if not total or basic is None:
+        return None
+    iref = ("performance_overall", "total/initial")
+    tied = [c for c in doc.claims if iref in c.refs]
+    if any(id(c.span) in avoid for c in tied):
+        return None
+    delta = round(max(1.0, total * rng.uniform(0.02, 0.1)), 2) * rng.choice((-1, 1))
+    if basic + delta <= 0:
+        delta = abs(delta)
+    new_total = round(total + delta, 2)
+    t.set("total/initial", _format_cell(t, new_total, t.value("total/initial") or ""))
+    t.set("basic/initial", _format_cell(t, round(basic + delta, 2), t.value("basic/initial") or ""))
+    for c in tied:
+        if c.kind == "level":
+            c.span.text = _fmt_like(new_total * UNIT_FACTOR[t.unit] / UNIT_FACTOR[c.span.unit or "万元"], c.span.text)
+        elif c.kind in ("rate", "compare"):
+            a_ref = next(r for r in c.refs if r != iref)
+            a = parse_number(T[a_ref[0]].value(a_ref[1]) or "") if a_ref[0] in T else None
+            if a is None:
+                continue
+            a = a * UNIT_FACTOR[T[a_ref[0]].unit] / UNIT_FACTOR[t.unit]
+            if c.kind == "rate":
+                c.span.text = f"{100.0 * a / new_total:.2f}%"
+            else:
+                words = c.extra["words"]
+                c.span.text = words[0] if a > new_total + 0.005 else words[1] if a < new_total - 0.005 else words[2]
+    return Planted("budget_vs_final_mismatch", [new_total, total, round(basic + delta, 2), basic],
+                   f"{t.kind} 年初预算数 of the total and basic rows differ from the budget report by {delta:.2f} "
+                   f"({t.unit})", ("cell", t, t.cells["total/initial"][0]))
+
+
+def split_mismatch(doc: Document, rng: random.Random, planted: list[Planted]) -> Planted | None:
+    """A report published as a text file and a tables file whose text states a figure its tables file
+    does not print (a level claim changed by 5–30 %): only the pairing of the two files shows it (CF301)."""
+    keep, avoid = doc.claims, touched(planted)
+    doc.claims = [c for c in keep if id(c.span) not in avoid]
+    try:
+        p = prose_table_mismatch(doc, rng)
+    finally:
+        doc.claims = keep
+    if p is None:
+        return None
+    return Planted("split_mismatch", p.values, p.where.replace("prose amount", "text file's amount"), p.locator)
+
+
+CROSS_PLANTERS = {k: globals()[k] for k in CROSS_KINDS}
+
+
+def touched(planted: list[Planted]) -> set[int]:
+    """The spans and tables planted errors changed (a cross-document error is planted on others)."""
+    return {id(p.locator[1]) for p in planted if p.locator[0] in ("span", "cell")}
+
+
+def plant_cross(doc: Document, rng: random.Random, kinds: list[str], planted: list[Planted]) -> list[Planted]:
+    """One error between documents, of the first of ``kinds`` (shuffled) the document has room for."""
+    order = list(kinds)
+    rng.shuffle(order)
+    for k in order:
+        p = CROSS_PLANTERS[k](doc, rng, planted)
+        if p is not None:
+            return [p]
+    return []

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from corpus import build, errors, layout, ledger
+from corpus.model import Document
 
 log = logging.getLogger("corpus")
 
@@ -62,10 +63,12 @@ def draw_departments(seed: int, n: int) -> list[ledger.Department]:
 
 
 def _department_task(args: tuple) -> list[dict]:
-    (out, dept, years, err_rate, anom_rate, seed, fmt, kinds) = args
+    (out, dept, years, err_rate, anom_rate, seed, fmt, kinds, split_rate, cross_rate, cross_kinds) = args
     out = Path(out)
     index = int(dept.id[1:])
     y1, y2 = years
+    # A department publishes every report alike: as one file, or as a text file and a tables file.
+    split = split_rate > 0 and derive_rng(seed, "split", index).random() < split_rate
     prev = ledger.draw_year(derive_rng(seed, "ledger", index, y1 - 1), dept, y1 - 1, None)
     records = []
     jump_year = None
@@ -91,30 +94,105 @@ def _department_task(args: tuple) -> list[dict]:
                 if n > 1:
                     pool = [k for k in pool if k != "missing_table"] or pool
                 planted = errors.plant(doc, erng, pool, n)
-            lay = layout.layout(doc, derive_rng(seed, "layout", index, year, doc_kind))
+            crng = derive_rng(seed, "cross", index, year, doc_kind)
+            if cross_rate > 0 and crng.random() < cross_rate:
+                # only where the corpus holds the other document: last year's report, the year's budget
+                pool = [k for k in (cross_kinds or errors.CROSS_KINDS)
+                        if (k != "prior_year_restated" or year > y1)
+                        and (k != "budget_vs_final_mismatch" or doc_kind == "final_accounts")
+                        and (k != "split_mismatch" or split)]
+                planted += errors.plant_cross(doc, crng, pool, planted)
             stem = f"{dept.id}-{year}-{'final' if doc_kind == 'final_accounts' else 'budget'}"
-            files = []
-            if fmt in ("pdf", "both"):
-                (out / f"{stem}.pdf").write_bytes(layout.render_pdf(lay, f"{dept.name}{year}"))
-                files.append(f"{stem}.pdf")
-            if fmt in ("txt", "both"):
-                (out / f"{stem}.txt").write_text(layout.render_text(lay), encoding="utf-8")
-                files.append(f"{stem}.txt")
-            records.append({
-                "file": files[0], "files": files, "department": dept.name, "department_id": dept.id,
+            lrng = derive_rng(seed, "layout", index, year, doc_kind)
+            if split:
+                parts = split_report(doc)
+                names = split_names(dept, year, doc_kind)
+            else:
+                parts, names = {"report": doc}, {"report": stem}
+            lays = {part: layout.layout(d, lrng) for part, d in parts.items()}
+            files: dict[str, list[str]] = {}
+            for part, lay in lays.items():
+                files[part] = []
+                if fmt in ("pdf", "both"):
+                    title = f"{dept.name}{year}" + ("" if part == "report" else names[part][len(dept.name) + 4:])
+                    (out / f"{names[part]}.pdf").write_bytes(layout.render_pdf(lay, title))
+                    files[part].append(f"{names[part]}.pdf")
+                if fmt in ("txt", "both"):
+                    (out / f"{names[part]}.txt").write_text(layout.render_text(lay), encoding="utf-8")
+                    files[part].append(f"{names[part]}.txt")
+            all_files = [f for fs in files.values() for f in fs]
+            record = {
+                "file": all_files[0], "files": all_files, "department": dept.name, "department_id": dept.id,
                 "department_code": dept.code, "type": dept.type,
-                "level": dept.level, "year": year, "kind": doc_kind, "pages": len(lay.pages),
-                "errors": [p.record(errors.page_of(p, doc, lay)) for p in planted],
+                "level": dept.level, "year": year, "kind": doc_kind,
+                "pages": sum(len(lay.pages) for lay in lays.values()),
+                "errors": [_error_record(p, doc, parts, lays) for p in planted],
                 "anomaly": label,
-            })
+            }
+            if split:
+                record["parts"] = files  # {"text": [...], "tables": [...]}: one report over two files
+            records.append(record)
         prev = led
     return records
 
 
+def split_report(doc: Document) -> dict[str, Document]:
+    """A report as real departments publish it in two files: the text (every heading and paragraph,
+    no table) and the tables (a title of its own and every table, no prose), sharing the blocks of
+    ``doc`` so that planted errors are located in the file that prints them."""
+    from dataclasses import replace
+
+    from corpus.model import Heading, Span, Table
+
+    text = replace(doc, blocks=[b for b in doc.blocks if not isinstance(b, Table)])
+    kind = "年预算公开表格" if doc.doc_kind == "budget" else "年度决算公开表格"
+    cover = Heading("{0}{1}" + kind, 0, [Span(doc.department, "dept"), Span(str(doc.year), "year")])
+    tables = replace(doc, blocks=[cover] + [b for b in doc.blocks if isinstance(b, Table)], claims=[])
+    return {"text": text, "tables": tables}
+
+
+def split_names(dept: ledger.Department, year: int, doc_kind: str) -> dict[str, str]:
+    """The file names real split reports have (江苏省委办公厅2017年部门预算.pdf, …2017年预算公开表格.pdf)."""
+    if doc_kind == "budget":
+        return {"text": f"{dept.name}{year}年部门预算", "tables": f"{dept.name}{year}年预算公开表格"}
+    return {"text": f"{dept.name}{year}年度部门决算", "tables": f"{dept.name}{year}年度决算公开表格"}
+
+
+def _error_record(p: errors.Planted, doc: Document, parts: dict[str, Document], lays: dict) -> dict:
+    """The truth of a planted error; in a split report with ``part``, the file (text or tables) its page is in."""
+    if len(parts) == 1:
+        return p.record(errors.page_of(p, doc, lays["report"]))
+    loc = p.locator
+    if loc[0] == "block_index":  # a table left out: where it should have been, in the tables file
+        rec = p.record(_missing_table_page(loc[1], doc, parts["tables"], lays["tables"]))
+        rec["part"] = "tables"
+        return rec
+    for part, d in parts.items():
+        page = errors.page_of(p, d, lays[part]) if loc[0] != "cell" or any(b is loc[1] for b in d.blocks) else 0
+        if page:
+            rec = p.record(page)
+            rec["part"] = part
+            return rec
+    return p.record(0)
+
+
+def _missing_table_page(i: int, doc: Document, tables: Document, lay) -> int:
+    from corpus.model import Table
+
+    nxt = next((b for b in doc.blocks[i:] if isinstance(b, Table)), None)
+    return lay.block_page[id(nxt)] if nxt is not None else len(lay.pages)
+
+
 def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors: float, anomalies: float,
-                    seed: int, fmt: str, error_kinds: list[str] | None, workers: int | None) -> list[dict]:
-    """Write departments × years × {final, budget} reports and truth.jsonl under out; return the records."""
-    from corpus.errors import ERROR_KINDS
+                    seed: int, fmt: str, error_kinds: list[str] | None, workers: int | None,
+                    split: float = 0.0, cross_errors: float = 0.0,
+                    cross_kinds: list[str] | None = None) -> list[dict]:
+    """Write departments × years × {final, budget} reports and truth.jsonl under out; return the records.
+
+    ``split``: the share of departments that publish each report as two files (text, tables);
+    ``cross_errors``: the share of reports given one error between documents (CROSS_KINDS).
+    Both 0 by default, so that a corpus of a seed stays what it was."""
+    from corpus.errors import CROSS_KINDS, ERROR_KINDS
 
     if fmt not in ("pdf", "txt", "both"):
         raise ValueError(f"format must be pdf, txt or both, not {fmt!r}")
@@ -122,9 +200,15 @@ def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors:
         unknown = [k for k in error_kinds if k not in ERROR_KINDS]
         if unknown:
             raise ValueError(f"unknown error kinds: {', '.join(unknown)}")
+    if cross_kinds:
+        unknown = [k for k in cross_kinds if k not in CROSS_KINDS]
+        if unknown:
+            raise ValueError(f"unknown cross-document error kinds: {', '.join(unknown)}")
+    if not (0 <= split <= 1 and 0 <= cross_errors <= 1):
+        raise ValueError("split and cross-errors are shares between 0 and 1")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tasks = [(str(out), d, years, errors, anomalies, seed, fmt, error_kinds)
+    tasks = [(str(out), d, years, errors, anomalies, seed, fmt, error_kinds, split, cross_errors, cross_kinds)
              for d in draw_departments(seed, departments)]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(tasks) > 1:

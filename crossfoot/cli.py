@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--format", choices=["pdf", "txt", "both"], default="pdf")
     gen.add_argument("--error-kinds", default=None, metavar="K1,K2", help="only plant these error kinds")
     gen.add_argument("--workers", type=int, default=None, metavar="N")
+    gen.add_argument("--split", type=float, default=0.0, metavar="RATE",
+                     help="share of departments publishing each report as two files, text and tables (default 0)")
+    gen.add_argument("--cross-errors", type=float, default=0.0, metavar="RATE",
+                     help="share of reports given an error between documents (default 0)")
+    gen.add_argument("--cross-error-kinds", default=None, metavar="K1,K2",
+                     help="only plant these errors between documents")
     gen.set_defaults(func=_cmd_corpus_generate)
 
     sc = sub.add_parser("score", help="score department-years for unusual spending (IsolationForest, Benford)")
@@ -168,17 +174,25 @@ def _cmd_corpus_generate(args: argparse.Namespace) -> int:
         print(f"crossfoot: error: --years: {e}", file=sys.stderr)
         return EXIT_USAGE
     kinds = [k.strip() for k in args.error_kinds.split(",")] if args.error_kinds else None
-    records = generate_corpus(
-        out=Path(args.out),
-        departments=args.departments,
-        years=years,
-        errors=args.errors,
-        anomalies=args.anomalies,
-        seed=args.seed,
-        fmt=args.format,
-        error_kinds=kinds,
-        workers=args.workers,
-    )
+    cross = [k.strip() for k in args.cross_error_kinds.split(",")] if args.cross_error_kinds else None
+    try:
+        records = generate_corpus(
+            out=Path(args.out),
+            departments=args.departments,
+            years=years,
+            errors=args.errors,
+            anomalies=args.anomalies,
+            seed=args.seed,
+            fmt=args.format,
+            error_kinds=kinds,
+            workers=args.workers,
+            split=args.split,
+            cross_errors=args.cross_errors,
+            cross_kinds=cross,
+        )
+    except ValueError as e:
+        print(f"crossfoot: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"wrote {len(records)} documents to {args.out}", file=sys.stderr)
     return EXIT_OK
 

@@ -180,8 +180,9 @@ def check_sets(entries: list[dict[str, Any]], files: dict[str, Path],
                config: dict[str, Any] | None = None) -> list[Any]:
     """Group the checked entries into document sets (crossfoot.sets), check each split report's text
     together with its tables (its entry is replaced), run the document-set rules (CF9xx) on each
-    report and last year's report of its department and kind (their findings join the later
-    report's entry), and give every entry its ``set_id``.
+    report and last year's report of its department and kind, and on each final account and the
+    budget report of its department and year (their findings join the later report's, the final
+    account's, entry), and give every entry its ``set_id``.
 
     ``files`` maps an entry's path to the file to read it from again.  Returns the sets."""
     from crossfoot.sets import group
@@ -203,12 +204,14 @@ def check_sets(entries: list[dict[str, Any]], files: dict[str, Path],
 
 def _check_across_years(sets: list[Any], entries: list[dict[str, Any]], by_path: dict[str, int],
                         files: dict[str, Path], config: dict[str, Any] | None) -> None:
-    """CF9xx on each report that has last year's report of its department and kind in the run."""
+    """CF9xx on each report that has another report of its department in the run: last year's
+    report of its kind (CF901), and for a final account the budget report of its year (CF902)."""
     from crossfoot.sets import SetReading, read_set
     from rules.engine import run_set_rules
 
     by_key = {(s.department, s.kind, s.year): s for s in sets if s.department and s.year and s.form != "duplicate"}
     readings: dict[str, SetReading | None] = {}
+    claims_of: dict[str, list[Any]] = {}
 
     def reading(s: Any) -> SetReading | None:
         if s.id not in readings:
@@ -216,25 +219,30 @@ def _check_across_years(sets: list[Any], entries: list[dict[str, Any]], by_path:
         return readings[s.id]
 
     for (dept, kind, year), s in sorted(by_key.items(), key=lambda kv: kv[0][2]):
-        before = by_key.get((dept, kind, year - 1))
-        if before is None:
-            continue
-        now, prior = reading(s), reading(before)
-        if now is None or prior is None:
-            continue
-        run = run_set_rules(now.doc, extract_claims(now.doc), prior.doc, config)
-        entry = entries[by_path[now.entry_member.path]]
-        n = len(entry.get("findings") or [])
-        for i, f in enumerate(run.findings, start=n + 1):
-            d = replace(f, id=f"f{i}").to_dict()
-            for ev in d["evidence"]:
-                (prior if ev.pop("document", None) == prior.doc.sha256 else now).place(ev)
-            d["documents"] = [now.entry_member.to_dict(), prior.entry_member.to_dict()]
-            entry.setdefault("findings", []).append(d)
-        entry.setdefault("rule_errors", []).extend(e.to_dict() for e in run.errors)
-        entry.setdefault("set_checks", []).append(
-            {"prior": before.id, "prior_path": prior.entry_member.path,
-             "compared": sum(1 for t in run.ties if t.tied) + len(run.findings), "findings": len(run.findings)})
+        others = [("prior_year", by_key.get((dept, kind, year - 1)))]
+        if kind == "final_account":
+            others.append(("same_year_budget", by_key.get((dept, "budget", year))))
+        for relation, before in others:
+            if before is None:
+                continue
+            now, prior = reading(s), reading(before)
+            if now is None or prior is None:
+                continue
+            if s.id not in claims_of:
+                claims_of[s.id] = extract_claims(now.doc)
+            run = run_set_rules(now.doc, claims_of[s.id], prior.doc, config)
+            entry = entries[by_path[now.entry_member.path]]
+            n = len(entry.get("findings") or [])
+            for i, f in enumerate(run.findings, start=n + 1):
+                d = replace(f, id=f"f{i}").to_dict()
+                for ev in d["evidence"]:
+                    (prior if ev.pop("document", None) == prior.doc.sha256 else now).place(ev)
+                d["documents"] = [now.entry_member.to_dict(), prior.entry_member.to_dict()]
+                entry.setdefault("findings", []).append(d)
+            entry.setdefault("rule_errors", []).extend(e.to_dict() for e in run.errors)
+            entry.setdefault("set_checks", []).append(
+                {"prior": before.id, "prior_path": prior.entry_member.path, "relation": relation,
+                 "compared": sum(1 for t in run.ties if t.tied) + len(run.findings), "findings": len(run.findings)})
 
 
 def render_text(docs: list[dict[str, Any]], claims: bool = False) -> str:

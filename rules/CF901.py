@@ -8,7 +8,8 @@ was restated (or the change computed on another figure).
 Best practice: a change "比上年增加/减少 X" equals this report's table figure of the line minus the
 same line of last year's report of the same kind (a budget against last year's budget, a final
 account against last year's final account), within the rounding of the three printed figures.
-A restatement can be legitimate (an adjusted budget, a change of scope), so the finding is a
+A change whose words name no line ("2024年度收入支出总计1,573.23万元。较2023年增加…") is of
+the line its paragraph's figure names.  A restatement can be legitimate (an adjusted budget, a change of scope), so the finding is a
 warning that names both reports.
 
 A rule of the CF9xx family: it reads a document set — this report and last year's report of the
@@ -17,6 +18,7 @@ same department and kind — never files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -24,11 +26,22 @@ from typing import Any
 from extraction.model import Document
 from rules.base import Figure, Finding, Rule, agrees, fmt
 from rules.lookup import norm_name
-from rules.prose import claim_figure, label_names_metric, target_in_unit, targets_of, yuan_factor
+from rules.prose import (
+    claim_figure,
+    group_by_paragraph,
+    label_names_metric,
+    money_kind,
+    nearest_amount,
+    paragraph_key,
+    target_in_unit,
+    targets_of,
+    yuan_factor,
+)
 
 # what a change is measured against, in the words before it: last year (not 年初预算, not 上年执行数)
 _AGAINST_LAST_YEAR = ("上年", "去年", "上一年")
 _AGAINST_OTHER = ("预算数", "年初预算", "执行数", "决算数", "调整预算")
+_HEADLINE_TOTALS = ("grand_total_income", "income_total", "grand_total", "expenditure_total", "grand_total_expenditure")
 
 
 class PriorYearRestated(Rule):
@@ -45,20 +58,34 @@ class PriorYearRestated(Rule):
         if not (doc.meta.year and prior.meta.year == doc.meta.year - 1 and prior.meta.kind == doc.meta.kind):
             return
         for c in claims:
-            if c.kind != "change" or c.value is None or not c.metric or not yuan_factor(c):
+            if c.kind != "change" or c.value is None or not yuan_factor(c):
                 continue
-            if not self._against_last_year(doc, c) or not label_names_metric(c):
-                continue  # a change against something else, or of a line only inferred from context
-            if c.metric.startswith("econ:"):
+            if not self._against_last_year(doc, c):
+                continue  # a change against something else
+            metric = c.metric
+            if money_kind(metric) is not True:
+                # words that name no line the lexicon knows ("收入预算较2023年预算增加…"): the line of
+                # the report's totals its paragraph's figure is, if it is one
+                found = self._headline_total(doc, claims, c)
+                if found is None:
+                    continue
+                metric, anchor = found
+            else:
+                anchor = None if label_names_metric(c) else self._named_current(doc, claims, c)
+                if anchor is False:
+                    continue  # a line only inferred from context
+            if metric.startswith("econ:"):
                 continue  # an economic item's only line is basic expenditure's: a part of the sentence's figure
             period = c.period or "current"
-            now, before = targets_of(doc, c.metric, period), targets_of(prior, c.metric, period)
+            now, before = targets_of(doc, metric, period), targets_of(prior, metric, period)
             pair = next(((a, b) for a in now for b in before if same_line(a, b)), None)
             if pair is None:
                 continue  # the line is not printed alike in both reports (another table, a renamed code)
             k = yuan_factor(c)
             t_now, t_before = pair
             f_now, f_before = target_in_unit(t_now, k), target_in_unit(t_before, k)
+            if anchor is not None and not agrees(claim_figure(doc, anchor), target_in_unit(t_now, yuan_factor(anchor))):
+                continue  # the paragraph's figure is not this line's: the change may be another line's
             implied = Figure(f_now.value - f_before.value, f_now.tol + f_before.tol)
             cf = claim_figure(doc, c)
             if agrees(cf, implied):
@@ -66,7 +93,7 @@ class PriorYearRestated(Rule):
                 continue
             if cf.value and implied.value and abs(abs(cf.value / implied.value) - 1e4) < 1:
                 continue  # 10^4 apart: a unit slip, CF5xx's
-            label = c.label or c.metric
+            label = c.label or metric
             unit = c.unit or ""
             before_ev = t_before.figure.evidence
             evidence = [e for e in (cf.evidence, t_now.figure.evidence) if e is not None]
@@ -76,11 +103,37 @@ class PriorYearRestated(Rule):
                 f"{doc.meta.year}年报告称{label}比上年变动 {fmt(c.value)}{unit}；本报告表中为 {fmt(f_now.value)}{unit}，"
                 f"{prior.meta.year}年报告表中为 {fmt(f_before.value)}{unit}，两份报告相差 {fmt(implied.value)}{unit}"
                 "（上年数可能经过调整，需核对）",
-                f"the {doc.meta.year} report states a change of {fmt(c.value)} {unit} in {c.metric}; its table prints "
+                f"the {doc.meta.year} report states a change of {fmt(c.value)} {unit} in {metric}; its table prints "
                 f"{fmt(f_now.value)}, the {prior.meta.year} report prints {fmt(f_before.value)}: a change of "
                 f"{fmt(implied.value)} between the two reports",
                 expected=implied.value, observed=c.value, tolerance=cf.tol + implied.tol, evidence=evidence,
             )
+
+    @staticmethod
+    def _headline_total(doc: Document, claims: Sequence[Any], c: Any) -> tuple[str, Any] | None:
+        """(metric, amount) for a change whose words name no known line: the amount read alike
+        before it in its paragraph ("X收入预算2,830.79万元，…。收入预算较2023年预算增加357.01万元"), when
+        it is one of the totals of the report's 收支总表 (收入总计, 本年收入合计, 总计, 本年支出合计)."""
+        group = group_by_paragraph(doc, claims).get(paragraph_key(doc, c)) or []
+        a = nearest_amount(group, c.metric, c, periods=None)  # (a budget's figures are of the budget)
+        if a is None or (a.page, a.start) > (c.page, c.start) or not yuan_factor(a):
+            return None
+        fa, k = claim_figure(doc, a), yuan_factor(a)
+        for metric in _HEADLINE_TOTALS:
+            if any(agrees(fa, target_in_unit(t, k)) for t in targets_of(doc, metric, "current")):
+                return metric, a
+        return None
+
+    @staticmethod
+    def _named_current(doc: Document, claims: Sequence[Any], c: Any) -> Any:
+        """For a change whose words do not name its line ("2024年度收入支出总计3,210.55万元。比2023年
+        增加99.64万元"), the current amount of its metric printed before it in its paragraph, when
+        that one names the line (False when there is none): the change is of that figure's line."""
+        group = group_by_paragraph(doc, claims).get(paragraph_key(doc, c)) or []
+        a = nearest_amount(group, c.metric, c)
+        if a is None or (a.page, a.start) > (c.page, c.start) or not label_names_metric(a) or not yuan_factor(a):
+            return False
+        return a
 
     @staticmethod
     def _against_last_year(doc: Document, c: Any) -> bool:
@@ -95,7 +148,8 @@ class PriorYearRestated(Rule):
         if any(w in lead for w in _AGAINST_OTHER):
             return False
         year = str(doc.meta.year - 1) if doc.meta.year else None
-        return any(w in lead for w in _AGAINST_LAST_YEAR) or bool(year and f"比{year}年" in lead)
+        # "比2017年", "较2017年", "与2017年相比", "同2017年相比"
+        return any(w in lead for w in _AGAINST_LAST_YEAR) or bool(year and re.search(f"[比较与同]{year}年", lead))
 
 
 def same_line(a: Any, b: Any) -> bool:

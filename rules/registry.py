@@ -45,6 +45,7 @@ from rules import (
     CF806,
     CF807,
     CF901,
+    CF902,
 )
 
 RULES = [
@@ -90,6 +91,7 @@ RULES = [
 # (last year's, the same year's budget) through ``check_pair``; ``crossfoot.pipeline.check_sets`` runs them.
 SET_RULES = [
     CF901.RULE,
+    CF902.RULE,
 ]
 
 

@@ -112,7 +112,7 @@ def _summary(doc: dict) -> tuple:
 
 
 def test_installed_check_gives_what_the_editable_install_gives(installed):
-    from crossfoot.pipeline import check_paths
+    from crossfoot.pipeline import check_paths, check_sets
 
     cmd = [installed["bin"], "check", "--format", "json", "--fail-on", "never", *REPORTS]
     if shutil.which("unshare") and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0:
@@ -120,7 +120,9 @@ def test_installed_check_gives_what_the_editable_install_gives(installed):
     r = _run(cmd, cwd=installed["work"], env=installed["env"])
     report = json.loads(r.stdout.decode("utf-8"))  # strict: stdout is the JSON and nothing else
     got = {d["path"]: _summary(d) for d in report["documents"]}
-    want = {d["path"]: _summary(d) for d in check_paths(REPORTS)}
+    entries = check_paths(REPORTS)
+    check_sets(entries, {e["path"]: Path(e["path"]) for e in entries})  # as `crossfoot check` does
+    want = {d["path"]: _summary(d) for d in entries}
     assert len(got) == len(REPORTS) == len(want)
     assert got == want
     assert sum(s[2] for s in got.values()) > 500  # claims: the extractor is there

@@ -27,10 +27,11 @@ def test_rule_case(code, case):
     doc = read_text(case["document"], f"{code}-{case['id']}.txt")
     assert doc.error is None, doc.error
     claims = extract_claims(doc)
-    if "prior" in case:  # a rule of a document set (CF9xx): last year's report beside this one
-        prior = read_text(case["prior"], f"{code}-{case['id']}-prior.txt")
-        assert prior.error is None, prior.error
-        findings = list(rule_by_code(code)().check_pair(doc, claims, prior))
+    other_key = next((k for k in ("prior", "budget") if k in case), None)
+    if other_key:  # a rule of a document set (CF9xx): last year's report, or the year's budget, beside this one
+        other = read_text(case[other_key], f"{code}-{case['id']}-{other_key}.txt")
+        assert other.error is None, other.error
+        findings = list(rule_by_code(code)().check_pair(doc, claims, other))
     else:
         findings = list(rule_by_code(code)().check(doc, claims))
     if case["expect"] == "pass":
