@@ -50,7 +50,9 @@ class Run:
 
     @property
     def crashed(self) -> bool:
-        return self.timed_out or self.returncode not in DOCUMENTED_EXITS
+        """Killed, an undocumented exit, or a Python traceback (an uncaught exception exits 1 too)."""
+        return (self.timed_out or self.returncode not in DOCUMENTED_EXITS
+                or b"Traceback (most recent call last)" in self.stderr)
 
     def stderr_tail(self, n: int = 600) -> str:
         return self.stderr[-n:].decode("utf-8", "replace")
