@@ -3,8 +3,8 @@
 
 For every input kind: each file has exactly one record in the check JSON, stdout is valid UTF-8 and
 valid JSON, no record is ``internal_error``, and the review store holds a row for the file (its
-content in ``documents``, or its path in ``errors``).  A readable report under an odd file name reads
-as it does under a plain one.
+content in ``documents``, or its path in ``errors``).  A readable report (a seed, a real PDF) under
+an odd file name is read, tables and all.
 
 Kinds that fail today are marked ``xfail(strict=True)`` with the reason, per kind: when the work that
 fixes them lands (bounded claims, ``too_complex``, a store that never loses a batch) the test turns
@@ -47,8 +47,10 @@ ONE_LINE = ("issue 18: every claim carries its whole 300 KB sentence, so the che
 CHECK_XFAIL: dict[str, str] = {"text_figures_one_line": ONE_LINE}
 #: kind -> reason, for the review/store assertions.
 REVIEW_XFAIL: dict[str, str] = {
-    "text_figures_one_line": "issue 18: the worker reading it dies past the 3 GB cap, and the document gets "
-                             "no row — until the per-document budget (too_complex) and the robust store land",
+    "text_figures_one_line": "issue 18: its result (every claim with the whole line) is too big to write: "
+                             "Store.write dies with ArrowMemoryError (realloc of ~1.2 GB) under the 3 GB cap, "
+                             "the review ends with a traceback and the batch is lost — until claims are "
+                             "bounded (too_complex) and the store retries smaller batches",
     "name_not_utf8": "the store cannot write a path that is not UTF-8: pyarrow raises UnicodeEncodeError "
                      "(surrogates not allowed) in Store.write, the review ends with a traceback (exit 1) and "
                      "the whole batch is lost",
@@ -70,7 +72,7 @@ def _env() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory):
-    """The inputs, checked and reviewed once: (inputs, records by path, runs, store rows per folder)."""
+    """The inputs, checked and reviewed once: (inputs, check runs, {folder: (review run, store rows)})."""
     root = tmp_path_factory.mktemp("fuzz")
     light = generate(root / "light", N, SEED, max_pages=MAX_PAGES, kinds=LIGHT, max_pdf_bytes=400_000)
     heavy = generate(root / "heavy", len(TEST_HEAVY) - 1, SEED, max_pages=MAX_PAGES,
