@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -25,12 +24,29 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTED_EXITS = {0, 1, 2}
 
 
-def _limit(mem_bytes: int | None):
-    def preexec() -> None:
-        if mem_bytes:
-            resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
-
-    return preexec
+# The process a run starts: it caps its address space, forks crossfoot and waits for it, and writes the
+# child's peak RSS to a file.  Measured one generation down because Linux counts in a process's
+# ru_maxrss the memory of the image it exec'd from: crossfoot exec'd straight from a bench or pytest
+# process of 3 GB would report 3 GB.  Forked from this small launcher, it reports its own peak.
+_LAUNCHER = """
+import os, resource, sys
+mem, out = int(sys.argv[1]), sys.argv[2]
+if mem:
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[3], sys.argv[3:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(out, "w") as f:
+    f.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
 
 
 @dataclass
@@ -43,7 +59,7 @@ class Run:
     stdout: bytes
     stderr: bytes
     seconds: float
-    max_rss: int  # bytes, the largest process of its tree that was waited for
+    max_rss: int  # bytes: peak RSS of crossfoot's process, or of the largest of its tree it waited for
     timed_out: bool = False
     documents: list[dict] | None = None  # the parsed JSON's documents (check only)
     json_error: str | None = None  # why stdout is not valid UTF-8 JSON (check only)
@@ -60,12 +76,16 @@ class Run:
 
 def run(args: Sequence[str], files: Sequence[Path] = (), *, mem_bytes: int | None = 3 << 30,
         timeout: float = 600, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Run:
-    """``python -m crossfoot.cli ARGS`` with RLIMIT_AS at ``mem_bytes``, killed (its whole group) after ``timeout``."""
-    cmd = [sys.executable, "-m", "crossfoot.cli", *args]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """``python -m crossfoot.cli ARGS`` with RLIMIT_AS at ``mem_bytes``, killed (its whole group) after ``timeout``.
+
+    A process killed by a signal has the negative signal number as its return code (as in subprocess)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        cmd = [sys.executable, "-c", _LAUNCHER, str(mem_bytes or 0), rss.name,
+               sys.executable, "-m", "crossfoot.cli", *args]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd,
-                                env=env, preexec_fn=_limit(mem_bytes), start_new_session=True)
+                                env=env, start_new_session=True)
         killed = threading.Event()
 
         def kill() -> None:
@@ -78,18 +98,18 @@ def run(args: Sequence[str], files: Sequence[Path] = (), *, mem_bytes: int | Non
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - t0
         if killed.is_set():
             with _suppress():
                 os.killpg(proc.pid, signal.SIGKILL)  # anything of its group left behind
         out.seek(0)
         err.seek(0)
+        kb = rss.read().strip()
         return Run(list(args), list(files), None if killed.is_set() else proc.returncode, out.read(), err.read(),
-                   seconds, usage.ru_maxrss * 1024, timed_out=killed.is_set())
+                   seconds, int(kb) * 1024 if kb.isdigit() else 0, timed_out=killed.is_set())
 
 
 class _suppress:
