@@ -41,11 +41,27 @@ quiet()
 def notes_of(store_text: str) -> list[str]:
     """The messages of MuPDF's store (one a line) as document notes: each distinct message once,
     with how often it came, at most :data:`MAX_NOTES` of them."""
-    counts = Counter(line.strip()[:MAX_CHARS] for line in store_text.splitlines() if line.strip())
+    counts = Counter(_text(line.strip())[:MAX_CHARS] for line in store_text.splitlines() if line.strip())
     notes = [f"MuPDF: {msg}" + (f" (×{n})" if n > 1 else "") for msg, n in list(counts.items())[:MAX_NOTES]]
     if len(counts) > MAX_NOTES:
         notes.append(f"MuPDF: … and {len(counts) - MAX_NOTES} more distinct messages")
     return notes
+
+
+def _text(message: str) -> str:
+    """A message as text that is valid UTF-8.  PyMuPDF hands over the bytes of a message that are not
+    UTF-8 (a font name in GBK: ``ABCDEE+\\udccb\\udcce\\udccc\\udce5``) as surrogate escapes, which
+    no UTF-8 writer (the store, the JSON on stdout) takes: read those bytes as GB18030 when they are
+    that, else as U+FFFD."""
+    try:
+        message.encode("utf-8")
+        return message
+    except UnicodeEncodeError:
+        raw = message.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 @contextmanager
