@@ -440,10 +440,11 @@ class Batch:
         return out
 
     def add_path(self, path: str, sha256: str | None) -> None:
-        self._add("paths", (path, sha256, _now()))
+        self._add("paths", (escape_surrogates(path), sha256, _now()))
 
     def add_error(self, path: str, sha256: str | None, code: str, message: str, rules_version: str) -> None:
-        self._add("errors", (path, sha256 or None, code, message, rules_version, _now()))
+        self._add("errors", (escape_surrogates(path), sha256 or None, code, escape_surrogates(message),
+                             rules_version, _now()))
 
     def add_document(
         self,
@@ -462,6 +463,9 @@ class Batch:
         """
         sha = entry.get("sha256") or sha256
         err = entry.get("error")
+        # a file name that is not UTF-8 (os.fsdecode's surrogates) is kept as its \udcXX escapes:
+        # DuckDB and Arrow take only valid UTF-8 (the name is in the path, the error and the notes)
+        path = escape_surrogates(path)
         if err:
             self.add_error(
                 path, sha, err.get("code", "internal_error"), err.get("message", ""), rules_version
@@ -481,7 +485,7 @@ class Batch:
                 path,
                 entry.get("status") or ("error" if err else "ok"),
                 err.get("code") if err else None,
-                err.get("message") if err else None,
+                escape_surrogates(err.get("message")) if err else None,
                 _str(meta.get("department")),
                 _int(meta.get("year")),
                 _str(meta.get("kind")),
@@ -495,7 +499,7 @@ class Batch:
                 sev.count("warning"),
                 sev.count("info"),
                 len(entry.get("rule_errors") or []),
-                [str(n) for n in entry.get("notes") or []],
+                [escape_surrogates(str(n)) for n in entry.get("notes") or []],
                 rules_version,
                 crossfoot_version,
                 seconds,
@@ -918,6 +922,16 @@ def _write_errors() -> tuple[type[BaseException], ...]:
     # DuckDB's errors (out of memory, a failed commit, a full disk), memory and what pyarrow
     # refuses to convert (a number out of range): all are the batch's fault, not the program's.
     return (duckdb.Error, MemoryError, pa.ArrowException, OverflowError)
+
+
+def escape_surrogates(text: Any) -> Any:
+    """A text with the lone surrogates of a name that is not UTF-8 as their ``\\udcXX`` escapes (a
+    plain text, or anything else, as it is)."""
+    if text.__class__ is not str or text.isascii():
+        return text
+    from crossfoot.output import escape_surrogates as escape
+
+    return escape(text)
 
 
 def _row_bytes(row: tuple[Any, ...]) -> int:

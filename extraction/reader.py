@@ -166,7 +166,11 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
     from extraction.pdf import read_page
 
     try:
-        doc = pymupdf.open(str(p), filetype="pdf")
+        try:
+            str(p).encode("utf-8")
+            doc = pymupdf.open(str(p), filetype="pdf")
+        except UnicodeEncodeError:  # a name that is not UTF-8 (os.fsdecode's surrogates): MuPDF takes the bytes
+            doc = pymupdf.open(stream=p.read_bytes(), filetype="pdf")
     except Exception as e:
         return _error(name, sha, "corrupt", f"{name}: the PDF cannot be opened ({_short(e)})")
     with doc:

@@ -40,26 +40,13 @@ ONE_LINE_KIND = "text_figures_one_line"
 LIGHT = [k for k in KINDS if k not in HEAVY_KINDS and k not in BENCH_ONLY and k not in ALONE]
 N = 3 * len(LIGHT)  # light inputs: every light kind 3 times (165)
 
-ONE_LINE = ("issue 18: every claim carries its whole 300 KB sentence, so the check of one line of figures goes "
-            "past the 3 GB cap (MemoryError while encoding the JSON: no output at all) — until claims are "
-            "clipped and a document over budget is a too_complex record")
 #: kind -> reason, for the check assertions.
-CHECK_XFAIL: dict[str, str] = {"text_figures_one_line": ONE_LINE}
+CHECK_XFAIL: dict[str, str] = {}  # (was: the 300 KB one-line text; fixed by the bounds on extraction)
 #: kind -> reason, for the review/store assertions.
-REVIEW_XFAIL: dict[str, str] = {
-    "text_figures_one_line": "issue 18: its result (every claim with the whole line) is too big to write: "
-                             "Store.write dies with ArrowMemoryError (realloc of ~1.2 GB) under the 3 GB cap, "
-                             "the review ends with a traceback and the batch is lost — until claims are "
-                             "bounded (too_complex) and the store retries smaller batches",
-    "name_not_utf8": "the store cannot write a path that is not UTF-8: pyarrow raises UnicodeEncodeError "
-                     "(surrogates not allowed) in Store.write, the review ends with a traceback (exit 1) and "
-                     "the whole batch is lost",
-}
+REVIEW_XFAIL: dict[str, str] = {}  # (was: the one-line text and names that are not UTF-8: fixed)
 #: kind -> reason, for "an odd name reads as a plain one".
-NAME_XFAIL: dict[str, str] = {
-    "name_not_utf8": "a PDF whose file name is not UTF-8 is reported `corrupt`: extraction/reader.py opens it "
-                     "with pymupdf.open(str(path)), and MuPDF cannot open a name with surrogate escapes",
-}
+NAME_XFAIL: dict[str, str] = {}  # (was: a PDF named so was reported corrupt: the reader opens its bytes)
+
 
 pytestmark = pytest.mark.timeout(300)
 
