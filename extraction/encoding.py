@@ -42,7 +42,7 @@ codecs.register_error("crossfoot-count", _count_and_replace)
 @dataclass(frozen=True)
 class Decoded:
     text: str
-    encoding: str  # utf-8, utf-16, gb18030
+    encoding: str  # utf-8, utf-16 (utf-16-le / utf-16-be without a byte-order mark), gb18030
     replaced: int  # undecodable byte sequences replaced by U+FFFD
 
     @property
@@ -71,8 +71,37 @@ def _damaged(data: bytes, encoding: str) -> Decoded | None:
         # byte or two (which reads the same in every encoding), this is not the encoding
         if non_ascii > 0 or n > 2:
             return None
-    name = {"utf-8-sig": "utf-8", "utf-16": "utf-16"}.get(encoding, encoding)
+    name = {"utf-8-sig": "utf-8"}.get(
+        encoding, encoding)
     return Decoded(text, name, n)
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for bytes that are UTF-16 without a byte-order mark (a report
+    saved as "Unicode" by an old editor): most of their NUL bytes stand at odd offsets (little
+    endian: ASCII and CJK's low bytes first) or at even ones; None otherwise."""
+    sample = head[:4096]
+    if len(sample) < 16 or b"\x00" not in sample:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    half = len(sample) // 2
+    # the NULs of ASCII characters (digits, tabs, line ends: a report has them on every line) on
+    # one side, far more than CJK characters whose low byte is 0 (一 is 00 4E) put on the other;
+    # binary data has them on both alike
+    if odd >= 0.02 * half and odd >= 5 * (even + 1):
+        codec = "utf-16-le"
+    elif even >= 0.02 * half and even >= 5 * (odd + 1):
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        text = sample.decode(codec)
+    except UnicodeDecodeError:
+        text = sample.decode(codec, errors="replace")
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n")
+    return codec if printable >= 0.95 * len(text) else None
 
 
 def decode_report(data: bytes) -> Decoded | None:
@@ -82,6 +111,12 @@ def decode_report(data: bytes) -> Decoded | None:
             return Decoded(data.decode("utf-16"), "utf-16", 0)
         except UnicodeDecodeError:
             return _damaged(data, "utf-16")
+    wide = utf16_without_bom(data)
+    if wide is not None:
+        try:
+            return Decoded(data.decode(wide), wide, 0)
+        except UnicodeDecodeError:
+            return _damaged(data, wide)
     try:
         return Decoded(data.decode("utf-8-sig"), "utf-8", 0)
     except UnicodeDecodeError:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from extraction.assemble import assemble
-from extraction.encoding import decode_report
+from extraction.encoding import decode_report, utf16_without_bom
 from extraction.files import (  # noqa: F401 (re-exported)
     MAX_BYTES,
     PDF_SUFFIXES,
@@ -68,7 +68,7 @@ def _sniff(head: bytes) -> str:
     if head[:3] == b"\xef\xbb\xbf" or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "text"
     if b"\x00" in head[:4096]:
-        return "binary"
+        return "text" if utf16_without_bom(head) else "binary"
     return "text"
 
 

@@ -132,8 +132,10 @@ class GrowthArithmetic(Rule):
 
         # The claims each growth is read against, by metric and in order of place, looked up by
         # bisection: the work grows with the claims, not with growths × claims.
-        everything = _Ordered(claims, is_amount, is_prior)
+        everything: _Ordered | None = None  # built when first asked for (most paragraphs state no growth)
         for group in group_by_paragraph(doc, claims).values():
+            if not any(c.kind == "growth" for c in group):
+                continue
             changes_of = _Ordered(group, is_change)
             amounts_of = _Ordered(group, is_amount, is_prior)
             for g in group:
@@ -150,6 +152,8 @@ class GrowthArithmetic(Rule):
                     cur = amounts_of.last_unmarked_before(g.metric, at)
                 else:
                     # the figure may stand in the paragraph before ("…预算数为26.25万元。" / "…增加1.82万元，增长7.44%")
+                    if everything is None:
+                        everything = _Ordered(claims, is_amount, is_prior)
                     cur = everything.last_unmarked_before(g.metric, at)
                 if cur is None:
                     continue

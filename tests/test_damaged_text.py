@@ -113,3 +113,20 @@ def test_a_finding_on_a_damaged_figure_is_marked(tmp_path):
     assert marked and all(any(FFFD in (ev.get("text") or "") for ev in f["evidence"]) for f in marked)
     # findings away from the damaged byte are not marked
     assert len(marked) < len(entry["findings"])
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(codec, tmp_path):
+    text = SEEDS[4].read_text(encoding="utf-8")
+    doc = _read_bytes(tmp_path, f"w-{codec}.txt", text.encode(codec))
+    assert doc.ok, doc.error
+    assert doc.notes[0] == f"decoded as {codec.upper()}"
+    original = read_text(text, SEEDS[4].name)
+    assert _rows(doc) == _rows(original)
+    # binary data with NUL bytes here and there is still not text
+    import random
+
+    rnd = random.Random(16)
+    noise = bytes(rnd.choice([0, rnd.randrange(256)]) for _ in range(4000))
+    assert decode_report(noise) is None or _read_bytes(tmp_path, "n.txt", noise).error.code in (
+        "unsupported_type", "bad_encoding")
