@@ -78,9 +78,21 @@ class PriorYearRestated(Rule):
                 continue  # an economic item's only line is basic expenditure's: a part of the sentence's figure
             period = c.period or "current"
             now, before = targets_of(doc, metric, period), targets_of(prior, metric, period)
-            pair = next(((a, b) for a in now for b in before if same_line(a, b)), None)
-            if pair is None:
-                continue  # the line is not printed alike in both reports (another table, a renamed code)
+            # the lines of the claim's own scope first (all funds when it names none: "一般公共服务（类）
+            # 支出20153.75万元，与上年相比增加3161.38万元" is the 支出预算总表's line, not the 财政拨款 one,
+            # which in 2017 left out 147.20 of 财政专户 money)
+            own = c.scope or "all"
+            pairs = [(a, b) for a in now for b in before if same_line(a, b)]
+            pairs.sort(key=lambda ab: ab[0].scope != own)
+            if not pairs:
+                continue  # not printed alike in both reports
+            if (pairs[0][0].scope != own or (c.scope is None and _fiscal_section(doc, c))) \
+                    and _other_scope_money(doc, prior):
+                # a report with money outside 财政拨款: a change of unstated scope in the 财政拨款
+                # section ("收、支预算总计各增加3756.18万元" under 财政拨款收支预算总表情况说明) is the
+                # fiscal line's, not the all-funds line a total of its name finds
+                continue
+            pair = pairs[0]
             k = yuan_factor(c)
             t_now, t_before = pair
             f_now, f_before = target_in_unit(t_now, k), target_in_unit(t_before, k)
@@ -118,6 +130,10 @@ class PriorYearRestated(Rule):
         a = nearest_amount(group, c.metric, c, periods=None)  # (a budget's figures are of the budget)
         if a is None or (a.page, a.start) > (c.page, c.start) or not yuan_factor(a):
             return None
+        if a.metric and money_kind(a.metric) is True:
+            # the amount names a line of its own ("一般公共预算收入预算24458.43万元，与上年相比增加
+            # 3756.18万元"): the change is of that line, which may print as much as a total does
+            return a.metric, a
         fa, k = claim_figure(doc, a), yuan_factor(a)
         for metric in _HEADLINE_TOTALS:
             if any(agrees(fa, target_in_unit(t, k)) for t in targets_of(doc, metric, "current")):
@@ -150,6 +166,33 @@ class PriorYearRestated(Rule):
         year = str(doc.meta.year - 1) if doc.meta.year else None
         # "比2017年", "较2017年", "与2017年相比", "同2017年相比"
         return any(w in lead for w in _AGAINST_LAST_YEAR) or bool(year and re.search(f"[比较与同]{year}年", lead))
+
+
+def _fiscal_section(doc: Document, c: Any) -> bool:
+    """Whether the explanation a claim stands in is of a 财政拨款 table (its heading, the last
+    "…情况说明" line before it on its page or the page before, names 财政拨款)."""
+    for page in (c.page, c.page - 1):
+        if page < 1 or page > len(doc.pages):
+            continue
+        text = doc.pages[page - 1].text
+        if page == c.page:
+            text = text[:c.start]
+        at = text.rfind("情况说明")
+        if at >= 0:
+            line = text[text.rfind("\n", 0, at) + 1:at]
+            return "财政拨款" in line
+    return False
+
+
+def _other_scope_money(*docs: Document) -> bool:
+    """Whether either report has money outside 财政拨款 (its all-funds totals differ from its fiscal
+    ones): then a line of one scope does not stand for the other's."""
+    for d in docs:
+        alls = [t.figure.value for t in targets_of(d, "grand_total", "current") if t.scope == "all"]
+        fiscal = [t.figure.value for t in targets_of(d, "grand_total", "current") if t.scope == "fiscal"]
+        if alls and fiscal and abs(alls[0] - fiscal[0]) > 0.01:  # (apart by more than rounding)
+            return True
+    return False
 
 
 def same_line(a: Any, b: Any) -> bool:
