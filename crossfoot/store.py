@@ -31,6 +31,21 @@ log = logging.getLogger("crossfoot")
 
 SCHEMA_VERSION = 3
 
+# The document sets of the store (crossfoot/sets.py), rewritten by each review: in SCHEMA_SQL, and added
+# to a version-2 store by its migration.
+_DOCUMENT_SETS_SQL = '''
+CREATE TABLE IF NOT EXISTS document_sets (
+    set_id            VARCHAR NOT NULL,
+    sha256            VARCHAR NOT NULL,
+    path              VARCHAR,
+    role              VARCHAR,
+    department        VARCHAR,
+    year              INTEGER,
+    kind              VARCHAR,
+    form              VARCHAR
+);
+'''
+
 # What each older version lacks, as the statements that bring it to the next version (run in one
 # transaction when a store of that version is opened; docs/store.md, "Versions").
 MIGRATIONS: dict[int, str] = {
@@ -54,18 +69,7 @@ ALTER TABLE claims ADD COLUMN finding_ids VARCHAR[];
 ALTER TABLE documents ADD COLUMN set_id VARCHAR;
 ALTER TABLE documents ADD COLUMN sibling_sha256 VARCHAR;
 ALTER TABLE evidence ADD COLUMN document_sha256 VARCHAR;
-""" + """
-CREATE TABLE IF NOT EXISTS document_sets (
-    set_id            VARCHAR NOT NULL,
-    sha256            VARCHAR NOT NULL,
-    path              VARCHAR,
-    role              VARCHAR,
-    department        VARCHAR,
-    year              INTEGER,
-    kind              VARCHAR,
-    form              VARCHAR
-);
-""",
+""" + _DOCUMENT_SETS_SQL,
 }
 
 # Child tables carry no primary key: DuckDB keeps an index per key, which costs on every insert,
@@ -183,17 +187,7 @@ CREATE TABLE IF NOT EXISTS rule_errors (
     rule              VARCHAR NOT NULL,
     message           VARCHAR
 );
-CREATE TABLE IF NOT EXISTS document_sets (
-    set_id            VARCHAR NOT NULL,
-    sha256            VARCHAR NOT NULL,
-    path              VARCHAR,
-    role              VARCHAR,
-    department        VARCHAR,
-    year              INTEGER,
-    kind              VARCHAR,
-    form              VARCHAR
-);
-CREATE TABLE IF NOT EXISTS errors (
+""" + _DOCUMENT_SETS_SQL + """CREATE TABLE IF NOT EXISTS errors (
     path              VARCHAR PRIMARY KEY,
     sha256            VARCHAR,
     code              VARCHAR NOT NULL,
