@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, agrees, fmt
+from rules.base import Figure, Finding, SetRule, agrees, fmt
 from rules.lookup import norm_name
 from rules.prose import (
     claim_figure,
@@ -44,15 +44,11 @@ _AGAINST_OTHER = ("预算数", "年初预算", "执行数", "决算数", "调整
 _HEADLINE_TOTALS = ("grand_total_income", "income_total", "grand_total", "expenditure_total", "grand_total_expenditure")
 
 
-class PriorYearRestated(Rule):
+class PriorYearRestated(SetRule):
     __doc__ = __doc__
     code = "CF901"
     name = "cross_year.change_vs_prior_report"
     severity = "warning"
-    set_rule = True
-
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        return ()  # a rule of a document set: see check_pair
 
     def check_pair(self, doc: Document, claims: Sequence[Any], prior: Document) -> Iterable[Finding]:
         if not (doc.meta.year and prior.meta.year == doc.meta.year - 1 and prior.meta.kind == doc.meta.kind):

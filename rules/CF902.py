@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from extraction.model import Document, Row, Table
-from rules.base import Figure, Finding, Rule, agrees, figure_at, fmt
+from rules.base import Figure, Finding, SetRule, agrees, figure_at, fmt
 from rules.lookup import norm_name, row_unit, table_index, unit_factor
 from rules.prose import claim_figure, label_names_metric, targets_of, yuan_factor
 
@@ -33,15 +33,11 @@ _LINES = (("total", ("合计", "总计"), ("合计",)), ("basic", ("基本支出
 _LINE_NAMES = {"total": "一般公共预算财政拨款支出", "basic": "基本支出", "project": "项目支出"}
 
 
-class InitialBudgetVsBudget(Rule):
+class InitialBudgetVsBudget(SetRule):
     __doc__ = __doc__
     code = "CF902"
     name = "cross_kind.initial_budget_vs_budget"
     severity = "warning"
-    set_rule = True
-
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        return ()  # a rule of a document set: see check_pair
 
     def check_pair(self, doc: Document, claims: Sequence[Any], other: Document) -> Iterable[Finding]:
         if not (doc.meta.kind == "final_account" and other.meta.kind == "budget" and doc.meta.year

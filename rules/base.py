@@ -347,6 +347,19 @@ class Rule:
         )
 
 
+class SetRule(Rule):
+    """Base of the rules of a document set (CF9xx): they read a report and another report of its
+    department (``check_pair``), never one document alone (``check`` finds nothing)."""
+
+    set_rule: ClassVar[bool] = True
+
+    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+        return ()
+
+    def check_pair(self, doc: Document, claims: Sequence[Any], other: Document) -> Iterable[Finding]:  # pragma: no cover
+        raise NotImplementedError
+
+
 # ---------------------------------------------------------------- table helpers
 
 
