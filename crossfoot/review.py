@@ -101,6 +101,7 @@ class _Item:
     breaks: int = 0  # times a worker died with it in flight
     alone: bool = False  # rerun alone after a worker died
     token: int = 0  # of its current submission (names it in the workers' state files)
+    unsent: bool = False  # its submission met a pool already broken: no worker ever had it
 
 
 # Set in each local worker by ``_warm``: where it says which document it is reading (for the
@@ -166,6 +167,9 @@ def review_split(text_path: str, tables_path: str, text: Any, tables: Any,
     with _collection_paused():
         try:
             with time_limit(document_seconds()):
+                hook = _worker_hook()
+                if hook is not None:  # named "pair:<text file>" so that a test hook can tell
+                    hook(text_path, f"pair:{os.path.basename(text.path)}")
                 entry = check_split(Path(text_path), Path(tables_path), text, tables, config)
         except (OverBudget, MemoryError) as e:
             log.warning("%s with %s: over budget (%s); its own entry stands", text.path, tables.path,
@@ -682,33 +686,27 @@ def review(
             recover(broken)
         flush()
 
-    def review_sets() -> None:
-        """Group every stored document into sets; check each report split over two files as one
-        (when either file was checked in this run, or its text was stored without its sibling)."""
-        from crossfoot.sets import group
-
-        members = db.set_members()
-        stored_sibling = {m["sha256"]: m.get("sibling_sha256") for m in members}
-        sets = group(members)
-        jobs: dict[Future, tuple[Any, Any]] = {}
-        for st in sets:
-            if st.form != "split":
-                continue
-            text, tables = st.member("text"), st.member("tables")
-            if stored_sibling.get(text.sha256) == tables.sha256 and not rescan and not (
-                    {text.sha256, tables.sha256} & checked_now):
-                continue
-            fut = pool.submit(review_split, str(Path(text.path).absolute()), str(Path(tables.path).absolute()),
-                              text, tables, config)
-            jobs[fut] = (st, text)
-        for fut in jobs:
+    def check_pairs(pairs: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
+        """Check each text file with its tables file and store the result as the text file's entry;
+        return the pairs a worker death left unchecked (the pool is new again then)."""
+        jobs: dict[Future, tuple[Any, Any, Any]] = {}
+        for pair in pairs:
+            _, text, tables = pair
+            try:
+                fut = pool.submit(review_split, str(Path(text.path).absolute()),
+                                  str(Path(tables.path).absolute()), text, tables, config)
+            except BrokenProcessPool as e:  # broken by a pair before: this one was never sent
+                fut = Future()
+                fut.set_exception(e)
+            jobs[fut] = pair
+        broken = []
+        for fut, pair in jobs.items():
             stop_point()
-            st, text = jobs[fut]
+            st, text, _ = pair
             try:
                 entry = fut.result()
-            except BrokenProcessPool:  # the pair killed its worker: its files' own entries stand
-                log.warning("%s with its tables file: the worker process died", text.path)
-                pool.restart()
+            except BrokenProcessPool:
+                broken.append(pair)
                 continue
             except Exception as e:  # the text file's own entry stands
                 log.warning("%s with its tables file: %s: %s", text.path, type(e).__name__, e)
@@ -718,6 +716,32 @@ def review(
                 size = Path(text.path).stat().st_size if Path(text.path).is_file() else None
                 batch.add_document(entry, text.path, text.sha256, size, RULES_VERSION, __version__,
                                    entry.get("seconds"))
+        if broken:
+            pool.restart()
+        return broken
+
+    def review_sets() -> None:
+        """Group every stored document into sets; check each report split over two files as one
+        (when either file was checked in this run, or its text was stored without its sibling)."""
+        from crossfoot.sets import group
+
+        members = db.set_members()
+        stored_sibling = {m["sha256"]: m.get("sibling_sha256") for m in members}
+        sets = group(members)
+        pairs = []
+        for st in sets:
+            if st.form != "split":
+                continue
+            text, tables = st.member("text"), st.member("tables")
+            if stored_sibling.get(text.sha256) == tables.sha256 and not rescan and not (
+                    {text.sha256, tables.sha256} & checked_now):
+                continue
+            pairs.append((st, text, tables))
+        # All pairs at once; after a worker death, the pairs it took down with it one at a time
+        # (a pair that kills its worker alone keeps its files' own entries).
+        for one in check_pairs(pairs):
+            if check_pairs([one]):
+                log.warning("%s with its tables file: the worker process died", one[1].path)
         flush(force=True)
         db.write_sets(sets)
 
@@ -739,6 +763,13 @@ def review(
         again: list[_Item] = []
         n_suspects = len(suspects)
         for item in broken:
+            if item.unsent:  # not a suspect, and no break of its own
+                item.unsent = False
+                if item.alone:
+                    suspects.insert(0, item)
+                else:
+                    again.append(item)
+                continue
             item.breaks += 1
             pid = reading.get(item.token, (None, 0.0))[0]
             if item.token in timed_out:
@@ -765,7 +796,14 @@ def review(
     def submit(item: _Item, alone: bool = False) -> None:
         item.token = next(tokens)
         item.alone = alone
-        fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config, item.token)
+        try:
+            fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config, item.token)
+        except BrokenProcessPool as e:
+            # A worker died since the last collect: this item was never read -- the next collect
+            # finds the break and ``recover`` resubmits it with the other queued ones.
+            fut = Future()
+            fut.set_exception(e)
+            item.unsent = True
         in_flight[fut] = item
 
     def make_room(limit: int) -> None:

@@ -9,7 +9,9 @@ document can make the PDF library do; every other document is checked as usual:
   a long C call): only the parent's hard limit stops it;
 * ``loop-``  a Python loop without end: the soft time limit stops it;
 * ``hog-``   allocates without end: the worker's memory cap stops it;
-* ``huge-``  returns an entry far too large for the store (50,000 claims of 300 KB of text each).
+* ``huge-``  returns an entry far too large for the store (50,000 claims of 300 KB of text each);
+* ``killpair-`` a text file whose check *with its tables file* (the set phase, named
+  ``pair:<name>``) kills the worker; checked alone it is a good document.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 
 def misbehave(path: str, name: str):
     base = os.path.basename(name)
+    if base.startswith("pair:") and "killpair-" in base:
+        os.kill(os.getpid(), signal.SIGKILL)
     if "kill-" in base:
         os.kill(os.getpid(), signal.SIGKILL)
     if "abort-" in base:

@@ -393,6 +393,66 @@ def test_a_worker_killed_mid_document_is_one_error_record_and_the_others_are_sto
     assert (again.skipped, again.reviewed) == (12, 0)
 
 
+def test_a_submission_to_a_pool_broken_since_the_last_collect_is_resubmitted(
+    corpus, tmp_path, monkeypatch
+):
+    """The race CI met: a worker dies after the parent last looked, and the next ``submit`` meets the
+    broken pool (BrokenProcessPool from ``submit`` itself).  Made certain here: the submission after
+    the kill document's waits until its worker is dead.  That document is the one error record; the
+    one never sent is checked as usual."""
+    import crossfoot.review as rv
+
+    _hooked(monkeypatch)
+    docs = _faulty_folder(tmp_path, corpus, ["kill"])
+    real = rv._LocalPool.submit
+    raced: list[str] = []
+
+    def submit(self, fn, *args):
+        if raced == ["kill sent"]:
+            deadline = time.monotonic() + 30
+            while not self._ex._broken and time.monotonic() < deadline:
+                time.sleep(0.05)
+            raced.append(f"broken before submit: {bool(self._ex._broken)}")
+        if "kill-x" in str(args[0]) and not raced:
+            raced.append("kill sent")
+        return real(self, fn, *args)
+
+    monkeypatch.setattr(rv._LocalPool, "submit", submit)
+    stats = review([docs], tmp_path / "s.duckdb", workers=2)
+    assert raced == ["kill sent", "broken before submit: True"]
+    assert (stats.seen, stats.reviewed, stats.errors, stats.interrupted) == (11, 11, 1, False)
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        assert s.con.execute("SELECT path, code FROM errors").fetchall() == [
+            (str(docs / "d0000-kill-x.txt"), "too_complex")]
+        assert s.con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0] == 10
+
+
+def test_a_split_pair_that_kills_its_worker_keeps_its_own_entries_and_the_other_pairs_are_checked(
+    tmp_path, monkeypatch, caplog
+):
+    """The set phase checks each text file with its tables file; a pair whose check kills the
+    worker takes the pairs in flight with it down: those are checked again one at a time, and the
+    killer alone keeps its text file's own entry (no sibling)."""
+    _hooked(monkeypatch)
+    out = tmp_path / "split"
+    recs = generate_corpus(out, departments=2, years=(2024, 2024), errors=0.0, anomalies=0.0, seed=1,
+                           fmt="txt", error_kinds=None, workers=1, split=1.0)
+    texts = [r["parts"]["text"][0] for r in recs]
+    assert len(texts) == 4
+    killer = out / f"killpair-{texts[0]}"
+    (out / texts[0]).rename(killer)
+    store = tmp_path / "s.duckdb"
+    with caplog.at_level("WARNING", logger="crossfoot.review"):
+        stats = review([out], store, workers=2)
+    assert (stats.reviewed, stats.errors) == (8, 0)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{killer} with its tables file: the worker process died"]
+    with Store(store, read_only=True) as s:
+        rows = dict(s.con.execute(
+            "SELECT path, sibling_sha256 IS NOT NULL FROM documents WHERE n_tables = 0").fetchall())
+    assert rows == {str(killer): False, **{str(out / t): True for t in texts[1:]}}
+
+
 def test_documents_over_their_time_or_memory_budget_are_too_complex_and_the_review_goes_on(
     corpus, tmp_path, monkeypatch
 ):
