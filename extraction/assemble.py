@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extraction.alignment import check_alignment, is_text_grid
 from extraction.cell_prose import cell_pieces, prose_cells
 from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.model import (CellPlace, Document, DocumentMeta, Page, Paragraph, Section, Table, TextPiece,
@@ -473,6 +474,11 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
             t = None
             for pi, (piece, read) in enumerate(pieces):
                 t = interpret_grid(piece, f"t{len(tables) + 1}", title, cap.number, cap.unit, read=read)
+                if t is not None and is_text_grid(piece):
+                    # a row that lost a cell, a header off its figures (text exports only)
+                    t, _ = check_alignment(piece, t, lambda g, tid=t.id, cap=cap, title=title: interpret_grid(
+                        g, tid, title, cap.number, cap.unit))
+                    notes.extend(f"table '{title}': {n}" for n in t.notes)
                 if t is not None and pi < len(pieces) - 1:
                     tables.append(t)
         if t is None:

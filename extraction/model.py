@@ -246,6 +246,10 @@ class Row:
     line_no: int | None = None  # 行次 where printed
     name_bbox: BBox | None = None
     unit: str | None = None  # a row's own unit, where the table prints a 单位 column
+    # why the row's figures may not stand under the columns they are read in (a text export whose
+    # row lost a cell, or whose header sits off its figures: extraction/alignment.py); None when
+    # they do.  Rules raise no error finding on such a figure, a warning at most.
+    uncertain: str | None = None
 
     @property
     def values(self) -> tuple[float | None, ...]:
@@ -265,6 +269,7 @@ class Row:
             "name": self.name,
             "line_no": self.line_no,
             "unit": self.unit,
+            "uncertain": self.uncertain,
             "page": self.page,
             "values": list(self.values),
             "columns": list(self.columns),
@@ -274,7 +279,7 @@ class Row:
 
 def new_row(index: int, block: str | None, code: str | None, name: str, cells: tuple[Cell | None, ...],
             columns: tuple[int, ...], page: int, line_no: int | None, name_bbox: BBox | None,
-            unit: str | None) -> Row:
+            unit: str | None, uncertain: str | None = None) -> Row:
     """A Row built like :func:`new_cell` (see there)."""
     r = _new(Row)
     d = r.__dict__
@@ -288,6 +293,7 @@ def new_row(index: int, block: str | None, code: str | None, name: str, cells: t
     d["line_no"] = line_no
     d["name_bbox"] = name_bbox
     d["unit"] = unit
+    d["uncertain"] = uncertain
     return r
 
 
@@ -306,6 +312,9 @@ class Table:
     empty: bool = False  # printed as 本表无数据 / 不涉及 / 无
     blocks: tuple[str, ...] = ()
     bbox: BBox | None = None  # on its first page
+    # what the reader did to the table as printed, or found it could not decide ("row 5 realigned:
+    # an empty cell was missing"; extraction/alignment.py)
+    notes: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -344,6 +353,7 @@ class Table:
             empty=self.empty,
             blocks=list(self.blocks),
             bbox=_round_bbox(self.bbox),
+            notes=list(self.notes),
             columns=[c.to_dict() for c in self.columns],
             rows=[r.to_dict() for r in self.rows],
         )
