@@ -34,9 +34,10 @@ from dataclasses import replace
 from extraction.layout import RawGrid
 from extraction.model import Row, Table
 
-# a header cell that names the label columns, not a figure column (项目, 科目编码, 类 款 项, 栏次 …)
+# a header cell that names the label columns, not a figure column (项目, 科目编码, 类 款 项, 栏次,
+# a 计量单位 column …)
 _LABEL_WORDS = re.compile(
-    r"^(?:项目|科目|编码|代码|名称|类|款|项|目|次|栏次|行次|序号|[收支]出?|功能|经济|分类|按|（|）|\(|\))+$")
+    r"^(?:项目|科目|编码|代码|名称|类|款|项|目|次|栏次|行次|序号|计量|单位|收入|支出|功能|经济|分类|按|（|）|\(|\))+$")
 _DIGITS = re.compile(r"^\d{1,2}$")
 _CODE_LENGTHS = (3, 5, 7)
 
@@ -130,7 +131,7 @@ class _Footing:
         columns: set[int] = set(values)
         for g in groups:
             for r in (self.rows[g], *(self.rows[c] for c in self.children[g])):
-                columns.update(ci for ci, c in zip(r.columns, r.cells) if c is not None and c.value is not None)
+                columns.update(_figures(r))
 
         def read(c: str, ci: int) -> tuple[float, int | None]:
             if c == code:
@@ -149,7 +150,9 @@ class _Footing:
 
 
 def _figures(row: Row) -> dict[int, tuple[float, int | None]]:
-    return {ci: (c.value, c.decimals) for ci, c in zip(row.columns, row.cells) if c is not None and c.value is not None}
+    """The row's printed figures: column index -> (value, decimals)."""
+    return {ci: (c.value, c.decimals) for ci, c in zip(row.columns, row.cells)
+            if c is not None and c.value is not None}
 
 
 def _label(row: Row) -> str:
@@ -190,7 +193,8 @@ def check_alignment(grid: RawGrid, table: Table | None,
             continue  # fits as it stands (a row that only lost its trailing empty cells), or nothing to check
         raw = grid.rows[gi]
         # the row's cells in the grid: every figure cell's column is its place in the grid
-        place = {c.start: ci for ci, c in zip(row.columns, row.cells) if c is not None and c.start is not None}
+        place = {c.start: ci for ci, c in zip(row.columns, row.cells)
+                 if c is not None and c.start is not None}
         block = set(row.columns)
         fits: dict[tuple, int] = {}
         for gap in range(min(row.columns), len(raw)):
@@ -219,9 +223,9 @@ def check_alignment(grid: RawGrid, table: Table | None,
         again = reread(fixed)
         if again is None or len(again.rows) != len(table.rows):
             # (the grid read again makes other rows: nothing is realigned, the rows stay uncertain)
+            again_why = "the table read again with it put back is another table"
             for _gi, _gap, row in fixes:
-                uncertain[row.index] = ROW_SHORT.format(n=row.index + 1, label=_label(row),
-                                                        why="the table read again with it put back is another table")
+                uncertain[row.index] = ROW_SHORT.format(n=row.index + 1, label=_label(row), why=again_why)
             return _mark(table, uncertain, list(uncertain.values())), grid
         grid = fixed
         labels = {c.index: c.label for c in again.columns}

@@ -6,6 +6,7 @@ edited.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,23 @@ def test_seed_001_header_printed_off_its_figures_makes_its_rows_uncertain():
 def test_the_other_seeds_are_read_as_printed(seed):
     doc = read_document(SEEDS / seed)
     assert [t.title for t in doc.tables if t.notes or any(r.uncertain for r in t.rows)] == []
+
+
+def test_a_set_rule_error_citing_the_other_reports_uncertain_figure_is_lowered():
+    from rules.base import Evidence, Finding
+    from rules.positions import demote_uncertain
+
+    prior = read_document(SEED_001)
+    checked = read_document(SEED_004)
+    general = next(t for t in prior.tables if t.title == "一般公共预算财政拨款收入支出决算表")
+    cell = next(c for c in general.rows[2].cells if c is not None and c.value is not None)
+    on_prior = Evidence("table", cell.page, cell.text, cell.value, table=f"{general.id} {general.title}",
+                        row=general.rows[2].code, start=cell.start, end=cell.end, document=prior.sha256)
+    # the same place in the report checked (no ``document``) is a certain figure of another table
+    on_checked = replace(on_prior, document=None)
+    findings = [Finding("f1", "CF901", "n", "error", "m", "m", evidence=(on_prior,)),
+                Finding("f2", "CF901", "n", "error", "m", "m", evidence=(on_checked,)),
+                Finding("f3", "CF901", "n", "warning", "m", "m", evidence=(on_prior,))]
+    out = demote_uncertain((checked, prior), findings)
+    assert [f.severity for f in out] == ["warning", "error", "warning"]
+    assert out[0].message.startswith("m（该数字所在的列无法确定") and out[2].message == "m"
