@@ -46,6 +46,7 @@ from rules import (
     CF807,
     CF901,
     CF902,
+    CF903,
 )
 
 RULES = [
@@ -92,6 +93,7 @@ RULES = [
 SET_RULES = [
     CF901.RULE,
     CF902.RULE,
+    CF903.RULE,
 ]
 
 
