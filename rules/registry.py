@@ -47,6 +47,7 @@ from rules import (
     CF901,
     CF902,
     CF903,
+    CF904,
 )
 
 RULES = [
@@ -94,6 +95,7 @@ SET_RULES = [
     CF901.RULE,
     CF902.RULE,
     CF903.RULE,
+    CF904.RULE,
 ]
 
 
