@@ -8,7 +8,8 @@ the final account says was spent (a 上年执行数 column of a budget table is 
 
 Best practice: last year's execution of a line, as a budget states it (an item statement's
 当年预算执行数, a 上年执行数 column), equals that line's 决算数 in last year's final account (its
-一般公共预算财政拨款支出决算表, or the 支出决算表 of all funds), within the rounding of both.  A
+一般公共预算财政拨款支出决算表, the scope of the budget's 一般公共预算 lines: the 支出决算表's
+all-funds line may hold other money), within the rounding of both.  A
 budget is drawn up before last year's accounts close, so its execution figure can be an estimate:
 the finding is a warning that names both reports.
 
@@ -46,7 +47,7 @@ class ExecutionVsPriorFinalAccount(SetRule):
             if (c.kind != "amount" or c.period != "prior" or not (c.metric or "").startswith("func:")
                     or not (c.explanation or "").startswith("item_statement.prior") or not yuan_factor(c)):
                 continue
-            targets = targets_of(other, c.metric, "current")
+            targets = _fiscal_lines(other, c.metric)
             if not targets:
                 continue  # the final account prints no such line
             k = yuan_factor(c)
@@ -76,7 +77,7 @@ class ExecutionVsPriorFinalAccount(SetRule):
             return None
         fig, k = printed
         metric = ("econ:" if table.kind == "basic_expenditure_economic" else "func:") + row.code
-        targets = targets_of(other, metric, "current")
+        targets = _fiscal_lines(other, metric)
         if not targets:
             return None
         if any(agrees(fig, target_in_unit(t, k)) for t in targets):
@@ -100,6 +101,12 @@ class ExecutionVsPriorFinalAccount(SetRule):
             f"{y - 1} final account prints {fmt(final.value)} ({where}); a budget's execution "
             "figure may be an estimate made before the accounts closed",
             expected=final.value, observed=printed.value, tolerance=printed.tol + final.tol, evidence=ev)
+
+
+def _fiscal_lines(final: Document, metric: str) -> list[Target]:
+    """The final account's lines of a metric in the 一般公共预算财政拨款 tables, the scope a budget's
+    execution figure is of (the 支出决算表's all-funds line may hold other money as well)."""
+    return [t for t in targets_of(final, metric, "current") if t.scope == "general_budget"]
 
 
 RULE = ExecutionVsPriorFinalAccount
