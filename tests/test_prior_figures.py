@@ -101,3 +101,14 @@ def test_check_finds_last_years_figures_restated_and_nothing_else(prior_corpus):
         if r["kind"] == "budget" and r["year"] == 2024:
             assert any(s["relation"] == "prior_year_final_account" for s in entry["set_checks"])
     assert planted >= 4
+
+
+def test_cli_prior_figures(tmp_path):
+    from crossfoot.cli import main
+
+    rc = main(["corpus", "generate", "--out", str(tmp_path), "--departments", "1", "--years", "2024",
+               "--errors", "0", "--anomalies", "0", "--seed", "3", "--format", "txt", "--workers", "1",
+               "--prior-figures"])
+    assert rc == 0
+    assert "2023年当年预算执行数为" in (tmp_path / "d0000-2024-budget.txt").read_text("utf-8")
+    assert "当年预算执行数" not in (tmp_path / "d0000-2024-final.txt").read_text("utf-8")
