@@ -25,7 +25,7 @@ from typing import Any
 
 from extraction.model import Column, Document, Row, Table
 from rules.base import Evidence, Figure, Finding, SetRule, agrees, fmt
-from rules.lookup import row_unit
+from rules.lookup import norm_name, row_unit
 from rules.prior_columns import (
     PriorColumn,
     change_columns,
@@ -34,7 +34,9 @@ from rules.prior_columns import (
     figure_in_yuan,
     is_change_column,
     lines_with_figures,
+    measure_of,
     names_other_year,
+    names_prior_year,
     prior_columns,
     same_row,
     tables_alike,
@@ -60,7 +62,8 @@ class PriorColumnVsPriorReport(SetRule):
                 continue
             cols = [p for p in prior_columns(table, year) if p.measure in (None, own)]
             changes = change_columns(table)
-            if not cols and not changes:
+            rows = [r for r in table.rows if names_prior_year(r.name, year) and measure_of(r.name) in (None, own)]
+            if not cols and not changes and not rows:
                 continue
             others = list(tables_alike(prior, table))
             if not others:
@@ -69,6 +72,34 @@ class PriorColumnVsPriorReport(SetRule):
                 found = self._line(doc, prior, table, row, cols, changes, others)
                 if found is not None:
                     yield found
+            for row in rows:
+                yield from self._prior_row(doc, prior, table, row, others)
+
+    def _prior_row(self, doc: Document, prior: Document, table: Table, row: Row,
+                   others: list[Table]) -> Iterable[Finding]:
+        """A table laid out the other way (the items across, a row "2017年预算数" under "2018年预算数"):
+        each figure of last year's row against the row of the same key in last year's table."""
+        key = column_key(norm_name(row.name))
+        for t in others:
+            last = next((r for r in t.rows if column_key(norm_name(r.name)) == key
+                         and not names_other_year(r.name, prior.meta.year)), None)
+            if last is None:
+                continue
+            for col in table.columns:
+                printed = figure_in_yuan(table, row, col)
+                other_col = next((c for c in t.columns if c.label and column_key(c.label) == column_key(col.label)),
+                                 None) if col.label else None
+                got = figure_in_yuan(t, last, other_col) if other_col is not None else None
+                if printed is None or got is None:
+                    continue
+                fig, k = printed
+                lfig_here = got[0].scaled(got[1] / k)
+                if agrees(fig, lfig_here) or (fig.value and lfig_here.value
+                                              and abs(abs(fig.value / lfig_here.value) - 1e4) < 1):
+                    continue
+                line = replace(row, name=f"{col.label}（{row.name}）")
+                yield self._restated(doc, prior, table, line, row.name, fig, lfig_here, got[0])
+            return
 
     def _line(self, doc: Document, prior: Document, table: Table, row: Row, cols: list[PriorColumn],
               changes: list[Column], others: list[Table]) -> Finding | None:
@@ -89,7 +120,7 @@ class PriorColumnVsPriorReport(SetRule):
                 continue
             if fig.value and lfig_here.value and abs(abs(fig.value / lfig_here.value) - 1e4) < 1:
                 return None  # 10^4 apart: a unit slip, CF5xx's
-            return self._restated(doc, prior, table, row, p, fig, lfig_here, lfig)
+            return self._restated(doc, prior, table, row, p.column.label, fig, lfig_here, lfig)
         for c in changes:
             printed = figure_in_yuan(table, row, c)
             if printed is None:
@@ -134,15 +165,15 @@ class PriorColumnVsPriorReport(SetRule):
                 return got, t, r
         return None
 
-    def _restated(self, doc: Document, prior: Document, table: Table, row: Row, p: PriorColumn, fig: Figure,
+    def _restated(self, doc: Document, prior: Document, table: Table, row: Row, what: str, fig: Figure,
                   last: Figure, last_printed: Figure) -> Finding:
         unit = row_unit(table, row) or ""
         y = doc.meta.year
         line = row.name or row.code or ""
         return self.finding(
-            f"{y}年报告{table.title or table.kind}「{line}」{p.column.label} {fmt(fig.value)}{unit}，"
+            f"{y}年报告{table.title or table.kind}「{line}」{what} {fmt(fig.value)}{unit}，"
             f"{y - 1}年报告中该项为 {fmt(last.value)}{unit}（上年数可能经过调整，需核对）",
-            f"the {y} report prints {fmt(fig.value)} {unit} as last year's figure ({p.column.label}) of "
+            f"the {y} report prints {fmt(fig.value)} {unit} as last year's figure ({what}) of "
             f"{line} in {table.title or table.kind}; the {y - 1} report prints {fmt(last.value)}",
             expected=last.value, observed=fig.value, tolerance=fig.tol + last.tol,
             evidence=_evidence(fig, last_printed, prior))

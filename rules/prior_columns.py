@@ -23,6 +23,7 @@ from rules.lookup import norm_name, row_unit, table_index, unit_factor
 _BALANCE = ("结转", "结余", "年初", "年末", "上年末")
 _CHANGE = ("增减", "增加额", "减少额", "变动", "比上年")
 _RATE = ("%", "％", "率", "幅度", "百分比")
+_FIGURE_WORDS = ("预算", "决算", "执行", "数", "金额")
 _YEAR_WORDS = re.compile(r"上一?年度?|本年度?|当年度?|去年|\d{4}\s*年度?")
 
 
@@ -46,10 +47,14 @@ def _leaf(label: str) -> str:
 
 
 def names_prior_year(label: str, year: int | None) -> bool:
-    """Whether a column's own label (its last part) names last year: 上年 / 上一年 / 去年 / the
-    year before the report's, not a balance carried over."""
+    """Whether a column's own label (its last part), or a row's name, names last year's figure:
+    上年 / 上一年 / 去年 / the year before the report's with a short name of a figure (预算数, 执行数,
+    决算数), not a balance carried over nor a text that mentions a year ("…2020年指标经费")."""
     leaf = re.sub(r"\s+", "", _leaf(label))
     if any(w in leaf for w in _BALANCE):
+        return False
+    key = column_key(leaf)
+    if len(key) > 8 or (key and not any(w in key for w in _FIGURE_WORDS)):
         return False
     if any(w in leaf for w in ("上年", "上一年", "去年")):
         return True
