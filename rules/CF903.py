@@ -114,7 +114,7 @@ class PriorColumnVsPriorReport(SetRule):
             if last is None:
                 continue
             fig, k = printed
-            (lfig, lk), ltable, lrow = last
+            (lfig, lk), _, _ = last
             lfig_here = lfig.scaled(lk / k)
             if agrees(fig, lfig_here):
                 continue

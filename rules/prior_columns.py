@@ -106,7 +106,8 @@ def change_columns(table: Table) -> list[Column]:
     return [c for c in table.columns if c.label and is_change_column(c.label)]
 
 
-def current_column(table: Table, key: str, year: int | None, block: str | None = ...) -> Column | None:  # type: ignore[assignment]
+def current_column(table: Table, key: str, year: int | None,
+                   block: str | None = ...) -> Column | None:  # type: ignore[assignment]
     """The column of this year's figure under ``key`` (its label without year words), in a block
     when given: not a prior-year column, not a change column."""
     for c in table.columns:
