@@ -97,15 +97,12 @@ class PriorColumnVsPriorReport(SetRule):
                 if agrees(fig, lfig_here) or (fig.value and lfig_here.value
                                               and abs(abs(fig.value / lfig_here.value) - 1e4) < 1):
                     continue
-                line = replace(row, name=f"{col.label}（{row.name}）")
-                yield self._restated(doc, prior, table, line, row.name, fig, lfig_here, got[0])
+                yield self._restated(doc, prior, table, replace(row, name=col.label), row.name, fig, lfig_here, got[0])
             return
 
     def _line(self, doc: Document, prior: Document, table: Table, row: Row, cols: list[PriorColumn],
               changes: list[Column], others: list[Table]) -> Finding | None:
         """At most one finding for a line: its 上年 figure first, else its change."""
-        if not row.name and not row.code:
-            return None
         for p in cols:
             printed = figure_in_yuan(table, row, p.column)
             if printed is None:
