@@ -112,3 +112,33 @@ def test_cli_prior_figures(tmp_path):
     assert rc == 0
     assert "2023年当年预算执行数为" in (tmp_path / "d0000-2024-budget.txt").read_text("utf-8")
     assert "当年预算执行数" not in (tmp_path / "d0000-2024-final.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("label,year,prior,key", [
+    ("上年预算数", 2018, True, "预算数"),
+    ("2017年预算数", 2018, True, "预算数"),
+    ("2018年预算数", 2018, False, "预算数"),
+    ("本年预算数", 2018, False, "预算数"),
+    ("2017年预算数/合计", 2018, False, "预算数/合计"),  # its own label is 合计: a child of last year's group
+    ("上年结转资金", 2018, False, "结转资金"),  # last year's balance is this year's money
+    ("小计/上年结转资金", 2017, False, "小计/结转资金"),
+    ("上年执行数", 2024, True, "执行数"),
+    ("上年", 2024, True, ""),
+    ("重点工作九信访工作2020年指标经费", 2021, False, "重点工作九信访工作指标经费"),
+])
+def test_which_labels_name_last_years_figure(label, year, prior, key):
+    from rules.prior_columns import column_key, names_prior_year
+
+    assert names_prior_year(label, year) is prior
+    assert column_key(label) == key
+
+
+def test_a_child_of_last_years_group_is_last_years_column():
+    from extraction.model import Column, Table
+    from rules.prior_columns import current_column, prior_columns
+
+    cols = (Column(0, "2018年预算数/合计"), Column(1, "2017年预算数/合计"), Column(2, "比上年增减"))
+    t = Table("t1", "three_public", None, "", "万元", (1,), cols, ())
+    assert [p.column.index for p in prior_columns(t, 2018)] == [1]
+    assert current_column(t, "预算数/合计", 2018).index == 0
+    assert current_column(t, "预算数/合计", 2017).index == 1
