@@ -6,7 +6,8 @@ Usage:
 
 Generates the corpus (every error kind, errors in 60 % of documents; a share of departments
 publishing each report as a text file and a tables file, `--split`; errors between documents in
-a share of reports, `--cross-errors`) unless DIR already holds one, checks every file as
+a share of reports, `--cross-errors`; budgets stating last year's execution, and the errors of last
+year's figures planted too, unless `--no-prior-figures`) unless DIR already holds one, checks every file as
 `crossfoot check` does — each file alone, then the document sets (a split report's text with its
 tables file, each report against last year's and a final account against the year's budget:
 `check_sets`) — and matches findings to the planted errors of truth.jsonl:
@@ -56,6 +57,7 @@ RULE_KIND = {
     "CF501": "unit_slip", "CF502": "unit_slip",
     "CF601": "wrong_year", "CF602": "wrong_department", "CF603": "missing_table",
     "CF901": "prior_year_restated", "CF902": "budget_vs_final_mismatch",
+    "CF903": "prior_column_restated", "CF904": "execution_vs_final_mismatch",
 }
 PROSE_RULES = {"CF301", "CF303"}  # in a split report, the text's figures against the tables file
 NO_VALUE_RULES = {"wrong_department": {"CF602"}, "missing_table": {"CF603", "CF803"}, "wrong_year": {"CF601"}}
@@ -101,6 +103,8 @@ def matches(err: dict, f: dict, own: str = "") -> bool:
     figs = _figures(f)
     if kind == "budget_vs_final_mismatch":  # the printed figures of the rows moved together
         return any(_close(v, x) for v in err["values"][0::2] for x in figs)
+    if kind == "prior_column_restated":  # a line's 上年预算数, its subtotal and total, the prose change
+        return any(_close(v, x) for v in err["values"] for x in figs)
     return any(_close(v, x) for v in err["values"][:1] for x in figs) or (
         kind in ("unit_slip", "row_shift", "cross_table_mismatch") and
         any(_close(v, x) for v in err["values"] for x in figs))
@@ -121,6 +125,8 @@ def main() -> None:
     ap.add_argument("--errors", type=float, default=0.6)
     ap.add_argument("--split", type=float, default=0.3, help="share of departments publishing split reports")
     ap.add_argument("--cross-errors", type=float, default=0.3, help="share of reports with an error between documents")
+    ap.add_argument("--prior-figures", action=argparse.BooleanOptionalAction, default=True,
+                    help="budgets state last year's execution; plant the errors of last year's figures")
     ap.add_argument("--format", choices=["pdf", "txt"], default="pdf")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--show-fp", type=int, default=0)
@@ -133,7 +139,8 @@ def main() -> None:
 
         generate_corpus(out=out, departments=args.departments, years=parse_years(args.years),
                         errors=args.errors, anomalies=0.0, seed=args.seed, fmt=args.format,
-                        error_kinds=None, workers=args.workers, split=args.split, cross_errors=args.cross_errors)
+                        error_kinds=None, workers=args.workers, split=args.split, cross_errors=args.cross_errors,
+                        prior_figures=args.prior_figures)
     # every file of the format, and for each the report (truth record) it is a file of
     reports: list[dict] = []
     report_of: dict[str, int] = {}

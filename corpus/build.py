@@ -453,8 +453,13 @@ def _final_prose(doc: Document, P: Prose, led: YearLedger, prior: YearLedger, rn
                    P.rate(led.gpb_total, ann, (gref, aref), "annual", wrong_base=ini), "。"]))
 
 
-def build_budget(dept: Department, led: YearLedger, prior: YearLedger, rng: random.Random) -> Document:
-    """The 部门预算 of led.year (年初 figures), with 上年 figures from prior."""
+def build_budget(dept: Department, led: YearLedger, prior: YearLedger, rng: random.Random,
+                 prior_execution: bool = False) -> Document:
+    """The 部门预算 of led.year (年初 figures), with 上年 figures from prior.
+
+    ``prior_execution``: the budget also explains each 一般公共预算 line in an item statement that
+    states last year's execution (the 决算数 of prior's final account), as the 上海 budgets do.
+    Off by default, so that a corpus of a seed stays what it was (it draws nothing from ``rng``)."""
     doc, st, P, data, cls_all, cls_gpb = _start(dept, led, rng, "budget", 0.3, "{0}{1}年部门预算")
     Y, name, B = led.year, dept.name, doc.blocks
     B.append(_h("一、部门主要职能", 1))
@@ -489,6 +494,8 @@ def build_budget(dept: Department, led: YearLedger, prior: YearLedger, rng: rand
         para.add(f"“{C.CLASS_NAMES[c]}（类）”", P.amt(v, ref), "，占", P.pct(v, gpb, (ref, g5)),
                  "；" if i < len(items) - 1 else "。")
     B.append(para)
+    if prior_execution:
+        B.extend(_item_statements(P, data, prior, Y))
     # 三公
     B.append(_h("三、“三公”经费预算情况说明", 1))
     cur, pri = three_public_values(led.three_public_budget), three_public_values(prior.three_public_budget)
@@ -565,3 +572,36 @@ def build_budget(dept: Department, led: YearLedger, prior: YearLedger, rng: rand
     B.append(Para(["（一）财政拨款收入：指本级财政当年拨付的资金。"]))
     B.append(Para(["（二）“三公”经费：指使用财政拨款安排的因公出国（境）费、公务用车购置及运行维护费和公务接待费。"]))
     return doc
+
+
+def _item_statements(P: Prose, data: dict, prior: YearLedger, year: int) -> list[Para]:
+    """One statement per 一般公共预算 line (项) of the budget that last year's final account spent
+    on, in the form of the 上海 budgets ("“一般公共服务支出（类）群众团体事务（款）一般行政管理事务（项）”
+    42.60万元，主要用于…。2023年当年预算执行数为45.41万元，2024年预算安排42.60万元，比2023年预算执行数
+    减少6.19%。"): the execution is the line's 决算数 in last year's final account (its
+    一般公共预算财政拨款支出决算表).  The execution figure is an ``execution`` claim (its amount span,
+    the line's budget in fen, the rate span and the direction)."""
+    out: list[Para] = []
+    n = 0
+    for leaf, v in sorted(data.items()):
+        x, e = v["gpb_total"], prior.basic.get(leaf, 0) + prior.project.get(leaf, 0)
+        if x <= 0 or e <= 0:
+            continue
+        n += 1
+        name = C.LEAF_NAMES[leaf]
+        head = f"{n}. “{C.CLASS_NAMES[leaf[:3]]}（类）{C.ITEM_NAMES[leaf[:5]]}（款）{name}（项）”"
+        ref = ("general_budget_expenditure", f"{leaf}/total")
+        para = Para([head, P.amt(x, ref), f"，主要用于{name}。{year - 1}年当年预算执行数为"])
+        exe = P.amt(e)
+        para.add(exe, f"，{year}年预算安排", P.amt(x), f"，比{year - 1}年预算执行数")
+        if x == e:
+            para.add("持平。")
+            rate = None
+        else:
+            d = 1 if x > e else -1
+            rate = Span(f"{100.0 * abs(x - e) / e:.2f}%", "pct")
+            para.add(WORD_CHANGE[d][0], rate, "。")
+        para.add(f"主要原因是：{name}经费{'保持不变' if x == e else '增加' if x > e else '减少'}。")
+        P.doc.claims.append(Claim("execution", exe, (ref,), {"budget": x, "rate": rate}))
+        out.append(para)
+    return out

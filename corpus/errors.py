@@ -375,7 +375,11 @@ def page_of(p: Planted, doc: Document, lay) -> int:
 # prose rules through a split report's tables file) can find it.  They are drawn apart from the kinds
 # above (``generate --cross-errors``), only where the corpus holds the other document.
 
-CROSS_KINDS = ("prior_year_restated", "budget_vs_final_mismatch", "split_mismatch")
+CROSS_KINDS = ("prior_year_restated", "budget_vs_final_mismatch", "split_mismatch", "prior_column_restated",
+               "execution_vs_final_mismatch")
+# the kinds planted only in a corpus asked to print last year's figures (``generate --prior-figures``):
+# a budget's item statements of last year's execution, and the 上年预算数 they restate
+PRIOR_FIGURE_KINDS = ("prior_column_restated", "execution_vs_final_mismatch")
 
 
 def _table_in_claim_unit(t: Table, key: str, claim_unit: str) -> float | None:
@@ -484,6 +488,90 @@ def split_mismatch(doc: Document, rng: random.Random, planted: list[Planted]) ->
     if p is None:
         return None
     return Planted("split_mismatch", p.values, p.where.replace("prose amount", "text file's amount"), p.locator)
+
+
+_THREE_PUBLIC_LEAVES = ("abroad", "vehicle_purchase", "vehicle_ops", "reception")
+
+
+def prior_column_restated(doc: Document, rng: random.Random, planted: list[Planted]) -> Planted | None:
+    """A budget's 上年预算数 column (its “三公” table) restating last year's budget differently: one
+    item's figure by 2–12 % (at least 0.10万元), its subtotal and the total with it (the column still
+    foots), and the prose that compares this year's total with it (比上年预算增加/减少 X，增长 Y%, and
+    its comparison word) follows, so the budget is consistent in itself and only last year's budget
+    report tells (CF903, and CF901 on the prose change)."""
+    if doc.doc_kind != "budget":
+        return None
+    t = doc.tables().get("three_public")
+    avoid = touched(planted)
+    if t is None or id(t) in avoid or "total/prior" not in t.cells:
+        return None
+    cur, old_total = parse_number(t.value("total/budget") or ""), parse_number(t.value("total/prior") or "")
+    if cur is None or old_total is None or abs(cur - old_total) < 0.005:
+        return None  # "与上年预算持平" is printed as words: nothing follows a restatement
+    growth = [c for c in doc.claims if c.kind == "growth" and c.refs[0] == ("three_public", "total/budget")]
+    compare = [c for c in doc.claims if c.kind == "compare" and ("three_public", "total/prior") in c.refs]
+    if any(id(c.span) in avoid or id(c.extra.get("change")) in avoid for c in growth + compare):
+        return None
+    leaves = [k for k in _THREE_PUBLIC_LEAVES if (parse_number(t.value(f"{k}/prior") or "") or 0) > 0]
+    if not leaves:
+        return None
+    leaf = rng.choice(leaves)
+    old_leaf = parse_number(t.value(f"{leaf}/prior") or "") or 0.0
+    k = UNIT_FACTOR[t.unit] / UNIT_FACTOR["万元"]  # 万元 per table unit
+    step = max(0.1 / k, old_leaf * rng.uniform(0.02, 0.12))
+    for sign in rng.sample((-1, 1), 2):
+        delta = round(sign * step, 2)
+        new_total = round(old_total + delta, 2)
+        if old_leaf + delta > 0 and (cur - new_total) * (cur - old_total) > 0 and abs(cur - new_total) >= 0.01:
+            break  # (the change keeps its direction: 增加 or 减少 is printed as words)
+    else:
+        return None
+    rows = [leaf, "total"] + (["vehicle"] if leaf.startswith("vehicle_") else [])
+    olds = {r: parse_number(t.value(f"{r}/prior") or "") or 0.0 for r in rows}
+    for r in rows:
+        t.set(f"{r}/prior", _format_cell(t, round(olds[r] + delta, 2), t.value(f"{r}/prior") or ""))
+    changes = []
+    for c in growth:
+        chg = c.extra["change"]
+        unit_k = UNIT_FACTOR[t.unit] / UNIT_FACTOR[chg.unit or "万元"]
+        new_chg = abs(cur - new_total) * unit_k
+        changes += [round(new_chg, 2), _num(chg.text)]
+        chg.text = _fmt_like(new_chg, chg.text)
+        c.span.text = f"{100 * abs(cur - new_total) / new_total:.2f}%"
+    for c in compare:
+        words = c.extra["words"]
+        c.span.text = words[0] if cur > new_total + 0.005 else words[1] if cur < new_total - 0.005 else words[2]
+    lines = [round(olds[r] + delta, 2) for r in rows[2:]] + [olds[r] for r in rows[2:]]  # (the subtotal)
+    return Planted("prior_column_restated",
+                   [round(old_leaf + delta, 2), old_leaf, new_total, old_total] + lines + changes,
+                   f"three_public 上年预算数 of {leaf} (and its totals) restated by {delta:.2f} ({t.unit}) against "
+                   "last year's budget report", ("cell", t, t.cells[f"{leaf}/prior"][0]))
+
+
+def execution_vs_final_mismatch(doc: Document, rng: random.Random, planted: list[Planted]) -> Planted | None:
+    """A budget's item statement stating last year's execution of its line (当年预算执行数) other than
+    last year's final account spent (by 2–12 %, at least 0.10万元), with its rate against the
+    execution following (比…预算执行数增加/减少 Y%), so the budget is consistent in itself and only
+    last year's final account tells (CF904)."""
+    avoid = touched(planted)
+    cands = [c for c in _claims(doc, "execution") if c.extra.get("rate") is not None
+             and id(c.span) not in avoid and id(c.extra["rate"]) not in avoid]
+    if doc.doc_kind != "budget" or not cands:
+        return None
+    c = rng.choice(cands)
+    old, x = _num(c.span.text), c.extra["budget"] / 100 / UNIT_FACTOR[c.span.unit or "万元"]
+    step = max(0.1, old * rng.uniform(0.02, 0.12))
+    for sign in rng.sample((-1, 1), 2):
+        new = round(old + sign * step, 2)
+        if new > 0 and (x - new) * (x - old) > 0 and abs(x - new) >= 0.01:
+            break  # (增加 or 减少 is printed as words)
+    else:
+        return None
+    c.span.text = _fmt_like(new, c.span.text)
+    c.extra["rate"].text = f"{100 * abs(x - new) / new:.2f}%"
+    return Planted("execution_vs_final_mismatch", [new, old],
+                   f"item statement of {c.refs[0][1].split('/')[0]}: last year's execution {new:.2f} instead of the "
+                   f"final account's {old:.2f} ({c.span.unit})", ("span", c.span))
 
 
 CROSS_PLANTERS = {k: globals()[k] for k in CROSS_KINDS}

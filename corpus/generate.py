@@ -63,7 +63,7 @@ def draw_departments(seed: int, n: int) -> list[ledger.Department]:
 
 
 def _department_task(args: tuple) -> list[dict]:
-    (out, dept, years, err_rate, anom_rate, seed, fmt, kinds, split_rate, cross_rate, cross_kinds) = args
+    (out, dept, years, err_rate, anom_rate, seed, fmt, kinds, split_rate, cross_rate, cross_kinds, prior_figures) = args
     out = Path(out)
     index = int(dept.id[1:])
     y1, y2 = years
@@ -72,6 +72,9 @@ def _department_task(args: tuple) -> list[dict]:
     prev = ledger.draw_year(derive_rng(seed, "ledger", index, y1 - 1), dept, y1 - 1, None)
     records = []
     jump_year = None
+    # the tables last year's reports left out (a planted missing_table): what the corpus does not hold
+    missing_last_year: dict[str, set[str]] = {}
+    missing: dict[str, set[str]] = {}
     for year in range(y1, y2 + 1):
         arng = derive_rng(seed, "anomaly", index, year)
         anomaly = arng.choice(ANOMALY_KINDS) if arng.random() < anom_rate else None
@@ -84,7 +87,11 @@ def _department_task(args: tuple) -> list[dict]:
             jump_year = year
         led = ledger.draw_year(derive_rng(seed, "ledger", index, year), dept, year, prev, anomaly)
         for doc_kind, builder in (("final_accounts", build.build_final), ("budget", build.build_budget)):
-            doc = builder(dept, led, prev, derive_rng(seed, "doc", index, year, doc_kind))
+            drng = derive_rng(seed, "doc", index, year, doc_kind)
+            if doc_kind == "budget" and prior_figures:
+                doc = builder(dept, led, prev, drng, prior_execution=True)
+            else:
+                doc = builder(dept, led, prev, drng)
             erng = derive_rng(seed, "errors", index, year, doc_kind)
             planted: list[errors.Planted] = []
             if erng.random() < err_rate:
@@ -100,8 +107,14 @@ def _department_task(args: tuple) -> list[dict]:
                 pool = [k for k in (cross_kinds or errors.CROSS_KINDS)
                         if (k != "prior_year_restated" or year > y1)
                         and (k != "budget_vs_final_mismatch" or doc_kind == "final_accounts")
-                        and (k != "split_mismatch" or split)]
+                        and (k != "split_mismatch" or split)
+                        # last year's figures a budget prints: only when asked for, and against the
+                        # budget and final account of last year
+                        and (k not in errors.PRIOR_FIGURE_KINDS or (prior_figures and doc_kind == "budget"
+                                                                    and year > y1
+                                                                    and not _left_out(k, missing_last_year)))]
                 planted += errors.plant_cross(doc, crng, pool, planted)
+            missing[doc_kind] = {p.extra["table"] for p in planted if p.kind == "missing_table"}
             stem = f"{dept.id}-{year}-{'final' if doc_kind == 'final_accounts' else 'budget'}"
             lrng = derive_rng(seed, "layout", index, year, doc_kind)
             if split:
@@ -132,8 +145,19 @@ def _department_task(args: tuple) -> list[dict]:
             if split:
                 record["parts"] = files  # {"text": [...], "tables": [...]}: one report over two files
             records.append(record)
-        prev = led
+        prev, missing_last_year, missing = led, missing, {}
     return records
+
+
+# the table of last year's report (by its kind) each error of last year's figures is measured against
+_MEASURED_AGAINST = {"prior_column_restated": ("budget", "three_public"),
+                     "execution_vs_final_mismatch": ("final_accounts", "general_budget_expenditure")}
+
+
+def _left_out(kind: str, missing_last_year: dict[str, set[str]]) -> bool:
+    """Whether last year's report left out the table an error of last year's figures is measured against."""
+    doc_kind, table = _MEASURED_AGAINST[kind]
+    return table in missing_last_year.get(doc_kind, set())
 
 
 def split_report(doc: Document) -> dict[str, Document]:
@@ -186,12 +210,14 @@ def _missing_table_page(i: int, doc: Document, tables: Document, lay) -> int:
 def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors: float, anomalies: float,
                     seed: int, fmt: str, error_kinds: list[str] | None, workers: int | None,
                     split: float = 0.0, cross_errors: float = 0.0,
-                    cross_kinds: list[str] | None = None) -> list[dict]:
+                    cross_kinds: list[str] | None = None, prior_figures: bool = False) -> list[dict]:
     """Write departments × years × {final, budget} reports and truth.jsonl under out; return the records.
 
     ``split``: the share of departments that publish each report as two files (text, tables);
-    ``cross_errors``: the share of reports given one error between documents (CROSS_KINDS).
-    Both 0 by default, so that a corpus of a seed stays what it was."""
+    ``cross_errors``: the share of reports given one error between documents (CROSS_KINDS);
+    ``prior_figures``: budgets state last year's execution of each line (item statements), and the
+    errors of last year's figures (PRIOR_FIGURE_KINDS) join the errors between documents.
+    All off by default, so that a corpus of a seed stays what it was."""
     from corpus.errors import CROSS_KINDS, ERROR_KINDS
 
     if fmt not in ("pdf", "txt", "both"):
@@ -208,7 +234,8 @@ def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors:
         raise ValueError("split and cross-errors are shares between 0 and 1")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tasks = [(str(out), d, years, errors, anomalies, seed, fmt, error_kinds, split, cross_errors, cross_kinds)
+    tasks = [(str(out), d, years, errors, anomalies, seed, fmt, error_kinds, split, cross_errors, cross_kinds,
+              prior_figures)
              for d in draw_departments(seed, departments)]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(tasks) > 1:

@@ -276,6 +276,14 @@ class Checker:
                 prior = V(cur.x - cl.extra["direction"] * chg.x, cur.tol + chg.tol)
                 if self._pct_ok(s.text, chg, prior) != "ok":
                     self.add("growth", where)
+            elif cl.kind == "execution" and cl.extra.get("rate") is not None:
+                # an item statement's rate against last year's execution: |budget − execution| / execution
+                cur = self.v(cl.refs[0])
+                if cur is None:
+                    continue
+                exe = self._span_amount(s)
+                if self._pct_ok(cl.extra["rate"].text, V(abs(cur.x - exe.x), cur.tol + exe.tol), exe) != "ok":
+                    self.add("growth", where)
             elif cl.kind == "compare":
                 a, b = self.v(cl.refs[0]), self.v(cl.refs[1])
                 if a is None or b is None:

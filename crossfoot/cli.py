@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="share of reports given an error between documents (default 0)")
     gen.add_argument("--cross-error-kinds", default=None, metavar="K1,K2",
                      help="only plant these errors between documents")
+    gen.add_argument("--prior-figures", action="store_true",
+                     help="budgets state last year's execution of each line, and the errors of last year's "
+                          "figures (prior_column_restated, execution_vs_final_mismatch) are planted too")
     gen.set_defaults(func=_cmd_corpus_generate)
 
     sc = sub.add_parser("score", help="score department-years for unusual spending (IsolationForest, Benford)")
@@ -189,6 +192,7 @@ def _cmd_corpus_generate(args: argparse.Namespace) -> int:
             split=args.split,
             cross_errors=args.cross_errors,
             cross_kinds=cross,
+            prior_figures=args.prior_figures,
         )
     except ValueError as e:
         print(f"crossfoot: error: {e}", file=sys.stderr)

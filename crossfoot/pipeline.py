@@ -205,7 +205,8 @@ def check_sets(entries: list[dict[str, Any]], files: dict[str, Path],
 def _check_across_years(sets: list[Any], entries: list[dict[str, Any]], by_path: dict[str, int],
                         files: dict[str, Path], config: dict[str, Any] | None) -> None:
     """CF9xx on each report that has another report of its department in the run: last year's
-    report of its kind (CF901), and for a final account the budget report of its year (CF902)."""
+    report of its kind (CF901, CF903), for a final account the budget report of its year (CF902),
+    and for a budget last year's final account (CF904)."""
     from crossfoot.sets import SetReading, read_set
     from rules.engine import run_set_rules
 
@@ -222,6 +223,8 @@ def _check_across_years(sets: list[Any], entries: list[dict[str, Any]], by_path:
         others = [("prior_year", by_key.get((dept, kind, year - 1)))]
         if kind == "final_account":
             others.append(("same_year_budget", by_key.get((dept, "budget", year))))
+        else:  # a budget: last year's final account (its 上年执行数, CF904)
+            others.append(("prior_year_final_account", by_key.get((dept, "final_account", year - 1))))
         for relation, before in others:
             if before is None:
                 continue

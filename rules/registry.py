@@ -46,6 +46,8 @@ from rules import (
     CF807,
     CF901,
     CF902,
+    CF903,
+    CF904,
 )
 
 RULES = [
@@ -92,6 +94,8 @@ RULES = [
 SET_RULES = [
     CF901.RULE,
     CF902.RULE,
+    CF903.RULE,
+    CF904.RULE,
 ]
 
 

@@ -27,8 +27,8 @@ def test_rule_case(code, case):
     doc = read_text(case["document"], f"{code}-{case['id']}.txt")
     assert doc.error is None, doc.error
     claims = extract_claims(doc)
-    other_key = next((k for k in ("prior", "budget") if k in case), None)
-    if other_key:  # a rule of a document set (CF9xx): last year's report, or the year's budget, beside this one
+    other_key = next((k for k in ("prior", "budget", "final") if k in case), None)
+    if other_key:  # a rule of a document set (CF9xx): last year's report, the year's budget, last year's final account
         other = read_text(case[other_key], f"{code}-{case['id']}-{other_key}.txt")
         assert other.error is None, other.error
         findings = list(rule_by_code(code)().check_pair(doc, claims, other))
