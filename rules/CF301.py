@@ -67,13 +67,13 @@ class ProseAmountVsTable(Rule):
             if not comparable(c):
                 if c.kind == "amount" and c.metric and c.value is not None and yuan_factor(c) is not None:
                     # a metric taken from context is never accused, but a figure that agrees ties
+                    # (a confirm-only line that agrees ties it too: the 机关运行经费 table's item
+                    # where the basic-expenditure line of its code holds more)
                     t = agreeing_target(doc, c)
                     if t is not None:
                         self.tie(c, t.figure)
-                    elif table_targets(doc, c):
+                    elif not self._confirm(doc, c) and table_targets(doc, c):
                         self.pass_over(c, "metric_from_context")
-                    else:
-                        self._confirm(doc, c)
                 continue
             if c.metric.startswith("grand_total") and part_of_total(doc, c):
                 continue  # "其他资金收入预算总计15万元": a line of the income, not the total
@@ -153,11 +153,12 @@ class ProseAmountVsTable(Rule):
                 severity="warning" if scope_mismatch or elsewhere is not None else None,
             )
 
-    def _confirm(self, doc: Document, c: Any, scope: str | None = None) -> None:
+    def _confirm(self, doc: Document, c: Any, scope: str | None = None) -> bool:
         """No line to compare the claim with: a confirm-only line (claim_tables.yaml) that agrees
-        ties it; one that differs says nothing.  ``scope``: only the lines of that scope."""
+        ties it; one that differs says nothing.  ``scope``: only the lines of that scope.  Whether
+        it tied."""
         if yuan_factor(c) is None:
-            return
+            return False
         targets = confirming_targets(doc, c)
         if scope is not None:
             targets = [t for t in targets if t.scope == scope]
@@ -173,6 +174,7 @@ class ProseAmountVsTable(Rule):
                 hit = agreeing_target(doc, c, [path])
         if hit is not None:
             self.tie(c, hit.figure)
+        return hit is not None
 
     def _tie_zero(self, doc: Document, c: Any) -> bool:
         """A zero statement ties to its table printed empty or without a figure (never a finding);

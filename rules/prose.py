@@ -296,6 +296,8 @@ def _plan(metric: str, confirm: bool = False) -> tuple[tuple[tuple[Any, ...], ..
             return tuple(sp["rows"])
         if sp.get("class_rows"):  # the class line by its official names (none for a 款 or 项 code)
             return _class_row_names(code) if code and len(code) == 3 else None
+        if sp.get("metric_names"):  # the line by the metric's own names
+            return _metric_row_names(metric) or None
         return None
 
     def compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
@@ -305,6 +307,16 @@ def _plan(metric: str, confirm: bool = False) -> tuple[tuple[tuple[Any, ...], ..
                      for sp in specs)
 
     return compiled(specs), compiled(_budget_first(specs)), code
+
+
+def _metric_row_names(metric: str) -> tuple[str, ...]:
+    """The names the lexicon gives a metric (zh and aliases, both lexicon files), as printed."""
+    out: list[str] = []
+    for f in ("metrics.yaml", "metrics_extra.yaml"):
+        for m in lexicon(f) or []:
+            if isinstance(m, dict) and str(m.get("id")) == metric:
+                out += [n for n in [m.get("zh"), *(m.get("aliases") or [])] if n and n not in out]
+    return tuple(out)
 
 
 def _class_row_names(code: str) -> tuple[str, ...]:
