@@ -26,7 +26,9 @@ from rules.prose import (
     confirming_targets,
     empty_table_target,
     label_names_metric,
+    PROJECT_COLUMNS,
     name_path_target,
+    project_target,
     scope_tables_missing,
     table_targets,
     target_in_claim_unit,
@@ -172,6 +174,11 @@ class ProseAmountVsTable(Rule):
             path = name_path_target(doc, c)
             if path is not None and (scope is None or path.scope == scope):
                 hit = agreeing_target(doc, c, [path])
+        if hit is None and c.metric in PROJECT_COLUMNS:
+            # a project's figure: the 年度资金总额 line of the project's own 绩效自评表
+            own = project_target(doc, c)
+            if own is not None:
+                hit = agreeing_target(doc, c, [own])
         if hit is not None:
             self.tie(c, hit.figure)
         return hit is not None

@@ -183,7 +183,7 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
     """The table cells that print the claim's number (as printed, ×10⁴ or ÷10⁴) within the
     rounding of both: (scale, table, row, column index, cell), nearest scale first.
 
-    A count is exact and matches only a whole-number cell printing it on a line or in a column
+    Only a money figure is searched ×10⁴ and ÷10⁴.  A count is exact and matches only a whole-number cell printing it on a line or in a column
     that names its unit (辆, 人, 批, 件: a 行次 or a code column prints small numbers too).  Otherwise a match must be
     closer than a tenth of the figure (rounding wider than that says nothing: 80.81 ÷ 10⁴ "is"
     any 0.01)."""
@@ -198,7 +198,9 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
         tol = _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d)
     pc = _printed(doc)
     out: list[tuple[float, Table, Row, int, Cell]] = []
-    for k in (1.0,) if count else SCALES:
+    # ×10⁴ and ÷10⁴ are the steps between 元 and 万元: a figure in another unit (平方米, 人) is
+    # searched as printed only (13459平方米 is not a 1.35 ÷ 10⁴)
+    for k in SCALES if not count and (claim.unit in MONEY_UNITS or claim.unit is None) else (1.0,):
         v, tl = abs(float(claim.value)) * k, tol * k
         if v <= tl:
             continue  # the rounding swallows the figure at this scale
