@@ -91,8 +91,11 @@ class ProseAmountVsTable(Rule):
             if not targets:
                 found = list(self._against_empty_table(doc, c)) if c.value else []
                 yield from found
-                if not found:
-                    self._confirm(doc, c)
+                if not found and not self._confirm(doc, c) and c.value == 0:
+                    # a zero where no line is read: the table of its line printed without a figure
+                    et = empty_table_target(doc, c)
+                    if et is not None:
+                        self.tie(c, et.figure)
                 continue
             hit = agreeing_target(doc, c, targets)
             if hit is not None:

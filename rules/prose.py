@@ -429,7 +429,18 @@ def empty_table_target(doc: Document, claim: Any) -> Target | None:
 
 
 def _printed_empty(t: Table) -> bool:
-    return t.empty or not any(c is not None and c.value is not None for r in t.rows for c in r.cells)
+    """Whether a table prints no figure: 本表无数据, or no cell with a value but the numbers of its
+    columns (栏次 1 2 3 …, which a header without data rows leaves as rows "1 | 2", "3 | 4 5 6")."""
+    return t.empty or not any(c is not None and c.value is not None for r in t.rows if not _column_numbers(r)
+                              for c in r.cells)
+
+
+def _column_numbers(row: Row) -> bool:
+    """A 栏次 row: its name a whole number n (or 栏次) and its figures n+1, n+2, … (1, 2, … after 栏次)."""
+    name = row.name.strip()
+    start = 0 if name == "栏次" else int(name) if name.isdigit() else None
+    vals = [v for v in row.values if v is not None]
+    return start is not None and bool(vals) and vals == [float(start + i) for i in range(1, len(vals) + 1)]
 
 
 def paragraph_key(doc: Document, claim: Any) -> int:
