@@ -109,7 +109,8 @@ def coincidence(doc: Any, claim: Any, reason: str | None) -> str | None:
         cells = [x for x in cells if any(w in column_label(x[1], x[3]) or w in x[2].name for w in words)]
         if not cells:
             return "other_period"
-    own = own_lines(doc, claim) if claim.metric else []
+    # (no line is the claim's own when its metric is not trusted: a count given a money line's metric)
+    own = own_lines(doc, claim) if claim.metric and reason != "no_metric" else []
     if any(o.table is t and o.row is r for o in own for _k, t, r, _ci, _c in cells):
         return None  # printed on its own line: a missed tie
     if own:

@@ -285,3 +285,24 @@ def test_only_money_is_searched_in_another_unit():
     # a money figure is: "公务用车购置费25万元" is printed 250000.00 in a 元 table
     money = next(c for c in extract_claims(doc) if c.value == 25 and c.metric == "three_public_vehicle_purchase")
     assert {k for k, *_rest in cells_printing(doc, money)} == {1e4}
+
+
+def test_a_count_is_not_found_in_a_money_or_score_column(seed000):
+    from extraction.reader import read_document
+    from crossfoot.pipeline import extract_claims
+    from rules.status import cells_printing
+
+    doc = read_document(SEED000)
+    claims = extract_claims(doc)
+    # "组织党组理论中心组集中学习5次": the 5.0 of a 执行率 column is no count of 次
+    five = next(c for c in claims if c.kind == "count" and c.value == 5 and c.unit == "次")
+    assert cells_printing(doc, five) == []
+    # "共安排国内公务接待 8 批次": the line 国内公务接待批次（个） of the 三公 table prints it
+    eight = next(c for c in claims if c.kind == "count" and c.value == 8 and c.unit == "批次")
+    assert [r.name for _k, _t, r, _ci, _c in cells_printing(doc, eight)][0] == "5.国内公务接待批次（个）"
+
+
+def test_money_given_a_rates_metric_has_no_metric(seed004):
+    # "市委组织部从市管党费中安排7万元" read with the metric 满意度 (a rate): what the money is is not known
+    c = _claim(seed004, kind="amount", value=7, unit="万元")
+    assert (c["metric"], c["reason"]) == ("perf_satisfaction_rate", "no_metric")
