@@ -33,7 +33,7 @@ from crossfoot.pipeline import check_findings, extract_claims, iter_files  # noq
 from extraction.reader import read_document  # noqa: E402
 from rules.base import column_label  # noqa: E402
 from rules.lookup import row_unit, unit_factor  # noqa: E402
-from rules.prose import MONEY_UNITS, name_path_target, project_target, targets_of  # noqa: E402
+from rules.prose import MONEY_UNITS, label_names_metric, name_path_target, project_target, targets_of  # noqa: E402
 from rules.status import cells_printing, cell_target  # noqa: E402
 
 DEFAULT_PATHS = [ROOT / "tests" / "data"]
@@ -66,10 +66,10 @@ OUTSIDE_DOCUMENT = ("prior_year_figure", "budget_figure_without_budget_table", "
 #                       account's budget figure, and no cell it matches is in a column (or on a
 #                       line) of that period (上年…, 增减…; 预算…, 批复…): this year's figure, equal by
 #                       持平 or a budget spent to the cent
-#   own_line_elsewhere  the claim's own line is found (its metric's lines, confirm-only ones, the
-#                       name path of a 款/项, a project's own table; for a prior-year or budget figure
-#                       also the line as this year prints it) and no cell it matches (of its period)
-#                       is on it
+#   own_line_elsewhere  the claim's own words name its metric, the metric's own line is found (its
+#                       lines, confirm-only ones, the name path of a 款/项, a project's own table; for a
+#                       prior-year or budget figure also the line as this year prints it) and no cell
+#                       it matches (of its period) is on it
 #   off_scale           every cell matches only ×10⁴ or ÷10⁴ away from what the claim's unit and the
 #                       cell's table unit (printed: a table that names none is not judged) imply
 #                       (809.07万元 against 0.08 of a 万元 table)
@@ -109,8 +109,11 @@ def coincidence(doc: Any, claim: Any, reason: str | None) -> str | None:
         cells = [x for x in cells if any(w in column_label(x[1], x[3]) or w in x[2].name for w in words)]
         if not cells:
             return "other_period"
-    # (no line is the claim's own when its metric is not trusted: a count given a money line's metric)
-    own = own_lines(doc, claim) if claim.metric and reason != "no_metric" else []
+    # no line is the claim's own when its metric is not the claim's own words' (taken from context, a
+    # level mark after the name: rules.prose.label_names_metric) or not trusted (no_metric): a wrong
+    # metric's line would make a real tie look like a coincidence
+    trusted = claim.metric and reason != "no_metric" and label_names_metric(claim)
+    own = own_lines(doc, claim) if trusted else []
     if any(o.table is t and o.row is r for o in own for _k, t, r, _ci, _c in cells):
         return None  # printed on its own line: a missed tie
     if own:
