@@ -306,3 +306,11 @@ def test_money_given_a_rates_metric_has_no_metric(seed004):
     # "市委组织部从市管党费中安排7万元" read with the metric 满意度 (a rate): what the money is is not known
     c = _claim(seed004, kind="amount", value=7, unit="万元")
     assert (c["metric"], c["reason"]) == ("perf_satisfaction_rate", "no_metric")
+
+
+def test_a_completion_rate_ties_to_the_budget_its_table_prints(seed000):
+    # "公务接待费支出决算为 0.37 万元，完成预算的 18.50%": the budget is not in the sentence; the 三公
+    # table's 预算数 (2.00) is, and 0.37 / 2.00 = 18.50 %
+    c = _claim(seed000, kind="completion", value=18.5, metric="three_public_reception")
+    assert (c["status"], c["tied_by"]) == ("tied", "CF403")
+    assert c["target"]["value"] == 2.0 and "预算" in c["target"]["column"]
