@@ -33,7 +33,13 @@ from crossfoot.pipeline import check_findings, extract_claims, iter_files  # noq
 from extraction.reader import read_document  # noqa: E402
 from rules.base import column_label  # noqa: E402
 from rules.lookup import row_unit, unit_factor  # noqa: E402
-from rules.prose import MONEY_UNITS, label_names_metric, name_path_target, project_target, targets_of  # noqa: E402
+from rules.prose import (  # noqa: E402
+    MONEY_UNITS,
+    label_names_metric,
+    name_path_target,
+    project_target,
+    targets_of,
+)
 from rules.status import cells_printing, cell_target  # noqa: E402
 
 DEFAULT_PATHS = [ROOT / "tests" / "data"]
@@ -119,7 +125,8 @@ def coincidence(doc: Any, claim: Any, reason: str | None) -> str | None:
     if own:
         return "own_line_elsewhere"
     k_claim = MONEY_UNITS.get(claim.unit or "")
-    if k_claim and all(row_unit(t, r) is not None and abs(k - k_claim / unit_factor(row_unit(t, r))) > 1e-9 * k
+    if k_claim and all(row_unit(t, r) is not None
+                       and abs(k - k_claim / unit_factor(row_unit(t, r))) > 1e-9 * k
                        for k, t, r, _ci, _c in cells):
         return "off_scale"
     return None
@@ -219,7 +226,8 @@ def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:
     same_file = [x for d in docs if d["n_tables"] and not d.get("split_with") for x in d["claims"]
                  if x["kind"] == "amount"]
     same_inside = [x for x in same_file if x.get("reason") not in OUTSIDE_DOCUMENT]
-    coincidences = collections.Counter(x["coincidence"] for x in amounts if x["printed_at"] and x.get("coincidence"))
+    coincidences = collections.Counter(x["coincidence"] for x in amounts
+                                       if x["printed_at"] and x.get("coincidence"))
     done = lambda xs: sum(1 for x in xs if x["status"] in ("tied", "contradicted"))  # noqa: E731
     per_kind = collections.defaultdict(collections.Counter)
     reasons = collections.defaultdict(collections.Counter)

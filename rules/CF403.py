@@ -5,7 +5,8 @@ worse, a rate that equals 执行数 / 年初预算 while the text says 全年预
 
 Best practice: completion = actual / the budget the sentence names (年初预算 or 全年预算),
 within the rounding of the printed figures. When the printed rate fits the other budget, the
-finding says which base it was computed on.
+finding says which base it was computed on. A rate whose budget the sentence does not state is
+tied to the budget line its table prints when it fits, and never accused from it.
 """
 
 from __future__ import annotations

@@ -186,8 +186,8 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
     Only a money figure is searched ×10⁴ and ÷10⁴.  A count is exact and matches only a
     whole-number cell printing it on a line or in a column that names its unit (辆, 人, 批, 件: a
     行次 or a code column prints small numbers too), not in a column of money, rates or scores.
-    Otherwise a match must be closer than a tenth of the figure (rounding wider than that says nothing: 80.81 ÷ 10⁴ "is"
-    any 0.01)."""
+    Otherwise a match must be closer than a tenth of the figure (rounding wider than that says
+    nothing: 80.81 ÷ 10⁴ "is" any 0.01)."""
     if not claim.value or not doc.tables:
         return []
     count = claim.kind == "count"

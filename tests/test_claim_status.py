@@ -283,7 +283,8 @@ def test_only_money_is_searched_in_another_unit():
     area = next(c for c in extract_claims(doc) if c.value == 13459)
     assert area.unit == "平方米" and cells_printing(doc, area) == []
     # a money figure is: "公务用车购置费25万元" is printed 250000.00 in a 元 table
-    money = next(c for c in extract_claims(doc) if c.value == 25 and c.metric == "three_public_vehicle_purchase")
+    money = next(c for c in extract_claims(doc)
+                 if c.value == 25 and c.metric == "three_public_vehicle_purchase")
     assert {k for k, *_rest in cells_printing(doc, money)} == {1e4}
 
 
