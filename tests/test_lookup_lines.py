@@ -125,3 +125,13 @@ def test_a_final_accounts_project_expenditure_by_its_definition():
     e = _entry(DATA / "seeds" / "000_18d5ca373dd9af9d.txt")
     c = _claim(e, value=4.95, kind="amount")
     assert c["metric"] == "expenditure_project" and _target(c)[1:] == ("合计", 4.95)
+
+
+def test_a_budgets_summary_prints_its_income_lines_by_kind():
+    # "…其中：财政拨款收入15621.11万元…；事业收入0.00万元；事业单位经营收入0.00万元；其他收入0.00万元": the
+    # lines 二、事业收入 / 三、事业单位经营收入 / 四、其他收入 of the 部门财务收支预算总表, printed empty
+    e = _entry(BUDGETS / "上海市普陀区人民政府万里街道办事处24年预算.pdf")
+    for metric, row in (("income_business", "二、事业收入"), ("income_operating", "三、事业单位经营收入"),
+                        ("income_other", "四、其他收入")):
+        c = _claim(e, metric=metric, value=0.0)
+        assert (c["status"], c["target"]["table"], c["target"]["row"]) == ("tied", "t1", row), metric
