@@ -135,3 +135,15 @@ def test_a_budgets_summary_prints_its_income_lines_by_kind():
                         ("income_other", "四、其他收入")):
         c = _claim(e, metric=metric, value=0.0)
         assert (c["status"], c["target"]["table"], c["target"]["row"]) == ("tied", "t1", row), metric
+
+
+def test_vehicle_purchase_of_a_budget_and_the_vehicle_sum_of_a_final_account():
+    # "（1）公务用车购置预算支出0 万元" (econ:31013): the empty 购置费 column of the "三公" table laid across
+    e = _entry(BUDGETS / "省法院2017年度部门预算公开.pdf")
+    c = _claim(e, metric="econ:31013", value=0)
+    assert (c["status"], c["target"]["table"], c["target"]["value"]) == ("tied", "t13", 0.0)
+    # "2、公务用车购置及运行维护费支出0.00 万元": 购置费 + 运行维护费 of the 决算数 side, where the reader
+    # labels the group's 小计 with another group's name
+    e = _entry(DATA / "real" / "final_accounts" / "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf")
+    c = _claim(e, metric="three_public_vehicle", value=0.0)
+    assert c["status"] == "tied" and "+" in c["target"]["column"] and c["target"]["value"] == 0.0
