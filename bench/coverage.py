@@ -31,6 +31,15 @@ sys.path.insert(0, str(ROOT))
 
 from crossfoot.pipeline import check_findings, extract_claims, iter_files  # noqa: E402
 from extraction.reader import read_document  # noqa: E402
+from rules.base import column_label  # noqa: E402
+from rules.lookup import row_unit, unit_factor  # noqa: E402
+from rules.prose import (  # noqa: E402
+    MONEY_UNITS,
+    label_names_metric,
+    name_path_target,
+    project_target,
+    targets_of,
+)
 from rules.status import cells_printing, cell_target  # noqa: E402
 
 DEFAULT_PATHS = [ROOT / "tests" / "data"]
@@ -55,6 +64,72 @@ def classification_reference(doc: Any, claim: Any) -> bool:
 # bench/coverage.md): set aside for the second coverage figure
 OUTSIDE_DOCUMENT = ("prior_year_figure", "budget_figure_without_budget_table", "narrative_only_metric",
                     "no_table_prints_it")
+
+
+# The coincidences among the missed ties: a value printed in a table that is not the claim's
+# figure, told apart by what is known of the claim (bench/coverage.md, "Coincidences"):
+#   other_period        the claim is last year's figure (a prior-year amount, a change) or a final
+#                       account's budget figure, and no cell it matches is in a column (or on a
+#                       line) of that period (上年…, 增减…; 预算…, 批复…): this year's figure, equal by
+#                       持平 or a budget spent to the cent
+#   own_line_elsewhere  the claim's own words name its metric, the metric's own line is found (its
+#                       lines, confirm-only ones, the name path of a 款/项, a project's own table; for a
+#                       prior-year or budget figure also the line as this year prints it) and no cell
+#                       it matches (of its period) is on it
+#   off_scale           every cell matches only ×10⁴ or ÷10⁴ away from what the claim's unit and the
+#                       cell's table unit (printed: a table that names none is not judged) imply
+#                       (809.07万元 against 0.08 of a 万元 table)
+# A missed tie on the claim's own line (a unit slip, a line found and not compared) and one of a
+# claim whose line is not known stay missed ties: the value search cannot tell.
+COINCIDENCES = ("other_period", "own_line_elsewhere", "off_scale")
+_PERIOD_WORDS = {"prior": ("上年", "增减", "增长", "减少", "变动"), "budget": ("预算", "批复")}
+
+
+def own_lines(doc: Any, claim: Any) -> list[Any]:
+    """The table lines of the claim's own metric the lookup finds (any kind of line), for its period
+    and for the current year (the line of a prior-year or budget figure as this year's tables print it)."""
+    metric, period = claim.metric or "", claim.period or "current"
+    found = [*targets_of(doc, metric, period), *targets_of(doc, metric, period, confirm=True)]
+    if period != "current":
+        found += [*targets_of(doc, metric, "current"), *targets_of(doc, metric, "current", confirm=True)]
+    for more in (name_path_target, project_target):
+        t = more(doc, claim)
+        if t is not None:
+            found.append(t)
+    return found
+
+
+def coincidence(doc: Any, claim: Any, reason: str | None) -> str | None:
+    """Which coincidence a missed tie is (COINCIDENCES), or None for a missed tie."""
+    cells = cells_printing(doc, claim, limit=50)
+    if not cells:
+        return None
+    if claim.kind == "change" or claim.period == "prior" or reason == "prior_year_figure":
+        words = _PERIOD_WORDS["prior"]
+    elif reason == "budget_figure_without_budget_table":
+        words = _PERIOD_WORDS["budget"]
+    else:
+        words = None
+    if words is not None:
+        # only a cell of the claim's period can be its figure
+        cells = [x for x in cells if any(w in column_label(x[1], x[3]) or w in x[2].name for w in words)]
+        if not cells:
+            return "other_period"
+    # no line is the claim's own when its metric is not the claim's own words' (taken from context, a
+    # level mark after the name: rules.prose.label_names_metric) or not trusted (no_metric): a wrong
+    # metric's line would make a real tie look like a coincidence
+    trusted = claim.metric and reason != "no_metric" and label_names_metric(claim)
+    own = own_lines(doc, claim) if trusted else []
+    if any(o.table is t and o.row is r for o in own for _k, t, r, _ci, _c in cells):
+        return None  # printed on its own line: a missed tie
+    if own:
+        return "own_line_elsewhere"
+    k_claim = MONEY_UNITS.get(claim.unit or "")
+    if k_claim and all(row_unit(t, r) is not None
+                       and abs(k - k_claim / unit_factor(row_unit(t, r))) > 1e-9 * k
+                       for k, t, r, _ci, _c in cells):
+        return "off_scale"
+    return None
 
 
 def legacy_entries(doc: Any, claims: list[Any], run: Any) -> list[dict[str, Any]]:
@@ -112,9 +187,12 @@ def measure(paths: list[Path], legacy: bool = False) -> list[dict[str, Any]]:
         for c, e in zip(claims, entries):
             e["class_reference"] = e["status"] in ("tied", "contradicted") and classification_reference(doc, c)
             e["printed_at"] = []
+            e["coincidence"] = None
             if e["status"] == "not_checkable" and c.kind in TABLE_KINDS:
                 e["printed_at"] = [{**cell_target(t, r, ci, cell), "scale": k}
                                    for k, t, r, ci, cell in cells_printing(doc, c)]
+                if e["printed_at"]:
+                    e["coincidence"] = coincidence(doc, c, e.get("reason"))
         docs.append({"path": _rel(f), "kind": doc.meta.kind, "n_tables": len(doc.tables), "claims": entries,
                      "split_with": split_with})
     return docs
@@ -130,6 +208,7 @@ def _rel(f: Path) -> str:
 def _counts(claims: list[dict[str, Any]]) -> collections.Counter:
     c = collections.Counter(x["status"] for x in claims)
     c["missed"] = sum(1 for x in claims if x["printed_at"])
+    c["coincidences"] = sum(1 for x in claims if x["printed_at"] and x.get("coincidence"))
     c["all"] = len(claims)
     return c
 
@@ -142,6 +221,13 @@ def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:
     amounts = [x for d in docs for x in d["claims"] if x["kind"] == "amount"]
     with_tables = [x for d in docs if d["n_tables"] for x in d["claims"] if x["kind"] == "amount"]
     inside = [x for x in with_tables if x.get("reason") not in OUTSIDE_DOCUMENT]
+    # the issue's figure: reports whose tables are in the same file (a text checked with its
+    # tables file, crossfoot.sets, is left out)
+    same_file = [x for d in docs if d["n_tables"] and not d.get("split_with") for x in d["claims"]
+                 if x["kind"] == "amount"]
+    same_inside = [x for x in same_file if x.get("reason") not in OUTSIDE_DOCUMENT]
+    coincidences = collections.Counter(x["coincidence"] for x in amounts
+                                       if x["printed_at"] and x.get("coincidence"))
     done = lambda xs: sum(1 for x in xs if x["status"] in ("tied", "contradicted"))  # noqa: E731
     per_kind = collections.defaultdict(collections.Counter)
     reasons = collections.defaultdict(collections.Counter)
@@ -157,6 +243,9 @@ def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:
         "amounts": dict(_counts(amounts)),
         "amounts_with_tables": {"n": len(with_tables), "tied_or_contradicted": done(with_tables)},
         "amounts_inside_document": {"n": len(inside), "tied_or_contradicted": done(inside)},
+        "amounts_same_file": {"n": len(same_file), "tied_or_contradicted": done(same_file)},
+        "amounts_same_file_inside_document": {"n": len(same_inside), "tied_or_contradicted": done(same_inside)},
+        "amount_coincidences": dict(coincidences.most_common()),
         "per_kind": {k: dict(v) for k, v in sorted(per_kind.items())},
         "reasons": {k: dict(v.most_common()) for k, v in sorted(reasons.items())},
         "per_document": [{"path": d["path"], "kind": d["kind"], "n_tables": d["n_tables"],
@@ -177,23 +266,30 @@ def print_report(docs: list[dict[str, Any]], s: dict[str, Any], listing: bool = 
               f"              {x.get('all', 0):>4} {x.get('tied', 0):>4} {x.get('contradicted', 0):>3} "
               f"{x.get('missed', 0):>4}")
     print()
-    print(f"{'kind':<12} {'n':>5} {'tied':>5} {'contr':>5} {'n/c':>5} {'cov':>6} {'missed':>6}")
+    print(f"{'kind':<12} {'n':>5} {'tied':>5} {'contr':>5} {'n/c':>5} {'cov':>6} {'missed':>6} {'coinc':>5}")
     tot = collections.Counter()
     for k, c in s["per_kind"].items():
         tot.update(c)
         print(f"{k:<12} {c.get('all', 0):>5} {c.get('tied', 0):>5} {c.get('contradicted', 0):>5} "
               f"{c.get('not_checkable', 0):>5} {_pct(c.get('tied', 0) + c.get('contradicted', 0), c.get('all', 0)):>6} "
-              f"{c.get('missed', 0):>6}")
+              f"{c.get('missed', 0):>6} {c.get('coincidences', 0):>5}")
     print(f"{'total':<12} {tot['all']:>5} {tot['tied']:>5} {tot['contradicted']:>5} {tot['not_checkable']:>5} "
-          f"{_pct(tot['tied'] + tot['contradicted'], tot['all']):>6} {tot['missed']:>6}")
+          f"{_pct(tot['tied'] + tot['contradicted'], tot['all']):>6} {tot['missed']:>6} {tot['coincidences']:>5}")
     a = s["amounts"]
     wt, ins = s["amounts_with_tables"], s["amounts_inside_document"]
-    print(f"\namount claims: {a.get('all', 0)}, tied {a.get('tied', 0)}, contradicted {a.get('contradicted', 0)}, "
-          f"not checkable {a.get('not_checkable', 0)}, missed ties {a.get('missed', 0)} "
-          f"({_pct(a.get('missed', 0), a.get('all', 0)).strip()})")
-    print(f"  in documents with tables: {wt['tied_or_contradicted']} of {wt['n']} tied or contradicted "
-          f"({_pct(wt['tied_or_contradicted'], wt['n']).strip()})")
-    print(f"  without {', '.join(OUTSIDE_DOCUMENT)}: {ins['tied_or_contradicted']} of {ins['n']} "
+    sf, sfi = s["amounts_same_file"], s["amounts_same_file_inside_document"]
+    n, missed, coinc = a.get("all", 0), a.get("missed", 0), a.get("coincidences", 0)
+    print(f"\namount claims: {n}, tied {a.get('tied', 0)}, contradicted {a.get('contradicted', 0)}, "
+          f"not checkable {a.get('not_checkable', 0)}, missed ties {missed} ({_pct(missed, n).strip()})")
+    kinds = ", ".join(f"{k} {v}" for k, v in s["amount_coincidences"].items()) or "none"
+    print(f"  missed ties without the coincidences ({kinds}): {missed - coinc} ({_pct(missed - coinc, n).strip()})")
+    print(f"  in reports whose tables are in the same file (the issue's figure): {sf['tied_or_contradicted']} of "
+          f"{sf['n']} tied or contradicted ({_pct(sf['tied_or_contradicted'], sf['n']).strip()}); without "
+          f"{', '.join(OUTSIDE_DOCUMENT)}: {sfi['tied_or_contradicted']} of {sfi['n']} "
+          f"({_pct(sfi['tied_or_contradicted'], sfi['n']).strip()})")
+    print(f"  in all reports with tables (a text with its tables file as one): {wt['tied_or_contradicted']} of "
+          f"{wt['n']} tied or contradicted ({_pct(wt['tied_or_contradicted'], wt['n']).strip()}); without "
+          f"{', '.join(OUTSIDE_DOCUMENT)}: {ins['tied_or_contradicted']} of {ins['n']} "
           f"({_pct(ins['tied_or_contradicted'], ins['n']).strip()})")
     refs = s["through_classification_reference"]
     print(f"  tied or contradicted through a classification reference (（01项）): {len(refs)}"
@@ -212,9 +308,10 @@ def print_report(docs: list[dict[str, Any]], s: dict[str, Any], listing: bool = 
         for x in missed:
             cell = x["printed_at"][0]
             scale = "" if cell["scale"] == 1 else f" ×{cell['scale']:g}"
+            mark = f" [coincidence: {x['coincidence']}]" if x.get("coincidence") else ""
             print(f"    {x['id']:>5} p.{x['page']:<3} {x['kind']:<7} {x.get('reason') or '?':<34} "
                   f"{x['value']}{x.get('unit') or ''} {x['metric'] or '-'} → {cell['table']} p.{cell['page']} "
-                  f"「{cell['row']}」/{cell['column'] or '-'} {cell['value']}{scale}")
+                  f"「{cell['row'][:40]}」/{(cell['column'] or '-')[-40:]} {cell['value']}{scale}{mark}")
 
 
 def audit_sample(docs: list[dict[str, Any]], n: int, seed: int) -> list[tuple[str, dict[str, Any]]]:

@@ -26,7 +26,9 @@ from rules.prose import (
     confirming_targets,
     empty_table_target,
     label_names_metric,
+    PROJECT_COLUMNS,
     name_path_target,
+    project_target,
     scope_tables_missing,
     table_targets,
     target_in_claim_unit,
@@ -67,13 +69,13 @@ class ProseAmountVsTable(Rule):
             if not comparable(c):
                 if c.kind == "amount" and c.metric and c.value is not None and yuan_factor(c) is not None:
                     # a metric taken from context is never accused, but a figure that agrees ties
+                    # (a confirm-only line that agrees ties it too: the 机关运行经费 table's item
+                    # where the basic-expenditure line of its code holds more)
                     t = agreeing_target(doc, c)
                     if t is not None:
                         self.tie(c, t.figure)
-                    elif table_targets(doc, c):
+                    elif not self._confirm(doc, c) and table_targets(doc, c):
                         self.pass_over(c, "metric_from_context")
-                    else:
-                        self._confirm(doc, c)
                 continue
             if c.metric.startswith("grand_total") and part_of_total(doc, c):
                 continue  # "其他资金收入预算总计15万元": a line of the income, not the total
@@ -89,8 +91,11 @@ class ProseAmountVsTable(Rule):
             if not targets:
                 found = list(self._against_empty_table(doc, c)) if c.value else []
                 yield from found
-                if not found:
-                    self._confirm(doc, c)
+                if not found and not self._confirm(doc, c) and c.value == 0:
+                    # a zero where no line is read: the table of its line printed without a figure
+                    et = empty_table_target(doc, c)
+                    if et is not None:
+                        self.tie(c, et.figure)
                 continue
             hit = agreeing_target(doc, c, targets)
             if hit is not None:
@@ -153,11 +158,12 @@ class ProseAmountVsTable(Rule):
                 severity="warning" if scope_mismatch or elsewhere is not None else None,
             )
 
-    def _confirm(self, doc: Document, c: Any, scope: str | None = None) -> None:
+    def _confirm(self, doc: Document, c: Any, scope: str | None = None) -> bool:
         """No line to compare the claim with: a confirm-only line (claim_tables.yaml) that agrees
-        ties it; one that differs says nothing.  ``scope``: only the lines of that scope."""
+        ties it; one that differs says nothing.  ``scope``: only the lines of that scope.  Whether
+        it tied."""
         if yuan_factor(c) is None:
-            return
+            return False
         targets = confirming_targets(doc, c)
         if scope is not None:
             targets = [t for t in targets if t.scope == scope]
@@ -171,8 +177,14 @@ class ProseAmountVsTable(Rule):
             path = name_path_target(doc, c)
             if path is not None and (scope is None or path.scope == scope):
                 hit = agreeing_target(doc, c, [path])
+        if hit is None and c.metric in PROJECT_COLUMNS:
+            # a project's figure: the 年度资金总额 line of the project's own 绩效自评表
+            own = project_target(doc, c)
+            if own is not None:
+                hit = agreeing_target(doc, c, [own])
         if hit is not None:
             self.tie(c, hit.figure)
+        return hit is not None
 
     def _tie_zero(self, doc: Document, c: Any) -> bool:
         """A zero statement ties to its table printed empty or without a figure (never a finding);

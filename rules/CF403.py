@@ -5,7 +5,8 @@ worse, a rate that equals 执行数 / 年初预算 while the text says 全年预
 
 Best practice: completion = actual / the budget the sentence names (年初预算 or 全年预算),
 within the rounding of the printed figures. When the printed rate fits the other budget, the
-finding says which base it was computed on.
+finding says which base it was computed on. A rate whose budget the sentence does not state is
+tied to the budget line its table prints when it fits, and never accused from it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from rules.prose import (
     interval_text,
     money_figure,
     prose_evidence,
+    target_in_unit,
+    targets_of,
     yuan_factor,
 )
 
@@ -50,6 +53,8 @@ class CompletionArithmetic(Rule):
                            and yuan_factor(a) and (a.page, a.start) < (c.page, c.start)]
                 actual = [a for a in amounts if (a.period or "current") == "current"]
                 budgets = [a for a in amounts if (a.period or "current") in BUDGET_PERIODS]
+                if actual and not budgets:
+                    self._against_printed_budget(doc, c, max(actual, key=lambda a: (a.page, a.start)))
                 if not actual or not budgets:
                     continue
                 act = max(actual, key=lambda a: (a.page, a.start))
@@ -83,6 +88,20 @@ class CompletionArithmetic(Rule):
                     evidence=[prose_evidence(c), prose_evidence(act), prose_evidence(bud)],
                     severity="warning" if slip else None,
                 )
+
+
+    def _against_printed_budget(self, doc: Document, c: Any, act: Any) -> None:
+        """A rate whose budget the sentence does not state ("公务接待费支出决算为 0.37 万元，完成预算的
+        18.50%"): the budget line of its metric that a table prints (the "三公" table's 预算数) ties it
+        when the rate fits; one that does not fit says nothing (the table's budget may be another
+        one than the sentence's: 年初 or 全年)."""
+        k = yuan_factor(act)
+        for t in targets_of(doc, act.metric or "", "budget"):
+            budget = target_in_unit(t, k)
+            iv = ratio_interval(money_figure(doc, act), budget.scaled(k))
+            if _fits(claim_figure(doc, c), iv):
+                self.tie(c, t.figure)
+                return
 
 
 RULE = CompletionArithmetic

@@ -125,8 +125,11 @@ class ItemStatement(Rule):
                 yield from self._rate(doc, g, current, prior, cur_f, pri_f, others,
                                       [money_figure(doc, r) for r in repeats] if twice_differ else [], label)
             for ch in by_role.get("change", ()):
-                if ch.direction == "flat" and ch.value == 0 and ch.unit is None and not agrees(cur_f, pri_f) \
-                        and not any(agrees(cur_f, o) for o in others):
+                if ch.direction != "flat" or ch.value != 0 or ch.unit is not None:
+                    continue
+                if agrees(cur_f, pri_f) or any(agrees(cur_f, o) for o in others):
+                    self.tie(ch)  # 持平, and the two figures agree
+                else:
                     yield self.finding(
                         f"「{label}」称与上年预算执行数持平，但本年 {fmt(current.value)}{current.unit}，"
                         f"上年执行 {fmt(prior.value)}{prior.unit}",
@@ -156,8 +159,10 @@ class ItemStatement(Rule):
         if iv is None:
             return
         lo, hi = iv
-        if fits(cur_f, pri_f) or any(fits(cur_f, p) for p in other_priors) \
-                or any(fits(a, pri_f) for a in other_amounts):
+        if fits(cur_f, pri_f) or any(fits(cur_f, p) for p in other_priors):
+            self.tie(g)  # the rate checked against the statement's two figures (no table figure)
+            return
+        if any(fits(a, pri_f) for a in other_amounts):
             return
         slip = last_digit_slip(gf, lo, hi)
         yield self.finding(

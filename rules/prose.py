@@ -296,6 +296,8 @@ def _plan(metric: str, confirm: bool = False) -> tuple[tuple[tuple[Any, ...], ..
             return tuple(sp["rows"])
         if sp.get("class_rows"):  # the class line by its official names (none for a 款 or 项 code)
             return _class_row_names(code) if code and len(code) == 3 else None
+        if sp.get("metric_names"):  # the line by the metric's own names
+            return _metric_row_names(metric) or None
         return None
 
     def compiled(specs: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
@@ -305,6 +307,16 @@ def _plan(metric: str, confirm: bool = False) -> tuple[tuple[tuple[Any, ...], ..
                      for sp in specs)
 
     return compiled(specs), compiled(_budget_first(specs)), code
+
+
+def _metric_row_names(metric: str) -> tuple[str, ...]:
+    """The names the lexicon gives a metric (zh and aliases, both lexicon files), as printed."""
+    out: list[str] = []
+    for f in ("metrics.yaml", "metrics_extra.yaml"):
+        for m in lexicon(f) or []:
+            if isinstance(m, dict) and str(m.get("id")) == metric:
+                out += [n for n in [m.get("zh"), *(m.get("aliases") or [])] if n and n not in out]
+    return tuple(out)
 
 
 def _class_row_names(code: str) -> tuple[str, ...]:
@@ -417,7 +429,18 @@ def empty_table_target(doc: Document, claim: Any) -> Target | None:
 
 
 def _printed_empty(t: Table) -> bool:
-    return t.empty or not any(c is not None and c.value is not None for r in t.rows for c in r.cells)
+    """Whether a table prints no figure: 本表无数据, or no cell with a value but the numbers of its
+    columns (栏次 1 2 3 …, which a header without data rows leaves as rows "1 | 2", "3 | 4 5 6")."""
+    return t.empty or not any(c is not None and c.value is not None for r in t.rows if not _column_numbers(r)
+                              for c in r.cells)
+
+
+def _column_numbers(row: Row) -> bool:
+    """A 栏次 row: its name a whole number n (or 栏次) and its figures n+1, n+2, … (1, 2, … after 栏次)."""
+    name = row.name.strip()
+    start = 0 if name == "栏次" else int(name) if name.isdigit() else None
+    vals = [v for v in row.values if v is not None]
+    return start is not None and bool(vals) and vals == [float(start + i) for i in range(1, len(vals) + 1)]
 
 
 def paragraph_key(doc: Document, claim: Any) -> int:
@@ -654,3 +677,69 @@ def name_path_target(doc: Document, claim: Any) -> Target | None:
             if fig is not None:
                 return _target(table, row, fig, "general_budget" if kind == _PATH_KINDS[0] else "all")
     return None
+
+
+# a project's own figures, as its 项目支出绩效自评表 prints them on its 年度资金总额 line
+PROJECT_COLUMNS = {"project_spent": "全年执行数", "project_budget_initial": "年初预算数",
+                   "project_budget_full_year": "全年预算数"}
+_PROJECT_TOTAL_ROWS = ("年度资金总额", "资金总额")
+_SENTENCE_END = re.compile(r"[。；;！？\n]")
+
+
+def project_target(doc: Document, claim: Any) -> Target | None:
+    """The line of a project figure (全年执行数, 年初预算数, 全年预算数 of one project) in the project's
+    own 项目支出绩效自评表: the table whose project name (the block of its 年度资金总额 line) the
+    claim's words name — the name nearest before the figure in its sentence ("1、矛盾纠纷排查化解
+    工作经费支出 2.45 万元"), else in the title of the claim's section ("（1）项目一：矛盾纠纷排查化解
+    工作经费" over "本项目年初预算数2.50万元").  For confirming only (a name may be cut or repeated);
+    None when no project table is so named."""
+    needle = PROJECT_COLUMNS.get(claim.metric or "")
+    if needle is None or (claim.period or "current") == "prior":
+        return None
+    projects = _project_lines(doc)
+    if not projects:
+        return None
+    try:
+        text = doc.pages[claim.page - 1].text[max(0, claim.start - 200):claim.start]
+    except (IndexError, TypeError):
+        return None
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    sentence = re.sub(r"\s+", "", text[ends[-1]:] if ends else text)
+    named = max(((sentence.rfind(name), name) for name in projects if name in sentence), default=None)
+    if named is None:
+        named = next(((0, name) for title in _section_titles(doc, claim) for name in projects
+                      if name in re.sub(r"\s+", "", title)), None)
+    if named is None:
+        return None
+    table, row = projects[named[1]]
+    col = table_index(table).column((needle,), row.block)
+    fig = figure_at(table, row, col.index) if col is not None and col.index in row.columns else None
+    return None if fig is None else _target(table, row, fig, "all")
+
+
+def _project_lines(doc: Document) -> dict[str, tuple[Table, Row]]:
+    """Project name -> its 项目支出绩效自评表 and that table's 年度资金总额 line (built once per document)."""
+    memo = doc_memo(doc)
+    out = memo.get("project_lines")
+    if out is None:
+        out = memo["project_lines"] = {}
+        for table in tables_by_kind(doc).get("performance_project", ()):
+            for row in table.rows:
+                name = re.sub(r"\s+", "", row.block or "")
+                if len(name) >= 4 and row.name in _PROJECT_TOTAL_ROWS and name not in out:
+                    out[name] = (table, row)
+    return out
+
+
+def _section_titles(doc: Document, claim: Any) -> list[str]:
+    """The titles of the claim's section and of the sections above it, nearest first."""
+    k = paragraph_key(doc, claim)
+    if k < 0:
+        return []
+    by_id = {s.id: s for s in doc.sections}
+    out = []
+    s = by_id.get(doc.paragraphs[k].section)
+    while s is not None and len(out) < 8:
+        out.append(s.title)
+        s = by_id.get(s.parent)
+    return out

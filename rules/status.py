@@ -183,10 +183,11 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
     """The table cells that print the claim's number (as printed, ×10⁴ or ÷10⁴) within the
     rounding of both: (scale, table, row, column index, cell), nearest scale first.
 
-    A count is exact and matches only a whole-number cell printing it on a line or in a column
-    that names its unit (辆, 人, 批, 件: a 行次 or a code column prints small numbers too).  Otherwise a match must be
-    closer than a tenth of the figure (rounding wider than that says nothing: 80.81 ÷ 10⁴ "is"
-    any 0.01)."""
+    Only a money figure is searched ×10⁴ and ÷10⁴.  A count is exact and matches only a
+    whole-number cell printing it on a line or in a column that names its unit (辆, 人, 批, 件: a
+    行次 or a code column prints small numbers too), not in a column of money, rates or scores.
+    Otherwise a match must be closer than a tenth of the figure (rounding wider than that says
+    nothing: 80.81 ÷ 10⁴ "is" any 0.01)."""
     if not claim.value or not doc.tables:
         return []
     count = claim.kind == "count"
@@ -198,7 +199,9 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
         tol = _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d)
     pc = _printed(doc)
     out: list[tuple[float, Table, Row, int, Cell]] = []
-    for k in (1.0,) if count else SCALES:
+    # ×10⁴ and ÷10⁴ are the steps between 元 and 万元: a figure in another unit (平方米, 人) is
+    # searched as printed only (13459平方米 is not a 1.35 ÷ 10⁴)
+    for k in SCALES if not count and (claim.unit in MONEY_UNITS or claim.unit is None) else (1.0,):
         v, tl = abs(float(claim.value)) * k, tol * k
         if v <= tl:
             continue  # the rounding swallows the figure at this scale
@@ -206,8 +209,7 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
         hi = bisect.bisect_right(pc.values, v + tl + pc.max_tol + 1e-9)
         for cv, ct, t, r, ci, c in pc.cells[lo:hi]:
             if count:  # a count is printed exactly, as a whole number, on a line or column of its unit
-                if cv == v and not c.decimals and unit and (unit in r.name or r.unit == unit
-                                                           or unit in column_label(t, ci)):
+                if cv == v and not c.decimals and unit and _counts_in(t, r, ci, unit, claim.unit):
                     out.append((k, t, r, ci, c))
                     if len(out) >= limit:
                         return out
@@ -217,6 +219,24 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
                 if len(out) >= limit:
                     return out
     return out
+
+
+# a column of money, rates or scores holds no count (the 执行率 or 财政拨款 column of a 绩效 table)
+_NOT_COUNT_COLUMN = re.compile(r"元|金额|率|得分|分值|财政拨款")
+
+
+def _counts_in(t: Table, r: Row, ci: int, unit: str, printed_unit: str) -> bool:
+    """Whether the cell of row ``r``, column ``ci`` counts in ``unit`` (its first character; the claim
+    prints ``printed_unit``, 批次): its line names the unit (its 单位, its name ending in it or naming
+    it before or in brackets: "国内公务接待批次（个）", "（件）"), or its column does, and the column is
+    not one of money, rates or scores ("越级访、重复访信访件逐步减少 | 批复金额/财政拨款 10" is no
+    count of 件)."""
+    label = column_label(t, ci)
+    if _NOT_COUNT_COLUMN.search(label):
+        return False
+    name = r.name.strip()
+    return (r.unit == unit or name.endswith(printed_unit) or f"{printed_unit}（" in name
+            or f"{printed_unit}(" in name or f"（{unit}" in name or f"({unit}" in name or unit in label)
 
 
 # ---------------------------------------------------------------- statuses
@@ -257,6 +277,8 @@ def _reason(doc: Document, claim: Any) -> str:
     kind = claim.kind
     if kind == "count" and money_kind(claim.metric):
         return "no_metric"  # a count ("1家机关") given a money line's metric: what it counts is not known
+    if kind == "amount" and claim.unit in MONEY_UNITS and money_kind(claim.metric) is False:
+        return "no_metric"  # money ("安排7万元") given a rate's or a count's metric (满意度): not known either
     if kind in RATIO_KINDS:
         return "inputs_not_stated"
     if _prior_year(doc, claim):

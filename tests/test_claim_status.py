@@ -244,3 +244,74 @@ def test_a_sum_of_code_lines_confirms_a_total_the_table_does_not_print():
     entry = check_document(DATA / "real" / "budgets" / "江苏省人大办公厅2017年度预算公开.pdf")
     c = _claim(entry, metric="expenditure_personnel", value=6080.72)
     assert c["status"] == "tied" and c["target"]["row"] == "301+303" and c["target"]["value"] == 6080.72
+
+
+def test_a_projects_figures_tie_to_its_own_performance_table(seed000):
+    # "1、矛盾纠纷排查化解工作经费支出 2.45 万元" (the name before the figure) and, under the heading
+    # "（2）项目二：法律顾问经费", "本项目年初预算数 2.00 万元，全年预算数 2.00 万元，全年执行数 2.00 万元":
+    # the 年度资金总额 line of that project's 项目支出绩效自评表, in the column of the figure's period
+    spent = _claim(seed000, metric="project_spent", value=2.45)
+    assert spent["status"] == "tied" and spent["target"]["table"] == "t13"
+    assert spent["target"]["row"] == "年度资金总额" and spent["target"]["column"].endswith("全年执行数")
+    initial = _claim(seed000, metric="project_budget_initial", value=2.0)
+    assert initial["status"] == "tied" and initial["target"]["table"] == "t14"
+    assert initial["target"]["column"].endswith("年初预算数")
+    # the 党建工作经费 figure (0.50) is its own table's, t15, not the 20136 line that prints 0.50 too
+    assert _claim(seed000, metric="project_spent", value=0.5)["target"]["table"] == "t15"
+
+
+def test_an_item_statements_rate_and_unchanged_tie_when_they_fit_both_figures():
+    wanli = check_document(WANLI)
+    # "…2023年当年预算执行数为45.41万元，2024年预算安排42.60万元，比2023年预算执行数减少6.19%"
+    rate = _claim(wanli, kind="growth", value=-6.19)
+    assert (rate["status"], rate["tied_by"], rate["target"]) == ("tied", "CF407", None)
+    # "2023年当年预算执行数为10.00万元，2024年预算安排10.00万元，比2023年预算执行数持平"
+    flat = _claim(wanli, kind="change", metric="func:2060702")
+    assert (flat["status"], flat["tied_by"]) == ("tied", "CF407")
+    # last year's figure itself is still not in this year's tables
+    prior = _claim(wanli, kind="amount", metric="func:2060702", period="prior")
+    assert (prior["status"], prior["reason"]) == ("not_checkable", "prior_year_figure")
+
+
+def test_only_money_is_searched_in_another_unit():
+    from extraction.reader import read_document
+    from crossfoot.pipeline import extract_claims
+    from rules.status import cells_printing
+
+    doc = read_document(WANLI)
+    # "本工程规划建筑面积约为 13459平方米": not the 1.35 of the 三公 table ÷ 10⁴
+    area = next(c for c in extract_claims(doc) if c.value == 13459)
+    assert area.unit == "平方米" and cells_printing(doc, area) == []
+    # a money figure is: "公务用车购置费25万元" is printed 250000.00 in a 元 table
+    money = next(c for c in extract_claims(doc)
+                 if c.value == 25 and c.metric == "three_public_vehicle_purchase")
+    assert {k for k, *_rest in cells_printing(doc, money)} == {1e4}
+
+
+def test_a_count_is_not_found_in_a_money_or_score_column(seed000):
+    from extraction.reader import read_document
+    from crossfoot.pipeline import extract_claims
+    from rules.status import cells_printing
+
+    doc = read_document(SEED000)
+    claims = extract_claims(doc)
+    # "组织党组理论中心组集中学习5次": the 5.0 of a 执行率 column is no count of 次
+    five = next(c for c in claims if c.kind == "count" and c.value == 5 and c.unit == "次")
+    assert cells_printing(doc, five) == []
+    # "共安排国内公务接待 8 批次": the line 国内公务接待批次（个） of the 三公 table prints it
+    eight = next(c for c in claims if c.kind == "count" and c.value == 8 and c.unit == "批次")
+    assert [r.name for _k, _t, r, _ci, _c in cells_printing(doc, eight)][0] == "5.国内公务接待批次（个）"
+
+
+def test_money_given_a_rates_metric_has_no_metric(seed004):
+    # "市委组织部从市管党费中安排7万元" read with the metric 满意度 (a rate): what the money is is not known
+    c = _claim(seed004, kind="amount", value=7, unit="万元")
+    assert (c["metric"], c["reason"]) == ("perf_satisfaction_rate", "no_metric")
+
+
+def test_a_completion_rate_ties_to_the_budget_its_table_prints(seed000):
+    # "公务接待费支出决算为 0.37 万元，完成预算的 18.50%": the budget is not in the sentence; the 三公
+    # table's 预算数 (2.00) is, and 0.37 / 2.00 = 18.50 %
+    c = _claim(seed000, kind="completion", value=18.5, metric="three_public_reception")
+    assert (c["status"], c["tied_by"]) == ("tied", "CF403")
+    assert c["target"]["value"] == 2.0 and "预算" in c["target"]["column"]

@@ -47,3 +47,33 @@ def test_zero_in_figures_ties_too_and_a_figure_does_not():
     (s,) = [s for s in st if s["kind"] == "amount"]
     assert s["status"] == "contradicted"
 
+
+
+# 004_f64002770984a7bf.txt: the 三公 table printed as its header alone, the 栏次 row (1 … 12) and no data
+HEADER_ONLY_THREE_PUBLIC = """# 九、财政拨款“三公”经费支出决算情况说明
+
+{sentence}
+
+财政拨款“三公”经费支出决算表
+
+公开09表
+
+金额单位：万元
+
+预算数\t\t\t\t\t\t决算数\t\t\t\t\t
+合计\t因公出国（境） 费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境） 费\t公务用车购置及运行维护费\t\t\t公务接待费
+\t\t小计\t公务用车购 置费\t公务用车 运行维护费\t\t\t\t小计\t公务用车购 置费\t公务用车 运行维护费\t
+1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12
+
+注：本表反映部门本年度“三公”经费支出预决算情况。
+"""
+
+
+def test_a_zero_ties_to_a_table_printed_with_its_column_numbers_only():
+    st = _statuses(HEADER_ONLY_THREE_PUBLIC.format(sentence="公务接待费支出0万元，完成全年预算的0%，与上年相同。"))
+    (s,) = [s for s in st if s["kind"] == "amount"]
+    assert (s["metric"], s["status"]) == ("three_public_reception", "tied")
+    # a figure is no zero: the table printed without one says nothing of it (CF301 does not tie it)
+    st = _statuses(HEADER_ONLY_THREE_PUBLIC.format(sentence="公务接待费支出0.37万元。"))
+    (s,) = [s for s in st if s["kind"] == "amount"]
+    assert s["status"] != "tied"

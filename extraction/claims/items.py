@@ -102,6 +102,14 @@ class ClassIndex:
             return exact[0]
         if exact:
             return None  # the same name twice under one parent: not this statement's to choose
+        # the name without the particle 的 and with 费 after it (未归口管理行政单位离退休费 for
+        # 未归口管理的行政单位离退休): exactly one line so named
+        loose = k.replace("的", "")
+        if loose.endswith("费") and len(loose) > 3:
+            loose = loose[:-1]
+            near = [c for c in cands if any(x.replace("的", "") == loose for x in keys[c])]
+            if len(near) == 1:
+                return near[0]
         ends: dict[str, int] = {}
         for c in cands:
             n = max((len(x) for x in keys[c] if len(x) >= 2 and k.endswith(x)), default=0)
@@ -292,6 +300,13 @@ def _names_own_metric(label: str) -> bool:
     return any(not h.weak and not h.metric.startswith("func:") for h in load_lexicon().find(normalize(label)))
 
 
+def _part_of_name(label: str, segs: tuple[Segment, ...]) -> bool:
+    """Whether a claim's label is a part of the last level's name, and not the whole of it."""
+    name = _SPACE_QUOTES.sub("", segs[-1].name) if segs else ""
+    label = _SPACE_QUOTES.sub("", label)
+    return bool(label) and label in name and label != name
+
+
 class ItemContext:
     """What item statements need of their document: its year and its classification lines (read
     from its tables on the first statement)."""
@@ -342,8 +357,11 @@ def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPattern
         if refs and any(a <= r.start < b for a, b in refs):
             continue  # "（01项）": a classification reference, not a count
         k = bisect_right(starts, r.start) - 1
-        # a figure inside the line's name is not its figure
-        if k < 0 or r.start >= spans[k][1] or r.start < spans[k][4] or r.kind in KEEP_KINDS or _own_metric(r):
+        # a figure inside the line's name is not its figure; a claim named by words of its own
+        # keeps its metric, unless those words are only a part of the line's name (退休费 in
+        # "未归口管理行政单位离退休费（项）支出371.92万元")
+        if k < 0 or r.start >= spans[k][1] or r.start < spans[k][4] or r.kind in KEEP_KINDS \
+                or (_own_metric(r) and not _part_of_name(r.label, spans[k][5])):
             out.append(r)
             continue
         sp = spans[k]

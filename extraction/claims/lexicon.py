@@ -153,7 +153,15 @@ _NAME_MAP = str.maketrans({"(": "（", ")": "）", '"': "“", " ": None, "\u300
 
 
 def _variants(mid: str, name: str) -> list[str]:
-    """Class-marked forms of function-class names: 一般公共服务（类）支出, 行政运行（项）…"""
+    """Class-marked forms of function-class names: 一般公共服务（类）支出, 行政运行（项）…, and of
+    economic-class names as the Jiangsu budgets mark them (工资福利支出（类）, 公务接待费（款）: the
+    mark makes 公务接待费 the economic item 30217, not the "三公" reception of basic and project money)."""
+    if mid.startswith("econ:"):
+        mark = {3: "类", 5: "款"}.get(len(mid) - 5)
+        if not mark:
+            return []
+        out = [f"{name}（{mark}）"]
+        return out + [f"{name[:-2]}（{mark}）支出"] if name.endswith("支出") else out
     if not mid.startswith("func:"):
         return []
     mark = _CLASS_MARKS.get(len(mid) - 5)
