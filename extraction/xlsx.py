@@ -425,7 +425,7 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
                 off += len(t) + 1
             emit("\t".join(texts))
             out_rows.append(line)
-        flow.append(RawGrid(page_no, out_rows, None, [page_no]))
+        flow.append(RawGrid(page_no, out_rows, None, [page_no], fresh=not any(isinstance(x, RawGrid) for x in flow)))
         grid.clear()
 
     for r, row in enumerate(rows):
@@ -552,8 +552,11 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
             notes.append(f"{len(skipped)} sheet(s) not read: " + ", ".join(skipped[:10])
                          + (", …" if len(skipped) > 10 else ""))
         if not any(p.text.strip() for p in pages):
+            refused = [n for n in notes if "is not read" in n]
+            if refused:  # every sheet with cells over a limit
+                raise WorkbookError("too_complex", "no sheet could be read within the limits: " + "; ".join(refused[:3]))
             raise WorkbookError("empty", "the workbook has no cell with text or a number"
-                                + ("" if not notes else " that could be read: " + "; ".join(notes[:3])))
+                                + (" that could be read: " + "; ".join(notes[:3]) if notes else ""))
         if kind != "xlsx":
             notes.append(f"{kind}: number formats are not read; figures keep the stored value's own decimals")
         return pages, flow, notes

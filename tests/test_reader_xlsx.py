@@ -1,0 +1,388 @@
+"""Workbooks (.xlsx, .ods): the same tables, claims and findings as the same report's text export;
+merged headers; number formats setting a figure's decimals; every bad workbook an error record."""
+
+from __future__ import annotations
+
+import struct
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from crossfoot.pipeline import check_document
+from extraction import xlsx
+from extraction.reader import read_document
+
+# ------------------------------------------------------------------ a generated report, two forms
+
+
+def _tables(doc) -> list:
+    return [(t.kind, t.title, t.number, t.unit, t.empty, [c.label for c in t.columns],
+             [(r.block, r.code, r.name, r.values, tuple(c.decimals if c else None for c in r.cells)) for r in t.rows])
+            for t in doc.tables]
+
+
+def _claims(entry: dict) -> list:
+    return sorted(((c["kind"], c["metric"], c["value"], c["unit"], c["period"], c["scope"], c["status"], c["text"])
+                   for c in entry["claims"]), key=repr)
+
+
+def _findings(entry: dict) -> list:
+    return sorted((f["rule"], f["severity"], f["message"]) for f in entry["findings"])
+
+
+@pytest.fixture(scope="module")
+def two_forms(tmp_path_factory) -> tuple[Path, Path]:
+    from corpus.generate import generate_corpus
+
+    out = tmp_path_factory.mktemp("forms")
+    for fmt in ("txt", "xlsx"):
+        # every report with planted errors, so that the findings compared are not all empty
+        generate_corpus(out / fmt, departments=2, years=(2024, 2024), errors=1.0, anomalies=0.0, seed=11,
+                        fmt=fmt, error_kinds=None, workers=1)
+    return out / "txt", out / "xlsx"
+
+
+def test_generated_workbook_reads_as_its_text_export(two_forms):
+    txt, wb = two_forms
+    names = sorted(p.stem for p in txt.glob("*.txt"))
+    assert len(names) == 4 and sorted(p.stem for p in wb.glob("*.xlsx")) == names
+    n_findings = 0
+    for stem in names:
+        a, b = read_document(txt / f"{stem}.txt"), read_document(wb / f"{stem}.xlsx")
+        assert b.error is None and b.format == "xlsx"
+        assert len(b.tables) >= 10
+        assert _tables(b) == _tables(a), stem
+        ma, mb = a.meta.to_dict(), b.meta.to_dict()
+        assert mb.pop("pages") == len(b.tables) + 1  # the prose sheet and a sheet per table
+        ma.pop("pages")
+        assert mb == ma
+        ea, eb = check_document(txt / f"{stem}.txt"), check_document(wb / f"{stem}.xlsx")
+        assert _claims(eb) == _claims(ea), stem
+        assert _findings(eb) == _findings(ea), stem
+        n_findings += len(eb["findings"])
+    assert n_findings > 0
+
+
+def test_generated_figures_are_stored_finer_than_printed(two_forms):
+    """The generator stores amounts with more decimals than their format prints: the reader
+    reads the printed figure (at most 2 decimals: amounts, scores), not the stored one."""
+    _txt, wb = two_forms
+    path = sorted(wb.glob("*final.xlsx"))[0]
+    stored = openpyxl.load_workbook(path).worksheets[1]
+    finer = [c.value for row in stored.iter_rows() for c in row
+             if isinstance(c.value, float) and round(c.value, 2) != c.value]
+    assert finer, "no amount stored with more precision than it prints"
+    doc = read_document(path)
+    cells = [c for t in doc.tables for r in t.rows for c in r.cells if c is not None and c.value is not None]
+    assert cells and all(c.decimals <= 2 and round(c.value, c.decimals) == c.value for c in cells)
+
+
+def test_truth_pages_are_sheets(two_forms):
+    import json
+
+    _txt, wb = two_forms
+    for line in (wb / "truth.jsonl").read_text("utf-8").splitlines():
+        rec = json.loads(line)
+        n_sheets = len(openpyxl.load_workbook(wb / rec["file"], read_only=True).sheetnames)
+        assert rec["pages"] == n_sheets
+        assert all(0 <= e["page"] <= n_sheets for e in rec["errors"])
+
+
+# ------------------------------------------------------------------ hand-made workbooks
+
+
+def _save(wb: openpyxl.Workbook, path: Path) -> Path:
+    wb.save(path)
+    return path
+
+
+def test_merged_header_cells_label_their_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表4 财政拨款收入支出决算总表"
+    rows = [["支出决算表"], ["部门：某局", None, None, None, "公开03表"], ["金额单位：万元"],
+            ["科目编码", "科目名称", "本年支出", None, None],
+            [None, None, "合计", "基本支出", "项目支出"],
+            [None, "合计", 30.0, 20.0, 10.0],
+            ["201", "一般公共服务支出", 30.0, 20.0, 10.0]]
+    for r in rows:
+        ws.append(r)
+    ws.merge_cells("A1:E1")
+    ws.merge_cells("A4:A5")
+    ws.merge_cells("B4:B5")
+    ws.merge_cells("C4:E4")
+    for row in ws.iter_rows(min_row=6):
+        for c in row:
+            if isinstance(c.value, float):
+                c.number_format = "0.00"
+    doc = read_document(_save(wb, tmp_path / "merged.xlsx"))
+    assert doc.error is None
+    (t,) = doc.tables
+    assert (t.kind, t.number, t.unit) == ("expenditure", "公开03表", "万元")
+    assert [c.label for c in t.columns] == ["本年支出/合计", "本年支出/基本支出", "本年支出/项目支出"]
+    assert [(r.code, r.values) for r in t.rows] == [(None, (30.0, 20.0, 10.0)), ("201", (30.0, 20.0, 10.0))]
+    # a cell's box is its place in the sheet (column, row, column + 1, row + 1), 0-based
+    assert t.rows[1].cells[2].bbox == (4.0, 6.0, 5.0, 7.0)
+    # the page text: the sheet's name, then a line per row; a cell's offsets point at its text
+    page = doc.pages[0].text
+    assert page.splitlines()[0] == "表4 财政拨款收入支出决算总表"
+    cell = t.rows[1].cells[0]
+    assert page[cell.start:cell.end] == "30.00"
+
+
+@pytest.mark.parametrize("stored, fmt, text, value, decimals", [
+    (180.8765, "0.00", "180.88", 180.88, 2),
+    (180.8765, "0.0000", "180.8765", 180.8765, 4),
+    (180.8765, "0", "181", 181.0, 0),
+    (1234.565, "#,##0.00", "1,234.57", 1234.57, 2),  # half away from zero, as Excel shows it
+    (-2.5, "0.00;[Red]-0.00", "-2.50", -2.5, 2),
+    (0.0, '#,##0.00;-#,##0.00;"-"', "-", None, None),  # the zero section prints a dash: nothing
+    (361.76000000000005, "General", "361.76", 361.76, 2),  # a formula's binary noise, not printed
+    (0.123456, '0.00"万元"', "0.12", 0.12, 2),
+])
+def test_number_format_sets_the_printed_figure_and_its_decimals(tmp_path, stored, fmt, text, value, decimals):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["科目名称", "金额"])
+    ws.append(["合计", 1.25])  # a figure with decimals: the body starts at the rows of figures
+    ws.append(["一般公共服务支出", stored])
+    ws["B2"].number_format = "0.00"
+    ws["B3"].number_format = fmt
+    doc = read_document(_save(wb, tmp_path / "f.xlsx"))
+    (t,) = doc.tables
+    assert [r.name for r in t.rows] == ["合计", "一般公共服务支出"]
+    cell = t.rows[1].cells[0]
+    assert (cell.text, cell.value, cell.decimals) == (text, value, decimals)
+
+
+def test_number_format_codes():
+    assert xlsx.parse_number_format("General") is None
+    assert xlsx.parse_number_format("yyyy-mm-dd") is None
+    assert xlsx.parse_number_format("0.00E+00") is None
+    assert xlsx.parse_number_format("#,##0.00_);(#,##0.00)") == (2, True, False, None, 1)
+    assert xlsx.parse_number_format("0.0%") == (1, False, True, None, 1)
+    assert xlsx.parse_number_format("00") == (0, False, False, None, 2)
+    assert xlsx.format_number(5.0, xlsx.parse_number_format("00")) == "05"
+    assert xlsx.format_number(0.1234, xlsx.parse_number_format("0.00%")) == "12.34%"
+    assert xlsx.format_number(2.675, xlsx.parse_number_format("0.00")) == "2.68"  # binary 2.67499…
+
+
+def test_prose_sheet_rows_are_paragraphs_and_claims(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "情况说明"
+    ws.append(["一、收入支出决算总体情况说明"])
+    ws.append(["2024年度收入总计1,000.00万元，支出总计1,000.00万元。与2023年度相比，收入总计增加100.00万元，增长11.11%。"])
+    ws.append(["二、收入决算情况说明"])
+    doc = read_document(_save(wb, tmp_path / "p.xlsx"))
+    assert [s.title for s in doc.sections] == ["一、收入支出决算总体情况说明", "二、收入决算情况说明"]
+    assert len(doc.paragraphs) == 1 and doc.paragraphs[0].text.startswith("2024年度收入总计")
+    assert not doc.tables
+    assert doc.pages[0].text.splitlines()[0] == "一、收入支出决算总体情况说明"  # a prose sheet's name is no line
+    entry = check_document(tmp_path / "p.xlsx")
+    assert {c["value"] for c in entry["claims"]} >= {1000.0, 100.0, 11.11}
+
+
+def test_hidden_sheet_is_not_read_and_keeps_its_number(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["科目名称", "金额"])
+    ws.append(["合计", 1.5])
+    hidden = wb.create_sheet("底稿")
+    hidden.append(["科目名称", "金额"])
+    hidden.append(["合计", 99.0])
+    hidden.sheet_state = "hidden"
+    third = wb.create_sheet("表3")
+    third.append(["科目名称", "金额"])
+    third.append(["合计", 2.5])
+    doc = read_document(_save(wb, tmp_path / "h.xlsx"))
+    assert [(t.pages, t.rows[0].values) for t in doc.tables] == [((1,), (1.5,)), ((3,), (2.5,))]
+    assert any("'底稿' (hidden)" in n for n in doc.notes)
+
+
+# ------------------------------------------------------------------ .ods
+
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="收入决算表">{rows}</table:table>'
+    '</office:spreadsheet></office:body></office:document-content>')
+
+
+def _ods_cell(v) -> str:
+    if isinstance(v, float):
+        return f'<table:table-cell office:value-type="float" office:value="{v!r}"><text:p>{v}</text:p></table:table-cell>'
+    return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", _ODS_CONTENT.format(rows=rows_xml), zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+    return path
+
+
+def test_ods_sheet_reads_with_stored_decimals(tmp_path):
+    rows = [["收入决算表"], ["金额单位：万元"], ["科目编码", "科目名称", "本年收入合计"],
+            ["", "合计", 10.25], ["201", "一般公共服务支出", 10.25]]
+    xml = "".join("<table:table-row>" + "".join(_ods_cell(v) for v in r) + "</table:table-row>" for r in rows)
+    doc = read_document(_ods(tmp_path / "r.ods", xml))
+    assert doc.error is None and doc.format == "ods"
+    t = doc.table("income")
+    assert t is not None and t.unit == "万元"
+    assert [(r.code, r.values, r.cells[0].decimals) for r in t.rows] == [(None, (10.25,), 2), ("201", (10.25,), 2)]
+    assert any("number formats are not read" in n for n in doc.notes)
+
+
+def test_ods_repeated_rows_past_the_limit_are_refused_before_reading(tmp_path):
+    row = "<table:table-row table:number-rows-repeated=\"2000000\">" + _ods_cell(1.0) + "</table:table-row>"
+    t0 = time.process_time()
+    doc = read_document(_ods(tmp_path / "rep.ods", row))
+    assert time.process_time() - t0 < 2
+    assert doc.error is not None and doc.error.code == "too_complex"
+    assert "MAX_SHEET_CELLS" in doc.error.message
+
+
+# ------------------------------------------------------------------ bad workbooks
+
+
+def _sheet_xml_zip(path: Path, sheet_xml: bytes | None = None, rows: int = 0) -> Path:
+    """A minimal .xlsx written by hand: one sheet named "大表" with ``sheet_xml``, or ``rows`` rows
+    of one figure each streamed into it (a sheet too large to build otherwise), and a second sheet
+    with a small table."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+    small = (f'<worksheet {ns}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>科目名称</t></is></c>'
+             '<c r="B1" t="inlineStr"><is><t>金额</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>合计</t>'
+             '</is></c><c r="B2"><v>3.5</v></c></row></sheetData></worksheet>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   f'relationships"><Relationship Id="r1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="大表" sheetId="1" '
+                   'r:id="rId1"/><sheet name="小表" sheetId="2" r:id="rId2"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                   f'2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                   f'<Relationship Id="rId2" Type="{rel}/worksheet" Target="worksheets/sheet2.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet2.xml", small)
+        if sheet_xml is not None:
+            z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        else:
+            with z.open("xl/worksheets/sheet1.xml", "w") as f:
+                f.write(f'<worksheet {ns}><dimension ref="A1:A{rows}"/><sheetData>'.encode())
+                for r in range(1, rows + 1, 1000):
+                    f.write(b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i)
+                                     for i in range(r, min(rows, r + 999) + 1)))
+                f.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_million_row_sheet_is_refused_in_bounded_time_and_the_rest_read(tmp_path):
+    path = _sheet_xml_zip(tmp_path / "big.xlsx", rows=1_000_000)
+    t0 = time.process_time()
+    doc = read_document(path)
+    spent = time.process_time() - t0
+    assert doc.error is None
+    assert spent < 3, spent  # calamine alone takes ~1 s and 80 MB to read that sheet: it is never asked
+    assert any("sheet 1 '大表' is not read" in n and "MAX_SHEET_XML_BYTES" in n for n in doc.notes)
+    (t,) = doc.tables
+    assert t.pages == (2,) and t.rows[0].values == (3.5,)
+
+
+def test_far_corner_cell_is_refused_by_the_extent(tmp_path):
+    # two cells, a few bytes, but calamine's grid would be 1,048,576 × 16,384 cells
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    xml = (f'<worksheet {ns}><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+           '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row></sheetData></worksheet>').encode()
+    t0 = time.process_time()
+    doc = read_document(_sheet_xml_zip(tmp_path / "corner.xlsx", xml))
+    assert time.process_time() - t0 < 2
+    assert any("MAX_SHEET_CELLS" in n and "1048576 rows" in n for n in doc.notes)
+    assert [t.rows[0].values for t in doc.tables] == [(3.5,)]
+
+
+def _ole(path: Path, streams: list[str]) -> Path:
+    """An OLE compound file (the container of .xls and of password-protected Office files) with
+    the given stream names in its directory, as [MS-CFB] lays it out: the header, one FAT sector
+    and one directory sector of four entries (the streams themselves empty)."""
+    free, end, fat_sect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              # directory sectors (0 in version 3), FAT sectors, first directory sector, transaction,
+              # mini stream cutoff, first mini FAT sector, mini FAT sectors, first DIFAT sector, DIFAT sectors
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 0x1000, end, 0, end, 0)
+              + struct.pack("<109I", 0, *([free] * 108)))  # the FAT is sector 0
+    fat = struct.pack("<128I", fat_sect, end, *([free] * 126))
+
+    def entry(name: str, kind: int, child: int = free, right: int = free) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
+                + struct.pack("<III", free, right, child) + b"\0" * 36 + struct.pack("<IQ", end, 0))
+
+    entries = [entry("Root Entry", 5, child=1)]
+    for i, s in enumerate(streams):
+        entries.append(entry(s, 2, right=i + 2 if i + 1 < len(streams) else free))
+    directory = b"".join(entries).ljust(512, b"\0")
+    assert len(header) == 512 and all(len(e) == 128 for e in entries)
+    path.write_bytes(header + fat + directory)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_password_protected_workbook_is_encrypted(tmp_path, suffix):
+    path = _ole(tmp_path / f"secret{suffix}", ["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"])
+    doc = read_document(path)
+    assert doc.error is not None and doc.error.code == "encrypted"
+    assert "password-protected" in doc.error.message and str(path) in doc.error.message
+
+
+def test_old_office_file_that_is_no_workbook_keeps_its_type_error(tmp_path):
+    doc = read_document(_ole(tmp_path / "report.doc", ["WordDocument", "1Table"]))
+    assert doc.error is not None and doc.error.code == "unsupported_type"
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    p = tmp_path / "tables.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("readme.txt", "not a workbook")
+    doc = read_document(p)
+    assert doc.error is not None and doc.error.code == "corrupt"
+    assert "holds no workbook" in doc.error.message
+    # the same ZIP under another name is only of an unsupported type
+    q = tmp_path / "tables.zip"
+    q.write_bytes(p.read_bytes())
+    assert read_document(q).error.code == "unsupported_type"
+
+
+def test_corrupt_workbooks(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["科目名称", "金额"])
+    good = _save(wb, tmp_path / "good.xlsx").read_bytes()
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good[: len(good) // 2])  # the central directory lost
+    bad_xml = tmp_path / "bad_xml.xlsx"
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as zin, zipfile.ZipFile(bad_xml, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            zout.writestr(info.filename, body[:40] if info.filename == "xl/workbook.xml" else body)
+    for p in (cut, bad_xml):
+        doc = read_document(p)
+        assert doc.error is not None and doc.error.code == "corrupt", (p.name, doc.error)
+        assert str(p) in doc.error.message
+
+
+def test_workbook_of_empty_sheets_is_empty(tmp_path):
+    doc = read_document(_save(openpyxl.Workbook(), tmp_path / "blank.xlsx"))
+    assert doc.error is not None and doc.error.code == "empty"
