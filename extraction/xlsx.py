@@ -38,6 +38,7 @@ import datetime
 import mmap
 import re
 import zipfile
+import zlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from xml.etree import ElementTree
@@ -47,6 +48,11 @@ from extraction.layout import FlowItem, Line, RawCell, RawGrid
 from extraction.limits import MAX_SHEET_CELLS, MAX_SHEET_XML_BYTES
 from extraction.model import Page
 from extraction.text import _CAPTION_CELL, _TITLE_CELL
+
+# what a damaged ZIP, XML part or deflate stream raises from the standard library
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, ElementTree.ParseError, KeyError, EOFError, zlib.error,
+            OSError, ValueError, UnicodeDecodeError, NotImplementedError)
+
 
 class WorkbookError(Exception):
     """A workbook that cannot be read: ``code`` one of ``extraction.reader.ERROR_CODES``."""
@@ -78,7 +84,7 @@ def workbook_kind(path: Path, sniffed: str) -> str | None:
                 if "content.xml" in names and "mimetype" in names and \
                         z.read("mimetype")[:64].strip() == b"application/vnd.oasis.opendocument.spreadsheet":
                     return "ods"
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except _DAMAGED as e:
             if named:
                 raise WorkbookError("corrupt", f"the workbook's ZIP container is damaged ({_short(e)})") from e
             return None
@@ -190,6 +196,37 @@ def _xlsx_sheet_scan(xml: bytes, styles: list[NumberFormat | None]
                      ) -> tuple[int, int, dict[tuple[int, int], NumberFormat]]:
     """One pass over a sheet's XML (regular expressions, no tree): the extent of its cells (rows
     and columns from A1) and the number format of each cell that has one other than General."""
+    cells = _CELL_FAST.findall(xml)
+    if len(cells) != xml.count(b"<c ") + xml.count(b":c ") + xml.count(b"<c>"):
+        return _xlsx_sheet_scan_any(xml, styles)
+    max_row = max_col = 0
+    formats: dict[tuple[int, int], NumberFormat] = {}
+    col_of: dict[bytes, int] = {}
+    n_styles = len(styles)
+    for letters, row, style, closed in cells:
+        c = col_of.get(letters)
+        if c is None:
+            c = col_of[letters] = _col_index(letters)
+        r = int(row) - 1
+        if not closed:
+            if r >= max_row:
+                max_row = r + 1
+            if c >= max_col:
+                max_col = c + 1
+        if style:
+            i = int(style)
+            if i < n_styles and styles[i] is not None:
+                formats[(r, c)] = styles[i]  # type: ignore[assignment]
+    return max_row, max_col, formats
+
+
+# a cell whose r comes first and s (if any) second, as Excel, LibreOffice and openpyxl write them
+_CELL_FAST = re.compile(rb"<(?:\w+:)?c r=\"([A-Z]{1,3})(\d+)\"(?: s=\"(\d+)\")?[^>]*?(/?)>")
+
+
+def _xlsx_sheet_scan_any(xml: bytes, styles: list[NumberFormat | None]
+                         ) -> tuple[int, int, dict[tuple[int, int], NumberFormat]]:
+    """``_xlsx_sheet_scan`` for cells whose attributes come in any order, or without r."""
     max_row = max_col = 0
     formats: dict[tuple[int, int], NumberFormat] = {}
     unplaced = 0
@@ -368,6 +405,9 @@ def _text_row(cells: list[tuple[int, str]], span: int, in_grid: bool) -> bool:
     single cell is merged across; ``in_grid`` whether the row above is a table row."""
     if all(_caption_cell(t) for _c, t in cells):
         return True  # 部门：X | 公开01表 | 单位：万元
+    if len(cells) > 1 and all(_caption_cell(t) or _TITLE_CELL.match(t) for _c, t in cells) \
+            and any(_TITLE_CELL.match(t) for _c, t in cells):
+        return True  # 收入支出决算总表 | 公开01表
     if len(cells) > 1:
         return False
     t = cells[0][1]
@@ -403,6 +443,7 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
         flow.append(Line(page_no, name.strip(), s, e, None, indent=True, short=True))
 
     grid: list[tuple[int, list[tuple[int, str]]]] = []  # (row index, printed cells) of the open block
+    grids: list[int] = []  # the flow indexes of the sheet's grids
 
     def close_grid() -> None:
         if not grid:
@@ -425,7 +466,8 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
                 off += len(t) + 1
             emit("\t".join(texts))
             out_rows.append(line)
-        flow.append(RawGrid(page_no, out_rows, None, [page_no], fresh=not any(isinstance(x, RawGrid) for x in flow)))
+        flow.append(RawGrid(page_no, out_rows, None, [page_no], fresh=not grids))
+        grids.append(len(flow) - 1)
         grid.clear()
 
     for r, row in enumerate(rows):
@@ -539,7 +581,12 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                     notes.append(f"sheet {page_no} {sm.name!r} is not read: {refuse}")
                     pages.append(Page(page_no, ""))
                     continue
-                values = sheet.to_python(skip_empty_area=False) if end else []
+                try:
+                    values = sheet.to_python(skip_empty_area=False) if end else []
+                except pc.CalamineError as e:
+                    skipped.append(f"{sm.name!r} (unreadable: {_short(e)})")
+                    pages.append(Page(page_no, ""))
+                    continue
                 rows = [[_cell_text(v, formats.get((r, c))) for c, v in enumerate(row)]
                         for r, row in enumerate(values)]
                 merges: dict[tuple[int, int], tuple[int, int]] = {}
@@ -560,7 +607,7 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
         if kind != "xlsx":
             notes.append(f"{kind}: number formats are not read; figures keep the stored value's own decimals")
         return pages, flow, notes
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, EOFError) as e:
+    except _DAMAGED as e:
         raise WorkbookError("corrupt", f"the workbook is damaged ({_short(e)})") from e
     finally:
         if z is not None:

@@ -103,14 +103,14 @@ def test_merged_header_cells_label_their_columns(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "表4 财政拨款收入支出决算总表"
-    rows = [["支出决算表"], ["部门：某局", None, None, None, "公开03表"], ["金额单位：万元"],
+    rows = [["支出决算表", None, None, None, "公开03表"], ["部门：某局"], ["金额单位：万元"],
             ["科目编码", "科目名称", "本年支出", None, None],
             [None, None, "合计", "基本支出", "项目支出"],
             [None, "合计", 30.0, 20.0, 10.0],
             ["201", "一般公共服务支出", 30.0, 20.0, 10.0]]
     for r in rows:
         ws.append(r)
-    ws.merge_cells("A1:E1")
+    ws.merge_cells("A1:D1")
     ws.merge_cells("A4:A5")
     ws.merge_cells("B4:B5")
     ws.merge_cells("C4:E4")
@@ -313,6 +313,16 @@ def test_far_corner_cell_is_refused_by_the_extent(tmp_path):
     assert [t.rows[0].values for t in doc.tables] == [(3.5,)]
 
 
+def test_sheet_scan_reads_cells_in_any_attribute_order():
+    styles = [None, xlsx.parse_number_format("0.00")]
+    usual = b'<row r="2"><c r="B2" s="1"><v>1</v></c><c r="C9" s="0"/></row>'
+    other = b'<row r="2"><c s="1" r="B2" t="n"><v>1</v></c><c s="0" r="C9"/></row>'
+    unnamed = b'<row r="7"><c><v>1</v></c><c s="1"><v>2</v></c></row>'
+    assert xlsx._xlsx_sheet_scan(usual, styles) == (2, 2, {(1, 1): (2, False, False, None, 1)})
+    assert xlsx._xlsx_sheet_scan(other, styles) == xlsx._xlsx_sheet_scan(usual, styles)
+    assert xlsx._xlsx_sheet_scan(unnamed, styles)[:2] == (7, 2)  # cells without r: the row's number, counted
+
+
 def _ole(path: Path, streams: list[str]) -> Path:
     """An OLE compound file (the container of .xls and of password-protected Office files) with
     the given stream names in its directory, as [MS-CFB] lays it out: the header, one FAT sector
@@ -386,3 +396,34 @@ def test_corrupt_workbooks(tmp_path):
 def test_workbook_of_empty_sheets_is_empty(tmp_path):
     doc = read_document(_save(openpyxl.Workbook(), tmp_path / "blank.xlsx"))
     assert doc.error is not None and doc.error.code == "empty"
+
+
+def test_damaged_workbooks_are_records_never_internal_errors(two_forms):
+    """Bytes of a real-shaped workbook cut, flipped or overwritten: each read gives a document or
+    an error record of the reader (corrupt, empty, …), never a crash of crossfoot's own code."""
+    import random
+
+    _txt, wb = two_forms
+    good = sorted(wb.glob("*final.xlsx"))[0].read_bytes()
+    rng = random.Random(19)
+    codes = set()
+    out = wb.parent / "damaged"
+    out.mkdir(exist_ok=True)
+    for i in range(24):
+        data = bytearray(good)
+        how = i % 3
+        if how == 0:
+            data = data[: rng.randrange(4, len(data))]
+        elif how == 1:
+            for _ in range(rng.randrange(1, 20)):
+                k = rng.randrange(30, len(data))
+                data[k] ^= 1 << rng.randrange(8)
+        else:
+            k = rng.randrange(30, len(data) - 64)
+            data[k:k + 64] = bytes(rng.randrange(256) for _ in range(64))
+        p = out / f"d{i}.xlsx"
+        p.write_bytes(bytes(data))
+        doc = read_document(p)
+        codes.add(doc.error.code if doc.error else "ok")
+        assert doc.error is None or doc.error.code != "internal_error", (i, doc.error)
+    assert "corrupt" in codes
