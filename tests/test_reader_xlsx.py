@@ -323,31 +323,80 @@ def test_sheet_scan_reads_cells_in_any_attribute_order():
     assert xlsx._xlsx_sheet_scan(unnamed, styles)[:2] == (7, 2)  # cells without r: the row's number, counted
 
 
-def _ole(path: Path, streams: list[str]) -> Path:
+def _ole(path: Path, streams: list[str], body: bytes = b"") -> Path:
     """An OLE compound file (the container of .xls and of password-protected Office files) with
-    the given stream names in its directory, as [MS-CFB] lays it out: the header, one FAT sector
-    and one directory sector of four entries (the streams themselves empty)."""
+    the given stream names in its directory, as [MS-CFB] lays it out: the header, one FAT sector,
+    one directory sector, and the first stream's ``body`` (at least 4,096 bytes, so that it lies in
+    regular sectors; the other streams empty)."""
     free, end, fat_sect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    n = -(-len(body) // 512)
     header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
               + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
               # directory sectors (0 in version 3), FAT sectors, first directory sector, transaction,
               # mini stream cutoff, first mini FAT sector, mini FAT sectors, first DIFAT sector, DIFAT sectors
               + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 0x1000, end, 0, end, 0)
               + struct.pack("<109I", 0, *([free] * 108)))  # the FAT is sector 0
-    fat = struct.pack("<128I", fat_sect, end, *([free] * 126))
+    chain = [k + 1 for k in range(2, 2 + n - 1)] + [end] if n else []
+    fat = struct.pack("<128I", fat_sect, end, *chain, *([free] * (126 - len(chain))))
 
-    def entry(name: str, kind: int, child: int = free, right: int = free) -> bytes:
+    def entry(name: str, kind: int, child: int = free, right: int = free, start: int = end, size: int = 0) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0"
         return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)
-                + struct.pack("<III", free, right, child) + b"\0" * 36 + struct.pack("<IQ", end, 0))
+                + struct.pack("<III", free, right, child) + b"\0" * 36 + struct.pack("<IQ", start, size))
 
     entries = [entry("Root Entry", 5, child=1)]
     for i, s in enumerate(streams):
-        entries.append(entry(s, 2, right=i + 2 if i + 1 < len(streams) else free))
+        entries.append(entry(s, 2, right=i + 2 if i + 1 < len(streams) else free,
+                             start=2 if i == 0 and n else end, size=len(body) if i == 0 else 0))
     directory = b"".join(entries).ljust(512, b"\0")
     assert len(header) == 512 and all(len(e) == 128 for e in entries)
-    path.write_bytes(header + fat + directory)
+    path.write_bytes(header + fat + directory + body.ljust(n * 512, b"\0"))
     return path
+
+
+def _biff8(sheet: str, cells: dict[tuple[int, int], object]) -> bytes:
+    """A BIFF8 workbook stream of one sheet: strings in the shared string table, figures as NUMBER
+    records, the sheet's substream after padding that puts the stream over 4,096 bytes."""
+    def rec(kind: int, data: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(data)) + data
+
+    def bof(dt: int) -> bytes:
+        return rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6))
+
+    strings = sorted({v for v in cells.values() if isinstance(v, str)})
+    sst = struct.pack("<II", len(strings), len(strings)) + b"".join(
+        struct.pack("<HB", len(t), 1) + t.encode("utf-16-le") for t in strings)
+    name = sheet.encode("utf-16-le")
+
+    def globals_(at: int) -> bytes:
+        return (bof(0x0005) + rec(0x0042, struct.pack("<H", 1200))
+                + rec(0x0085, struct.pack("<IBBBB", at, 0, 0, len(sheet), 1) + name)
+                + rec(0x00FC, sst) + rec(0x000A, b""))
+
+    pad = 4200 - len(globals_(0))
+    head = globals_(len(globals_(0)) + pad) + b"\0" * pad
+    rows = max(r for r, _c in cells) + 1
+    cols = max(c for _r, c in cells) + 1
+    body = bof(0x0010) + rec(0x0200, struct.pack("<IIHHH", 0, rows, 0, cols, 0))
+    for (r, c), v in sorted(cells.items()):
+        if isinstance(v, str):
+            body += rec(0x00FD, struct.pack("<HHHI", r, c, 0, strings.index(v)))
+        else:
+            body += rec(0x0203, struct.pack("<HHHd", r, c, 0, float(v)))
+    return head + body + rec(0x000A, b"")
+
+
+def test_xls_reads_with_stored_decimals(tmp_path):
+    cells = {(0, 0): "收入决算表", (1, 0): "金额单位：万元", (2, 0): "科目编码", (2, 1): "科目名称",
+             (2, 2): "本年收入合计", (3, 1): "合计", (3, 2): 12.5, (4, 0): "201", (4, 1): "一般公共服务支出",
+             (4, 2): 12.5}
+    path = _ole(tmp_path / "r.xls", ["Workbook"], _biff8("表2 收入决算表", cells))
+    doc = read_document(path)
+    assert doc.error is None, doc.error
+    assert doc.format == "xls"
+    t = doc.table("income")
+    assert t is not None and t.unit == "万元"
+    assert [(r.code, r.values, r.cells[0].decimals) for r in t.rows] == [(None, (12.5,), 1), ("201", (12.5,), 1)]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
