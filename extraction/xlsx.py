@@ -5,7 +5,8 @@ Departments publish their 公开表格 as workbooks: one table per sheet, the ti
 What a reader of the workbook sees is what is read:
 
 - **Pages.** Each sheet is a page: page number = sheet index + 1 (hidden sheets, chart sheets and
-  sheets not read keep their number, so the numbers are the workbook's own).  The page text is the
+  sheets not read keep their number, so the numbers are the workbook's own); in .xlsx, hidden rows
+  and columns are not read either, as neither the reader nor the print sees them).  The page text is the
   sheet's name (its first line, unless it is a default name such as "Sheet1"), then one line per
   row: the cells of a table row joined by tabs as in a text export, a text row as its text.
 - **Tables.** Each block of consecutive table rows is a grid (a blank row, a title row or a
@@ -253,6 +254,34 @@ def _xlsx_sheet_scan_any(xml: bytes, styles: list[NumberFormat | None]
     return max_row, max_col, formats
 
 
+_COL_EL = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_ROW_EL = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_HIDDEN = re.compile(rb"\shidden=\"(?:1|true)\"")
+_MIN_MAX = re.compile(rb"\smin=\"(\d+)\"[^>]*?\smax=\"(\d+)\"|\smax=\"(\d+)\"[^>]*?\smin=\"(\d+)\"")
+_ROW_NUMBER = re.compile(rb"\sr=\"(\d+)\"")
+
+
+def _xlsx_hidden(xml: bytes, n_rows: int, n_cols: int) -> tuple[set[int], set[int]]:
+    """The hidden rows and columns (0-based) of a sheet within its extent: what a reader of the
+    workbook (and its print) does not see is not read."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+    if b"hidden=" not in xml:
+        return rows, cols
+    for m in _COL_EL.finditer(xml):
+        if _HIDDEN.search(m.group(1)):
+            mm = _MIN_MAX.search(m.group(1))
+            if mm:
+                lo, hi = (mm.group(1), mm.group(2)) if mm.group(1) else (mm.group(4), mm.group(3))
+                cols.update(range(int(lo) - 1, min(int(hi), n_cols)))
+    for m in _ROW_EL.finditer(xml):
+        if _HIDDEN.search(m.group(1)):
+            r = _ROW_NUMBER.search(m.group(1))
+            if r and int(r.group(1)) <= n_rows:
+                rows.add(int(r.group(1)) - 1)
+    return rows, cols
+
+
 def _xlsx_sheet_paths(z: zipfile.ZipFile) -> list[str | None]:
     """The XML part of each sheet, in workbook order (None where it cannot be told)."""
     wb = ElementTree.fromstring(z.read("xl/workbook.xml"))
@@ -419,9 +448,12 @@ def _text_row(cells: list[tuple[int, str]], span: int, in_grid: bool) -> bool:
 
 
 def sheet_flow(page_no: int, name: str, rows: list[list[str]],
-               merges: dict[tuple[int, int], tuple[int, int]]) -> tuple[Page, list[FlowItem]]:
+               merges: dict[tuple[int, int], tuple[int, int]],
+               skip: set[int] | frozenset[int] = frozenset()) -> tuple[Page, list[FlowItem]]:
     """One sheet's page and flow.  ``rows`` hold each cell's printed text from A1; ``merges``
-    maps the top-left cell of each merged range to its bottom-right cell.  The sheet's name is
+    maps the top-left cell of each merged range to its bottom-right cell; the rows in ``skip``
+    (hidden) are left out, as if the rows around them were adjacent.  A grid has the columns its
+    rows print something in (a column left blank, or hidden, is none of its columns).  The sheet's name is
     the first line of a sheet that holds a table (a caption line of its first table); a sheet of
     text only (情况说明) begins with its own first row, so that its name never joins the cover's
     lines as a title."""
@@ -448,18 +480,18 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
     def close_grid() -> None:
         if not grid:
             return
-        c0 = min(c for _r, cs in grid for c, _t in cs)
-        c1 = max(c for _r, cs in grid for c, _t in cs)
+        used = sorted({c for _r, cs in grid for c, _t in cs})
+        at = {c: k for k, c in enumerate(used)}
         out_rows: list[list[RawCell | None]] = []
         for r, cs in grid:
-            line: list[RawCell | None] = [None] * (c1 - c0 + 1)
-            texts = [""] * (c1 - c0 + 1)
+            line: list[RawCell | None] = [None] * len(used)
+            texts = [""] * len(used)
             for c, t in cs:
-                texts[c - c0] = t
+                texts[at[c]] = t
             off = pos
             for k, t in enumerate(texts):
                 if t:
-                    c = c0 + k
+                    c = used[k]
                     r1, cc1 = merges.get((r, c), (r, c))
                     line[k] = RawCell(t, page_no, (float(c), float(r), float(cc1 + 1), float(r1 + 1)),
                                       off, off + len(t))
@@ -471,6 +503,8 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
         grid.clear()
 
     for r, row in enumerate(rows):
+        if r in skip:
+            continue
         cells = [(c, _one_line(t)) for c, t in enumerate(row) if t and t.strip()]
         cells = [(c, t) for c, t in cells if t]
         if not cells:
@@ -552,6 +586,8 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                     pages.append(Page(page_no, ""))
                     continue
                 formats: dict[tuple[int, int], NumberFormat] = {}
+                hidden_rows: set[int] = set()
+                hidden_cols: set[int] = set()
                 refuse = None
                 if kind == "xlsx":
                     part = sheet_xml[i] if i < len(sheet_xml) else None
@@ -560,6 +596,7 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                         refuse = f"its XML is over {MAX_SHEET_XML_BYTES} bytes (MAX_SHEET_XML_BYTES)"
                     else:
                         n_rows, n_cols, formats = _xlsx_sheet_scan(xml, styles)
+                        hidden_rows, hidden_cols = _xlsx_hidden(xml, n_rows, n_cols)
                         if n_rows * n_cols > MAX_SHEET_CELLS:
                             refuse = (f"it spans {n_rows} rows × {n_cols} columns, over {MAX_SHEET_CELLS} cells "
                                       "(MAX_SHEET_CELLS)")
@@ -589,10 +626,15 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                     continue
                 rows = [[_cell_text(v, formats.get((r, c))) for c, v in enumerate(row)]
                         for r, row in enumerate(values)]
+                if hidden_cols:
+                    rows = [[t if c not in hidden_cols else "" for c, t in enumerate(row)] for row in rows]
+                if hidden_rows or hidden_cols:
+                    notes.append(f"sheet {page_no} {sm.name!r}: {len(hidden_rows)} hidden row(s) and "
+                                 f"{len(hidden_cols)} hidden column(s) are not read")
                 merges: dict[tuple[int, int], tuple[int, int]] = {}
                 for (a, b) in (sheet.merged_cell_ranges or ()):
                     merges[(a[0], a[1])] = (b[0], b[1])
-                page, items = sheet_flow(page_no, sm.name, rows, merges)
+                page, items = sheet_flow(page_no, sm.name, rows, merges, hidden_rows)
                 pages.append(page)
                 flow.extend(items)
         if skipped:

@@ -203,6 +203,26 @@ def test_hidden_sheet_is_not_read_and_keeps_its_number(tmp_path):
     assert any("'底稿' (hidden)" in n for n in doc.notes)
 
 
+def test_hidden_rows_and_columns_are_not_read(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in (["科目编码", "科目名称", "校验", "金额"], [None, "合计", "=D2-D3", 5.5],
+              ["201", "一般公共服务支出", None, 5.5], ["201", "旧口径", None, 99.25],
+              ["208", "社会保障和就业支出", None, 0.0]):
+        ws.append(r)
+    for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
+        row[0].number_format = "0.00"
+    ws.column_dimensions["C"].hidden = True
+    ws.row_dimensions[4].hidden = True
+    doc = read_document(_save(wb, tmp_path / "hidden.xlsx"))
+    (t,) = doc.tables
+    assert [c.label for c in t.columns] == ["金额"]
+    assert [(r.code, r.name, r.values) for r in t.rows] == [
+        (None, "合计", (5.5,)), ("201", "一般公共服务支出", (5.5,)), ("208", "社会保障和就业支出", (0.0,))]
+    assert any("1 hidden row(s) and 1 hidden column(s)" in n for n in doc.notes)
+    assert "旧口径" not in doc.pages[0].text
+
+
 # ------------------------------------------------------------------ .ods
 
 _ODS_CONTENT = (
