@@ -5,10 +5,11 @@ Departments publish their 公开表格 as workbooks: one table per sheet, the ti
 What a reader of the workbook sees is what is read:
 
 - **Pages.** Each sheet is a page: page number = sheet index + 1 (hidden sheets, chart sheets and
-  sheets not read keep their number, so the numbers are the workbook's own); in .xlsx, hidden rows
-  and columns are not read either, as neither the reader nor the print sees them).  The page text is the
-  sheet's name (its first line, unless it is a default name such as "Sheet1"), then one line per
-  row: the cells of a table row joined by tabs as in a text export, a text row as its text.
+  sheets not read keep their number, so the numbers are the workbook's own; in .xlsx, hidden rows
+  and columns are not read either, as neither the reader nor the print sees them).  The page text
+  is the sheet's name (its first line, on a sheet that holds a table and is not named "Sheet1"),
+  then one line per row: the cells of a table row joined by tabs as in a text export, a text row
+  as its text.
 - **Tables.** Each block of consecutive table rows is a grid (a blank row, a title row or a
   caption row such as "部门：X  公开01表" / "单位：万元" ends it); the text rows above it are its
   caption, found as for a PDF.  A merged cell keeps its text in its top-left cell, as a printed
