@@ -454,7 +454,8 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
     """One sheet's page and flow.  ``rows`` hold each cell's printed text from A1; ``merges``
     maps the top-left cell of each merged range to its bottom-right cell; the rows in ``skip``
     (hidden) are left out, as if the rows around them were adjacent.  A grid has the columns its
-    rows print something in (a column left blank, or hidden, is none of its columns).  The sheet's name is
+    run of table rows prints something in (a column left blank, or hidden, is none of its
+    columns).  The sheet's name is
     the first line of a sheet that holds a table (a caption line of its first table); a sheet of
     text only (情况说明) begins with its own first row, so that its name never joins the cover's
     lines as a title."""
@@ -475,13 +476,43 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
         s, e = emit(name.strip())
         flow.append(Line(page_no, name.strip(), s, e, None, indent=True, short=True))
 
+    # first what each row is (blank, text, or a row of a table), then the columns of each run of
+    # table rows that no text row interrupts (a blank row inside a table does not): the grids of
+    # one run share their columns, so that a table broken by a blank row goes on as one
+    kinds: list[tuple[int, str, list[tuple[int, str]]]] = []
+    in_grid = False
+    for r, row in enumerate(rows):
+        if r in skip:
+            continue
+        cells = [(c, _one_line(t)) for c, t in enumerate(row) if t and t.strip()]
+        cells = [(c, t) for c, t in cells if t]
+        if not cells:
+            kinds.append((r, "blank", cells))
+            in_grid = False
+            continue
+        c = cells[0][0]
+        span = merges.get((r, c), (r, c))[1] - c + 1
+        kind = "text" if _text_row(cells, span, in_grid) else "grid"
+        in_grid = kind == "grid"
+        kinds.append((r, kind, cells))
+    run_of: list[int] = []  # per row of ``kinds``: its run of table rows
+    runs: list[set[int]] = [set()]
+    for _r, kind, cells in kinds:
+        if kind == "text" and runs[-1]:
+            runs.append(set())
+        if kind == "grid":
+            runs[-1].update(c for c, _t in cells)
+        run_of.append(len(runs) - 1)
+    columns = [sorted(u) for u in runs]
+
     grid: list[tuple[int, list[tuple[int, str]]]] = []  # (row index, printed cells) of the open block
+    grid_run = [0]
     grids: list[int] = []  # the flow indexes of the sheet's grids
 
     def close_grid() -> None:
         if not grid:
             return
-        used = sorted({c for _r, cs in grid for c, _t in cs})
+        used = columns[grid_run[0]]
         at = {c: k for k, c in enumerate(used)}
         out_rows: list[list[RawCell | None]] = []
         for r, cs in grid:
@@ -503,20 +534,15 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
         grids.append(len(flow) - 1)
         grid.clear()
 
-    for r, row in enumerate(rows):
-        if r in skip:
-            continue
-        cells = [(c, _one_line(t)) for c, t in enumerate(row) if t and t.strip()]
-        cells = [(c, t) for c, t in cells if t]
-        if not cells:
+    for (r, kind, cells), run in zip(kinds, run_of):
+        if kind == "blank":
             close_grid()
             s, _e = emit("")
             flow.append(Line(page_no, "", s, s, None))
             continue
-        c = cells[0][0]
-        span = merges.get((r, c), (r, c))[1] - c + 1
-        if _text_row(cells, span, bool(grid)):
+        if kind == "text":
             close_grid()
+            c = cells[0][0]
             if len(cells) == 1:
                 # a cell of several paragraphs: each its own line
                 texts = [p.strip() for p in rows[r][c].splitlines() if p.strip()]
@@ -529,6 +555,7 @@ def sheet_flow(page_no: int, name: str, rows: list[list[str]],
                 flow.append(Line(page_no, t, s, e, (float(c), float(r), float(c1 + 1), float(r1 + 1)),
                                  indent=True, short=True))
             continue
+        grid_run[0] = run
         grid.append((r, cells))
     close_grid()
     return Page(page_no, "".join(parts)), flow
