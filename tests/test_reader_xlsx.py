@@ -223,6 +223,21 @@ def test_hidden_rows_and_columns_are_not_read(tmp_path):
     assert "旧口径" not in doc.pages[0].text
 
 
+def test_blank_row_inside_a_table_does_not_split_it(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in (["支出决算表"], ["科目编码", "科目名称", "基本支出", "项目支出"], [None, "合计", 3.5, 1.25],
+              ["201", "一般公共服务支出", 2.5, 1.25], [], ["208", "社会保障和就业支出", 1.0, None]):
+        ws.append(r)
+    for row in ws.iter_rows(min_row=3, min_col=3):
+        for c in row:
+            c.number_format = "0.00"
+    doc = read_document(_save(wb, tmp_path / "gap.xlsx"))
+    (t,) = doc.tables
+    assert [c.label for c in t.columns] == ["基本支出", "项目支出"]
+    assert [(r.code, r.values) for r in t.rows] == [(None, (3.5, 1.25)), ("201", (2.5, 1.25)), ("208", (1.0, None))]
+
+
 # ------------------------------------------------------------------ .ods
 
 _ODS_CONTENT = (
