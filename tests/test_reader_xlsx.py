@@ -511,3 +511,14 @@ def test_damaged_workbooks_are_records_never_internal_errors(two_forms):
         codes.add(doc.error.code if doc.error else "ok")
         assert doc.error is None or doc.error.code != "internal_error", (i, doc.error)
     assert "corrupt" in codes
+
+
+def test_generated_workbooks_are_the_same_bytes_for_a_seed(tmp_path):
+    from corpus.generate import generate_corpus
+
+    for d in ("a", "b"):
+        generate_corpus(tmp_path / d, departments=1, years=(2024, 2024), errors=0.5, anomalies=0.0, seed=3,
+                        fmt="xlsx", error_kinds=None, workers=1)
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert len(names) == 3
+    assert all((tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes() for n in names)
