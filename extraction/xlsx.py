@@ -441,10 +441,11 @@ def _text_row(cells: list[tuple[int, str]], span: int, in_grid: bool) -> bool:
     if len(cells) > 1:
         return False
     t = cells[0][1]
-    if _TITLE_CELL.match(t) or len(t) > 40 or t.endswith(_TERMINAL) or t.startswith(("注：", "注:")):
-        return True
+    if _TITLE_CELL.match(t) or t.endswith(_TERMINAL) or t.startswith(("注：", "注:")):
+        return True  # a title, a sentence (a statement such as 本表无数据。, a note)
     if span >= 3:
         return True  # a title or a note merged across the table
+    # below a table row, a cell alone is a row of the table (a long project name with no figure)
     return not in_grid
 
 

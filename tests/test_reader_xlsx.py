@@ -223,6 +223,22 @@ def test_hidden_rows_and_columns_are_not_read(tmp_path):
     assert "旧口径" not in doc.pages[0].text
 
 
+def test_long_name_alone_in_its_row_stays_in_the_table(tmp_path):
+    name = "教育系统信息化建设及运维服务项目（含网络安全等级保护测评、数据中心机房改造和终端设备更新）"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in (["项目支出决算表"], ["项目名称", "预算数", "决算数"], ["合计", 3.5, 3.25], [name],
+              ["教学设备购置", 3.5, 3.25], ["注：本表反映部门本年度项目支出情况。"]):
+        ws.append(r)
+    for row in ws.iter_rows(min_row=3, min_col=2):
+        for c in row:
+            c.number_format = "0.00"
+    doc = read_document(_save(wb, tmp_path / "long.xlsx"))
+    (t,) = doc.tables
+    assert [r.name for r in t.rows] == ["合计", name, "教学设备购置"]
+    assert any(p.text.startswith("注：本表反映") for p in doc.paragraphs)
+
+
 def test_blank_row_inside_a_table_does_not_split_it(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
