@@ -99,6 +99,20 @@ def _save(wb: openpyxl.Workbook, path: Path) -> Path:
     return path
 
 
+def _sheet(rows: list[list], first_row: int, first_col: int = 1) -> openpyxl.Workbook:
+    """A workbook of one sheet of ``rows``, its figures from ``first_row``/``first_col`` (1-based)
+    on formatted "0.00"."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    for row in ws.iter_rows(min_row=first_row, min_col=first_col):
+        for c in row:
+            if isinstance(c.value, float):
+                c.number_format = "0.00"
+    return wb
+
+
 def test_merged_header_cells_label_their_columns(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -204,14 +218,10 @@ def test_hidden_sheet_is_not_read_and_keeps_its_number(tmp_path):
 
 
 def test_hidden_rows_and_columns_are_not_read(tmp_path):
-    wb = openpyxl.Workbook()
+    wb = _sheet([["科目编码", "科目名称", "校验", "金额"], [None, "合计", "=D2-D3", 5.5],
+                 ["201", "一般公共服务支出", None, 5.5], ["201", "旧口径", None, 99.25],
+                 ["208", "社会保障和就业支出", None, 0.0]], 2, 4)
     ws = wb.active
-    for r in (["科目编码", "科目名称", "校验", "金额"], [None, "合计", "=D2-D3", 5.5],
-              ["201", "一般公共服务支出", None, 5.5], ["201", "旧口径", None, 99.25],
-              ["208", "社会保障和就业支出", None, 0.0]):
-        ws.append(r)
-    for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
-        row[0].number_format = "0.00"
     ws.column_dimensions["C"].hidden = True
     ws.row_dimensions[4].hidden = True
     doc = read_document(_save(wb, tmp_path / "hidden.xlsx"))
@@ -225,14 +235,8 @@ def test_hidden_rows_and_columns_are_not_read(tmp_path):
 
 def test_long_name_alone_in_its_row_stays_in_the_table(tmp_path):
     name = "教育系统信息化建设及运维服务项目（含网络安全等级保护测评、数据中心机房改造和终端设备更新）"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r in (["项目支出决算表"], ["项目名称", "预算数", "决算数"], ["合计", 3.5, 3.25], [name],
-              ["教学设备购置", 3.5, 3.25], ["注：本表反映部门本年度项目支出情况。"]):
-        ws.append(r)
-    for row in ws.iter_rows(min_row=3, min_col=2):
-        for c in row:
-            c.number_format = "0.00"
+    wb = _sheet([["项目支出决算表"], ["项目名称", "预算数", "决算数"], ["合计", 3.5, 3.25], [name],
+                 ["教学设备购置", 3.5, 3.25], ["注：本表反映部门本年度项目支出情况。"]], 3, 2)
     doc = read_document(_save(wb, tmp_path / "long.xlsx"))
     (t,) = doc.tables
     assert [r.name for r in t.rows] == ["合计", name, "教学设备购置"]
@@ -240,14 +244,8 @@ def test_long_name_alone_in_its_row_stays_in_the_table(tmp_path):
 
 
 def test_blank_row_inside_a_table_does_not_split_it(tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r in (["支出决算表"], ["科目编码", "科目名称", "基本支出", "项目支出"], [None, "合计", 3.5, 1.25],
-              ["201", "一般公共服务支出", 2.5, 1.25], [], ["208", "社会保障和就业支出", 1.0, None]):
-        ws.append(r)
-    for row in ws.iter_rows(min_row=3, min_col=3):
-        for c in row:
-            c.number_format = "0.00"
+    wb = _sheet([["支出决算表"], ["科目编码", "科目名称", "基本支出", "项目支出"], [None, "合计", 3.5, 1.25],
+                 ["201", "一般公共服务支出", 2.5, 1.25], [], ["208", "社会保障和就业支出", 1.0, None]], 3, 3)
     doc = read_document(_save(wb, tmp_path / "gap.xlsx"))
     (t,) = doc.tables
     assert [c.label for c in t.columns] == ["基本支出", "项目支出"]
