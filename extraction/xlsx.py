@@ -22,15 +22,16 @@ What a reader of the workbook sees is what is read:
   prints: a cell holding 180.8765 formatted "0.00" is the figure 180.88, exact to ±0.005 — the
   tolerance is what the reader of the workbook sees.  Calamine does not expose number formats:
   for .xlsx they are read here from ``xl/styles.xml`` and the ``s`` (style) attribute of each cell
-  in the sheet's XML.  For .xls and .ods the format is not read (calamine gives the value only;
-  BIFF's XF records and ODS data styles are not parsed here): a number there is shown as Excel's
-  "General" format shows it, with the stored value's own decimals (at most 15 significant digits,
-  so that a float's binary noise such as 361.76000000000005 prints as 361.76).
+  in the sheet's XML; for .xls (BIFF8) from the FORMAT and XF records of the workbook stream and
+  the style of each cell record.  For .ods (and a .xls older than BIFF8) the format is not read
+  (ODS data styles are not parsed here): a number there is shown as Excel's "General" format
+  shows it, with the stored value's own decimals (at most 15 significant digits, so that a float's
+  binary noise such as 361.76000000000005 prints as 361.76), and the notes say so.
 - **Bounds.** Calamine reads a sheet whole into a dense grid (rows × columns of its extent): a
   sheet is refused (not read, said in the notes) when its XML is over ``MAX_SHEET_XML_BYTES`` or
   its extent over ``MAX_SHEET_CELLS``, both found before calamine reads it (for .xls, the file's
-  size stands for its sheets' XML, and the extent is checked after the read, before any cell
-  becomes a Python object).  The tables it holds are then bounded by ``MAX_TABLE_CELLS`` and
+  size stands for its sheets' XML, and the extent comes from its cell records; where they cannot
+  be walked, it is checked after calamine's read, before any cell becomes a Python object).  The tables it holds are then bounded by ``MAX_TABLE_CELLS`` and
   ``MAX_PAGE_TABLES`` as on any page.
 """
 
@@ -39,6 +40,7 @@ from __future__ import annotations
 import datetime
 import mmap
 import re
+import struct
 import zipfile
 import zlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -313,6 +315,159 @@ def _read_capped(z: zipfile.ZipFile, name: str) -> bytes | None:
     return None if len(data) > MAX_SHEET_XML_BYTES else data
 
 
+# ------------------------------------------------------------------ number formats (.xls)
+#
+# A .xls is a BIFF8 workbook stream in an OLE compound file ([MS-CFB], [MS-XLS]).  The stream is
+# walked here once, record by record: the FORMAT and XF records of the workbook globals give each
+# cell style's number format, and the cell records of each sheet (NUMBER, RK, MULRK, FORMULA)
+# their style and place — what calamine does not expose — and so the sheet's extent before
+# calamine reads it.  A stream that is not BIFF8 (Excel 95 and older) keeps the fallback: the
+# stored value's own decimals.
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_END_OF_CHAIN = 0xFFFFFFFE
+
+
+def cfb_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """The first stream named one of ``names`` in an OLE compound file, or None (not such a
+    file, no such stream, or a damaged one).  Every chain is bounded by the file's sectors."""
+    if len(data) < 512 or data[:8] != _CFB_MAGIC:
+        return None
+    major, _order, shift, mini_shift = struct.unpack_from("<HHHH", data, 26)
+    if shift not in (9, 12) or mini_shift != 6:
+        return None
+    size = 1 << shift
+    (n_fat, dir_start, _tx, cutoff, mini_fat_start, n_mini_fat, difat_start,
+     n_difat) = struct.unpack_from("<8I", data, 44)
+    n_sect = max(0, (len(data) - size) // size)
+    per = size // 4
+
+    def sector(i: int) -> bytes:
+        return data[(i + 1) * size:(i + 2) * size]
+
+    difat = list(struct.unpack_from("<109I", data, 76))
+    d, k = difat_start, 0
+    while d < n_sect and k < min(n_difat, n_sect):
+        vals = struct.unpack(f"<{per}I", sector(d))
+        difat.extend(vals[:-1])
+        d, k = vals[-1], k + 1
+    fat: list[int] = []
+    for f in difat[:min(n_fat, n_sect)]:
+        if f >= n_sect:
+            break
+        fat.extend(struct.unpack(f"<{per}I", sector(f)))
+
+    def chain(start: int, table: list[int], bound: int) -> list[int]:
+        out: list[int] = []
+        while start < len(table) and start < bound and len(out) < bound:
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(x) for x in chain(dir_start, fat, n_sect))
+    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        return None
+    for e in entries:
+        length = min(struct.unpack_from("<H", e, 64)[0], 64)
+        if e[66] != 2 or e[:max(0, length - 2)].decode("utf-16-le", "replace") not in names:
+            continue
+        start, n_bytes = struct.unpack_from("<IQ", e, 116)
+        if major == 3:
+            n_bytes &= 0xFFFFFFFF
+        n_bytes = min(n_bytes, len(data))
+        if n_bytes >= cutoff:
+            return b"".join(sector(x) for x in chain(start, fat, n_sect))[:n_bytes]
+        # a small stream lies in the mini stream (the root entry's), in 64-byte sectors
+        root_start = struct.unpack_from("<I", entries[0], 116)[0]
+        mini = b"".join(sector(x) for x in chain(root_start, fat, n_sect))
+        mini_fat: list[int] = []
+        for x in chain(mini_fat_start, fat, min(n_mini_fat, n_sect)):
+            mini_fat.extend(struct.unpack(f"<{per}I", sector(x)))
+        return b"".join(mini[x * 64:(x + 1) * 64] for x in chain(start, mini_fat, len(mini) // 64))[:n_bytes]
+    return None
+
+
+def _biff_string(data: bytes, at: int) -> str:
+    """An XLUnicodeString (16-bit count, option flags, characters) at ``at``."""
+    n, flags = struct.unpack_from("<HB", data, at)
+    at += 3
+    if flags & 0x08:
+        at += 2  # rich-text runs
+    if flags & 0x04:
+        at += 4  # phonetic data
+    raw = data[at:at + (2 * n if flags & 1 else n)]
+    return raw.decode("utf-16-le", "replace") if flags & 1 else raw.decode("latin-1")
+
+
+_BIFF_NUMBERS = (0x0203, 0x027E, 0x0006)  # NUMBER, RK, FORMULA: row, column, style first
+_BIFF_OTHER_CELLS = (0x00FD, 0x0204, 0x0205, 0x0201)  # LABELSST, LABEL, BOOLERR, BLANK
+
+
+def xls_sheets(stream: bytes) -> list[tuple[int, int, dict[tuple[int, int], NumberFormat]]] | None:
+    """Per sheet (in workbook order) of a BIFF8 workbook stream: its extent (rows, columns from
+    A1) and the number format of each figure cell that has one other than General; None when
+    the stream is not BIFF8."""
+    if len(stream) < 8 or struct.unpack_from("<HHH", stream, 0)[::2] != (0x0809, 0x0600):
+        return None  # (BOF: its kind, its length, then the BIFF version)
+    codes = dict(_BUILTIN_FORMATS)
+    xfs: list[NumberFormat | None] = []
+    offsets: list[int] = []
+    fmt_of: dict[int, NumberFormat | None] = {}
+    pos = 0
+    while pos + 4 <= len(stream):
+        kind, n = struct.unpack_from("<HH", stream, pos)
+        data = stream[pos + 4:pos + 4 + n]
+        pos += 4 + n
+        if kind == 0x000A:  # EOF of the globals
+            break
+        if kind == 0x041E and n >= 5:  # FORMAT
+            codes[struct.unpack_from("<H", data, 0)[0]] = _biff_string(data, 2)
+        elif kind == 0x00E0 and n >= 4:  # XF
+            i = struct.unpack_from("<H", data, 2)[0]
+            if i not in fmt_of:
+                fmt_of[i] = parse_number_format(codes.get(i, "General"))
+            xfs.append(fmt_of[i])
+        elif kind == 0x0085 and n >= 4:  # BOUNDSHEET
+            offsets.append(struct.unpack_from("<I", data, 0)[0])
+    out: list[tuple[int, int, dict[tuple[int, int], NumberFormat]]] = []
+    for at in offsets:
+        rows = cols = 0
+        formats: dict[tuple[int, int], NumberFormat] = {}
+        pos = at
+        first = True
+        while pos + 4 <= len(stream):
+            kind, n = struct.unpack_from("<HH", stream, pos)
+            data = stream[pos + 4:pos + 4 + n]
+            pos += 4 + n
+            if first:
+                first = False
+                if kind != 0x0809:
+                    break
+                continue
+            if kind == 0x000A:
+                break
+            if kind in _BIFF_NUMBERS and n >= 6:
+                r, c, x = struct.unpack_from("<HHH", data, 0)
+                cells = [(c, x)]
+            elif kind == 0x00BD and n >= 12:  # MULRK: a row's run of RK cells
+                r, c0 = struct.unpack_from("<HH", data, 0)
+                cells = [(c0 + k, struct.unpack_from("<H", data, 4 + 6 * k)[0]) for k in range((n - 6) // 6)]
+            elif kind in _BIFF_OTHER_CELLS and n >= 6:
+                r, c = struct.unpack_from("<HH", data, 0)
+                rows, cols = max(rows, r + 1), max(cols, c + 1)
+                continue
+            else:
+                continue
+            for c, x in cells:
+                rows, cols = max(rows, r + 1), max(cols, c + 1)
+                f = xfs[x] if x < len(xfs) else None
+                if f is not None:
+                    formats[(r, c)] = f
+        out.append((rows, cols, formats))
+    return out
+
+
 # ------------------------------------------------------------------ extent of the sheets (.ods)
 
 _ODS_TOKEN = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
@@ -574,6 +729,7 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
     styles: list[NumberFormat | None] = []
     sheet_xml: list[str | None] = []
     ods_extents: list[int] = []
+    xls_info: list[tuple[int, int, dict[tuple[int, int], NumberFormat]]] | None = None
     z: zipfile.ZipFile | None = None
     try:
         if kind in ("xlsx", "ods"):
@@ -592,12 +748,20 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
         elif path.stat().st_size > MAX_SHEET_XML_BYTES:
             raise WorkbookError("too_complex", f"the .xls file is over {MAX_SHEET_XML_BYTES} bytes "
                                 "(MAX_SHEET_XML_BYTES): calamine would read each sheet whole")
+        else:
+            try:
+                stream = cfb_stream(path.read_bytes(), ("Workbook", "Book"))
+                xls_info = xls_sheets(stream) if stream is not None else None
+            except (struct.error, IndexError, ValueError):
+                xls_info = None  # a damage this walk cannot get past: calamine says what it can read
         try:
             wb = pc.CalamineWorkbook.from_path(str(path))
         except pc.PasswordError as e:
             raise WorkbookError("encrypted", "the workbook is password-protected; save an unprotected copy "
                                 "and try again") from e
-        except Exception as e:
+        except BaseException as e:
+            if not _calamine_failure(e):
+                raise
             raise WorkbookError("corrupt", f"the workbook cannot be opened ({_short(e)})") from e
         pages: list[Page] = []
         flow: list[FlowItem] = []
@@ -631,10 +795,17 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                                       "(MAX_SHEET_CELLS)")
                 elif kind == "ods" and i < len(ods_extents) and ods_extents[i] > MAX_SHEET_CELLS:
                     refuse = f"it spans over {MAX_SHEET_CELLS} cells (MAX_SHEET_CELLS)"
+                elif kind == "xls" and xls_info is not None and i < len(xls_info):
+                    n_rows, n_cols, formats = xls_info[i]
+                    if n_rows * n_cols > MAX_SHEET_CELLS:
+                        refuse = (f"it spans {n_rows} rows × {n_cols} columns, over {MAX_SHEET_CELLS} cells "
+                                  "(MAX_SHEET_CELLS)")
                 if refuse is None:
                     try:
                         sheet = wb.get_sheet_by_index(i)
-                    except Exception as e:
+                    except BaseException as e:
+                        if not _calamine_failure(e):
+                            raise
                         skipped.append(f"{sm.name!r} (unreadable: {_short(e)})")
                         pages.append(Page(page_no, ""))
                         continue
@@ -649,7 +820,9 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                     continue
                 try:
                     values = sheet.to_python(skip_empty_area=False) if end else []
-                except pc.CalamineError as e:
+                except BaseException as e:
+                    if not _calamine_failure(e):
+                        raise
                     skipped.append(f"{sm.name!r} (unreadable: {_short(e)})")
                     pages.append(Page(page_no, ""))
                     continue
@@ -675,7 +848,7 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                 raise WorkbookError("too_complex", "no sheet could be read within the limits: " + "; ".join(refused[:3]))
             raise WorkbookError("empty", "the workbook has no cell with text or a number"
                                 + (" that could be read: " + "; ".join(notes[:3]) if notes else ""))
-        if kind != "xlsx":
+        if kind == "ods" or (kind == "xls" and xls_info is None):
             notes.append(f"{kind}: number formats are not read; figures keep the stored value's own decimals")
         return pages, flow, notes
     except _DAMAGED as e:
@@ -683,6 +856,15 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
     finally:
         if z is not None:
             z.close()
+
+
+def _calamine_failure(e: BaseException) -> bool:
+    """Whether an exception out of calamine says the file is damaged: any error it raises, and a
+    panic of its Rust code (pyo3's PanicException, a BaseException: a truncated .xls makes calamine
+    index past its stream), but not an interrupt or a memory error, which must go on up."""
+    if isinstance(e, (KeyboardInterrupt, SystemExit, MemoryError)):
+        return False
+    return isinstance(e, Exception) or type(e).__name__ == "PanicException"
 
 
 def _short(e: BaseException) -> str:

@@ -403,22 +403,31 @@ def _ole(path: Path, streams: list[str], body: bytes = b"") -> Path:
     return path
 
 
-def _biff8(sheet: str, cells: dict[tuple[int, int], object]) -> bytes:
+def _biff8(sheet: str, cells: dict[tuple[int, int], object], formats: dict[tuple[int, int], str] | None = None
+           ) -> bytes:
     """A BIFF8 workbook stream of one sheet: strings in the shared string table, figures as NUMBER
-    records, the sheet's substream after padding that puts the stream over 4,096 bytes."""
+    records with the style of their number format (``formats``: FORMAT and XF records), the
+    sheet's substream after padding that puts the stream over 4,096 bytes."""
     def rec(kind: int, data: bytes) -> bytes:
         return struct.pack("<HH", kind, len(data)) + data
 
     def bof(dt: int) -> bytes:
         return rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6))
 
+    formats = formats or {}
+    codes = sorted(set(formats.values()))
+    fmt_records = b"".join(rec(0x041E, struct.pack("<HHB", 164 + k, len(c), 1) + c.encode("utf-16-le"))
+                           for k, c in enumerate(codes))
+    # XF 0 General, then one per format (an XF is 20 bytes: font, format, the rest left zero)
+    xf_records = b"".join(rec(0x00E0, struct.pack("<HH", 0, f) + b"\0" * 16) for f in [0] + [164 + k for k in
+                                                                                         range(len(codes))])
     strings = sorted({v for v in cells.values() if isinstance(v, str)})
     sst = struct.pack("<II", len(strings), len(strings)) + b"".join(
         struct.pack("<HB", len(t), 1) + t.encode("utf-16-le") for t in strings)
     name = sheet.encode("utf-16-le")
 
     def globals_(at: int) -> bytes:
-        return (bof(0x0005) + rec(0x0042, struct.pack("<H", 1200))
+        return (bof(0x0005) + rec(0x0042, struct.pack("<H", 1200)) + fmt_records + xf_records
                 + rec(0x0085, struct.pack("<IBBBB", at, 0, 0, len(sheet), 1) + name)
                 + rec(0x00FC, sst) + rec(0x000A, b""))
 
@@ -431,7 +440,8 @@ def _biff8(sheet: str, cells: dict[tuple[int, int], object]) -> bytes:
         if isinstance(v, str):
             body += rec(0x00FD, struct.pack("<HHHI", r, c, 0, strings.index(v)))
         else:
-            body += rec(0x0203, struct.pack("<HHHd", r, c, 0, float(v)))
+            xf = 1 + codes.index(formats[(r, c)]) if (r, c) in formats else 0
+            body += rec(0x0203, struct.pack("<HHHd", r, c, xf, float(v)))
     return head + body + rec(0x000A, b"")
 
 
@@ -446,6 +456,30 @@ def test_xls_reads_with_stored_decimals(tmp_path):
     t = doc.table("income")
     assert t is not None and t.unit == "万元"
     assert [(r.code, r.values, r.cells[0].decimals) for r in t.rows] == [(None, (12.5,), 1), ("201", (12.5,), 1)]
+
+
+def test_xls_number_formats_set_the_printed_figure(tmp_path):
+    cells = {(0, 0): "项目支出绩效自评表", (1, 0): "项目名称", (1, 1): "预算数", (1, 2): "执行数", (1, 3): "执行率",
+             (2, 0): "合计", (2, 1): 180.8765, (2, 2): 90.43825, (2, 3): 0.5,
+             (3, 0): "教学设备购置", (3, 1): 180.8765, (3, 2): 90.43825, (3, 3): 0.5}
+    formats = {(r, c): code for r in (2, 3) for c, code in ((1, "#,##0.00"), (2, "0.00"), (3, "0.00%"))}
+    doc = read_document(_ole(tmp_path / "p.xls", ["Workbook"], _biff8("Sheet1", cells, formats)))
+    assert doc.error is None, doc.error
+    (t,) = doc.tables
+    assert [[(c.text, c.value, c.decimals) for c in r.cells] for r in t.rows] == [
+        [("180.88", 180.88, 2), ("90.44", 90.44, 2), ("50.00%", 50.0, 2)]] * 2
+    assert not any("number formats are not read" in n for n in doc.notes)
+    assert xlsx.xls_sheets(b"\x09\x08\x10\x00\x00\x05") is None  # a BIFF5 stream: the fallback
+
+
+def test_xls_far_corner_cell_is_refused_before_calamine_reads_it(tmp_path):
+    # two figures; calamine's grid of the sheet would be 65,536 × 256 cells (half a gigabyte)
+    path = _ole(tmp_path / "corner.xls", ["Workbook"], _biff8("大表", {(0, 0): 1.0, (65535, 255): 2.0}))
+    t0 = time.process_time()
+    doc = read_document(path)
+    assert time.process_time() - t0 < 1
+    assert doc.error is not None and doc.error.code == "too_complex"
+    assert "65536 rows × 256 columns" in doc.error.message
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
@@ -496,18 +530,15 @@ def test_workbook_of_empty_sheets_is_empty(tmp_path):
     assert doc.error is not None and doc.error.code == "empty"
 
 
-def test_damaged_workbooks_are_records_never_internal_errors(two_forms):
-    """Bytes of a real-shaped workbook cut, flipped or overwritten: each read gives a document or
-    an error record of the reader (corrupt, empty, …), never a crash of crossfoot's own code."""
+def _damaged_reads(good: bytes, suffix: str, out: Path, n: int = 24) -> set[str]:
+    """The error codes of ``n`` copies of ``good`` cut, flipped or overwritten; asserts that none is an
+    internal error (a crash of crossfoot's own code)."""
     import random
 
-    _txt, wb = two_forms
-    good = sorted(wb.glob("*final.xlsx"))[0].read_bytes()
     rng = random.Random(19)
     codes = set()
-    out = wb.parent / "damaged"
     out.mkdir(exist_ok=True)
-    for i in range(24):
+    for i in range(n):
         data = bytearray(good)
         how = i % 3
         if how == 0:
@@ -519,12 +550,30 @@ def test_damaged_workbooks_are_records_never_internal_errors(two_forms):
         else:
             k = rng.randrange(30, len(data) - 64)
             data[k:k + 64] = bytes(rng.randrange(256) for _ in range(64))
-        p = out / f"d{i}.xlsx"
+        p = out / f"d{i}{suffix}"
         p.write_bytes(bytes(data))
         doc = read_document(p)
         codes.add(doc.error.code if doc.error else "ok")
         assert doc.error is None or doc.error.code != "internal_error", (i, doc.error)
-    assert "corrupt" in codes
+    return codes
+
+
+def test_damaged_workbooks_are_records_never_internal_errors(two_forms, tmp_path):
+    """Bytes of a real-shaped workbook cut, flipped or overwritten: each read gives a document or
+    an error record of the reader (corrupt, empty, …), never a crash of crossfoot's own code."""
+    _txt, wb = two_forms
+    good = sorted(wb.glob("*final.xlsx"))[0].read_bytes()
+    assert "corrupt" in _damaged_reads(good, ".xlsx", tmp_path / "xlsx")
+    cells = {(0, 0): "科目名称", (0, 1): "金额", (1, 0): "合计", (1, 1): 1.5, (2, 0): "一般公共服务支出", (2, 1): 1.5}
+    xls = _ole(tmp_path / "good.xls", ["Workbook"], _biff8("表1", cells, {(1, 1): "0.00", (2, 1): "0.00"}))
+    assert read_document(xls).error is None
+    assert "corrupt" in _damaged_reads(xls.read_bytes(), ".xls", tmp_path / "xls")
+    # cut inside its sheet's stream: calamine's Rust code panics (a BaseException out of pyo3), which
+    # is a corrupt record, not a crash of the run
+    cut = tmp_path / "cut.xls"
+    cut.write_bytes(xls.read_bytes()[:1536 + 3584])
+    doc = read_document(cut)
+    assert doc.error is not None and doc.error.code == "corrupt" and "out of range" in doc.error.message
 
 
 def test_generated_workbooks_are_the_same_bytes_for_a_seed(tmp_path):
