@@ -431,12 +431,18 @@ def xls_sheets(stream: bytes) -> list[tuple[int, int, dict[tuple[int, int], Numb
         elif kind == 0x0085 and n >= 4:  # BOUNDSHEET
             offsets.append(struct.unpack_from("<I", data, 0)[0])
     out: list[tuple[int, int, dict[tuple[int, int], NumberFormat]]] = []
+    # sheets whose substreams overlap (a hostile BOUNDSHEET list) would walk the same records
+    # again: no more records are walked in all than the stream can hold once
+    budget = len(stream) // 4 + 1
     for at in offsets:
         rows = cols = 0
         formats: dict[tuple[int, int], NumberFormat] = {}
         pos = at
         first = True
         while pos + 4 <= len(stream):
+            budget -= 1
+            if budget < 0:
+                return None
             kind, n = struct.unpack_from("<HH", stream, pos)
             data = stream[pos + 4:pos + 4 + n]
             pos += 4 + n

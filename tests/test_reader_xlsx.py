@@ -472,6 +472,19 @@ def test_xls_number_formats_set_the_printed_figure(tmp_path):
     assert xlsx.xls_sheets(b"\x09\x08\x10\x00\x00\x05") is None  # a BIFF5 stream: the fallback
 
 
+def test_xls_walk_is_bounded_by_its_stream():
+    """A hostile BOUNDSHEET list (20,000 sheets, all at the stream's start, no EOF) is walked in
+    time bounded by the stream's length: the walk gives up (calamine then reads, or refuses)."""
+    def rec(kind: int, data: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(data)) + data
+
+    stream = (rec(0x0809, struct.pack("<HHHHII", 0x0600, 5, 0, 0, 0, 6))
+              + rec(0x0085, struct.pack("<IBBBB", 0, 0, 0, 1, 0) + b"a") * 20_000 + rec(0x0203, bytes(14)) * 50_000)
+    t0 = time.process_time()
+    assert xlsx.xls_sheets(stream) is None
+    assert time.process_time() - t0 < 2
+
+
 def test_xls_far_corner_cell_is_refused_before_calamine_reads_it(tmp_path):
     # two figures; calamine's grid of the sheet would be 65,536 × 256 cells (half a gigabyte)
     path = _ole(tmp_path / "corner.xls", ["Workbook"], _biff8("大表", {(0, 0): 1.0, (65535, 255): 2.0}))
