@@ -23,10 +23,12 @@ What a reader of the workbook sees is what is read:
   tolerance is what the reader of the workbook sees.  Calamine does not expose number formats:
   for .xlsx they are read here from ``xl/styles.xml`` and the ``s`` (style) attribute of each cell
   in the sheet's XML; for .xls (BIFF8) from the FORMAT and XF records of the workbook stream and
-  the style of each cell record.  For .ods (and a .xls older than BIFF8) the format is not read
-  (ODS data styles are not parsed here): a number there is shown as Excel's "General" format
-  shows it, with the stored value's own decimals (at most 15 significant digits, so that a float's
-  binary noise such as 361.76000000000005 prints as 361.76), and the notes say so.
+  the style of each cell record; for .ods from the text each figure cell prints (its text:p,
+  which ODS keeps beside the value: "50.0%" is the figure 50.0 with one decimal).  Where no format
+  is known (a .xls older than BIFF8, a cell printing no figure) a number is shown as Excel's
+  "General" format shows it, with the stored value's own decimals (at most 15 significant digits,
+  so that a float's binary noise such as 361.76000000000005 prints as 361.76); a workbook read so
+  throughout says it in its notes.
 - **Bounds.** Calamine reads a sheet whole into a dense grid (rows × columns of its extent): a
   sheet is refused (not read, said in the notes) when its XML is over ``MAX_SHEET_XML_BYTES`` or
   its extent over ``MAX_SHEET_CELLS``, both found before calamine reads it (for .xls, the file's
@@ -482,11 +484,34 @@ _ODS_REPEAT_ROWS = re.compile(rb"number-rows-repeated=\"(\d+)\"")
 _ODS_REPEAT_COLS = re.compile(rb"number-columns-repeated=\"(\d+)\"")
 
 
-def _ods_extents(xml: bytes) -> list[int]:
-    """The extent (rows × columns up to the last cell with content) of each sheet of an ODS
-    content.xml, found without a tree: repeated rows and cells count as many times as they
-    repeat, and only cells that are not empty elements (or carry a value) extend it."""
+OdsSpan = tuple[int, int, int, int, NumberFormat]
+"""Cells of an ODS sheet that print one figure alike: first row, rows, first column, columns (a
+repeated cell in repeated rows), and how they print it."""
+
+_ODS_NUMERIC = re.compile(rb'office:value-type="(?:float|percentage|currency)"')
+_TAGS = re.compile(rb"<[^>]*>")
+_SHOWN = re.compile(r"^[-+]?[\d,]*\d(?:\.(\d+))?(%?)$")
+
+
+def _ods_shown(xml: bytes, at: int) -> NumberFormat | None:
+    """How the figure of the cell whose start tag ends at ``at`` is shown: ODS keeps the text a
+    cell prints (its text:p) beside its value, so the decimals are the printed text's own."""
+    end = xml.find(b"</table:table-cell>", at, at + 2000)
+    if end < 0:
+        return None
+    shown = _TAGS.sub(b"", xml[at:end]).decode("utf-8", "replace").strip().replace("\u00a0", "").replace(" ", "")
+    m = _SHOWN.match(shown)
+    if m is None:
+        return None
+    return len(m.group(1) or ""), "," in shown, bool(m.group(2)), None, 1
+
+
+def _ods_scan(xml: bytes) -> list[tuple[int, list[OdsSpan]]]:
+    """Per sheet of an ODS content.xml, found without a tree: its extent (rows × columns up to the
+    last cell with content; repeated rows and cells count as many times as they repeat, and only
+    cells that are not empty elements, or carry a value, extend it) and how its figures print."""
     sheets: list[list[int]] = []  # per sheet: rows so far, last row with content, widest content
+    spans: list[list[OdsSpan]] = []
     row_rep, col, row_has = 1, 0, False
     for m in _ODS_TOKEN.finditer(xml):
         tag = m.group(1)
@@ -501,6 +526,7 @@ def _ods_extents(xml: bytes) -> list[int]:
         attrs, closed = m.group(2), m.group(3)
         if tag == b"table":
             sheets.append([0, 0, 0])
+            spans.append([])
         elif tag == b"table-row":
             r = _ODS_REPEAT_ROWS.search(attrs)
             row_rep, col, row_has = int(r.group(1)) if r else 1, 0, False
@@ -512,8 +538,12 @@ def _ods_extents(xml: bytes) -> list[int]:
             if not closed or b"office:value" in attrs:
                 row_has = True
                 sheets[-1][2] = max(sheets[-1][2], col + rep)
+                if not closed and _ODS_NUMERIC.search(attrs):
+                    shown = _ods_shown(xml, m.end())
+                    if shown is not None:
+                        spans[-1].append((sheets[-1][0], row_rep, col, rep, shown))
             col += rep
-    return [last * wide for _rows, last, wide in sheets]
+    return [(last * wide, sp) for (_rows, last, wide), sp in zip(sheets, spans)]
 
 
 # ------------------------------------------------------------------ cells as printed
@@ -734,7 +764,7 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
     notes: list[str] = []
     styles: list[NumberFormat | None] = []
     sheet_xml: list[str | None] = []
-    ods_extents: list[int] = []
+    ods_sheets: list[tuple[int, list[OdsSpan]]] = []
     xls_info: list[tuple[int, int, dict[tuple[int, int], NumberFormat]]] | None = None
     z: zipfile.ZipFile | None = None
     try:
@@ -750,7 +780,7 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
             if content is None:
                 raise WorkbookError("too_complex", f"the spreadsheet's content is over {MAX_SHEET_XML_BYTES} "
                                     "bytes (MAX_SHEET_XML_BYTES)")
-            ods_extents = _ods_extents(content)
+            ods_sheets = _ods_scan(content)
         elif path.stat().st_size > MAX_SHEET_XML_BYTES:
             raise WorkbookError("too_complex", f"the .xls file is over {MAX_SHEET_XML_BYTES} bytes "
                                 "(MAX_SHEET_XML_BYTES): calamine would read each sheet whole")
@@ -799,8 +829,12 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                         if n_rows * n_cols > MAX_SHEET_CELLS:
                             refuse = (f"it spans {n_rows} rows × {n_cols} columns, over {MAX_SHEET_CELLS} cells "
                                       "(MAX_SHEET_CELLS)")
-                elif kind == "ods" and i < len(ods_extents) and ods_extents[i] > MAX_SHEET_CELLS:
-                    refuse = f"it spans over {MAX_SHEET_CELLS} cells (MAX_SHEET_CELLS)"
+                elif kind == "ods" and i < len(ods_sheets):
+                    if ods_sheets[i][0] > MAX_SHEET_CELLS:
+                        refuse = f"it spans over {MAX_SHEET_CELLS} cells (MAX_SHEET_CELLS)"
+                    else:  # (the spans lie inside the extent: bounded by it)
+                        formats = {(r0 + dr, c0 + dc): f for r0, nr, c0, nc, f in ods_sheets[i][1]
+                                   for dr in range(nr) for dc in range(nc)}
                 elif kind == "xls" and xls_info is not None and i < len(xls_info):
                     n_rows, n_cols, formats = xls_info[i]
                     if n_rows * n_cols > MAX_SHEET_CELLS:
@@ -854,7 +888,7 @@ def read_workbook(path: Path, kind: str, max_sheets: int = 5000) -> tuple[list[P
                 raise WorkbookError("too_complex", "no sheet could be read within the limits: " + "; ".join(refused[:3]))
             raise WorkbookError("empty", "the workbook has no cell with text or a number"
                                 + (" that could be read: " + "; ".join(notes[:3]) if notes else ""))
-        if kind == "ods" or (kind == "xls" and xls_info is None):
+        if kind == "xls" and xls_info is None:
             notes.append(f"{kind}: number formats are not read; figures keep the stored value's own decimals")
         return pages, flow, notes
     except _DAMAGED as e:

@@ -263,9 +263,11 @@ _ODS_CONTENT = (
     '</office:spreadsheet></office:body></office:document-content>')
 
 
-def _ods_cell(v) -> str:
+def _ods_cell(v, shown: str | None = None, kind: str = "float") -> str:
+    """A cell of an ODS row: a figure (its value, and the text it prints), or a string."""
     if isinstance(v, float):
-        return f'<table:table-cell office:value-type="float" office:value="{v!r}"><text:p>{v}</text:p></table:table-cell>'
+        return (f'<table:table-cell office:value-type="{kind}" office:value="{v!r}"><text:p>'
+                f'{shown if shown is not None else v}</text:p></table:table-cell>')
     return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
 
 
@@ -278,16 +280,19 @@ def _ods(path: Path, rows_xml: str) -> Path:
     return path
 
 
-def test_ods_sheet_reads_with_stored_decimals(tmp_path):
-    rows = [["收入决算表"], ["金额单位：万元"], ["科目编码", "科目名称", "本年收入合计"],
-            ["", "合计", 10.25], ["201", "一般公共服务支出", 10.25]]
-    xml = "".join("<table:table-row>" + "".join(_ods_cell(v) for v in r) + "</table:table-row>" for r in rows)
+def test_ods_sheet_reads_the_figures_it_prints(tmp_path):
+    """ODS keeps the text a cell prints beside its value: the figure is the printed one."""
+    rows = [[("收入决算表",)], [("金额单位：万元",)], [("科目编码",), ("科目名称",), ("本年收入合计",), ("完成率",)],
+            [("",), ("合计",), (10.2549, "10.25"), (0.5, "50.0%", "percentage")],
+            [("201",), ("一般公共服务支出",), (10.2549, "10.25"), (0.5, "50.0%", "percentage")]]
+    xml = "".join("<table:table-row>" + "".join(_ods_cell(*c) for c in r) + "</table:table-row>" for r in rows)
     doc = read_document(_ods(tmp_path / "r.ods", xml))
     assert doc.error is None and doc.format == "ods"
     t = doc.table("income")
     assert t is not None and t.unit == "万元"
-    assert [(r.code, r.values, r.cells[0].decimals) for r in t.rows] == [(None, (10.25,), 2), ("201", (10.25,), 2)]
-    assert any("number formats are not read" in n for n in doc.notes)
+    assert [(r.code, r.values, tuple(c.decimals for c in r.cells)) for r in t.rows] == [
+        (None, (10.25, 50.0), (2, 1)), ("201", (10.25, 50.0), (2, 1))]
+    assert t.rows[0].cells[1].text == "50.0%"
 
 
 def test_ods_repeated_rows_past_the_limit_are_refused_before_reading(tmp_path):
