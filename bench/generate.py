@@ -17,7 +17,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", nargs="?", type=int, default=1000, help="documents (2 per department and year)")
     ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--format", default="pdf", choices=["pdf", "txt", "both"])
+    ap.add_argument("--format", default="pdf", choices=["pdf", "txt", "both", "xlsx"])
     a = ap.parse_args()
     departments = max(1, a.n // 2)
     with tempfile.TemporaryDirectory() as tmp:

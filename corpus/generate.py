@@ -16,7 +16,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from corpus import build, errors, layout, ledger
+from corpus import build, errors, layout, ledger, render_xlsx
 from corpus.model import Document
 
 log = logging.getLogger("corpus")
@@ -122,7 +122,9 @@ def _department_task(args: tuple) -> list[dict]:
                 names = split_names(dept, year, doc_kind)
             else:
                 parts, names = {"report": doc}, {"report": stem}
-            lays = {part: layout.layout(d, lrng) for part, d in parts.items()}
+            # (a workbook's pages are its sheets: its layout is its own)
+            lay_of = render_xlsx.layout if fmt == "xlsx" else layout.layout
+            lays = {part: lay_of(d, lrng) for part, d in parts.items()}
             files: dict[str, list[str]] = {}
             for part, lay in lays.items():
                 files[part] = []
@@ -133,6 +135,9 @@ def _department_task(args: tuple) -> list[dict]:
                 if fmt in ("txt", "both"):
                     (out / f"{names[part]}.txt").write_text(layout.render_text(lay), encoding="utf-8")
                     files[part].append(f"{names[part]}.txt")
+                if fmt == "xlsx":
+                    (out / f"{names[part]}.xlsx").write_bytes(render_xlsx.render(lay))
+                    files[part].append(f"{names[part]}.xlsx")
             all_files = [f for fs in files.values() for f in fs]
             record = {
                 "file": all_files[0], "files": all_files, "department": dept.name, "department_id": dept.id,
@@ -220,8 +225,8 @@ def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors:
     All off by default, so that a corpus of a seed stays what it was."""
     from corpus.errors import CROSS_KINDS, ERROR_KINDS
 
-    if fmt not in ("pdf", "txt", "both"):
-        raise ValueError(f"format must be pdf, txt or both, not {fmt!r}")
+    if fmt not in ("pdf", "txt", "both", "xlsx"):
+        raise ValueError(f"format must be pdf, txt, both or xlsx, not {fmt!r}")
     if error_kinds:
         unknown = [k for k in error_kinds if k not in ERROR_KINDS]
         if unknown:

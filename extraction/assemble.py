@@ -431,6 +431,8 @@ def build_tables(flow: list[FlowItem]) -> tuple[list[Table], set[int], list[str]
             # a table going on over a page, with the text of a cell or two that its ruling missed
             # between the two grids ("事业收入", "置更新"): those lines are no caption
             only_footers = _stray_cell_lines(between, it.page)
+        if it.fresh:
+            only_footers = False
         if (groups and not cap.title and not cap.number and only_footers
                 and groups[-1][1].n_cols == it.n_cols):
             _merge_continuation(groups[-1][1], it)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | WORKBOOK_SUFFIXES
 
 MAX_BYTES = int(os.environ.get("CROSSFOOT_MAX_BYTES", str(150 * 1024 * 1024)))
 

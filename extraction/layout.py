@@ -44,6 +44,9 @@ class RawGrid:
     rows: list[list[RawCell | None]]
     bbox: BBox | None = None
     pages: list[int] = field(default_factory=list)
+    # begins a table, never the continuation of the grid before it (the first grid of a workbook's
+    # sheet: a table does not go on from one sheet to the next as it does from page to page)
+    fresh: bool = False
 
     @property
     def n_cols(self) -> int:

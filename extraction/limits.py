@@ -43,6 +43,15 @@ MAX_PAGE_TABLES = 500
 # (Real maximum: 212.)
 MAX_PAGE_WORDS = 10_000
 
+# A workbook's sheet (extraction/xlsx.py).  Calamine reads a sheet whole, into a dense grid of its
+# extent (rows × columns up to its last cell): a sheet is not read (said in the notes) when its XML
+# (.xlsx; an .ods's content.xml; a .xls file as a whole) is over MAX_SHEET_XML_BYTES, or when its
+# extent is over MAX_SHEET_CELLS, both told before calamine reads it.  A 10⁶-row sheet of one
+# column is 55 MB of XML and took calamine 0.9 s and 80 MB; the limits keep a sheet well under a
+# second.  (Real 公开表格 sheets: a few hundred rows of at most 20 columns, under 1 MB of XML.)
+MAX_SHEET_XML_BYTES = 16 * 2**20
+MAX_SHEET_CELLS = 1_000_000
+
 # Findings per rule per document.  The hygiene rules report each occurrence (CF802: every doubled
 # mark), so a text of "，，" repeated would give a finding per two characters.  (Real maximum: 46.)
 MAX_RULE_FINDINGS = 500

@@ -108,6 +108,10 @@ def read_document(path: str | Path, display_name: str | None = None) -> Document
         if p.suffix.lower() in PDF_SUFFIXES:
             return _error(name, sha, "not_pdf", f"{name}: named .pdf but the content is not a PDF "
                           f"(starts with {head[:8]!r})")
+        if kind in ("zip", "ole"):
+            document = _read_workbook(p, name, sha, kind)
+            if document is not None:
+                return document
         if kind != "text":
             what = {"zip": "a ZIP container (Word/Excel?)", "ole": "an old Office file", "binary": "binary data"}[kind]
             return _error(name, sha, "unsupported_type",
@@ -147,6 +151,21 @@ def read_text(text: str, name: str, sha: str | None = None) -> Document:
     if note:
         document = replace(document, notes=(note, *document.notes))
     return document
+
+
+def _read_workbook(p: Path, name: str, sha: str, sniffed: str) -> Document | None:
+    """A workbook (.xlsx, .xls, .ods) read, its error record, or None when the file is no workbook."""
+    from extraction import xlsx
+
+    try:
+        kind = xlsx.workbook_kind(p, sniffed)
+        if kind is None:
+            return None
+        pages, flow, notes = xlsx.read_workbook(p, kind, MAX_PAGES)
+    except xlsx.WorkbookError as e:
+        return _error(name, sha, e.code, f"{name}: {e.message}")
+    document = assemble(name, sha, kind, pages, flow)
+    return replace(document, notes=document.notes + tuple(notes)) if notes else document
 
 
 def _read_pdf(p: Path, name: str, sha: str) -> Document:
