@@ -16,6 +16,12 @@ from __future__ import annotations
 # its pages, CROSSFOOT_MAX_PAGES, and MAX_PAGE_WORDS.)
 MAX_TEXT_CHARS = 2_000_000
 
+# Bytes of markup parsed: a web page (the markup after them is not read, said in the notes), a Word
+# document's document.xml or any other part of it (a larger one is refused as too_large, since its
+# zip may be a bomb: the sizes are checked before anything is unpacked).  An lxml tree takes about
+# ten times its markup in memory.  (Real maximum: the seeds as web pages, 190 KB.)
+MAX_MARKUP_BYTES = 64 * 1024 * 1024
+
 # Characters per paragraph.  A longer paragraph is read as consecutive paragraphs of at most this
 # many characters, each ending at the last sentence end (else clause mark, else a place that cuts
 # no figure) inside the window.  Claim extraction looks back across a sentence for every figure,

@@ -9,16 +9,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
 from extraction.assemble import assemble
 from extraction.encoding import decode_report, utf16_without_bom
 from extraction.files import (  # noqa: F401 (re-exported)
+    HTML_SUFFIXES,
     MAX_BYTES,
+    MHTML_SUFFIXES,
     PDF_SUFFIXES,
     SUPPORTED_SUFFIXES,
     TEXT_SUFFIXES,
+    WORD_SUFFIXES,
     sha256_file,
 )
 from extraction.limits import MAX_TEXT_CHARS
@@ -108,6 +112,11 @@ def read_document(path: str | Path, display_name: str | None = None) -> Document
         if p.suffix.lower() in PDF_SUFFIXES:
             return _error(name, sha, "not_pdf", f"{name}: named .pdf but the content is not a PDF "
                           f"(starts with {head[:8]!r})")
+        suffix = p.suffix.lower()
+        if kind == "ole" and suffix in WORD_SUFFIXES or kind == "zip" and (suffix in WORD_SUFFIXES or _is_word_zip(p)):
+            return _read_markup(p, name, sha, "docx", kind)
+        if kind == "text" and suffix not in TEXT_SUFFIXES and (suffix in HTML_SUFFIXES or _looks_like_html(head)):
+            return _read_markup(p, name, sha, "html", "mhtml" if suffix in MHTML_SUFFIXES else kind)
         if kind != "text":
             what = {"zip": "a ZIP container (Word/Excel?)", "ole": "an old Office file", "binary": "binary data"}[kind]
             return _error(name, sha, "unsupported_type",
@@ -217,6 +226,48 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
         if damaged:
             document = replace(document, notes=document.notes + (f"{damaged} of {n} pages could not be read",))
         return document
+
+
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta)\b|^mime-version:", re.I | re.M)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    """A file of another suffix whose first bytes are a web page's (or an MHTML archive's)."""
+    return _HTML_START.search(head[:1024]) is not None
+
+
+def _is_word_zip(p: Path) -> bool:
+    from extraction.docx import is_word_zip
+
+    return is_word_zip(p)
+
+
+def _read_markup(p: Path, name: str, sha: str, fmt: str, kind: str) -> Document:
+    """A web page (``fmt`` "html"; ``kind`` "mhtml" for an archive) or a Word document ("docx"; an
+    old-Office ``kind`` "ole" is refused with the reason) read by its reader, as one Document."""
+    from extraction import docx, html
+
+    try:
+        if fmt == "docx":
+            if kind == "ole":
+                raise docx.ole_error(p)
+            pages, flow, notes = docx.read_docx_flow(p)
+        else:
+            data = p.read_bytes()
+            pages, flow, notes = html.read_html_flow(data, mhtml=kind == "mhtml" or html.is_mhtml(data[:4096]))
+    except (docx.DocxError, html.HtmlError) as e:
+        return _error(name, sha, e.code, f"{name}: {e}")
+    if not any(pg.text.strip() for pg in pages):
+        what = "web page" if fmt == "html" else "Word document"
+        return _error(name, sha, "empty", f"{name}: the {what} has no text", len(pages))
+    if len(pages) > MAX_PAGES:
+        return _error(name, sha, "too_many_pages",
+                      f"{name}: {len(pages)} pages is over the {MAX_PAGES}-page limit (CROSSFOOT_MAX_PAGES)",
+                      len(pages))
+    document = assemble(name, sha, fmt, pages, flow)
+    if notes:
+        document = replace(document, notes=(*notes, *document.notes))
+    return document
 
 
 def _short(e: Exception) -> str:

@@ -1,0 +1,273 @@
+"""Word documents (.docx) to the reading flow, with python-docx.
+
+The body is read in document order, paragraphs and tables as they stand (a table between two
+paragraphs stays between them).  A paragraph is a heading when its style is one (Heading N,
+标题 N, or a style or paragraph with an outline level), with that level.  A table's merged
+cells are resolved from the markup: a cell spanning columns (``w:gridSpan``) or continued down
+(``w:vMerge``) prints its text once, at its first row and column, and nothing where it spans.
+Figures stay as printed (the cell's text).
+
+Pages: a document holds no pages, only the breaks Word last rendered (``w:lastRenderedPageBreak``)
+and the ones its author put (``w:br w:type="page"``, ``pageBreakBefore``).  The rendered breaks
+are counted when there are any (they are where the pages were), else the explicit ones; a
+document with neither is one page.
+
+A .docx is a zip: its members' sizes are checked before anything is unpacked (a zip bomb is
+refused as ``too_large``), and a zip without ``word/document.xml`` is no Word document.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from extraction.blockflow import FlowBuilder
+from extraction.layout import FlowItem
+from extraction.limits import MAX_MARKUP_BYTES
+from extraction.model import Page
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+P, TBL, TR, TC, SDT, SDT_CONTENT, CUSTOM_XML = (_W + x for x in ("p", "tbl", "tr", "tc", "sdt", "sdtContent",
+                                                                  "customXml"))
+_T, _TAB, _BR, _CR, _RENDERED, _NB_HYPHEN = (_W + x for x in ("t", "tab", "br", "cr", "lastRenderedPageBreak",
+                                                              "noBreakHyphen"))
+_SKIP = frozenset((_W + "txbxContent", _MC_FALLBACK, _W + "del", _W + "pPr", _W + "rPr", _W + "moveFrom"))
+_VAL = _W + "val"
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
+
+# A zip's unpacked members together: a report of a few hundred pages is a few MB.
+_MAX_UNPACKED = 4 * MAX_MARKUP_BYTES
+
+
+class DocxError(Exception):
+    """A Word file that cannot be read: ``code`` is one of the reader's ERROR_CODES."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def ole_error(path: Path) -> DocxError:
+    """Why an old-Office (OLE) file named as a Word document is not read: a password-protected
+    .docx (Word encrypts into an OLE container) or a .doc of Word 97–2003."""
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    if "EncryptedPackage".encode("utf-16-le") in head:
+        return DocxError("encrypted", "the Word document is password-protected; save an unprotected copy "
+                                      "and try again")
+    return DocxError("unsupported_type", "an old Word document (.doc, Word 97–2003); crossfoot reads .docx: "
+                                         "open it in Word or LibreOffice and save it as .docx or PDF")
+
+
+def is_word_zip(path: Path) -> bool:
+    """Whether a zip holds a Word document's body (its directory is read, nothing unpacked)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "word/document.xml" in z.NameToInfo
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise DocxError("corrupt", f"the zip container is damaged ({e})") from None
+    names = {i.filename for i in infos}
+    if "word/document.xml" not in names:
+        raise DocxError("unsupported_type", "a ZIP archive that is not a Word document (no word/document.xml)")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise DocxError("encrypted", "the zip's members are encrypted")
+    big = max(infos, key=lambda i: i.file_size)
+    total = sum(i.file_size for i in infos)
+    if big.file_size > MAX_MARKUP_BYTES or total > _MAX_UNPACKED:
+        raise DocxError("too_large", f"the document unpacks to {total / 2**20:.0f} MB ({big.filename}: "
+                                     f"{big.file_size / 2**20:.0f} MB), over the {MAX_MARKUP_BYTES / 2**20:.0f} MB "
+                                     "a part may have (MAX_MARKUP_BYTES): a zip bomb, or a document to split")
+
+
+def _style_levels(document) -> dict[str, int]:
+    """The heading level of each paragraph style: its name (Heading N, 标题 N) or its outline
+    level, its own or its base style's."""
+    out: dict[str, int] = {}
+    for style in document.styles:
+        try:
+            if style.type != 1:  # WD_STYLE_TYPE.PARAGRAPH
+                continue
+        except (ValueError, KeyError):
+            continue
+        s, level, seen = style, None, 0
+        while s is not None and level is None and seen < 10:
+            m = _HEADING_STYLE.match((s.name or "").strip())
+            if m:
+                level = int(m.group(1))
+            else:
+                level = _outline_level(s.element.find(_W + "pPr"))
+            s = s.base_style
+            seen += 1
+        if level is not None and style.style_id:
+            out[style.style_id] = level
+    return out
+
+
+def _outline_level(ppr) -> int | None:
+    if ppr is None:
+        return None
+    ol = ppr.find(_W + "outlineLvl")
+    if ol is None:
+        return None
+    try:
+        v = int(ol.get(_VAL, "9"))
+    except ValueError:
+        return None
+    return v + 1 if 0 <= v < 9 else None
+
+
+class _Reader:
+    def __init__(self, levels: dict[str, int], rendered: bool):
+        self.out = FlowBuilder()
+        self.levels = levels
+        self.rendered = rendered  # count lastRenderedPageBreak, else the explicit breaks
+
+    def break_page(self) -> None:
+        self.out.page_break()
+
+    def paragraph(self, p) -> None:
+        from lxml import etree
+
+        ppr = p.find(_W + "pPr")
+        level = _outline_level(ppr)
+        if ppr is not None:
+            if level is None:
+                ps = ppr.find(_W + "pStyle")
+                if ps is not None:
+                    level = self.levels.get(ps.get(_VAL, ""))
+            if not self.rendered and ppr.find(_W + "pageBreakBefore") is not None \
+                    and ppr.find(_W + "pageBreakBefore").get(_VAL, "1") not in ("0", "false"):
+                self.break_page()
+        buf: list[str] = []
+        walk = etree.iterwalk(p, events=("start",))
+        for _ev, el in walk:
+            tag = el.tag
+            if tag in _SKIP:
+                walk.skip_subtree()
+            elif tag == _T:
+                if el.text:
+                    buf.append(el.text)
+            elif tag == _TAB:
+                buf.append("  ")
+            elif tag == _NB_HYPHEN:
+                buf.append("-")
+            elif tag in (_BR, _CR):
+                if tag == _BR and el.get(_W + "type") == "page" and not self.rendered:
+                    self.out.line("".join(buf), level)
+                    buf.clear()
+                    self.break_page()
+                elif tag == _BR and el.get(_W + "type") == "column":
+                    continue
+                else:
+                    self.out.line("".join(buf), level)
+                    buf.clear()
+            elif tag == _RENDERED and self.rendered:
+                self.out.line("".join(buf), level)
+                buf.clear()
+                self.break_page()
+        self.out.line("".join(buf), level)
+
+    def table(self, tbl) -> None:
+        rows: list[list[str | None]] = []
+        for tr in _children(tbl, TR):
+            row: list[str | None] = []
+            trpr = tr.find(_W + "trPr")
+            if trpr is not None:
+                row.extend([None] * _int(trpr.find(_W + "gridBefore"), 0))
+            for tc in _children(tr, TC):
+                tcpr = tc.find(_W + "tcPr")
+                span, cont = 1, False
+                if tcpr is not None:
+                    span = min(max(_int(tcpr.find(_W + "gridSpan"), 1), 1), 1000)
+                    vm = tcpr.find(_W + "vMerge")
+                    cont = vm is not None and vm.get(_VAL, "continue") == "continue"
+                row.append(None if cont else _cell_text(tc))
+                row.extend([None] * (span - 1))
+            rows.append(row)
+            if self.rendered and tr.find(".//" + _RENDERED) is not None:
+                # a table going on over a page: the rows after the break are on the next page
+                self.out.table(rows)
+                rows = []
+                self.break_page()
+        self.out.table(rows)
+
+    def body(self, parent) -> None:
+        for el in parent:
+            if self.out.full:
+                return
+            if el.tag == P:
+                self.paragraph(el)
+            elif el.tag == TBL:
+                self.table(el)
+            elif el.tag in (SDT, SDT_CONTENT, CUSTOM_XML):
+                self.body(el)
+
+
+def _children(parent, tag: str):
+    """The elements ``tag`` of parent, also inside content controls (w:sdt/w:sdtContent)."""
+    for el in parent:
+        if el.tag == tag:
+            yield el
+        elif el.tag in (SDT, SDT_CONTENT, CUSTOM_XML):
+            yield from _children(el, tag)
+
+
+def _int(el, default: int) -> int:
+    if el is None:
+        return default
+    try:
+        return int(el.get(_VAL, default))
+    except ValueError:
+        return default
+
+
+def _cell_text(tc) -> str:
+    """A cell's paragraphs (and any table inside it) as one text (a space only between Latin letters
+    or digits)."""
+    out = ""
+    for p in tc.iter(P):
+        t = "".join(x.text or "" for x in p.iter(_T) if not _in_skipped(x, p)).strip()
+        if not t:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
+            out += " "
+        out += t
+    return out
+
+
+def _in_skipped(el, stop) -> bool:
+    x = el.getparent()
+    while x is not None and x is not stop:
+        if x.tag in _SKIP:
+            return True
+        x = x.getparent()
+    return False
+
+
+def read_docx_flow(path: Path) -> tuple[list[Page], list[FlowItem], list[str]]:
+    """Pages, the flow of lines and table grids, and notes of a .docx; DocxError when it cannot be read."""
+    import docx
+
+    _check_zip(path)
+    try:
+        document = docx.Document(str(path))
+    except MemoryError:
+        raise
+    except Exception as e:  # a damaged part, a content type python-docx refuses
+        raise DocxError("corrupt", f"the Word document cannot be opened ({type(e).__name__}: {e})") from None
+    body = document.element.body
+    rendered = body.find(".//" + _RENDERED) is not None
+    reader = _Reader(_style_levels(document), rendered)
+    reader.body(body)
+    pages, flow = reader.out.finish()
+    return pages, flow, reader.out.notes
