@@ -25,6 +25,17 @@ SEEDS = DATA / "seeds"
 DERIVED = DATA / "derived"
 FORMATS = ("html", "docx")
 
+# The grid of the small 支出决算表 the reader tests write as a web page and a Word table with merged
+# cells (科目编码 and 科目名称 over two header rows, 本年支出 over three columns, 合计 over two): a
+# merged cell's text at its first row and column, "" where it spans.
+MERGED_GRID = [
+    ["功能分类科目编码", "科目名称", "本年支出", "", ""],
+    ["", "", "合计", "基本支出", "项目支出"],
+    ["201", "一般公共服务支出", "142.68", "137.73", "4.95"],
+    ["20103", "政府办公厅（室）及相关机构事务", "142.68", "137.73", "4.95"],
+    ["合计", "", "142.68", "137.73", "4.95"],
+]
+
 
 def derive(seed: Path, fmt: str) -> bytes:
     """The bytes of ``seed`` as a web page ("html") or a Word document ("docx")."""

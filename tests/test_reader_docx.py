@@ -18,6 +18,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from formats import MERGED_GRID
 
 from extraction.docx import read_docx_flow
 from extraction.layout import RawGrid
@@ -44,11 +45,7 @@ def _report(path, page_break: bool = False, rendered: bool = False):
     d.add_paragraph("部门：新平县信访局    公开03表")
     d.add_paragraph("单位：万元")
     t = d.add_table(rows=5, cols=5)
-    head = [["功能分类科目编码", "科目名称", "本年支出", "", ""], ["", "", "合计", "基本支出", "项目支出"]]
-    body = [["201", "一般公共服务支出", "142.68", "137.73", "4.95"],
-            ["20103", "政府办公厅（室）及相关机构事务", "142.68", "137.73", "4.95"],
-            ["合计", "", "142.68", "137.73", "4.95"]]
-    for r, row in enumerate(head + body):
+    for r, row in enumerate(MERGED_GRID):
         for c, text in enumerate(row):
             if text:
                 t.cell(r, c).text = text
@@ -64,13 +61,7 @@ def _report(path, page_break: bool = False, rendered: bool = False):
 def test_merged_cells_resolved_once_with_their_span(tmp_path):
     _pages, flow, _notes = read_docx_flow(_report(tmp_path / "r.docx"))
     (grid,) = [x for x in flow if isinstance(x, RawGrid)]
-    assert grid.texts() == [
-        ["功能分类科目编码", "科目名称", "本年支出", "", ""],
-        ["", "", "合计", "基本支出", "项目支出"],
-        ["201", "一般公共服务支出", "142.68", "137.73", "4.95"],
-        ["20103", "政府办公厅（室）及相关机构事务", "142.68", "137.73", "4.95"],
-        ["合计", "", "142.68", "137.73", "4.95"],
-    ]
+    assert grid.texts() == MERGED_GRID
 
 
 def test_document_order_headings_and_table(tmp_path):
