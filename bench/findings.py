@@ -2,7 +2,7 @@
 
 Usage:
   python bench/findings.py [--out DIR] [--departments N] [--years 2023-2024] [--seed S]
-                           [--format pdf|txt] [--workers W] [--show-fp N] [--show-fn N]
+                           [--format pdf|txt|html|docx] [--workers W] [--show-fp N] [--show-fn N]
 
 Generates the corpus (every error kind, errors in 60 % of documents; a share of departments
 publishing each report as a text file and a tables file, `--split`; errors between documents in
@@ -121,7 +121,7 @@ def main() -> None:
     ap.add_argument("--errors", type=float, default=0.6)
     ap.add_argument("--split", type=float, default=0.3, help="share of departments publishing split reports")
     ap.add_argument("--cross-errors", type=float, default=0.3, help="share of reports with an error between documents")
-    ap.add_argument("--format", choices=["pdf", "txt"], default="pdf")
+    ap.add_argument("--format", choices=["pdf", "txt", "html", "docx"], default="pdf")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--show-fp", type=int, default=0)
     ap.add_argument("--show-fn", type=int, default=0)

@@ -22,6 +22,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+FORMATS = ("html", "docx")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _EMPH = re.compile(r"\*\*|__")
 _CELL_BREAK = re.compile(r"</?p\b[^>]*>|<br\s*/?>", re.I)
@@ -95,6 +96,12 @@ def text_blocks(text: str) -> list[Block]:
             elif _inline(raw).strip():
                 out.append(Block("para", _inline(raw)))
     return out
+
+
+def render_report(text_export: str, fmt: str, charset: str = "utf-8") -> bytes:
+    """A text export as a web page in ``charset`` ("html") or a Word document ("docx")."""
+    blocks = text_blocks(text_export)
+    return render_html(blocks, charset) if fmt == "html" else render_docx(blocks)
 
 
 def _title(blocks: list[Block]) -> str:

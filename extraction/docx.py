@@ -90,26 +90,29 @@ def _check_zip(path: Path) -> None:
 
 
 def _style_levels(document) -> dict[str, int]:
-    """The heading level of each paragraph style: its name (Heading N, 标题 N) or its outline
-    level, its own or its base style's."""
-    out: dict[str, int] = {}
-    for style in document.styles:
-        try:
-            if style.type != 1:  # WD_STYLE_TYPE.PARAGRAPH
-                continue
-        except (ValueError, KeyError):
+    """The heading level of each paragraph style (by id): its name's (Heading N, 标题 N) or its
+    outline level, its own or the nearest of the styles it is based on."""
+    own: dict[str, int | None] = {}
+    based: dict[str, str] = {}
+    for st in document.styles.element.iterchildren(_W + "style"):
+        if st.get(_W + "type", "paragraph") != "paragraph":
             continue
-        s, level, seen = style, None, 0
-        while s is not None and level is None and seen < 10:
-            m = _HEADING_STYLE.match((s.name or "").strip())
-            if m:
-                level = int(m.group(1))
-            else:
-                level = _outline_level(s.element.find(_W + "pPr"))
-            s = s.base_style
+        sid = st.get(_W + "styleId") or ""
+        name = st.find(_W + "name")
+        m = _HEADING_STYLE.match((name.get(_VAL, "") if name is not None else "").strip())
+        own[sid] = int(m.group(1)) if m else _outline_level(st.find(_W + "pPr"))
+        b = st.find(_W + "basedOn")
+        if b is not None:
+            based[sid] = b.get(_VAL, "")
+    out: dict[str, int] = {}
+    for sid in own:
+        s, level, seen = sid, None, 0
+        while s in own and level is None and seen < 10:
+            level = own[s]
+            s = based.get(s, "")
             seen += 1
-        if level is not None and style.style_id:
-            out[style.style_id] = level
+        if level is not None:
+            out[sid] = level
     return out
 
 
@@ -234,24 +237,26 @@ def _int(el, default: int) -> int:
 def _cell_text(tc) -> str:
     """A cell's paragraphs (and any table inside it) as one text (a space only between Latin letters
     or digits)."""
+    from lxml import etree
+
     out = ""
-    for p in tc.iter(P):
-        t = "".join(x.text or "" for x in p.iter(_T) if not _in_skipped(x, p)).strip()
-        if not t:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
-            out += " "
-        out += t
+    buf: list[str] = []
+    walk = etree.iterwalk(tc, events=("start", "end"))
+    for ev, el in walk:
+        tag = el.tag
+        if ev == "start":
+            if tag in _SKIP:
+                walk.skip_subtree()
+            elif tag == _T and el.text:
+                buf.append(el.text)
+        elif tag == P and buf:
+            t = "".join(buf).strip()
+            buf.clear()
+            if t:
+                if out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
+                    out += " "
+                out += t
     return out
-
-
-def _in_skipped(el, stop) -> bool:
-    x = el.getparent()
-    while x is not None and x is not stop:
-        if x.tag in _SKIP:
-            return True
-        x = x.getparent()
-    return False
 
 
 def read_docx_flow(path: Path) -> tuple[list[Page], list[FlowItem], list[str]]:

@@ -39,10 +39,9 @@ MERGED_GRID = [
 
 def derive(seed: Path, fmt: str) -> bytes:
     """The bytes of ``seed`` as a web page ("html") or a Word document ("docx")."""
-    from corpus.render_web import render_docx, render_html, text_blocks
+    from corpus.render_web import render_report
 
-    blocks = text_blocks(seed.read_bytes().decode("utf-8-sig"))
-    return render_html(blocks) if fmt == "html" else render_docx(blocks)
+    return render_report(seed.read_bytes().decode("utf-8-sig"), fmt)
 
 
 def derived_pairs() -> list[tuple[Path, Path, str]]:
