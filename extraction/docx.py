@@ -24,7 +24,7 @@ from pathlib import Path
 
 from extraction.blockflow import FlowBuilder
 from extraction.layout import FlowItem
-from extraction.limits import MAX_MARKUP_BYTES
+from extraction.limits import MAX_DOCX_PART_BYTES
 from extraction.model import Page
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -38,7 +38,7 @@ _VAL = _W + "val"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 
 # A zip's unpacked members together: a report of a few hundred pages is a few MB.
-_MAX_UNPACKED = 4 * MAX_MARKUP_BYTES
+_MAX_UNPACKED = 4 * MAX_DOCX_PART_BYTES
 
 
 class DocxError(Exception):
@@ -83,10 +83,10 @@ def _check_zip(path: Path) -> None:
         raise DocxError("encrypted", "the zip's members are encrypted")
     big = max(infos, key=lambda i: i.file_size)
     total = sum(i.file_size for i in infos)
-    if big.file_size > MAX_MARKUP_BYTES or total > _MAX_UNPACKED:
+    if big.file_size > MAX_DOCX_PART_BYTES or total > _MAX_UNPACKED:
         raise DocxError("too_large", f"the document unpacks to {total / 2**20:.0f} MB ({big.filename}: "
-                                     f"{big.file_size / 2**20:.0f} MB), over the {MAX_MARKUP_BYTES / 2**20:.0f} MB "
-                                     "a part may have (MAX_MARKUP_BYTES): a zip bomb, or a document to split")
+                                     f"{big.file_size / 2**20:.0f} MB), over the {MAX_DOCX_PART_BYTES / 2**20:.0f} MB "
+                                     "a part may have (MAX_DOCX_PART_BYTES): a zip bomb, or a document to split")
 
 
 def _style_levels(document) -> dict[str, int]:

@@ -115,6 +115,7 @@ _HEADING = {f"h{i}": i for i in range(1, 7)}
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _BREAK_BEFORE = re.compile(r"(?:page-)?break-before\s*:\s*(?:always|page)", re.I)
 _BREAK_AFTER = re.compile(r"(?:page-)?break-after\s*:\s*(?:always|page)", re.I)
+_DATA_URI = re.compile(rb"""(src|href|data)\s*=\s*["']data:[^"']{256,}["']""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LAYOUT_INSIDE = frozenset(("table", "h1", "h2", "h3", "h4", "h5", "h6"))
 
@@ -131,6 +132,8 @@ def _tag(el) -> str:
 
 def _cell_text(cell) -> str:
     """A table cell's text: its blocks joined (a space only between two Latin letters or digits)."""
+    if not len(cell):  # (most cells hold their text alone)
+        return _SPACE.sub(" ", cell.text).strip() if cell.text else ""
     lines: list[str] = []
     buf: list[str] = []
 
@@ -170,8 +173,11 @@ def _cell_text(cell) -> str:
 
 
 def _span(el, name: str) -> int:
+    v = el.get(name)
+    if v is None:
+        return 1
     try:
-        return max(1, min(int(str(el.get(name, "1")).strip() or 1), 1000))
+        return max(1, min(int(v.strip() or 1), 1000))
     except ValueError:
         return 1
 
@@ -211,6 +217,8 @@ def read_html_flow(data: bytes, mhtml: bool = False) -> tuple[list[Page], list[F
     notes: list[str] = []
     if mhtml:
         data = html_from_mhtml(data)
+    if len(data) > 1 << 20:  # (pictures embedded in a page are no text: their bytes are not parsed)
+        data = _DATA_URI.sub(rb'\1=""', data)
     if len(data) > MAX_MARKUP_BYTES:
         notes.append(f"the page has {len(data)} bytes: the markup after the first {MAX_MARKUP_BYTES} is not read "
                      "(MAX_MARKUP_BYTES)")

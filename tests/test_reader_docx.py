@@ -153,7 +153,7 @@ def test_zip_bomb_refused_before_unpacking(tmp_path):
     assert p.stat().st_size < 1 << 20
     t0 = time.process_time()
     doc = read_document(p)
-    assert doc.error.code == "too_large" and "MAX_MARKUP_BYTES" in doc.error.message
+    assert doc.error.code == "too_large" and "MAX_DOCX_PART_BYTES" in doc.error.message
     assert time.process_time() - t0 < 1.0
 
 
