@@ -40,10 +40,10 @@ ERROR_CODES = {
     "empty": "the file is empty (0 bytes)",
     "too_large": "the file is larger than the size limit",
     "too_many_pages": "the PDF has more pages than the page limit",
-    "unsupported_type": "the file is neither a PDF nor a text export",
+    "unsupported_type": "the file is of no type crossfoot reads (PDF, Word .docx, web page, text export)",
     "not_pdf": "the file is named .pdf but is not a PDF",
-    "corrupt": "the PDF is damaged and cannot be read",
-    "encrypted": "the PDF is password-protected",
+    "corrupt": "the PDF (or Word document) is damaged and cannot be read",
+    "encrypted": "the PDF (or Word document) is password-protected",
     "no_text": "the PDF has no text layer (a scan?)",
     "bad_encoding": "the text file is in no known encoding",
     "internal_error": "crossfoot failed on this file",
@@ -120,7 +120,8 @@ def read_document(path: str | Path, display_name: str | None = None) -> Document
         if kind != "text":
             what = {"zip": "a ZIP container (Word/Excel?)", "ole": "an old Office file", "binary": "binary data"}[kind]
             return _error(name, sha, "unsupported_type",
-                          f"{name}: {what}; crossfoot reads PDF and text exports (.txt, .md)")
+                          f"{name}: {what}; crossfoot reads PDF, Word (.docx), web pages (.html) and text exports "
+                          "(.txt, .md)")
         decoded = decode_report(p.read_bytes())
         if decoded is None:
             return _error(name, sha, "bad_encoding", f"{name}: not UTF-8, UTF-16 or GB18030 text "

@@ -165,3 +165,12 @@ def test_word_found_by_content(tmp_path, name):
     p.write_bytes(src.read_bytes())
     doc = read_document(p)
     assert doc.error is None and doc.format == "docx"
+
+
+def test_part_limit_stands_far_above_the_real_documents():
+    from conftest import DATA
+
+    from extraction.limits import MAX_DOCX_PART_BYTES
+
+    sizes = [i.file_size for p in (DATA / "derived").glob("*.docx") for i in zipfile.ZipFile(p).infolist()]
+    assert sizes and max(sizes) * 5 < MAX_DOCX_PART_BYTES  # measured: 350 KB (word/document.xml)

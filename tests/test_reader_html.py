@@ -165,3 +165,10 @@ def test_text_limit_cuts_the_page(tmp_path, monkeypatch):
     doc = read_document(_write(tmp_path, "long.html", f"<html><body>{rows}</body></html>".encode()))
     assert doc.error is None and any("MAX_TEXT_CHARS" in n for n in doc.notes)
     assert sum(len(p.text) for p in doc.pages) <= 5_000
+
+
+def test_markup_limit_stands_far_above_the_real_pages():
+    from extraction.limits import MAX_MARKUP_BYTES
+
+    sizes = [p.stat().st_size for p in (DATA / "derived").glob("*.html")]
+    assert len(sizes) == 5 and max(sizes) * 5 < MAX_MARKUP_BYTES  # measured: 110 KB
