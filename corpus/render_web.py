@@ -123,8 +123,10 @@ def render_html(blocks: list[Block], charset: str = "utf-8") -> bytes:
     """The blocks as a web page in ``charset`` (declared in its <meta>; "gb2312" is written as
     GB18030, as such pages are)."""
     esc = html.escape
-    out = ["<!DOCTYPE html>", "<html>", "<head>", f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">',
-           f"<title>{esc(_title(blocks))}</title>", "<style>td { border: 1px solid #999; }</style>", "</head>", "<body>"]
+    out = ["<!DOCTYPE html>", "<html>", "<head>",
+           f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">',
+           f"<title>{esc(_title(blocks))}</title>", "<style>td { border: 1px solid #999; }</style>", "</head>",
+           "<body>"]
     for b in blocks:
         if b.kind == "heading":
             out.append(f"<h{b.level}>{esc(b.text)}</h{b.level}>")

@@ -34,8 +34,8 @@ class HtmlError(Exception):
         self.code = code
 
 
-_DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
-                       re.I)
+_DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
+                       rb"""|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 # the charsets pages declare for simplified Chinese, all read as GB18030 (their superset: a
 # GB2312 page with one GBK character is common)
 _GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "csgb2312", "chinese", "euc-cn", "cp936",

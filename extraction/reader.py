@@ -113,7 +113,8 @@ def read_document(path: str | Path, display_name: str | None = None) -> Document
             return _error(name, sha, "not_pdf", f"{name}: named .pdf but the content is not a PDF "
                           f"(starts with {head[:8]!r})")
         suffix = p.suffix.lower()
-        if kind == "ole" and suffix in WORD_SUFFIXES or kind == "zip" and (suffix in WORD_SUFFIXES or _is_word_zip(p)):
+        if (kind == "ole" and suffix in WORD_SUFFIXES
+                or kind == "zip" and (suffix in WORD_SUFFIXES or _is_word_zip(p))):
             return _read_markup(p, name, sha, "docx", kind)
         if kind == "text" and suffix not in TEXT_SUFFIXES and (suffix in HTML_SUFFIXES or _looks_like_html(head)):
             return _read_markup(p, name, sha, "html", "mhtml" if suffix in MHTML_SUFFIXES else kind)
