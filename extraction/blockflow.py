@@ -126,11 +126,13 @@ class FlowBuilder:
         return self.pages, self.flow
 
 
-def resolve_spans(rows: list[list[tuple[str, int, int]]], limit: int = MAX_TABLE_CELLS) -> list[list[str | None]]:
+def resolve_spans(rows: list[list[tuple[str, int, int]]],
+                  limit: int = MAX_TABLE_CELLS + 1) -> list[list[str | None]]:
     """Rows of (text, colspan, rowspan) cells as a grid: a merged cell's text at its first row and
-    column, None at the other places it spans; at most ``limit`` places in all (the rows after
-    are not read: spans cannot make a table larger than its cells allow).  A rowspan reaching
-    past the last row stops there."""
+    column, None at the other places it spans; at most ``limit`` places in all, the row that
+    reaches it cut there (one more than a table may hold, so that ``assemble`` notes the cut:
+    spans cannot make a table larger than its cells allow).  A rowspan reaching past the last
+    row stops there."""
     grid: list[list[str | None]] = []
     covered: dict[int, int] = {}  # column → rows below still covered by a cell of a row above
     used = 0
@@ -158,8 +160,9 @@ def resolve_spans(rows: list[list[tuple[str, int, int]]], limit: int = MAX_TABLE
             out.append(None)
             if covered.get(c, 0) > 0:
                 covered[c] -= 1
-        used += len(out)
-        if used > limit:
+        if used + len(out) >= limit:
+            grid.append(out[: limit - used])
             break
+        used += len(out)
         grid.append(out)
     return grid

@@ -151,6 +151,8 @@ class _Reader:
             if not self.rendered and ppr.find(_W + "pageBreakBefore") is not None \
                     and ppr.find(_W + "pageBreakBefore").get(_VAL, "1") not in ("0", "false"):
                 self.break_page()
+        if level is None and _emphasised(p, ppr):
+            level = 1  # a centred or all-bold paragraph is a title, as a web page's is
         buf: list[str] = []
         walk = etree.iterwalk(p, events=("start",))
         for _ev, el in walk:
@@ -214,6 +216,23 @@ class _Reader:
                 self.table(el)
             elif el.tag in (SDT, SDT_CONTENT, CUSTOM_XML):
                 self.body(el)
+
+
+def _emphasised(p, ppr) -> bool:
+    """A centred paragraph, or one whose every run with text is bold (the direct formatting)."""
+    jc = ppr.find(_W + "jc") if ppr is not None else None
+    if jc is not None and jc.get(_VAL) == "center":
+        return True
+    runs = 0
+    for r in p.iter(_W + "r"):
+        if not any(t.text and t.text.strip() for t in r.iter(_T)):
+            continue
+        rpr = r.find(_W + "rPr")
+        b = rpr.find(_W + "b") if rpr is not None else None
+        if b is None or b.get(_VAL, "1") in ("0", "false"):
+            return False
+        runs += 1
+    return runs > 0
 
 
 def _children(parent, tag: str):

@@ -120,6 +120,15 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LAYOUT_INSIDE = frozenset(("table", "h1", "h2", "h3", "h4", "h5", "h6"))
 
 
+_BOLD = frozenset(("b", "strong"))
+_CENTRED = re.compile(r"text-align\s*:\s*center", re.I)
+
+
+def _is_centred(el, tag: str, style: str | None) -> bool:
+    """An element that centres its text (<center>, align=center, text-align: center)."""
+    return tag == "center" or (el.get("align") or "").lower() == "center" or bool(style and _CENTRED.search(style))
+
+
 def _join(parts: list[str]) -> str:
     """Inline texts as one line, white space collapsed as a browser shows it."""
     return _SPACE.sub(" ", "".join(parts))
@@ -240,6 +249,13 @@ def read_html_flow(data: bytes, mhtml: bool = False) -> tuple[list[Page], list[F
     buf: list[str] = []
     heading: list[int] = []  # the level of each open heading element
     pre = 0  # open <pre> elements (their line breaks are lines)
+    bold = centered = 0  # open <b>/<strong> elements; open centred elements
+    seen = {"bold": False, "plain": False}  # the current line has text in bold / not in bold
+
+    def add(text: str) -> None:
+        buf.append(text)
+        if not text.isspace():
+            seen["bold" if bold else "plain"] = True
 
     def end_line() -> None:
         if buf:
@@ -247,8 +263,11 @@ def read_html_flow(data: bytes, mhtml: bool = False) -> tuple[list[Page], list[F
                 for part in "".join(buf).split("\n"):
                     out.line(part.replace("\t", "  "))
             else:
-                out.line(_join(buf), heading[-1] if heading else None)
+                # a line all in bold, or centred, is a title (level 1) unless its element says its level
+                emphasised = centered > 0 or (seen["bold"] and not seen["plain"])
+                out.line(_join(buf), heading[-1] if heading else (1 if emphasised else None))
             buf.clear()
+        seen["bold"] = seen["plain"] = False
 
     walk = etree.iterwalk(root, events=("start", "end"))
     for ev, el in walk:
@@ -270,26 +289,40 @@ def read_html_flow(data: bytes, mhtml: bool = False) -> tuple[list[Page], list[F
                 if not _is_layout(el, rows):
                     out.table(_grid(rows))
                     walk.skip_subtree()
+                    if _is_centred(el, tag, style):
+                        centered += 1  # (its end below counts it off)
                     continue
             if tag in _HEADING:
                 heading.append(_HEADING[tag])
             elif tag == "pre":
                 pre += 1
+            elif tag in _BOLD:
+                bold += 1
+            if _is_centred(el, tag, style):
+                centered += 1
             if el.text:
-                buf.append(el.text)
+                add(el.text)
         else:
+            if tag in _DROP or not tag:
+                if el.tail:
+                    add(el.tail)
+                continue
             if tag in _BLOCK:
                 end_line()
             if tag in _HEADING and heading:
                 heading.pop()
             elif tag == "pre" and pre:
                 pre -= 1
+            elif tag in _BOLD and bold:
+                bold -= 1
             style = el.get("style")
+            if centered and _is_centred(el, tag, style):
+                centered -= 1
             if style and _BREAK_AFTER.search(style):
                 end_line()
                 out.page_break()
             if el.tail:  # (the text after an element, a dropped one too, is its parent's)
-                buf.append(el.tail)
+                add(el.tail)
     end_line()
     pages, flow = out.finish()
     return pages, flow, notes + out.notes

@@ -174,3 +174,21 @@ def test_part_limit_stands_far_above_the_real_documents():
 
     sizes = [i.file_size for p in (DATA / "derived").glob("*.docx") for i in zipfile.ZipFile(p).infolist()]
     assert sizes and max(sizes) * 5 < MAX_DOCX_PART_BYTES  # measured: 350 KB (word/document.xml)
+
+
+def test_centred_or_bold_paragraph_is_a_title(tmp_path):
+    """A cover title typed as a centred (or bold) Normal paragraph is not joined to the prose after it."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d = docx.Document()
+    t = d.add_paragraph("新平县信访局2020年度部门决算")
+    t.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph().add_run("部门决算情况说明").bold = True
+    d.add_paragraph(PROSE)
+    d.add_paragraph("部分加粗").add_run("的段落").bold = True
+    d.save(tmp_path / "t.docx")
+    _pages, flow, _ = read_docx_flow(tmp_path / "t.docx")
+    assert [(x.text, x.heading_hint) for x in flow] == [
+        ("新平县信访局2020年度部门决算", 1), ("部门决算情况说明", 1), (PROSE, None), ("部分加粗的段落", None)]
+    doc = read_document(tmp_path / "t.docx")
+    assert PROSE in [p.text for p in doc.paragraphs]

@@ -7,6 +7,7 @@ tests/test_formats_equivalence.py; the pages here are small, each made for the c
 from __future__ import annotations
 
 import quopri
+import time
 
 import pytest
 from conftest import DATA
@@ -172,3 +173,40 @@ def test_markup_limit_stands_far_above_the_real_pages():
 
     sizes = [p.stat().st_size for p in (DATA / "derived").glob("*.html")]
     assert len(sizes) == 5 and max(sizes) * 5 < MAX_MARKUP_BYTES  # measured: 110 KB
+
+
+def test_spans_cannot_make_a_table_larger_than_its_limit(tmp_path):
+    """1,000 cells spanning 1,000 columns and 65,534 rows each: the grid is cut at MAX_TABLE_CELLS, with a note."""
+    row = b"<tr>" + b"<td colspan=1000 rowspan=65534>1.00</td>" * 1000 + b"</tr>"
+    t0 = time.process_time()
+    doc = read_document(_write(tmp_path, "spans.html", b"<table>" + row * 50 + b"</table>"))
+    assert time.process_time() - t0 < 5
+    assert doc.error is None and any("MAX_TABLE_CELLS" in n for n in doc.notes)
+
+
+@pytest.mark.parametrize("data", [
+    b"<html><body>" + b"<div>" * 100_000 + "2020年度收入合计1.00万元。".encode() + b"</div>" * 100_000,
+    b"<table><tr><td>" * 5_000 + b"1.00" + b"</td></tr></table>" * 5_000,
+], ids=["100k-nested-divs", "5k-nested-tables"])
+def test_deep_nesting_is_a_record_in_bounded_time(tmp_path, data):
+    t0 = time.process_time()
+    doc = read_document(_write(tmp_path, "deep.html", data))
+    assert time.process_time() - t0 < 5
+    assert doc.error is None or doc.error.code == "empty"
+
+
+def test_word_saved_as_web_page(tmp_path):
+    """Word's "save as web page": MsoNormal paragraphs of spans, o:p tags, conditional comments, page breaks."""
+    page = ("<html xmlns:o='urn:schemas-microsoft-com:office:office'><head><meta charset=gb2312>"
+            "<!--[if gte mso 9]><xml><o:DocumentProperties><o:Pages>2</o:Pages></o:DocumentProperties></xml><![endif]-->"
+            "</head><body lang=ZH-CN><div class=WordSection1>"
+            "<p class=MsoNormal align=center><b><span style='font-size:16.0pt'>新平县信访局<span lang=EN-US>2020</span>"
+            "年度部门决算</span></b><o:p></o:p></p>"
+            "<span style='font-size:10.5pt'><br clear=all style='page-break-before:always'></span>"
+            "<p class=MsoNormal><span>新平县信访局<span lang=EN-US>2020</span>年度本年支出合计"
+            "<span lang=EN-US>142.68</span>万元。</span><o:p></o:p></p></div></body></html>")
+    doc = read_document(_write(tmp_path, "word.htm", page.encode("gb18030")))
+    assert doc.error is None and doc.meta.pages == 2
+    assert (doc.meta.department, doc.meta.year) == ("新平县信访局", 2020)
+    assert [(p.text, p.page) for p in doc.paragraphs][-1] == ("新平县信访局2020年度本年支出合计142.68万元。", 2)
+    assert "Pages" not in doc.pages[0].text
