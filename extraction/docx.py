@@ -36,6 +36,7 @@ _T, _TAB, _BR, _CR, _RENDERED, _NB_HYPHEN = (_W + x for x in ("t", "tab", "br", 
 _SKIP = frozenset((_W + "txbxContent", _MC_FALLBACK, _W + "del", _W + "pPr", _W + "rPr", _W + "moveFrom"))
 _VAL = _W + "val"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
+_TITLE_STYLES = {"title", "subtitle", "标题", "副标题"}  # a document's title: a heading of level 1
 
 # A zip's unpacked members together: a report of a few hundred pages is a few MB.
 _MAX_UNPACKED = 4 * MAX_DOCX_PART_BYTES
@@ -90,8 +91,8 @@ def _check_zip(path: Path) -> None:
 
 
 def _style_levels(document) -> dict[str, int]:
-    """The heading level of each paragraph style (by id): its name's (Heading N, 标题 N) or its
-    outline level, its own or the nearest of the styles it is based on."""
+    """The heading level of each paragraph style (by id): its name's (Heading N, 标题 N; Title and
+    Subtitle, 标题 and 副标题: 1) or its outline level, its own or the nearest of the styles it is based on."""
     own: dict[str, int | None] = {}
     based: dict[str, str] = {}
     for st in document.styles.element.iterchildren(_W + "style"):
@@ -99,8 +100,12 @@ def _style_levels(document) -> dict[str, int]:
             continue
         sid = st.get(_W + "styleId") or ""
         name = st.find(_W + "name")
-        m = _HEADING_STYLE.match((name.get(_VAL, "") if name is not None else "").strip())
-        own[sid] = int(m.group(1)) if m else _outline_level(st.find(_W + "pPr"))
+        text = (name.get(_VAL, "") if name is not None else "").strip()
+        m = _HEADING_STYLE.match(text)
+        if m:
+            own[sid] = int(m.group(1))
+        else:
+            own[sid] = 1 if text.lower() in _TITLE_STYLES else _outline_level(st.find(_W + "pPr"))
         b = st.find(_W + "basedOn")
         if b is not None:
             based[sid] = b.get(_VAL, "")
@@ -289,7 +294,10 @@ def read_docx_flow(path: Path) -> tuple[list[Page], list[FlowItem], list[str]]:
         raise
     except Exception as e:  # a damaged part, a content type python-docx refuses
         raise DocxError("corrupt", f"the Word document cannot be opened ({type(e).__name__}: {e})") from None
-    body = document.element.body
+    root = document.element
+    body = root.find(_W + "body") if root.tag == _W + "document" else None
+    if body is None:
+        raise DocxError("corrupt", "word/document.xml holds no Word document body")
     rendered = body.find(".//" + _RENDERED) is not None
     reader = _Reader(_style_levels(document), rendered)
     reader.body(body)

@@ -109,7 +109,7 @@ def is_mhtml(head: bytes) -> bool:
 _BLOCK = frozenset("p div br h1 h2 h3 h4 h5 h6 li ul ol dl dt dd tr table tbody thead tfoot section article "
                    "header footer nav aside main blockquote pre hr center form address caption figure "
                    "figcaption fieldset legend details summary body html td th".split())
-_DROP = frozenset("script style noscript template head title iframe object embed svg math select option "
+_DROP = frozenset("script style noscript template head title iframe object embed svg math select option nav "
                   "textarea button".split())
 _HEADING = {f"h{i}": i for i in range(1, 7)}
 _SPACE = re.compile(r"[ \t\n\r\f]+")

@@ -71,6 +71,7 @@ def test_document_order_headings_and_table(tmp_path):
     (t,) = doc.tables
     assert (t.kind, t.number, t.unit) == ("expenditure", "公开03表", "万元")
     assert {r.code: r.values for r in t.rows if r.code}["201"] == (142.68, 137.73, 4.95)
+    assert ("新平县信访局2020年度部门决算", 1) in [(s.title, s.level) for s in doc.sections]  # (style Title)
     assert ("二、支出决算情况说明", 2) in [(s.title, s.level) for s in doc.sections]
     assert ("第三部分 2020年度部门决算情况说明", 1) in [(s.title, s.level) for s in doc.sections]
     texts = [p.text for p in doc.paragraphs]
@@ -192,3 +193,15 @@ def test_centred_or_bold_paragraph_is_a_title(tmp_path):
         ("新平县信访局2020年度部门决算", 1), ("部门决算情况说明", 1), (PROSE, None), ("部分加粗的段落", None)]
     doc = read_document(tmp_path / "t.docx")
     assert PROSE in [p.text for p in doc.paragraphs]
+
+
+def test_document_part_of_another_xml(tmp_path):
+    src = zipfile.ZipFile(_report(tmp_path / "r.docx"))
+    p = tmp_path / "other.docx"
+    with zipfile.ZipFile(p, "w") as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            z.writestr(info.filename, b"<?xml version='1.0'?><html><body>x</body></html>"
+                       if info.filename == "word/document.xml" else body)
+    doc = read_document(p)
+    assert doc.error.code == "corrupt" and "no Word document body" in doc.error.message
