@@ -739,16 +739,24 @@ def _flip(data: bytes, rng: random.Random, k: int) -> bytes:
     return bytes(buf)
 
 
+def _truncated(files: list[tuple[str, bytes]], rng: random.Random, suffix: str) -> _Made:
+    src, data = rng.choice(files)
+    cut = rng.choice([rng.randrange(1, 200), rng.randrange(1, len(data))])
+    return _Made(data[:cut], suffix, f"cut at byte {cut} of {len(data)}", src)
+
+
+def _bitflipped(files: list[tuple[str, bytes]], rng: random.Random, suffix: str, ks: list[int]) -> _Made:
+    src, data = rng.choice(files)
+    k = rng.choice(ks)
+    return _Made(_flip(data, rng, k), suffix, f"{k} bits flipped", src)
+
+
 def html_truncated(ctx: _Ctx, rng: random.Random) -> _Made:
-    src, data = rng.choice(ctx.pages)
-    cut = rng.choice([rng.randrange(1, 200), rng.randrange(len(data))])
-    return _Made(data[:cut], rng.choice([".html", ".htm"]), f"cut at byte {cut} of {len(data)}", src)
+    return _truncated(ctx.pages, rng, rng.choice([".html", ".htm"]))
 
 
 def html_bitflip(ctx: _Ctx, rng: random.Random) -> _Made:
-    src, data = rng.choice(ctx.pages)
-    k = rng.choice([1, 10, 1000])
-    return _Made(_flip(data, rng, k), ".html", f"{k} bits flipped", src)
+    return _bitflipped(ctx.pages, rng, ".html", [1, 10, 1000])
 
 
 def html_charset_lie(ctx: _Ctx, rng: random.Random) -> _Made:
@@ -788,15 +796,11 @@ def mhtml_broken(ctx: _Ctx, rng: random.Random) -> _Made:
 
 
 def docx_truncated(ctx: _Ctx, rng: random.Random) -> _Made:
-    src, data = rng.choice(ctx.words)
-    cut = rng.randrange(1, len(data))
-    return _Made(data[:cut], ".docx", f"cut at byte {cut} of {len(data)}", src)
+    return _truncated(ctx.words, rng, ".docx")
 
 
 def docx_bitflip(ctx: _Ctx, rng: random.Random) -> _Made:
-    src, data = rng.choice(ctx.words)
-    k = rng.choice([1, 10, 300])
-    return _Made(_flip(data, rng, k), ".docx", f"{k} bits flipped", src)
+    return _bitflipped(ctx.words, rng, ".docx", [1, 10, 300])
 
 
 def docx_bad_part(ctx: _Ctx, rng: random.Random) -> _Made:
