@@ -20,7 +20,7 @@ import codecs
 import re
 
 from extraction.blockflow import FlowBuilder, resolve_spans
-from extraction.encoding import decode_report
+from extraction.encoding import CHARS_PER_DAMAGE, decode_report
 from extraction.layout import FlowItem
 from extraction.limits import MAX_MARKUP_BYTES
 from extraction.model import Page
@@ -41,6 +41,7 @@ _DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"
 _GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "csgb2312", "chinese", "euc-cn", "cp936",
        "windows-936", "ms936", "gb18030", "iso-ir-58"}
 _HEAD = 16384  # bytes searched for the declaration
+_WESTERN = {"iso8859-1", "cp1252", "ascii", "iso8859-15"}
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -64,6 +65,12 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16", errors="replace"), "decoded as UTF-16 (its byte-order mark)"
     codec = declared_charset(data)
+    if codec in _WESTERN and not data.isascii():
+        # a Chinese page declared in a Western charset (a template's default left in) decodes in it
+        # without an error, as mojibake: the bytes tell which charset they are in
+        guess = decode_report(data)
+        if guess is not None and guess.replaced == 0:
+            return guess.text, f"declared {codec.upper()} but decoded as {guess.encoding.upper()} (its bytes fit)"
     if codec is not None:
         try:
             return data.decode(codec), (None if codec == "utf-8" else f"decoded as {codec.upper()} (declared)")
@@ -72,8 +79,12 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
             if guess is not None and guess.replaced == 0 and guess.encoding != codec:
                 return guess.text, f"declared {codec.upper()} but decoded as {guess.encoding.upper()} (its bytes fit)"
             text = data.decode(codec, errors="replace")
-            return text, (f"decoded as {codec.upper()} (declared); {text.count(chr(0xFFFD))} undecodable byte "
-                          "sequences replaced by U+FFFD")
+            damaged = text.count("\ufffd")
+            if damaged * CHARS_PER_DAMAGE > len(text):
+                raise HtmlError("bad_encoding", f"declares {codec.upper()}, but {damaged} byte sequences decode "
+                                                "neither in it nor in UTF-8, UTF-16 or GB18030") from None
+            return text, (f"decoded as {codec.upper()} (declared); {damaged} undecodable byte sequences replaced "
+                          "by U+FFFD (findings whose evidence touches one are marked damaged_text)")
     guess = decode_report(data)
     if guess is None:
         raise HtmlError("bad_encoding", "declares no charset, and is not UTF-8, UTF-16 or GB18030 text")

@@ -210,3 +210,21 @@ def test_word_saved_as_web_page(tmp_path):
     assert (doc.meta.department, doc.meta.year) == ("新平县信访局", 2020)
     assert [(p.text, p.page) for p in doc.paragraphs][-1] == ("新平县信访局2020年度本年支出合计142.68万元。", 2)
     assert "Pages" not in doc.pages[0].text
+
+
+@pytest.mark.parametrize(("declared", "written"), [("iso-8859-1", "gb18030"), ("windows-1252", "utf-8"),
+                                                   ("utf-8", "gb18030")])
+def test_a_declaration_the_bytes_contradict(tmp_path, declared, written):
+    """A Chinese page declared in a Western charset (or in UTF-8 and written in GBK) is decoded as its bytes are."""
+    page = _page(declared)
+    doc = read_document(_write(tmp_path, "lie.html", page.encode(written)))
+    assert doc.error is None and doc.meta.department == "新平县信访局"
+    assert any(f"but decoded as {written.upper()}" in n for n in doc.notes)
+
+
+def test_bytes_in_no_charset_are_bad_encoding(tmp_path):
+    import random
+
+    junk = random.Random(5).randbytes(20_000).replace(b"\x00", b"\x01")
+    doc = read_document(_write(tmp_path, "junk.html", b'<html><head><meta charset="utf-8"></head><body><p>' + junk))
+    assert doc.error is not None and doc.error.code == "bad_encoding"
