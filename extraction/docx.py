@@ -1,7 +1,8 @@
 """Word documents (.docx) to the reading flow, with python-docx.
 
 The body is read in document order, paragraphs and tables as they stand (a table between two
-paragraphs stays between them).  A paragraph is a heading when its style is one (Heading N,
+paragraphs stays between them), each numbered paragraph with the number Word draws before it
+("一、", "（一）", "1.", :class:`_Numbering`).  A paragraph is a heading when its style is one (Heading N,
 标题 N, or a style or paragraph with an outline level), with that level.  A table's merged
 cells are resolved from the markup: a cell spanning columns (``w:gridSpan``) or continued down
 (``w:vMerge``) prints its text once, at its first row and column, and nothing where it spans.
@@ -121,6 +122,32 @@ def _style_levels(document) -> dict[str, int]:
     return out
 
 
+def _style_numbering(document) -> dict[str, tuple[str, int]]:
+    """The list (numId) and level each paragraph style numbers its paragraphs with, its own or
+    the nearest of the styles it is based on (a heading style linked to "第一部分"/"一、" numbering)."""
+    own: dict[str, tuple[str, int]] = {}
+    based: dict[str, str] = {}
+    for st in document.styles.element.iterchildren(_W + "style"):
+        sid = st.get(_W + "styleId") or ""
+        b = st.find(_W + "basedOn")
+        if b is not None:
+            based[sid] = b.get(_VAL, "")
+        npr = st.find(_W + "pPr/" + _W + "numPr")
+        if npr is not None:
+            n = npr.find(_W + "numId")
+            if n is not None:
+                own[sid] = (n.get(_VAL, ""), _int(npr.find(_W + "ilvl"), 0))
+    out: dict[str, tuple[str, int]] = {}
+    for sid in set(own) | set(based):
+        s, seen = sid, 0
+        while s and s not in own and seen < 10:
+            s = based.get(s, "")
+            seen += 1
+        if s in own:
+            out[sid] = own[s]
+    return out
+
+
 def _outline_level(ppr) -> int | None:
     if ppr is None:
         return None
@@ -134,11 +161,137 @@ def _outline_level(ppr) -> int | None:
     return v + 1 if 0 <= v < 9 else None
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _chinese(n: int) -> str:
+    """n (1–9999) in Chinese numerals as Word's chineseCounting prints them (十一, 二十, 一百零五)."""
+    if not 0 < n < 10_000:
+        return str(n)
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            if zero and out:
+                out += "零"
+            out += ("" if unit == "十" and d == 1 and not out else _CN_DIGITS[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += sym
+            n -= value
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter in the number format Word draws it in (w:numFmt)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "japaneseCounting",
+               "ideographDigital", "taiwaneseCounting", "taiwaneseCountingThousand"):
+        return _chinese(n)
+    if fmt == "ideographTraditional":
+        return _TIANGAN[(n - 1) % 10]
+    if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
+        return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 0 < n <= 20 else str(n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        c = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return c if fmt == "upperLetter" else c.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        r = _roman(n)
+        return r if fmt == "upperRoman" else r.lower()
+    if fmt in ("bullet", "none"):
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """The numbers Word draws before numbered paragraphs ("一、", "（一）", "1."), counted in document order.
+
+    A paragraph is numbered by its own ``w:numPr`` or its style's; the list's level gives the
+    format (``w:numFmt``), the text around the counters (``w:lvlText``, "%1、") and the start.
+    Bullets draw no text."""
+
+    def __init__(self, document, styles: dict[str, tuple[str, int]]):
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # numId → ilvl → start, format, text
+        self.counters: dict[str, dict[int, int]] = {}
+        self.styles = styles
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError, ValueError):
+            return
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for an in root.iterchildren(_W + "abstractNum"):
+            lv: dict[int, tuple[int, str, str]] = {}
+            for lvl in an.iterchildren(_W + "lvl"):
+                ilvl = _int_attr(lvl, _W + "ilvl", 0)
+                start = _int(lvl.find(_W + "start"), 1)
+                fmt = lvl.find(_W + "numFmt")
+                text = lvl.find(_W + "lvlText")
+                lv[ilvl] = (start, fmt.get(_VAL, "decimal") if fmt is not None else "decimal",
+                            text.get(_VAL, "") if text is not None else "")
+            abstract[an.get(_W + "abstractNumId", "")] = lv
+        for num in root.iterchildren(_W + "num"):
+            a = num.find(_W + "abstractNumId")
+            lv = dict(abstract.get(a.get(_VAL, "") if a is not None else "", {}))
+            for ov in num.iterchildren(_W + "lvlOverride"):
+                so = ov.find(_W + "startOverride")
+                i = _int_attr(ov, _W + "ilvl", 0)
+                if so is not None and i in lv:
+                    lv[i] = (_int(so, 1), *lv[i][1:])
+            self.levels[num.get(_W + "numId", "")] = lv
+
+    def text(self, ppr, style: str | None) -> str:
+        """The number drawn before a paragraph ("" when none), its counter advanced."""
+        num, ilvl = None, 0
+        npr = ppr.find(_W + "numPr") if ppr is not None else None
+        if npr is not None:
+            n = npr.find(_W + "numId")
+            num = n.get(_VAL) if n is not None else None
+            ilvl = _int(npr.find(_W + "ilvl"), 0)
+            if num is None and style in self.styles:
+                num = self.styles[style][0]
+        elif style in self.styles:
+            num, ilvl = self.styles[style]
+        lv = self.levels.get(num or "")
+        if not lv or ilvl not in lv:
+            return ""
+        counts = self.counters.setdefault(num, {})
+        counts[ilvl] = counts.get(ilvl, lv[ilvl][0] - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        text = lv[ilvl][2]
+        for k in range(9):
+            if f"%{k + 1}" in text:
+                c = counts.get(k, lv.get(k, (1,))[0])
+                text = text.replace(f"%{k + 1}", _format_number(c, lv.get(k, (1, "decimal"))[1]))
+        if lv[ilvl][1] in ("bullet", "none"):
+            return ""
+        return text + (" " if text[-1:].isascii() and text[-1:] not in ("", " ") else "")
+
+
+def _int_attr(el, name: str, default: int) -> int:
+    try:
+        return int(el.get(name, default))
+    except ValueError:
+        return default
+
+
 class _Reader:
-    def __init__(self, levels: dict[str, int], rendered: bool):
+    def __init__(self, levels: dict[str, int], rendered: bool, numbering: _Numbering | None = None):
         self.out = FlowBuilder()
         self.levels = levels
         self.rendered = rendered  # count lastRenderedPageBreak, else the explicit breaks
+        self.numbering = numbering
 
     def break_page(self) -> None:
         self.out.page_break()
@@ -148,17 +301,21 @@ class _Reader:
 
         ppr = p.find(_W + "pPr")
         level = _outline_level(ppr)
+        ps = ppr.find(_W + "pStyle") if ppr is not None else None
+        style = ps.get(_VAL, "") if ps is not None else None
         if ppr is not None:
-            if level is None:
-                ps = ppr.find(_W + "pStyle")
-                if ps is not None:
-                    level = self.levels.get(ps.get(_VAL, ""))
+            if level is None and style is not None:
+                level = self.levels.get(style)
             if not self.rendered and ppr.find(_W + "pageBreakBefore") is not None \
                     and ppr.find(_W + "pageBreakBefore").get(_VAL, "1") not in ("0", "false"):
                 self.break_page()
         if level is None and _emphasised(p, ppr):
             level = 1  # a centred or all-bold paragraph is a title, as a web page's is
         buf: list[str] = []
+        if self.numbering is not None:
+            number = self.numbering.text(ppr, style)  # (an empty numbered paragraph counts too)
+            if number and any(t.text for t in p.iter(_T)):
+                buf.append(number)
         walk = etree.iterwalk(p, events=("start",))
         for _ev, el in walk:
             tag = el.tag
@@ -299,7 +456,7 @@ def read_docx_flow(path: Path) -> tuple[list[Page], list[FlowItem], list[str]]:
     if body is None:
         raise DocxError("corrupt", "word/document.xml holds no Word document body")
     rendered = body.find(".//" + _RENDERED) is not None
-    reader = _Reader(_style_levels(document), rendered)
+    reader = _Reader(_style_levels(document), rendered, _Numbering(document, _style_numbering(document)))
     reader.body(body)
     pages, flow = reader.out.finish()
     return pages, flow, reader.out.notes

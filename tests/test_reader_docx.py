@@ -205,3 +205,50 @@ def test_document_part_of_another_xml(tmp_path):
                        if info.filename == "word/document.xml" else body)
     doc = read_document(p)
     assert doc.error.code == "corrupt" and "no Word document body" in doc.error.message
+
+
+_NUMBERING = """<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">
+<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+<w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>
+</w:abstractNum>"""
+
+
+def test_numbers_word_draws_are_read(tmp_path):
+    """Automatic numbering ("一、", "（一）", "1.") is text as printed: headings are found by it, and a
+    heading style linked to a list numbers its paragraphs too."""
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(_NUMBERING))
+    num = numbering.add_num(90)
+
+    def numbered(text: str, ilvl: int, style: str | None = None):
+        p = d.add_paragraph(text, style=style)
+        npr = p._p.get_or_add_pPr().get_or_add_numPr()
+        npr.get_or_add_ilvl().val = ilvl
+        npr.get_or_add_numId().val = num.numId
+        return p
+
+    numbered("收入支出决算总体情况", 0)
+    numbered("收入情况", 1)
+    numbered("2023年度收入合计233.67万元。", 2)
+    numbered("其中财政拨款收入233.67万元。", 2)
+    numbered("支出情况", 1)
+    numbered("要点", 3)
+    numbered("收入决算情况", 0)
+    numbered("财政拨款收入", 1)
+    spr = d.styles["Heading 2"].element.get_or_add_pPr().get_or_add_numPr()
+    spr.get_or_add_ilvl().val = 0
+    spr.get_or_add_numId().val = num.numId
+    d.add_heading("部门概况", 2)  # numbered by its style
+    d.save(tmp_path / "n.docx")
+    _pages, flow, _ = read_docx_flow(tmp_path / "n.docx")
+    assert [x.text for x in flow] == ["一、收入支出决算总体情况", "（一）收入情况", "1. 2023年度收入合计233.67万元。",
+                                      "2. 其中财政拨款收入233.67万元。", "（二）支出情况", "要点", "二、收入决算情况",
+                                      "（一）财政拨款收入", "三、部门概况"]
+    doc = read_document(tmp_path / "n.docx")
+    assert [(s.title, s.level) for s in doc.sections][:3] == [("一、收入支出决算总体情况", 2), ("（一）收入情况", 3),
+                                                             ("（二）支出情况", 3)]
