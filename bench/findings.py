@@ -2,7 +2,7 @@
 
 Usage:
   python bench/findings.py [--out DIR] [--departments N] [--years 2023-2024] [--seed S]
-                           [--format pdf|txt|xlsx] [--workers W] [--show-fp N] [--show-fn N]
+                           [--format pdf|txt|xlsx|html|docx] [--workers W] [--show-fp N] [--show-fn N]
 
 Generates the corpus (every error kind, errors in 60 % of documents; a share of departments
 publishing each report as a text file and a tables file, `--split`; errors between documents in
@@ -127,7 +127,7 @@ def main() -> None:
     ap.add_argument("--cross-errors", type=float, default=0.3, help="share of reports with an error between documents")
     ap.add_argument("--prior-figures", action=argparse.BooleanOptionalAction, default=True,
                     help="budgets state last year's execution; plant the errors of last year's figures")
-    ap.add_argument("--format", choices=["pdf", "txt", "xlsx"], default="pdf")
+    ap.add_argument("--format", choices=["pdf", "txt", "xlsx", "html", "docx"], default="pdf")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--show-fp", type=int, default=0)
     ap.add_argument("--show-fn", type=int, default=0)

@@ -16,7 +16,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from corpus import build, errors, layout, ledger, render_xlsx
+from corpus import build, errors, layout, ledger, render_web, render_xlsx
 from corpus.model import Document
 
 log = logging.getLogger("corpus")
@@ -138,6 +138,11 @@ def _department_task(args: tuple) -> list[dict]:
                 if fmt == "xlsx":
                     (out / f"{names[part]}.xlsx").write_bytes(render_xlsx.render(lay))
                     files[part].append(f"{names[part]}.xlsx")
+                if fmt in render_web.FORMATS:  # the text export as a web page (some in GB2312) or a Word file
+                    gb = derive_rng(seed, "charset", index, year, doc_kind).random() < 0.3
+                    data = render_web.render_report(layout.render_text(lay), fmt, "gb2312" if gb else "utf-8")
+                    (out / f"{names[part]}.{fmt}").write_bytes(data)
+                    files[part].append(f"{names[part]}.{fmt}")
             all_files = [f for fs in files.values() for f in fs]
             record = {
                 "file": all_files[0], "files": all_files, "department": dept.name, "department_id": dept.id,
@@ -225,8 +230,8 @@ def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors:
     All off by default, so that a corpus of a seed stays what it was."""
     from corpus.errors import CROSS_KINDS, ERROR_KINDS
 
-    if fmt not in ("pdf", "txt", "both", "xlsx"):
-        raise ValueError(f"format must be pdf, txt, both or xlsx, not {fmt!r}")
+    if fmt not in ("pdf", "txt", "both", "xlsx", *render_web.FORMATS):
+        raise ValueError(f"format must be pdf, txt, both, xlsx, html or docx, not {fmt!r}")
     if error_kinds:
         unknown = [k for k in error_kinds if k not in ERROR_KINDS]
         if unknown:

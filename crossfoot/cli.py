@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--errors", type=float, default=0.3, metavar="RATE")
     gen.add_argument("--anomalies", type=float, default=0.05, metavar="RATE")
     gen.add_argument("--seed", type=int, default=0, metavar="S")
-    gen.add_argument("--format", choices=["pdf", "txt", "both", "xlsx"], default="pdf")
+    gen.add_argument("--format", choices=["pdf", "txt", "both", "xlsx", "html", "docx"], default="pdf")
     gen.add_argument("--error-kinds", default=None, metavar="K1,K2", help="only plant these error kinds")
     gen.add_argument("--workers", type=int, default=None, metavar="N")
     gen.add_argument("--split", type=float, default=0.0, metavar="RATE",

@@ -553,6 +553,10 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str, pages: list[
     in_toc = False
     toc_entries: set[str] = set()
 
+    # Only a PDF's lines carry layout hints (short, indent); the lines of a text export, a web page or
+    # a Word document are its paragraphs or pieces of them, joined up to a sentence end.
+    lines_only = fmt != "pdf"
+
     def current_section() -> str | None:
         return stack[-1].id if stack else None
 
@@ -614,7 +618,7 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str, pages: list[
             continue
         t = it.text.strip()
         if not t:
-            if fmt == "text":
+            if lines_only:
                 # blank line: a paragraph break, unless the sentence obviously goes on
                 if buf and not buf[-1].text.rstrip().endswith(_TERMINAL):
                     continue
@@ -648,7 +652,7 @@ def build_prose(flow: list[FlowItem], consumed: set[int], fmt: str, pages: list[
         if buf:
             prev = buf[-1]
             joins = False
-            if fmt == "text":
+            if lines_only:
                 joins = not prev.text.rstrip().endswith(_TERMINAL)
             else:
                 same_page = prev.page == it.page

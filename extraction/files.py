@@ -13,7 +13,10 @@ from pathlib import Path
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | WORKBOOK_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml"}
+MHTML_SUFFIXES = {".mht", ".mhtml"}
+WORD_SUFFIXES = {".docx", ".docm", ".doc"}  # (.doc is read into a record that says how to convert it)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | WORKBOOK_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES
 
 MAX_BYTES = int(os.environ.get("CROSSFOOT_MAX_BYTES", str(150 * 1024 * 1024)))
 

@@ -16,6 +16,18 @@ from __future__ import annotations
 # its pages, CROSSFOOT_MAX_PAGES, and MAX_PAGE_WORDS.)
 MAX_TEXT_CHARS = 2_000_000
 
+# Bytes of a web page's markup parsed, pictures embedded in it (data: URIs) left out; the markup
+# after them is not read (said in the notes).  lxml's tree takes about twelve times its markup in
+# memory: a 50 MB page read whole peaked at 1 GB and took 7.5 s.  (Real maximum: the seeds as web
+# pages, 110 KB; a department's page is rarely over 1 MB.)
+MAX_MARKUP_BYTES = 16 * 1024 * 1024
+
+# Bytes of one part of a Word document once unpacked (word/document.xml, the styles, …); four
+# times as many for all its parts together.  A larger document is refused as too_large before
+# anything is unpacked: its zip may be a bomb (80 MB of markup packs into less than 1 MB).  (Real
+# maximum: the seeds as Word files, 350 KB of word/document.xml.)
+MAX_DOCX_PART_BYTES = 64 * 1024 * 1024
+
 # Characters per paragraph.  A longer paragraph is read as consecutive paragraphs of at most this
 # many characters, each ending at the last sentence end (else clause mark, else a place that cuts
 # no figure) inside the window.  Claim extraction looks back across a sentence for every figure,

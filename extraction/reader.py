@@ -9,16 +9,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
 from extraction.assemble import assemble
 from extraction.encoding import decode_report, utf16_without_bom
 from extraction.files import (  # noqa: F401 (re-exported)
+    HTML_SUFFIXES,
     MAX_BYTES,
+    MHTML_SUFFIXES,
     PDF_SUFFIXES,
     SUPPORTED_SUFFIXES,
     TEXT_SUFFIXES,
+    WORD_SUFFIXES,
     sha256_file,
 )
 from extraction.limits import MAX_TEXT_CHARS
@@ -36,10 +40,10 @@ ERROR_CODES = {
     "empty": "the file is empty (0 bytes)",
     "too_large": "the file is larger than the size limit",
     "too_many_pages": "the PDF has more pages than the page limit",
-    "unsupported_type": "the file is neither a PDF nor a text export",
+    "unsupported_type": "the file is of no type crossfoot reads (PDF, workbook, Word .docx, web page, text export)",
     "not_pdf": "the file is named .pdf but is not a PDF",
-    "corrupt": "the PDF is damaged and cannot be read",
-    "encrypted": "the PDF is password-protected",
+    "corrupt": "the PDF (or Word document) is damaged and cannot be read",
+    "encrypted": "the PDF (or Word document) is password-protected",
     "no_text": "the PDF has no text layer (a scan?)",
     "bad_encoding": "the text file is in no known encoding",
     "internal_error": "crossfoot failed on this file",
@@ -112,10 +116,17 @@ def read_document(path: str | Path, display_name: str | None = None) -> Document
             document = _read_workbook(p, name, sha, kind)
             if document is not None:
                 return document
+        suffix = p.suffix.lower()
+        if (kind == "ole" and suffix in WORD_SUFFIXES
+                or kind == "zip" and (suffix in WORD_SUFFIXES or _is_word_zip(p))):
+            return _read_markup(p, name, sha, "docx", kind)
+        if kind == "text" and suffix not in TEXT_SUFFIXES and (suffix in HTML_SUFFIXES or _looks_like_html(head)):
+            return _read_markup(p, name, sha, "html", "mhtml" if suffix in MHTML_SUFFIXES else kind)
         if kind != "text":
             what = {"zip": "a ZIP container (Word/Excel?)", "ole": "an old Office file", "binary": "binary data"}[kind]
             return _error(name, sha, "unsupported_type",
-                          f"{name}: {what}; crossfoot reads PDF and text exports (.txt, .md)")
+                          f"{name}: {what}; crossfoot reads PDF, workbooks (.xlsx, .xls, .ods), Word (.docx), web "
+                          "pages (.html) and text exports (.txt, .md)")
         decoded = decode_report(p.read_bytes())
         if decoded is None:
             return _error(name, sha, "bad_encoding", f"{name}: not UTF-8, UTF-16 or GB18030 text "
@@ -236,6 +247,48 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
         if damaged:
             document = replace(document, notes=document.notes + (f"{damaged} of {n} pages could not be read",))
         return document
+
+
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta)\b|^mime-version:", re.I | re.M)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    """A file of another suffix whose first bytes are a web page's (or an MHTML archive's)."""
+    return _HTML_START.search(head[:1024]) is not None
+
+
+def _is_word_zip(p: Path) -> bool:
+    from extraction.docx import is_word_zip
+
+    return is_word_zip(p)
+
+
+def _read_markup(p: Path, name: str, sha: str, fmt: str, kind: str) -> Document:
+    """A web page (``fmt`` "html"; ``kind`` "mhtml" for an archive) or a Word document ("docx"; an
+    old-Office ``kind`` "ole" is refused with the reason) read by its reader, as one Document."""
+    from extraction import docx, html
+
+    try:
+        if fmt == "docx":
+            if kind == "ole":
+                raise docx.ole_error(p)
+            pages, flow, notes = docx.read_docx_flow(p)
+        else:
+            data = p.read_bytes()
+            pages, flow, notes = html.read_html_flow(data, mhtml=kind == "mhtml" or html.is_mhtml(data[:4096]))
+    except (docx.DocxError, html.HtmlError) as e:
+        return _error(name, sha, e.code, f"{name}: {e}")
+    if not any(pg.text.strip() for pg in pages):
+        what = "web page" if fmt == "html" else "Word document"
+        return _error(name, sha, "empty", f"{name}: the {what} has no text", len(pages))
+    if len(pages) > MAX_PAGES:
+        return _error(name, sha, "too_many_pages",
+                      f"{name}: {len(pages)} pages is over the {MAX_PAGES}-page limit (CROSSFOOT_MAX_PAGES)",
+                      len(pages))
+    document = assemble(name, sha, fmt, pages, flow)
+    if notes:
+        document = replace(document, notes=(*notes, *document.notes))
+    return document
 
 
 def _short(e: Exception) -> str:

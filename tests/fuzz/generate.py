@@ -23,6 +23,10 @@ Families of kinds:
   one page under and one over ``max_pages``, a font without text, invisible text, encryption,
   a chain of incremental updates); PDFs written by hand (a /Prev loop, wrong xref offsets, a page
   tree nested 2,000 deep, 50,000 nested arrays, a compressed stream that inflates to 64 MB).
+* ``html_*``, ``mhtml_*``, ``docx_*`` — the seeds as web pages and Word files (tests/data/derived)
+  truncated, bit-flipped, declared in the wrong charset, with a part cut or missing; made-up pages
+  nested 100,000 deep or with spans over a million cells; a zip bomb, a zip or an old .doc that is
+  no Word document.
 * ``random_bytes`` — random bytes under every suffix crossfoot walks.
 * ``name_*`` — a readable report under an odd file name (spaces, a newline, bytes that are not
   UTF-8, 250 bytes long, quotes and tabs, a leading dash, emoji, decomposed Unicode, …).
@@ -42,7 +46,8 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 #: Suffixes crossfoot walks in a folder (``extraction.files.SUPPORTED_SUFFIXES``), in both cases.
-SUFFIXES = (".pdf", ".PDF", ".txt", ".TXT", ".md", ".markdown", ".text", ".Md")
+SUFFIXES = (".pdf", ".PDF", ".txt", ".TXT", ".md", ".markdown", ".text", ".Md", ".html", ".HTM", ".mhtml",
+            ".docx", ".doc")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".TXT")
 
 
@@ -78,8 +83,11 @@ class _Ctx:
         pdfs = sorted((data_dir / "real").rglob("*.pdf"))
         self.pdfs = [(str(p.relative_to(data_dir)), p.read_bytes()) for p in pdfs
                      if max_pdf_bytes is None or p.stat().st_size <= max_pdf_bytes]
-        if not self.seeds or not self.pdfs:
-            raise FileNotFoundError(f"no seeds or real PDFs under {data_dir}")
+        # the seeds as web pages and Word files (tests/formats.py)
+        self.pages = [(f"derived/{p.name}", p.read_bytes()) for p in sorted((data_dir / "derived").glob("*.html"))]
+        self.words = [(f"derived/{p.name}", p.read_bytes()) for p in sorted((data_dir / "derived").glob("*.docx"))]
+        if not self.seeds or not self.pdfs or not self.pages or not self.words:
+            raise FileNotFoundError(f"no seeds, real PDFs or derived files under {data_dir}")
         self.max_pages = max_pages
 
     def seed(self, rng: random.Random) -> tuple[str, bytes]:
@@ -720,6 +728,127 @@ def pdf_many_text_ops(ctx: _Ctx, rng: random.Random) -> _Made:
 
 
 # --------------------------------------------------------------------------------------------
+# web pages and Word files (the seeds as derived by tests/formats.py, damaged; or made up)
+
+
+def _flip(data: bytes, rng: random.Random, k: int) -> bytes:
+    buf = bytearray(data)
+    for _ in range(k):
+        i = rng.randrange(len(buf))
+        buf[i] ^= 1 << rng.randrange(8)
+    return bytes(buf)
+
+
+def _truncated(files: list[tuple[str, bytes]], rng: random.Random, suffix: str) -> _Made:
+    src, data = rng.choice(files)
+    cut = rng.choice([rng.randrange(1, 200), rng.randrange(1, len(data))])
+    return _Made(data[:cut], suffix, f"cut at byte {cut} of {len(data)}", src)
+
+
+def _bitflipped(files: list[tuple[str, bytes]], rng: random.Random, suffix: str, ks: list[int]) -> _Made:
+    src, data = rng.choice(files)
+    k = rng.choice(ks)
+    return _Made(_flip(data, rng, k), suffix, f"{k} bits flipped", src)
+
+
+def html_truncated(ctx: _Ctx, rng: random.Random) -> _Made:
+    return _truncated(ctx.pages, rng, rng.choice([".html", ".htm"]))
+
+
+def html_bitflip(ctx: _Ctx, rng: random.Random) -> _Made:
+    return _bitflipped(ctx.pages, rng, ".html", [1, 10, 1000])
+
+
+def html_charset_lie(ctx: _Ctx, rng: random.Random) -> _Made:
+    """A page declared in one charset and written in another (GB18030 declared UTF-8, UTF-8 declared GB2312, Big5)."""
+    src, data = rng.choice(ctx.pages)
+    text = data.decode("utf-8")
+    declared, written = rng.choice([("utf-8", "gb18030"), ("gb2312", "utf-8"), ("big5", "gb18030"),
+                                    ("no-such-charset", "utf-8")])
+    text = text.replace("charset=utf-8", f"charset={declared}")
+    return _Made(text.encode(written, errors="replace"), ".html", f"declared {declared}, written {written}", src)
+
+
+def html_deep_nesting(ctx: _Ctx, rng: random.Random) -> _Made:
+    tag = rng.choice([b"div", b"table><tr><td", b"span", b"b"])
+    close = b"/" + tag.split(b">")[0] if b">" not in tag else b"/td></tr></table"
+    n = rng.choice([3_000, 100_000])
+    line = "；".join(ctx.seed_lines(rng, 3)).encode("utf-8")
+    data = b"<html><body>" + (b"<" + tag + b">") * n + line + (b"<" + close + b">") * n + b"</body></html>"
+    return _Made(data, ".html", f"{n} nested <{tag.decode()}>")
+
+
+def html_span_bomb(ctx: _Ctx, rng: random.Random) -> _Made:
+    span = rng.choice([b"colspan=1000", b"rowspan=65534", b"colspan=1000 rowspan=65534", b"colspan=-5 rowspan=x"])
+    rows = rng.choice([10, 200])
+    row = b"<tr>" + (b"<td " + span + b">1.00</td>") * 500 + b"</tr>"
+    return _Made(b"<table>" + row * rows + b"</table>", ".html", f"{rows} rows of 500 cells with {span.decode()}")
+
+
+def mhtml_broken(ctx: _Ctx, rng: random.Random) -> _Made:
+    src, page = rng.choice(ctx.pages)
+    body = rng.choice([b"!!! not base64 !!!" * 100, page[: len(page) // 3], b""])
+    enc = rng.choice([b"base64", b"quoted-printable", b"8bit"])
+    data = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="B"\r\n\r\n--B\r\n'
+            b"Content-Type: text/html\r\nContent-Transfer-Encoding: " + enc + b"\r\n\r\n" + body
+            + rng.choice([b"\r\n--B--\r\n", b""]))
+    return _Made(data, rng.choice([".mhtml", ".mht"]), f"{enc.decode()} part of {len(body)} bytes", src)
+
+
+def docx_truncated(ctx: _Ctx, rng: random.Random) -> _Made:
+    return _truncated(ctx.words, rng, ".docx")
+
+
+def docx_bitflip(ctx: _Ctx, rng: random.Random) -> _Made:
+    return _bitflipped(ctx.words, rng, ".docx", [1, 10, 300])
+
+
+def docx_bad_part(ctx: _Ctx, rng: random.Random) -> _Made:
+    """A Word file whose document.xml (or styles.xml) is cut, garbage or another XML."""
+    import zipfile
+
+    src, data = rng.choice(ctx.words)
+    member = rng.choice(["word/document.xml", "word/styles.xml"])
+    how = rng.choice(["cut", "garbage", "other xml", "missing"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for info in z.infolist():
+            body = z.read(info.filename)
+            if info.filename == member:
+                if how == "missing":
+                    continue
+                body = {"cut": body[: len(body) // 2], "garbage": rng.randbytes(2000),
+                        "other xml": b"<?xml version='1.0'?><html><body>x</body></html>"}[how]
+            w.writestr(info.filename, body)
+    return _Made(out.getvalue(), ".docx", f"{member} {how}", src)
+
+
+def docx_zip_bomb(ctx: _Ctx, rng: random.Random) -> _Made:
+    import zipfile
+
+    size = rng.choice([80, 160]) << 20
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", b"<Types/>")
+        z.writestr("word/document.xml", b"<" + b"w" * size)
+    return _Made(out.getvalue(), ".docx", f"word/document.xml unpacks to {size >> 20} MB")
+
+
+def docx_not_word(ctx: _Ctx, rng: random.Random) -> _Made:
+    """A zip that is no Word document (an Excel workbook's parts, a plain archive) named .docx, or an old .doc."""
+    import zipfile
+
+    if rng.random() < 0.3:
+        ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rng.randbytes(rng.choice([100, 20_000]))
+        return _Made(ole, rng.choice([".doc", ".docx"]), "an OLE (Word 97–2003) file")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in rng.choice([["xl/workbook.xml", "[Content_Types].xml"], ["readme.txt"], []]):
+            z.writestr(name, b"<x/>")
+    return _Made(out.getvalue(), ".docx", "a zip without word/document.xml")
+
+
+# --------------------------------------------------------------------------------------------
 # odd names (the content is readable: a seed or a small PDF)
 
 
@@ -785,6 +914,8 @@ KINDS: dict[str, Callable[[_Ctx, random.Random], _Made]] = {
         pdf_font_no_text, pdf_no_font_resource, pdf_inflate_bomb, pdf_many_text_ops,
         name_spaces, name_newline, name_not_utf8, name_very_long, name_quotes_tabs, name_leading_dash,
         name_unicode, name_dots,
+        html_truncated, html_bitflip, html_charset_lie, html_deep_nesting, html_span_bomb, mhtml_broken,
+        docx_truncated, docx_bitflip, docx_bad_part, docx_zip_bomb, docx_not_word,
     ]
 }
 
@@ -792,6 +923,7 @@ KINDS: dict[str, Callable[[_Ctx, random.Random], _Made]] = {
 HEAVY_KINDS = frozenset({
     "text_figures_one_line", "text_million_cells", "pdf_pages_under_limit", "pdf_pages_over_limit",
     "pdf_inflate_bomb", "pdf_many_text_ops", "pdf_incremental_chain", "text_repeated",
+    "docx_zip_bomb", "html_deep_nesting",
 })
 
 
