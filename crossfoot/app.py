@@ -94,7 +94,7 @@ def _findings_rank(store: str, token: str):
 def view_upload(lang: str) -> None:
     st.header(A.t("view_upload", lang))
     st.caption(A.t("upload_help", lang, store=STORE))
-    files = st.file_uploader(A.t("upload_label", lang, mb=A.MAX_UPLOAD_MB), type=["pdf", "txt", "md"],
+    files = st.file_uploader(A.t("upload_label", lang, mb=A.MAX_UPLOAD_MB), type=[s.lstrip(".") for s in A.UPLOAD_SUFFIXES],
                              accept_multiple_files=True, key="uploads")
     done: dict = st.session_state.setdefault("checked_uploads", {})
     todo = [f for f in files or [] if f.file_id not in done]

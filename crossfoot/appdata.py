@@ -30,12 +30,14 @@ from typing import Any
 import pandas as pd
 
 from crossfoot.store import Batch, Rejected, Store, StoreError
+from extraction.files import SUPPORTED_SUFFIXES
 
 log = logging.getLogger("crossfoot")
 
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-UPLOAD_SUFFIXES = (".pdf", ".txt", ".md")
+# what the readers read (extraction/files.py), but .doc: its record would only say to convert it
+UPLOAD_SUFFIXES = tuple(sorted(SUPPORTED_SUFFIXES - {".doc"}))
 SEVERITIES = ("error", "warning", "info")
 STATUSES = ("tied", "contradicted", "unverifiable")
 LANGS = ("zh", "en")
@@ -72,7 +74,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "checked": ("{name}：{dept} {year} {kind}，{tables} 张表，{claims} 处数字，{findings} 个问题",
                 "{name}: {dept} {year} {kind}, {tables} tables, {claims} claims, {findings} findings"),
     "err_too_large": ("{name}：文件为 {mb:.1f} MB，超过 {limit} MB 的上限", "{name}: {mb:.1f} MB is over the {limit} MB limit"),
-    "err_type": ("{name}：只接受 PDF、txt、md 文件", "{name}: only PDF, txt and md files are accepted"),
+    "err_type": ("{name}：只接受 PDF、Excel（xlsx、xls、ods）、Word（docx）、网页（html）和文本（txt、md）文件",
+                 "{name}: only PDF, Excel (xlsx, xls, ods), Word (docx), web page (html) and text (txt, md) "
+                 "files are accepted"),
     "err_empty": ("{name}：文件是空的", "{name}: the file is empty"),
     "err_read": ("{name}：无法读取（{code}）：{message}", "{name}: cannot be read ({code}): {message}"),
     "err_store": ("审查库不可用：{message}", "The review store cannot be used: {message}"),

@@ -11,6 +11,7 @@ from conftest import DATA
 from streamlit.testing.v1 import AppTest
 
 from crossfoot import appdata as A
+from crossfoot.pipeline import check_document
 
 ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
@@ -144,11 +145,31 @@ def test_upload_view_checks_and_stores(env, monkeypatch, tmp_path):
     assert labels[0] == "标注后的 PDF"
 
 
+def test_upload_view_reads_a_word_file_and_a_web_page(env, monkeypatch, tmp_path):
+    """A seed as a Word file and as a web page (tests/data/derived): read by their readers, and
+    the same claims and findings as the seed itself."""
+    derived = DATA / "derived"
+    env = {**env, "store": tmp_path / "mine.duckdb"}
+    at = _app(env, monkeypatch).run()
+    at.sidebar.radio(key="view").set_value("upload").run()
+    at.get("file_uploader")[0].set_value([
+        ("年报.docx", (derived / "004_f64002770984a7bf.docx").read_bytes(), "application/octet-stream"),
+        ("年报.html", (derived / "004_f64002770984a7bf.html").read_bytes(), "text/html")]).run()
+    assert not at.exception and not at.error
+    docs = A.documents_frame(env["store"])
+    seed = check_document(DATA / "seeds" / "004_f64002770984a7bf.txt")
+    assert sorted(Path(p).suffix for p in docs["path"]) == [".docx", ".html"]
+    assert set(docs["n_claims"]) == {len(seed["claims"])} and set(docs["n_findings"]) == {len(seed["findings"])}
+
+
 # ----------------------------------------------------------------------------- the functions
 
 
 def test_upload_problems():
-    assert "只接受" in A.upload_problem("x.docx", 10)
+    assert "只接受" in A.upload_problem("x.doc", 10)  # an old Word file: its record would only say to convert it
+    assert "只接受" in A.upload_problem("x.exe", 10)
+    for name in ("x.docx", "x.xlsx", "x.xls", "x.ods", "x.html", "x.htm", "x.txt", "x.md"):
+        assert A.upload_problem(name, 10) is None
     assert "empty" in A.upload_problem("x.pdf", 0, "en")
     assert "over the 50 MB limit" in A.upload_problem("x.pdf", A.MAX_UPLOAD_BYTES + 1, "en")
     assert A.upload_problem("x.PDF", 10) is None
