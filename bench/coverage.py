@@ -67,7 +67,7 @@ def legacy_entries(doc: Any, claims: list[Any], run: Any) -> list[dict[str, Any]
         status = "not_checkable"
         if (c.page, c.start, c.end) in hits:
             status = "contradicted"
-        elif c.kind == "amount" and c.value is not None and agreeing_target(doc, c) is not None:
+        elif c.kind == "amount" and c.value is not None and agreeing_target(run.context, c) is not None:
             status = "tied"
         out.append({**c.to_dict(), "status": status, "reason": None, "target": None})
     return out
@@ -114,7 +114,7 @@ def measure(paths: list[Path], legacy: bool = False) -> list[dict[str, Any]]:
             e["printed_at"] = []
             if e["status"] == "not_checkable" and c.kind in TABLE_KINDS:
                 e["printed_at"] = [{**cell_target(t, r, ci, cell), "scale": k}
-                                   for k, t, r, ci, cell in cells_printing(doc, c)]
+                                   for k, t, r, ci, cell in cells_printing(run.context, c)]
         docs.append({"path": _rel(f), "kind": doc.meta.kind, "n_tables": len(doc.tables), "claims": entries,
                      "split_with": split_with})
     return docs

@@ -10,11 +10,10 @@ finding says which base it was computed on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
-from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval
+from rules.base import (ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, RuleContext, last_digit_slip,
+                        ratio_interval)
 from rules.prose import (
     BUDGET_PERIODS,
     claim_figure,
@@ -40,8 +39,8 @@ class CompletionArithmetic(Rule):
     name = "prose.completion"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        for group in group_by_paragraph(doc, claims).values():
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        for group in group_by_paragraph(ctx).values():
             for c in group:
                 if c.kind != "completion" or c.value is None or not c.metric:
                     continue
@@ -56,8 +55,8 @@ class CompletionArithmetic(Rule):
                 named = c.period if c.period in BUDGET_PERIODS else "budget"
                 same = [b for b in budgets if b.period == named] or budgets
                 bud = max(same, key=lambda a: (a.page, a.start))
-                pf = claim_figure(doc, c)
-                iv = ratio_interval(money_figure(doc, act), money_figure(doc, bud))
+                pf = claim_figure(ctx, c)
+                iv = ratio_interval(money_figure(ctx, act), money_figure(ctx, bud))
                 if iv is None:
                     continue
                 if _fits(pf, iv):
@@ -66,7 +65,7 @@ class CompletionArithmetic(Rule):
                 other = [b for b in budgets if b.period != bud.period]
                 note, note_en = "", ""
                 for b in other:
-                    if _fits(pf, ratio_interval(money_figure(doc, act), money_figure(doc, b))):
+                    if _fits(pf, ratio_interval(money_figure(ctx, act), money_figure(ctx, b))):
                         note = f"；该比率恰为决算数除以{PERIOD_ZH.get(b.period, '另一预算数')}（{b.value}{b.unit}），基数用错"
                         note_en = f"; it equals actual / {b.period} ({b.value}): the wrong base"
                 lo, hi = iv
