@@ -289,7 +289,8 @@ class RuleContext:
             return self
         hit = self._others.get(id(doc))
         if hit is None or hit.doc is not doc:
-            hit = self._others[id(doc)] = RuleContext(doc, (), self.config, self.documents)
+            others = tuple(d for d in self.documents if d is not doc)
+            hit = self._others[id(doc)] = RuleContext(doc, (), self.config, (doc, *others))
         return hit
 
     def shared(self, name: str, compute: Callable[[RuleContext], _T]) -> _T:
