@@ -85,23 +85,24 @@ COINCIDENCES = ("other_period", "own_line_elsewhere", "off_scale")
 _PERIOD_WORDS = {"prior": ("上年", "增减", "增长", "减少", "变动"), "budget": ("预算", "批复")}
 
 
-def own_lines(doc: Any, claim: Any) -> list[Any]:
+def own_lines(ctx: Any, claim: Any) -> list[Any]:
     """The table lines of the claim's own metric the lookup finds (any kind of line), for its period
     and for the current year (the line of a prior-year or budget figure as this year's tables print it)."""
     metric, period = claim.metric or "", claim.period or "current"
-    found = [*targets_of(doc, metric, period), *targets_of(doc, metric, period, confirm=True)]
+    found = [*targets_of(ctx, metric, period), *targets_of(ctx, metric, period, confirm=True)]
     if period != "current":
-        found += [*targets_of(doc, metric, "current"), *targets_of(doc, metric, "current", confirm=True)]
+        found += [*targets_of(ctx, metric, "current"), *targets_of(ctx, metric, "current", confirm=True)]
     for more in (name_path_target, project_target):
-        t = more(doc, claim)
+        t = more(ctx, claim)
         if t is not None:
             found.append(t)
     return found
 
 
-def coincidence(doc: Any, claim: Any, reason: str | None) -> str | None:
-    """Which coincidence a missed tie is (COINCIDENCES), or None for a missed tie."""
-    cells = cells_printing(doc, claim, limit=50)
+def coincidence(ctx: Any, claim: Any, reason: str | None) -> str | None:
+    """Which coincidence a missed tie is (COINCIDENCES), or None for a missed tie (``ctx``: the
+    rules' context of the claim's document run)."""
+    cells = cells_printing(ctx, claim, limit=50)
     if not cells:
         return None
     if claim.kind == "change" or claim.period == "prior" or reason == "prior_year_figure":
@@ -119,7 +120,7 @@ def coincidence(doc: Any, claim: Any, reason: str | None) -> str | None:
     # level mark after the name: rules.prose.label_names_metric) or not trusted (no_metric): a wrong
     # metric's line would make a real tie look like a coincidence
     trusted = claim.metric and reason != "no_metric" and label_names_metric(claim)
-    own = own_lines(doc, claim) if trusted else []
+    own = own_lines(ctx, claim) if trusted else []
     if any(o.table is t and o.row is r for o in own for _k, t, r, _ci, _c in cells):
         return None  # printed on its own line: a missed tie
     if own:
@@ -142,7 +143,7 @@ def legacy_entries(doc: Any, claims: list[Any], run: Any) -> list[dict[str, Any]
         status = "not_checkable"
         if (c.page, c.start, c.end) in hits:
             status = "contradicted"
-        elif c.kind == "amount" and c.value is not None and agreeing_target(doc, c) is not None:
+        elif c.kind == "amount" and c.value is not None and agreeing_target(run.context, c) is not None:
             status = "tied"
         out.append({**c.to_dict(), "status": status, "reason": None, "target": None})
     return out
@@ -190,9 +191,9 @@ def measure(paths: list[Path], legacy: bool = False) -> list[dict[str, Any]]:
             e["coincidence"] = None
             if e["status"] == "not_checkable" and c.kind in TABLE_KINDS:
                 e["printed_at"] = [{**cell_target(t, r, ci, cell), "scale": k}
-                                   for k, t, r, ci, cell in cells_printing(doc, c)]
+                                   for k, t, r, ci, cell in cells_printing(run.context, c)]
                 if e["printed_at"]:
-                    e["coincidence"] = coincidence(doc, c, e.get("reason"))
+                    e["coincidence"] = coincidence(run.context, c, e.get("reason"))
         docs.append({"path": _rel(f), "kind": doc.meta.kind, "n_tables": len(doc.tables), "claims": entries,
                      "split_with": split_with})
     return docs

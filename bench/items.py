@@ -36,12 +36,12 @@ def _paths(args: list[str]) -> list[Path]:
     return list(iter_files(roots))
 
 
-def _status(doc, st, c, hit) -> str:
+def _status(ctx, st, c, hit) -> str:
     key = (c.page, c.start, c.end)
     if key in hit:
         return "contradicted"
     if c.kind == "amount" and c.value is not None and (c.period or "current") != "prior" \
-            and agreeing_target(doc, c) is not None:
+            and agreeing_target(ctx, c) is not None:
         return "tied"
     roles = Counter(role(x) for x in st)
     r = role(c)
@@ -73,14 +73,14 @@ def main(argv: list[str]) -> int:
         claims = extract_claims(doc)
         run = check_findings(doc, claims)
         hit = {(e.page, e.start, e.end) for f in run.findings for e in f.evidence if e.source == "prose"}
-        sts = statements(doc, claims)
+        sts = statements(run.context)
         if not sts:
             continue
         row: Counter = Counter(stmts=len(sts), coded=sum((st[0].metric or "").startswith("func:") for st in sts))
         for st in sts:
             for c in st:
                 row["figs"] += 1
-                row[_status(doc, st, c, hit)] += 1
+                row[_status(run.context, st, c, hit)] += 1
         total.update(row)
         print(f"{path.name[:40]:40} {row['stmts']:5} {row['coded']:5} {row['figs']:5} {row['tied']:5} "
               f"{row['contradicted']:5} {row['checked']:5} {row['not_checkable']:5}")

@@ -756,11 +756,14 @@ class Store:
         rows = [(s.id, m.sha256, m.path, m.role, s.department, s.year, s.kind, s.form)
                 for s in sets for m in s.members]
         con = self.con
+        if self._sets_stored(rows):
+            return  # a review that changed no set (a rerun) writes nothing
         con.execute("BEGIN")
         try:
             con.execute("DELETE FROM document_sets")
             if rows:
-                con.executemany("INSERT INTO document_sets VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                # one statement for all rows (executemany binds and runs one per row: 0.17 ms each)
+                _insert(con, "document_sets", dict(zip(COLUMNS["document_sets"], map(list, zip(*rows)))))
             con.execute("UPDATE documents SET set_id = NULL")
             if rows:
                 con.execute("UPDATE documents SET set_id = document_sets.set_id FROM document_sets "
@@ -770,6 +773,17 @@ class Store:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
+
+    def _sets_stored(self, rows: list[tuple[Any, ...]]) -> bool:
+        """Whether the store holds exactly these document_sets rows, and every document the set_id
+        they give it (none for a document in no set)."""
+        stored = self.con.execute(f"SELECT {', '.join(COLUMNS['document_sets'])} FROM document_sets").fetchall()
+        if len(stored) != len(rows) or set(stored) != set(rows):
+            return False
+        (stale,) = self.con.execute(
+            "SELECT count(*) FROM documents LEFT JOIN document_sets USING (sha256) "
+            "WHERE documents.set_id IS DISTINCT FROM document_sets.set_id").fetchone()
+        return not stale
 
     def set_members(self) -> list[dict[str, Any]]:
         """Every stored document that was read, as the entries crossfoot.sets.group takes (its
@@ -858,7 +872,6 @@ class Store:
     def _write_once(self, batch: Batch) -> None:
         """Write a batch in one transaction: all of it is stored, or none of it."""
         import duckdb
-        import pyarrow as pa
 
         con = self.con
         con.execute("BEGIN")
@@ -889,23 +902,28 @@ class Store:
                     continue
                 if table in ("paths", "errors"):
                     cols = _last_per_key(cols, "path")
-                arrow = pa.table(
-                    {c: pa.array(cols[c], type=_ARROW_TYPES.get((table, c))) for c in COLUMNS[table]}
-                )
-                con.register("_crossfoot_batch", arrow)
-                try:
-                    con.execute(
-                        f"INSERT INTO {table} ({', '.join(COLUMNS[table])}) "
-                        f"SELECT {', '.join(COLUMNS[table])} FROM _crossfoot_batch"
-                    )
-                finally:
-                    with contextlib.suppress(duckdb.Error):  # fails only once the transaction is aborted
-                        con.unregister("_crossfoot_batch")
+                _insert(con, table, cols)
             con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
+
+
+def _insert(con: Any, table: str, cols: dict[str, list[Any]]) -> None:
+    """Insert rows given column by column ({column: values}, every column of the table) in one
+    statement: as an Arrow table the connection scans."""
+    import duckdb
+    import pyarrow as pa
+
+    arrow = pa.table({c: pa.array(cols[c], type=_ARROW_TYPES.get((table, c))) for c in COLUMNS[table]})
+    con.register("_crossfoot_batch", arrow)
+    try:
+        names = ", ".join(COLUMNS[table])
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _crossfoot_batch")
+    finally:
+        with contextlib.suppress(duckdb.Error):  # fails only once the transaction is aborted
+            con.unregister("_crossfoot_batch")
 
 
 @functools.cache

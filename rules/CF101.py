@@ -9,19 +9,18 @@ of its children in every figure column, within the rounding of the printed figur
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from operator import attrgetter
-from typing import Any
 
-from extraction.model import Document, Row, Table
+from extraction.model import Row, Table
 from rules.base import (
     Finding,
     Rule,
+    RuleContext,
     agrees,
     cells_foot,
     fmt,
     numeric_cell,
-    per_table,
     sum_figures,
     zero_figure,
 )
@@ -32,16 +31,16 @@ CODED_KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund"
                "project_expenditure", "basic_expenditure_economic")
 
 
-def first_rows_by_code(table: Table, doc: Document | None = None) -> dict[tuple[str | None, str], Row]:
+def first_rows_by_code(table: Table, ctx: RuleContext | None = None) -> dict[tuple[str | None, str], Row]:
     """Rows keyed by (block, code); a code printed twice (a repeated page) keeps its first row.
 
-    With ``doc``, rows of the table's continuations (tables of the same kind and title printed
+    With ``ctx``, rows of the table's continuations (tables of the same kind and title printed
     on the following pages with another column layout) count too: a class and its items may
     be split over them.
     """
     out: dict[tuple[str | None, str], Row] = {}
     seen: set[str] = set()
-    for t in family(doc, table) if doc is not None else [table]:
+    for t in family(ctx, table) if ctx is not None else [table]:
         for r in t.rows:
             if r.code and r.code not in seen:
                 seen.add(r.code)
@@ -49,19 +48,19 @@ def first_rows_by_code(table: Table, doc: Document | None = None) -> dict[tuple[
     return out
 
 
-def family(doc: Document, table: Table) -> list[Table]:
+def family(ctx: RuleContext, table: Table) -> list[Table]:
     """A table and its continuations: same kind and title, on the pages right after it.
 
-    Found once per table of a document (the list is shared: callers only read it)."""
-    return per_table(doc, "family", table, _family)
+    Found once per table of a run (the list is shared: callers only read it)."""
+    return ctx.per_object("family", table, _family)
 
 
-def _family(doc: Document, table: Table) -> list[Table]:
+def _family(ctx: RuleContext, table: Table) -> list[Table]:
     if not table.title:
         return [table]
     out = [table]
     seen = False
-    for t in doc.tables:
+    for t in ctx.doc.tables:
         if t is table:
             seen = True
             continue
@@ -71,17 +70,17 @@ def _family(doc: Document, table: Table) -> list[Table]:
     return out
 
 
-def is_continuation(doc: Document, table: Table) -> bool:
+def is_continuation(ctx: RuleContext, table: Table) -> bool:
     """Whether the table continues one printed before it (see :func:`family`)."""
-    return per_table(doc, "is_continuation", table, _is_continuation)
+    return ctx.per_object("is_continuation", table, _is_continuation)
 
 
-def _is_continuation(doc: Document, table: Table) -> bool:
+def _is_continuation(ctx: RuleContext, table: Table) -> bool:
     tid = table.id
-    for t in doc.tables:
+    for t in ctx.doc.tables:
         if t is table:
             return False
-        fam = family(doc, t)
+        fam = family(ctx, t)
         # a table is in a list only as itself or an equal table, so with its id: the ids are
         # compared first (the tables' own == builds and compares all their fields)
         if tid in map(_ID, fam) and table in fam:
@@ -111,16 +110,17 @@ class FunctionHierarchyFooting(Rule):
     name = "footing.classification_hierarchy"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
-            if table.kind not in CODED_KINDS or table.empty or is_continuation(doc, table):
+            if table.kind not in CODED_KINDS or table.empty or is_continuation(ctx, table):
                 continue
             # a table without continuations reads the rows of the slide search (rules/shift.py),
             # which has footed every class of every column: only a column where one fails is read
-            alone = len(family(doc, table)) == 1
-            if alone and not any_footing_failure(table):
+            alone = len(family(ctx, table)) == 1
+            if alone and not any_footing_failure(ctx, table):
                 continue
-            rows = first_rows_by_code(table, doc)
+            rows = first_rows_by_code(table, ctx)
             kids_of = children_index(rows)
             done: set[str] = set()
             for (block, code), parent in rows.items():
@@ -134,11 +134,11 @@ class FunctionHierarchyFooting(Rule):
                     if any(ci not in k.columns for k in kids):
                         continue  # a child printed in another column layout: not comparable column by column
                     if alone:
-                        if code not in footing_failures(table, ci):
+                        if code not in footing_failures(ctx, table, ci):
                             continue  # it foots (or prints nothing): figures are built only for a finding
                     elif cells_foot(numeric_cell(parent, ci), [numeric_cell(k, ci) for k in kids]) is not False:
                         continue
-                    if shift_start(table, ci) is not None and code not in shift_residual(table, ci):
+                    if shift_start(ctx, table, ci) is not None and code not in shift_residual(ctx, table, ci):
                         continue  # CF107 reports the slid column once
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]

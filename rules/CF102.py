@@ -13,10 +13,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from extraction.model import Column, Document, Table
-from rules.base import Finding, Rule, agrees, fmt, row_foots, sum_figures, zero_figure
+from extraction.model import Column, Table
+from rules.base import Finding, Rule, RuleContext, agrees, fmt, row_foots, sum_figures, zero_figure
 
 KINDS = ("income", "expenditure", "general_budget_expenditure", "gov_fund", "state_capital", "fiscal_summary",
          "project_expenditure")
@@ -108,7 +107,8 @@ class RowTotalAcross(Rule):
     name = "footing.row_total_across"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
             if table.kind not in KINDS or table.empty:
                 continue

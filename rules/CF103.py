@@ -10,11 +10,10 @@ every figure column, within rounding.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
-from rules.base import Finding, Rule, agrees, cells_foot, fmt, numeric_cell, sum_figures, zero_figure
+from rules.base import (Finding, Rule, RuleContext, agrees, cells_foot, fmt, numeric_cell, sum_figures,
+                        zero_figure)
 from rules.CF101 import CODED_KINDS, family, first_rows_by_code, is_continuation
 from rules.lookup import find_rows
 from rules.shift import shift_start
@@ -29,11 +28,12 @@ class TotalRowFooting(Rule):
     name = "footing.total_row"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
             if table.kind not in CODED_KINDS or table.empty or table.kind == "basic_expenditure_economic":
                 continue
-            if is_continuation(doc, table) or len(family(doc, table)) > 1:
+            if is_continuation(ctx, table) or len(family(ctx, table)) > 1:
                 continue  # classes split over pages with other layouts: CF101 ties them out
             rows = first_rows_by_code(table)
             for total in find_rows(table, ["合计", "总计", "支出合计", "收入合计"]):
@@ -46,7 +46,7 @@ class TotalRowFooting(Rule):
                         continue  # an item column of a wide table (会议费, 培训费 …), not a total of classes
                     if cells_foot(numeric_cell(total, ci), [numeric_cell(r, ci) for r in classes]) is not False:
                         continue  # it foots (or prints nothing): figures are built only for a finding
-                    if shift_start(table, ci) is not None:
+                    if shift_start(ctx, table, ci) is not None:
                         continue  # CF107 reports the slid column once
                     tf = zero_figure(table, total, ci)
                     parts = [zero_figure(table, r, ci) for r in classes]

@@ -11,11 +11,10 @@ it; 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余 = �
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document, Row, Table
-from rules.base import Figure, Finding, Rule, agrees, fmt, sum_figures, zero_figure
+from extraction.model import Row, Table
+from rules.base import Figure, Finding, Rule, RuleContext, agrees, fmt, sum_figures, zero_figure
 from rules.lookup import norm_name
 
 KINDS = ("income_expenditure_summary", "fiscal_summary")
@@ -54,7 +53,8 @@ class SummaryBalance(Rule):
             evidence=[e for e in [tf.evidence, *[p.evidence for p in pfs]] if e is not None][:12],
         )
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
             if table.kind not in KINDS or table.empty:
                 continue

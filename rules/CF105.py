@@ -10,11 +10,10 @@ Best practice: 支出合计 = 因公出国（境）费 + 公务用车购置及�
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document, Table
-from rules.base import Figure, Finding, Rule, agrees, figure_at, fmt, sum_figures
+from extraction.model import Table
+from rules.base import Figure, Finding, Rule, RuleContext, agrees, figure_at, fmt, sum_figures
 from rules.lookup import find_column, find_row
 
 TOTAL = ["支出合计", "合计", "“三公”经费支出合计", "三公经费合计", "“三公”经费合计", "“三公”经费"]
@@ -73,7 +72,8 @@ class ThreePublicParts(Rule):
             figs = [f or Figure(0.0, 0.0) for f in figs]
             yield figs[0], figs[1:], f"支出合计（{suffix}）", "the three parts", total.index
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
             if table.kind != "three_public" or table.empty:
                 continue

@@ -10,11 +10,10 @@ Best practice: 人员经费合计 = 301 + 303 (the classes in the 人员经费 b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document, Row, Table
-from rules.base import Figure, Finding, Rule, agrees, fmt, sum_figures
+from extraction.model import Row, Table
+from rules.base import Figure, Finding, Rule, RuleContext, agrees, fmt, sum_figures
 from rules.lookup import find_row
 
 PERSONNEL_CLASSES = ("301", "303")
@@ -36,7 +35,8 @@ class PersonnelPublicTotals(Rule):
     name = "footing.personnel_public_totals"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
             if table.kind != "basic_expenditure_economic" or table.empty:
                 continue

@@ -10,11 +10,9 @@ items without moving anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
-from rules.base import Finding, Rule, cell_evidence, column_label
+from rules.base import Finding, Rule, RuleContext, cell_evidence, column_label
 from rules.CF101 import CODED_KINDS
 from rules.shift import coded_rows, shift_start
 
@@ -25,14 +23,15 @@ class RowShift(Rule):
     name = "footing.row_shift"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
             if table.kind not in CODED_KINDS or table.empty:
                 continue
             rows = coded_rows(table)
             reported: set[int] = set()
             for c in table.columns:
-                k = shift_start(table, c.index)
+                k = shift_start(ctx, table, c.index)
                 if k is None or k in reported:
                     continue
                 reported.add(k)

@@ -10,11 +10,10 @@ Figures are compared in 元, so a 万元 table and a 元 table can be compared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Column, Document, Row, Table
-from rules.base import Evidence, Figure, Finding, Rule, agrees, doc_memo, figure_at, fmt
+from extraction.model import Column, Row, Table
+from rules.base import Evidence, Figure, Finding, Rule, RuleContext, agrees, figure_at, fmt
 from rules.lookup import class_codes_by_name, find_column, find_row, norm_name, unit_factor
 
 
@@ -94,9 +93,9 @@ class CrossTableLines(Rule):
     def _compare(self, a_table: Table, a_fig: Figure, b_table: Table, b_fig: Figure, what: str, what_en: str):
         return disagreement(self, a_table, a_fig, b_table, b_fig, what, what_en)
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
         found = []
-        for a_table, fa, b_table, fb, what, what_en in cross_pairs(doc):
+        for a_table, fa, b_table, fb, what, what_en in cross_pairs(ctx):
             f = self._compare(a_table, fa, b_table, fb, what, what_en)
             if f is not None:
                 found.append((a_table.id, b_table.id, f))
@@ -128,18 +127,15 @@ class CrossTableLines(Rule):
             )
 
 
-def cross_pairs(doc: Document) -> list[tuple[Table, Figure, Table, Figure, str, str]]:
+def cross_pairs(ctx: RuleContext) -> list[tuple[Table, Figure, Table, Figure, str, str]]:
     """The figures that must agree across tables of the same scope, paired.
 
-    Paired once per document for CF201 and CF502 (the list is shared: callers only read it)."""
-    memo = doc_memo(doc)
-    pairs = memo.get("cross_pairs")
-    if pairs is None:
-        pairs = memo["cross_pairs"] = _cross_pairs(doc)
-    return pairs
+    Paired once per run for CF201 and CF502 (the list is shared: callers only read it)."""
+    return ctx.shared("cross_pairs", _cross_pairs)
 
 
-def _cross_pairs(doc: Document) -> list[tuple[Table, Figure, Table, Figure, str, str]]:
+def _cross_pairs(ctx: RuleContext) -> list[tuple[Table, Figure, Table, Figure, str, str]]:
+    doc = ctx.doc
     summary = doc.table("income_expenditure_summary")
     expenditure = doc.table("expenditure")
     income = doc.table("income")

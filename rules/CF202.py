@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from extraction.model import Column, Document, Row, Table
-from rules.base import Figure, Finding, Rule, figure_at, numeric_cells, sum_figures
+from rules.base import Figure, Finding, Rule, RuleContext, figure_at, numeric_cells, sum_figures
 from rules.CF201 import disagreement, yuan
 from rules.lookup import find_row
 
@@ -118,7 +118,8 @@ class BasicExpenditureTie(Rule):
     name = "cross_table.basic_expenditure"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for basic, general in pair_tables(doc, "basic_expenditure_economic", "general_budget_expenditure"):
             row = find_row(general, ["合计", "总计"])
             if row is None or row_misread(row):

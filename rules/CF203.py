@@ -14,11 +14,10 @@ printed empty while the table prints figures in that column reads as 0.  An item
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from extraction.model import Column, Document, Table
-from rules.base import Figure, Finding, Rule, figure_at, fmt, new_figure
+from rules.base import Figure, Finding, Rule, RuleContext, figure_at, fmt, new_figure
 from rules.CF105 import ABROAD, RECEPTION, VEH_RUN
 from rules.CF202 import first_figure, general_budget_scope
 from rules.lookup import find_row, unit_factor
@@ -88,7 +87,8 @@ class ThreePublicUpperBound(Rule):
     name = "cross_table.three_public_bound"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         basic = basic_table(doc)
         if basic is None:
             return

@@ -17,11 +17,11 @@ makes an excess a warning (government-fund money could be in it).  机关运行�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from extraction.model import Document, Table
-from rules.base import Figure, Finding, Rule, figure_at, fmt
+from rules.base import Figure, Finding, Rule, RuleContext, figure_at, fmt
 from rules.CF202 import basic_totals
 from rules.CF203 import _period_columns, basic_table
 from rules.CF601 import prose_evidence
@@ -44,10 +44,11 @@ def definition(doc: Document) -> tuple[Any, re.Match[str]] | None:
     return None
 
 
-def operating_expenses(doc: Document, claims: Sequence[Any]) -> tuple[Figure, Table | None] | None:
+def operating_expenses(ctx: RuleContext) -> tuple[Figure, Table | None] | None:
     """机关运行经费 in 元: its table line (三公 / 相关信息, or a wide 三公 table's column), else the prose."""
+    doc, claims = ctx.doc, ctx.claims
     period = "budget" if doc.meta.kind == "budget" else "current"
-    for t in targets_of(doc, "operating_expenses", period):
+    for t in targets_of(ctx, "operating_expenses", period):
         if t.figure.value:
             return t.figure.scaled(unit_factor(t.table.unit)), t.table
     for table in doc.tables:
@@ -64,7 +65,7 @@ def operating_expenses(doc: Document, claims: Sequence[Any]) -> tuple[Figure, Ta
     for c in claims:
         if (c.kind == "amount" and c.metric == "operating_expenses" and c.value and yuan_factor(c)
                 and (c.period or "current") in wanted):
-            return money_figure(doc, c), None
+            return money_figure(ctx, c), None
     return None
 
 
@@ -74,7 +75,8 @@ class OperatingExpensesTie(Rule):
     name = "cross_table.operating_expenses"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         found = definition(doc)
         if found is None:
             return
@@ -85,7 +87,7 @@ class OperatingExpensesTie(Rule):
         public = basic_totals(basic).get("public")
         if public is None or not public.value:
             return
-        op = operating_expenses(doc, claims)
+        op = operating_expenses(ctx)
         if op is None:
             return
         fo, source = op

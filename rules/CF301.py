@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Evidence, Figure, Finding, Rule, agrees, figure_at, fmt
+from rules.base import Evidence, Figure, Finding, Rule, RuleContext, agrees, figure_at, fmt
 from rules.lookup import norm_name, row_unit, unit_factor
 from rules.prose import (
     BUDGET_PERIODS,
@@ -62,7 +62,8 @@ class ProseAmountVsTable(Rule):
     name = "prose.amount_vs_table"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims = ctx.doc, ctx.claims
         for c in claims:
             if c.kind == "amount" and c.value == 0 and c.metric in ZERO_TABLES and self._tie_zero(doc, c):
                 continue
@@ -71,37 +72,37 @@ class ProseAmountVsTable(Rule):
                     # a metric taken from context is never accused, but a figure that agrees ties
                     # (a confirm-only line that agrees ties it too: the 机关运行经费 table's item
                     # where the basic-expenditure line of its code holds more)
-                    t = agreeing_target(doc, c)
+                    t = agreeing_target(ctx, c)
                     if t is not None:
                         self.tie(c, t.figure)
-                    elif not self._confirm(doc, c) and table_targets(doc, c):
+                    elif not self._confirm(ctx, c) and table_targets(ctx, c):
                         self.pass_over(c, "metric_from_context")
                 continue
             if c.metric.startswith("grand_total") and part_of_total(doc, c):
                 continue  # "其他资金收入预算总计15万元": a line of the income, not the total
-            targets = table_targets(doc, c)
+            targets = table_targets(ctx, c)
             if c.scope and any(t.scope == c.scope for t in targets):
                 targets = [t for t in targets if t.scope == c.scope]
             elif c.scope == "general_budget" and doc.table("general_budget_expenditure") is not None \
                     and c.metric.startswith(("func:", "expenditure_")):
                 # its own table is there but the line was not read: no comparison across scopes,
                 # but a confirm-only line of its own scope that agrees ties it
-                self._confirm(doc, c, scope=c.scope)
+                self._confirm(ctx, c, scope=c.scope)
                 continue
             if not targets:
-                found = list(self._against_empty_table(doc, c)) if c.value else []
+                found = list(self._against_empty_table(ctx, c)) if c.value else []
                 yield from found
-                if not found and not self._confirm(doc, c) and c.value == 0:
+                if not found and not self._confirm(ctx, c) and c.value == 0:
                     # a zero where no line is read: the table of its line printed without a figure
-                    et = empty_table_target(doc, c)
+                    et = empty_table_target(ctx, c)
                     if et is not None:
                         self.tie(c, et.figure)
                 continue
-            hit = agreeing_target(doc, c, targets)
+            hit = agreeing_target(ctx, c, targets)
             if hit is not None:
                 self.tie(c, hit.figure)
                 continue
-            cf = claim_figure(doc, c) if c.unit else Figure(0.0, 0.0, claim_figure(doc, c).evidence)
+            cf = claim_figure(ctx, c) if c.unit else Figure(0.0, 0.0, claim_figure(ctx, c).evidence)
             slipped = bool(c.unit) and any(
                 target_in_claim_unit(t, c).value != 0 and unit_factor(t.table.unit) != (yuan_factor(c) or 0)
                 and same_digits(cf.value, cf.tol, t.figure.value, t.figure.tol) for t in targets)
@@ -121,7 +122,7 @@ class ProseAmountVsTable(Rule):
             tf = target_in_claim_unit(t, c) if c.unit else t.figure
             scope_mismatch = c.scope is not None and all(x.scope != c.scope for x in targets)
             # the figure of the same line in a table of another scope agrees: a scope slip, a warning
-            other = [x for x in table_targets(doc, c) if x.scope != t.scope]
+            other = [x for x in table_targets(ctx, c) if x.scope != t.scope]
             agreeing = [x for x in other if agrees(cf, target_in_claim_unit(x, c) if c.unit else x.figure)]
             unstated = (c.scope is None and (c.metric in TWO_SCOPE or c.metric.startswith("func:"))
                         and all(x.scope != "all" for x in targets))
@@ -158,30 +159,30 @@ class ProseAmountVsTable(Rule):
                 severity="warning" if scope_mismatch or elsewhere is not None else None,
             )
 
-    def _confirm(self, doc: Document, c: Any, scope: str | None = None) -> bool:
+    def _confirm(self, ctx: RuleContext, c: Any, scope: str | None = None) -> bool:
         """No line to compare the claim with: a confirm-only line (claim_tables.yaml) that agrees
         ties it; one that differs says nothing.  ``scope``: only the lines of that scope.  Whether
         it tied."""
         if yuan_factor(c) is None:
             return False
-        targets = confirming_targets(doc, c)
+        targets = confirming_targets(ctx, c)
         if scope is not None:
             targets = [t for t in targets if t.scope == scope]
         else:
             # the lines of the claim's own scope first (all funds for a claim that names none)
             own = c.scope or "all"
             targets = sorted(targets, key=lambda t: t.scope != own)
-        hit = agreeing_target(doc, c, targets)
+        hit = agreeing_target(ctx, c, targets)
         if hit is None and c.metric.startswith("func:"):
             # a 款 / 项 line printed by name without its code (法院（款）行政运行（项）)
-            path = name_path_target(doc, c)
+            path = name_path_target(ctx, c)
             if path is not None and (scope is None or path.scope == scope):
-                hit = agreeing_target(doc, c, [path])
+                hit = agreeing_target(ctx, c, [path])
         if hit is None and c.metric in PROJECT_COLUMNS:
             # a project's figure: the 年度资金总额 line of the project's own 绩效自评表
-            own = project_target(doc, c)
+            own = project_target(ctx, c)
             if own is not None:
-                hit = agreeing_target(doc, c, [own])
+                hit = agreeing_target(ctx, c, [own])
         if hit is not None:
             self.tie(c, hit.figure)
         return hit is not None
@@ -198,12 +199,12 @@ class ProseAmountVsTable(Rule):
         return False
 
 
-    def _against_empty_table(self, doc: Document, c: Any) -> Iterable[Finding]:
+    def _against_empty_table(self, ctx: RuleContext, c: Any) -> Iterable[Finding]:
         """A figure other than zero for a line whose tables the report prints empty (本表无数据)."""
-        et = empty_table_target(doc, c)
+        et = empty_table_target(ctx, c)
         if et is None or not c.unit:
             return
-        cf = claim_figure(doc, c)
+        cf = claim_figure(ctx, c)
         if agrees(cf, Figure(0.0, 0.0)):
             return
         when = "预算" if (c.period or "current") in BUDGET_PERIODS and not (c.label or "").endswith("预算") else ""

@@ -8,11 +8,9 @@ Best practice: the prose counts are the table's statistics: 8 批次 and 72 人�
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
-from rules.base import Finding, Rule, fmt
+from rules.base import Finding, Rule, RuleContext, fmt
 from rules.prose import money_kind, prose_evidence, table_targets
 
 
@@ -22,7 +20,8 @@ class ProseCountVsTable(Rule):
     name = "prose.count_vs_table"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        claims = ctx.claims
         for c in claims:
             if c.kind != "count" or c.value is None or not c.metric:
                 continue
@@ -31,7 +30,7 @@ class ProseCountVsTable(Rule):
                 # table figure is an amount, not the count's statistic
                 continue
             # a count in 台（套） is not the 辆 of a vehicle line, whatever the metric says
-            targets = [t for t in table_targets(doc, c) if not (t.row.unit and c.unit and t.row.unit != c.unit)]
+            targets = [t for t in table_targets(ctx, c) if not (t.row.unit and c.unit and t.row.unit != c.unit)]
             if not targets:
                 continue
             same = next((t for t in targets if abs(t.figure.value - float(c.value)) < 1e-9), None)

@@ -17,11 +17,11 @@ section), stand in different sentences, and neither may be introduced as a prior
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Finding, Rule, agrees, fmt
+from rules.base import Finding, Rule, RuleContext, agrees, fmt
 from rules.prose import (
     group_by_paragraph,
     label_names_metric,
@@ -83,14 +83,15 @@ class SameFigureTwoValues(Rule):
     name = "prose.same_figure_two_values"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims = ctx.doc, ctx.claims
         year = doc.meta.year
         prior_year = re.compile(rf"{year - 1}\s*年") if year else None
         candidates = []
         for c in claims:
             if c.kind != "amount" or c.value is None or c.metric not in REPORT_FIGURES or yuan_factor(c) is None:
                 continue
-            if not label_names_metric(c) or table_targets(doc, c):
+            if not label_names_metric(c) or table_targets(ctx, c):
                 continue  # an inferred metric, or a figure the tables print (CF301 compares it)
             lead = _lead(doc, c)
             if c.period == "prior" or _PRIOR.search(lead) or (prior_year is not None and prior_year.search(lead)):
@@ -101,7 +102,7 @@ class SameFigureTwoValues(Rule):
             candidates.append(c)
         if len(candidates) < 2:
             return
-        para_of = {id(c): i for i, group in group_by_paragraph(doc, claims).items() for c in group}
+        para_of = {id(c): i for i, group in group_by_paragraph(ctx).items() for c in group}
         titles = {s.id: (s.title, s.parent) for s in doc.sections}
         seen: dict[tuple[Any, ...], list[Any]] = {}
         for c in candidates:
@@ -116,11 +117,11 @@ class SameFigureTwoValues(Rule):
             if len(group) < 2:
                 continue
             first = group[0]
-            ff = money_figure(doc, first)
+            ff = money_figure(ctx, first)
             for other in group[1:]:
                 if same_sentence(first, other):
                     continue
-                of = money_figure(doc, other)
+                of = money_figure(ctx, other)
                 if agrees(ff, of) or scaled_agrees(ff, of):  # the same, or 10^4 apart (a unit slip, CF503)
                     continue
                 yield self.finding(

@@ -10,11 +10,11 @@ The base is the "占X的" phrase or the total the enumeration hangs from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from extraction.model import Document
-from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval
+from rules.base import (ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, RuleContext, last_digit_slip,
+                        ratio_interval)
 from rules.prose import (
     MONEY_UNITS,
     claim_figure,
@@ -32,29 +32,30 @@ from rules.prose import (
 )
 
 
-def base_amount(doc: Document, claims: Sequence[Any], group: list[Any], share: Any,
+def base_amount(ctx: RuleContext, group: list[Any], share: Any,
                 base: Any = ...) -> tuple[Figure, Any] | None:
     """The base of a share in 元: the base's amount claim in the paragraph, else in the document,
     else the base's table figure.  ``base`` names another base than the share's own."""
+    doc = ctx.doc
     if base is ...:
         base = share.base
     periods = ("current", "budget") if doc.meta.kind == "budget" else ("current",)
-    b = nearest_amount(group, base, share, None) or first_amount(doc, claims, base, periods)
+    b = nearest_amount(group, base, share, None) or first_amount(ctx, base, periods)
     if b is not None:
-        return money_figure(doc, b), b
+        return money_figure(ctx, b), b
     # the table figure of a claim of the base in 元 for the current year
-    for t in targets_of(doc, base or "", "current"):
+    for t in targets_of(ctx, base or "", "current"):
         return target_in_unit(t, MONEY_UNITS["元"]), None
     return None
 
 
-def sentence_total(doc: Document, group: list[Any], share: Any, part: Any) -> tuple[Figure, Any] | None:
+def sentence_total(ctx: RuleContext, group: list[Any], share: Any, part: Any) -> tuple[Figure, Any] | None:
     """The total an enumeration hangs from: the first larger amount earlier in the same sentence."""
     for c in group:
         if (c.kind == "amount" and c is not part and same_sentence(c, share) and c.start < part.start
                 and c.value and yuan_factor(c) and part.value is not None
                 and c.value * (yuan_factor(c) or 1) >= part.value * (yuan_factor(part) or 1)):
-            return money_figure(doc, c), c
+            return money_figure(ctx, c), c
     return None
 
 
@@ -73,8 +74,8 @@ class ShareArithmetic(Rule):
     name = "prose.share"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        groups = group_by_paragraph(doc, claims)
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        groups = group_by_paragraph(ctx)
         for group in groups.values():
             for s in group:
                 if s.kind != "share" or s.value is None or not s.metric:
@@ -83,20 +84,20 @@ class ShareArithmetic(Rule):
                 if part is None:
                     continue
                 if s.base and plausible_base(s.metric, s.base):
-                    base = base_amount(doc, claims, group, s)
+                    base = base_amount(ctx, group, s)
                 elif s.metric.startswith("func:"):
                     # 功能分类 lines are shares of the general-budget spending unless the text says otherwise
-                    base = base_amount(doc, claims, group, s, base="general_budget_expenditure")
+                    base = base_amount(ctx, group, s, base="general_budget_expenditure")
                 else:
-                    base = sentence_total(doc, group, s, part)
+                    base = sentence_total(ctx, group, s, part)
                 if base is None:
                     continue
                 bf, bclaim = base
-                pf = money_figure(doc, part)
+                pf = money_figure(ctx, part)
                 iv = ratio_interval(pf, bf)
                 if iv is None:
                     continue
-                sf = claim_figure(doc, s)
+                sf = claim_figure(ctx, s)
                 lo, hi = iv
                 if sf.value + sf.tol >= lo - 1e-9 and sf.value - sf.tol <= hi + 1e-9:
                     self.tie(s, bf if bclaim is None else None)

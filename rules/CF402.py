@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval
+from rules.base import (ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, RuleContext, last_digit_slip,
+                        ratio_interval)
 from rules.prose import (
     claim_figure,
     group_by_paragraph,
@@ -36,14 +37,14 @@ def _lead(doc: Document, c: Any) -> str:
         return ""
 
 
-def _unit_slipped(doc: Document, cur: Any, change: Any, cf: Figure, gf: Figure) -> bool:
+def _unit_slipped(ctx: RuleContext, cur: Any, change: Any, cf: Figure, gf: Figure) -> bool:
     """Whether the amount is printed in another unit than its change ("公车维护费支出1.93元，与上年
     同比减少0.94万元，减少32.75%") and the rate holds with the amount read in the change's unit: a
     unit slip of the amount, not a wrong rate."""
     k_cur, k_change = yuan_factor(cur), yuan_factor(change)
     if not k_cur or not k_change or k_cur == k_change:
         return False
-    af = claim_figure(doc, cur).scaled(k_change)
+    af = claim_figure(ctx, cur).scaled(k_change)
     prior = Figure(af.value - cf.value, af.tol + cf.tol)
     iv = ratio_interval(cf, prior)
     return iv is not None and prior.value > 0 and gf.value + gf.tol >= iv[0] - 1e-9 and gf.value - gf.tol <= iv[1] + 1e-9
@@ -115,7 +116,8 @@ class GrowthArithmetic(Rule):
     name = "prose.growth"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims = ctx.doc, ctx.claims
         current_periods = ("current", "budget") if doc.meta.kind == "budget" else ("current",)
         # a figure introduced as last year's ("（2016 年度…为8648.07万元）", "上年为") is the prior
         prior_marks = ("上年", "上一年", str(doc.meta.year - 1) if doc.meta.year else "\0")
@@ -133,7 +135,7 @@ class GrowthArithmetic(Rule):
         # The claims each growth is read against, by metric and in order of place, looked up by
         # bisection: the work grows with the claims, not with growths × claims.
         everything: _Ordered | None = None  # built when first asked for (most paragraphs state no growth)
-        for group in group_by_paragraph(doc, claims).values():
+        for group in group_by_paragraph(ctx).values():
             if not any(c.kind == "growth" for c in group):
                 continue
             changes_of = _Ordered(group, is_change)
@@ -162,9 +164,9 @@ class GrowthArithmetic(Rule):
                     # a restated basis, not against the current figure stated before it
                     self.pass_over(g, "inputs_not_stated")
                     continue
-                cf, af = money_figure(doc, change), money_figure(doc, cur)
+                cf, af = money_figure(ctx, change), money_figure(ctx, cur)
                 prior = Figure(af.value - cf.value, af.tol + cf.tol)
-                gf = claim_figure(doc, g)
+                gf = claim_figure(ctx, g)
                 if abs(prior.value) <= prior.tol + 1e-9 and cf.value > prior.tol + 1e-9:
                     # a rise from nothing: no finite rate fits it ("增加0.30万元，增长100%")
                     yield self._zero_base(doc, g, change, cur, gf)
@@ -177,7 +179,7 @@ class GrowthArithmetic(Rule):
                     self.tie(g)
                     self.tie(change)  # the change agrees with the rate and the current figure
                     continue
-                if _unit_slipped(doc, cur, change, cf, gf):
+                if _unit_slipped(ctx, cur, change, cf, gf):
                     continue  # the figures agree once the amount is read in its change's unit (CF503's slip)
                 slip = last_digit_slip(gf, lo, hi)
                 yield self.finding(

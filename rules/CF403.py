@@ -11,11 +11,10 @@ tied to the budget line its table prints when it fits, and never accused from it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
-from rules.base import ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, last_digit_slip, ratio_interval
+from rules.base import (ROUNDING_NOTE, ROUNDING_NOTE_EN, Figure, Finding, Rule, RuleContext, last_digit_slip,
+                        ratio_interval)
 from rules.prose import (
     BUDGET_PERIODS,
     claim_figure,
@@ -43,8 +42,8 @@ class CompletionArithmetic(Rule):
     name = "prose.completion"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        for group in group_by_paragraph(doc, claims).values():
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        for group in group_by_paragraph(ctx).values():
             for c in group:
                 if c.kind != "completion" or c.value is None or not c.metric:
                     continue
@@ -54,15 +53,15 @@ class CompletionArithmetic(Rule):
                 actual = [a for a in amounts if (a.period or "current") == "current"]
                 budgets = [a for a in amounts if (a.period or "current") in BUDGET_PERIODS]
                 if actual and not budgets:
-                    self._against_printed_budget(doc, c, max(actual, key=lambda a: (a.page, a.start)))
+                    self._against_printed_budget(ctx, c, max(actual, key=lambda a: (a.page, a.start)))
                 if not actual or not budgets:
                     continue
                 act = max(actual, key=lambda a: (a.page, a.start))
                 named = c.period if c.period in BUDGET_PERIODS else "budget"
                 same = [b for b in budgets if b.period == named] or budgets
                 bud = max(same, key=lambda a: (a.page, a.start))
-                pf = claim_figure(doc, c)
-                iv = ratio_interval(money_figure(doc, act), money_figure(doc, bud))
+                pf = claim_figure(ctx, c)
+                iv = ratio_interval(money_figure(ctx, act), money_figure(ctx, bud))
                 if iv is None:
                     continue
                 if _fits(pf, iv):
@@ -71,7 +70,7 @@ class CompletionArithmetic(Rule):
                 other = [b for b in budgets if b.period != bud.period]
                 note, note_en = "", ""
                 for b in other:
-                    if _fits(pf, ratio_interval(money_figure(doc, act), money_figure(doc, b))):
+                    if _fits(pf, ratio_interval(money_figure(ctx, act), money_figure(ctx, b))):
                         note = f"；该比率恰为决算数除以{PERIOD_ZH.get(b.period, '另一预算数')}（{b.value}{b.unit}），基数用错"
                         note_en = f"; it equals actual / {b.period} ({b.value}): the wrong base"
                 lo, hi = iv
@@ -90,16 +89,16 @@ class CompletionArithmetic(Rule):
                 )
 
 
-    def _against_printed_budget(self, doc: Document, c: Any, act: Any) -> None:
+    def _against_printed_budget(self, ctx: RuleContext, c: Any, act: Any) -> None:
         """A rate whose budget the sentence does not state ("公务接待费支出决算为 0.37 万元，完成预算的
         18.50%"): the budget line of its metric that a table prints (the "三公" table's 预算数) ties it
         when the rate fits; one that does not fit says nothing (the table's budget may be another
         one than the sentence's: 年初 or 全年)."""
         k = yuan_factor(act)
-        for t in targets_of(doc, act.metric or "", "budget"):
+        for t in targets_of(ctx, act.metric or "", "budget"):
             budget = target_in_unit(t, k)
-            iv = ratio_interval(money_figure(doc, act), budget.scaled(k))
-            if _fits(claim_figure(doc, c), iv):
+            iv = ratio_interval(money_figure(ctx, act), budget.scaled(k))
+            if _fits(claim_figure(ctx, c), iv):
                 self.tie(c, t.figure)
                 return
 

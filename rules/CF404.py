@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Finding, Rule, agrees, prose_claim_evidence
+from rules.base import Finding, Rule, RuleContext, agrees, prose_claim_evidence
 from rules.prose import (
     BUDGET_PERIODS,
     group_by_paragraph,
@@ -35,8 +35,9 @@ class ComparisonWords(Rule):
     name = "prose.comparison_word"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        for group in group_by_paragraph(doc, claims).values():
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims = ctx.doc, ctx.claims
+        for group in group_by_paragraph(ctx).values():
             for c in group:
                 if c.kind != "comparison" or c.direction not in WORD or not c.metric:
                     continue
@@ -48,7 +49,7 @@ class ComparisonWords(Rule):
                     continue
                 act = max(actual, key=lambda a: (a.page, a.start))
                 bud = max(budget, key=lambda a: (a.page, a.start))
-                af, bf = money_figure(doc, act), money_figure(doc, bud)
+                af, bf = money_figure(ctx, act), money_figure(ctx, bud)
                 # greater/less by the printed figures; 等于/持平 is accepted within their rounding
                 strict = "equal" if abs(af.value - bf.value) < 1e-9 else "greater" if af.value > bf.value else "less"
                 if strict == c.direction or (c.direction == "equal" and agrees(af, bf)):

@@ -8,11 +8,10 @@ Best practice: the prose repeats the table's rate, 全年执行数 / 全年预�
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from extraction.model import Document
-from rules.base import Figure, Finding, Rule, agrees, figure_at, ratio_interval
+from rules.base import Figure, Finding, Rule, RuleContext, agrees, figure_at, ratio_interval
 from rules.lookup import find_column
 from rules.prose import claim_figure, prose_evidence
 
@@ -38,7 +37,8 @@ class OverallExecutionRate(Rule):
     name = "prose.overall_execution_rate"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims = ctx.doc, ctx.claims
         row = None
         for c in claims:
             if c.kind not in ("completion", "rate") or c.value is None or "执行率" not in c.text:
@@ -49,7 +49,7 @@ class OverallExecutionRate(Rule):
             if row is None:
                 return
             t, r, full, spent, init, rate = row
-            pf = claim_figure(doc, c)
+            pf = claim_figure(ctx, c)
             iv = ratio_interval(spent, full)
             ok = iv is not None and iv[0] - pf.tol - 1e-9 <= pf.value <= iv[1] + pf.tol + 1e-9
             if ok or (rate is not None and agrees(pf, rate)):

@@ -9,15 +9,14 @@ Best practice: 执行率 = 全年执行数 / 全年预算数 × 100 within the r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
 from rules.base import (
     ROUNDING_NOTE,
     ROUNDING_NOTE_EN,
     Finding,
     Rule,
+    RuleContext,
     figure_at,
     last_digit_slip,
     ratio_interval,
@@ -39,7 +38,8 @@ class ExecutionRate(Rule):
     name = "table.execution_rate"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
             if table.kind not in ("performance_project", "performance_overall"):
                 continue

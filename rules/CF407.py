@@ -23,17 +23,17 @@ prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from extraction.claims.items import FUNC_TABLE_KINDS
-from extraction.model import Document
 from rules.base import (
     ROUNDING_NOTE,
     ROUNDING_NOTE_EN,
     Figure,
     Finding,
     Rule,
+    RuleContext,
     agrees,
     fmt,
     last_digit_slip,
@@ -53,10 +53,10 @@ def role(claim: Any) -> str | None:
     return e[len(PREFIX):e.index(":")] if e.startswith(PREFIX) and ":" in e else None
 
 
-def statements(doc: Document, claims: Sequence[Any]) -> list[list[Any]]:
+def statements(ctx: RuleContext) -> list[list[Any]]:
     """The claims of each item statement, in order: grouped by paragraph, then by line."""
     out: list[list[Any]] = []
-    for group in group_by_paragraph(doc, claims).values():
+    for group in group_by_paragraph(ctx).values():
         by_line: dict[tuple[str, str], list[Any]] = {}
         for c in group:
             if role(c) is not None:
@@ -65,15 +65,16 @@ def statements(doc: Document, claims: Sequence[Any]) -> list[list[Any]]:
     return out
 
 
-def _line_printed(doc: Document, metric: str) -> bool | None:
+def _line_printed(ctx: RuleContext, metric: str) -> bool | None:
     """Whether a function-classification table of the report prints the line (None: no such table)."""
+    doc = ctx.doc
     tables = [t for k in FUNC_TABLES for t in doc.tables_of(k) if not t.empty]
     if not tables:
         return None
     if not metric.startswith("func:"):
         return False
     code = metric[5:]
-    return any(table_index(t).row_with_code(code) is not None for t in tables)
+    return any(table_index(ctx, t).row_with_code(code) is not None for t in tables)
 
 
 class ItemStatement(Rule):
@@ -82,8 +83,8 @@ class ItemStatement(Rule):
     name = "prose.item_statement"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
-        for st in statements(doc, claims):
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        for st in statements(ctx):
             by_role: dict[str, list[Any]] = {}
             for c in st:
                 by_role.setdefault(role(c) or "", []).append(c)
@@ -92,12 +93,12 @@ class ItemStatement(Rule):
             repeats = [c for c in by_role.get("repeat", ()) if c in money]
             priors = [c for c in by_role.get("prior", ()) if c in money]
             label = st[0].label or st[0].metric
-            yield from self._line_not_printed(doc, st, label)
+            yield from self._line_not_printed(ctx, st, label)
             twice_differ = False
             if amount is not None:
-                af = money_figure(doc, amount)
+                af = money_figure(ctx, amount)
                 for r in repeats:
-                    rf = money_figure(doc, r)
+                    rf = money_figure(ctx, r)
                     if agrees(af, rf):
                         continue
                     twice_differ = True
@@ -115,15 +116,15 @@ class ItemStatement(Rule):
             if current is None or not priors:
                 continue
             prior = priors[0]
-            cur_f, pri_f = money_figure(doc, current), money_figure(doc, prior)
+            cur_f, pri_f = money_figure(ctx, current), money_figure(ctx, prior)
             # a statement may state last year twice (预算数 and 执行数): a rate or 持平 that fits
             # either is no finding
-            others = [money_figure(doc, p) for p in priors[1:]]
+            others = [money_figure(ctx, p) for p in priors[1:]]
             for g in by_role.get("rate", ()):
                 if g.value is None or g.unit not in ("%", None):
                     continue
-                yield from self._rate(doc, g, current, prior, cur_f, pri_f, others,
-                                      [money_figure(doc, r) for r in repeats] if twice_differ else [], label)
+                yield from self._rate(ctx, g, current, prior, cur_f, pri_f, others,
+                                      [money_figure(ctx, r) for r in repeats] if twice_differ else [], label)
             for ch in by_role.get("change", ()):
                 if ch.direction != "flat" or ch.value != 0 or ch.unit is not None:
                     continue
@@ -140,14 +141,14 @@ class ItemStatement(Rule):
                         evidence=[prose_evidence(ch), prose_evidence(current), prose_evidence(prior)],
                     )
 
-    def _rate(self, doc: Document, g: Any, current: Any, prior: Any, cur_f: Figure, pri_f: Figure,
+    def _rate(self, ctx: RuleContext, g: Any, current: Any, prior: Any, cur_f: Figure, pri_f: Figure,
               other_priors: list[Figure], other_amounts: list[Figure], label: str) -> Iterable[Finding]:
         """The rate against the amount and the prior execution; no finding when it fits another
         prior figure of the statement, or the amount's other printing (then the two amounts are
         the finding)."""
         if pri_f.value - pri_f.tol <= 0:
             return  # a zero (or negative) prior execution: no rate to compute
-        gf = claim_figure(doc, g)
+        gf = claim_figure(ctx, g)
 
         def fits(cf: Figure, pf: Figure) -> bool:
             if pf.value - pf.tol <= 0:
@@ -176,9 +177,9 @@ class ItemStatement(Rule):
             severity="warning" if slip else None,
         )
 
-    def _line_not_printed(self, doc: Document, st: list[Any], label: str) -> Iterable[Finding]:
+    def _line_not_printed(self, ctx: RuleContext, st: list[Any], label: str) -> Iterable[Finding]:
         metric = st[0].metric or ""
-        if _line_printed(doc, metric) is not False:
+        if _line_printed(ctx, metric) is not False:
             return
         c = next((x for x in st if x.kind == "amount" and x.value is not None), st[0])
         yield self.finding(

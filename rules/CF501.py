@@ -9,11 +9,9 @@ items add up to their class without rescaling.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
-from rules.base import Finding, Rule, fmt, zero_figure
+from rules.base import Finding, Rule, RuleContext, fmt, zero_figure
 from rules.CF101 import CODED_KINDS, children_index, first_rows_by_code
 from rules.shift import any_footing_failure, footing_failures, shift_start
 from rules.units import one_part_scaled
@@ -25,12 +23,13 @@ class UnitSlip(Rule):
     name = "units.off_by_ten_thousand"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for table in doc.tables:
             if table.kind not in CODED_KINDS or table.empty:
                 continue
             # the rows and sums of the slide search (rules/shift.py): read only where a class fails
-            if not any_footing_failure(table):
+            if not any_footing_failure(ctx, table):
                 continue
             rows = first_rows_by_code(table)
             kids_of = children_index(rows)
@@ -42,9 +41,9 @@ class UnitSlip(Rule):
                 if not kids:
                     continue
                 for ci in parent.columns:
-                    if code not in footing_failures(table, ci):
+                    if code not in footing_failures(ctx, table, ci):
                         continue  # it foots (or prints nothing): no part can be off by 10^4
-                    if shift_start(table, ci) is not None:
+                    if shift_start(ctx, table, ci) is not None:
                         continue  # a slid column (CF107), not a unit slip
                     pf = zero_figure(table, parent, ci)
                     kfs = [zero_figure(table, k, ci) for k in kids]

@@ -9,11 +9,10 @@ tables agrees once both are converted to 元.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from extraction.model import Document, Table
-from rules.base import Evidence, Finding, Rule, figure_at, fmt
+from rules.base import Evidence, Finding, Rule, RuleContext, figure_at, fmt
 from rules.CF201 import cross_pairs, yuan
 from rules.lookup import find_column, find_row
 from rules.units import scaled_agrees
@@ -56,9 +55,10 @@ class HeaderUnitContradiction(Rule):
     name = "units.header_contradicts_figures"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         flagged: set[str] = set()
-        for a, fa, b, fb, what, what_en in [*cross_pairs(doc), *_basic_pairs(doc)]:
+        for a, fa, b, fb, what, what_en in [*cross_pairs(ctx), *_basic_pairs(doc)]:
             k = scaled_agrees(yuan(fa, a), yuan(fb, b))
             if k is None or abs(k) not in (1e4, 1e-4):
                 continue

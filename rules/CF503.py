@@ -14,11 +14,10 @@ table of its own unit.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Cell, Document, Row, Table
-from rules.base import Finding, Rule, agrees, cell_figure, cell_tol, fmt, numeric_cells
+from extraction.model import Cell, Row, Table
+from rules.base import Finding, Rule, RuleContext, agrees, cell_figure, cell_tol, fmt, numeric_cells
 from rules.lookup import row_unit, unit_factor
 from rules.prose import claim_figure, money_kind, table_targets, target_in_claim_unit, yuan_factor
 from rules.units import same_digits, scaled_agrees
@@ -34,11 +33,12 @@ class ProseUnitSlip(Rule):
     name = "units.prose_unit"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        claims = ctx.claims
         # A table whose figures every claim finds 10^4 off is a table with a wrong header
         # (CF502), not prose with wrong units: only tables that some claim agrees with count.
         # Each named amount's figure and targets are looked up once, for both passes.
-        looked = [(c, claim_figure(doc, c), table_targets(doc, c)) for c in claims
+        looked = [(c, claim_figure(ctx, c), table_targets(ctx, c)) for c in claims
                   if c.kind == "amount" and c.value and c.metric and yuan_factor(c) is not None]
         trusted: set[str] = set()
         for c, cf, targets in looked:
@@ -70,16 +70,17 @@ class ProseUnitSlip(Rule):
                     evidence=[e for e in (cf.evidence, t.figure.evidence) if e is not None],
                 )
                 break
-        yield from self._unnamed(doc, claims)
+        yield from self._unnamed(ctx)
 
-    def _unnamed(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def _unnamed(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims = ctx.doc, ctx.claims
         todo = []
         for c in claims:
             if c.kind != "amount" or not c.value or yuan_factor(c) is None:
                 continue
-            if money_kind(c.metric) and table_targets(doc, c):
+            if money_kind(c.metric) and table_targets(ctx, c):
                 continue  # a named line the tables print: compared above (a name whose line no table prints, as 收入预算 in a table of 收入总计 only, is searched for like an unnamed figure)
-            cf = claim_figure(doc, c)
+            cf = claim_figure(ctx, c)
             if abs(cf.value) >= 100 and cf.tol <= 0.005:
                 todo.append((c, cf))
         if not todo:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from operator import attrgetter
-from typing import Any
 
 from extraction.model import Document, Paragraph, Table
 from extraction.tables import squash
-from rules.base import Evidence, Finding, Rule, per_table
+from rules.base import Evidence, Finding, Rule, RuleContext
 
 # ------------------------------------------------------------------ shared text helpers
 # (used by the other CF6xx/CF8xx rules)
@@ -121,20 +120,21 @@ _START = attrgetter("start")
 _CELLS = attrgetter("cells")
 
 
-def caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:
+def caption_lines(ctx: RuleContext, table: Table) -> list[tuple[int, int, int, str]]:
     """The lines printed around a table's title: (page, start, end, text).
 
     The title line is searched backwards from the table's first cell (or on the whole page when
     the table has no cells); the caption is that line, up to three lines above and four below
     (never past the first cell).  Without a title, the eight lines above the first cell.
 
-    Found once per table of a document (CF601, CF602 and CF801 read every caption; the list is
+    Found once per table of a run (CF601, CF602 and CF801 read every caption; the list is
     shared: callers only read it).
     """
-    return per_table(doc, "caption_lines", table, _caption_lines)
+    return ctx.per_object("caption_lines", table, _caption_lines)
 
 
-def _caption_lines(doc: Document, table: Table) -> list[tuple[int, int, int, str]]:
+def _caption_lines(ctx: RuleContext, table: Table) -> list[tuple[int, int, int, str]]:
+    doc = ctx.doc
     if not table.pages:
         return []
     page = table.pages[0]
@@ -252,7 +252,8 @@ class YearConsistency(Rule):
     name = "metadata.year_consistency"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         year = doc.meta.year  # the reader already prefers the year most sentences open with
         if not year:
             return
@@ -262,7 +263,7 @@ class YearConsistency(Rule):
         for t in doc.tables:
             if t.kind in _SKIP_KINDS:
                 continue
-            for page, s, e, line in caption_lines(doc, t):
+            for page, s, e, line in caption_lines(ctx, t):
                 if (page, s) in seen:
                     continue
                 sq = squash(line)

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator
 
 from extraction.model import Document
 from extraction.tables import squash
-from rules.base import Evidence, Finding, Rule
+from rules.base import Evidence, Finding, Rule, RuleContext
 from rules.CF601 import caption_lines, page_lines, prose_evidence, sentences
 from rules.CF701 import lcs as _lcs
 
@@ -103,13 +102,14 @@ class DepartmentConsistency(Rule):
     name = "metadata.department_consistency"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         dept = doc.meta.department
         if not dept or _PLACEHOLDER.search(dept):
             return
         found: dict[str, list[Evidence]] = {}
         same: dict[str, bool] = {}  # a name is usually printed many times (every caption)
-        for name, ev in self._mentions(doc):
+        for name, ev in self._mentions(ctx):
             if name not in same:
                 same[name] = same_department(name, dept)
             if not same[name]:
@@ -120,11 +120,12 @@ class DepartmentConsistency(Rule):
                 f"'{name}' is named where the report's department is '{dept}' ({len(evs)} place(s))",
                 evidence=evs[:6])
 
-    def _mentions(self, doc: Document) -> Iterator[tuple[str, Evidence]]:
+    def _mentions(self, ctx: RuleContext) -> Iterator[tuple[str, Evidence]]:
+        doc = ctx.doc
         seen: set[tuple[int, int]] = set()
         # caption lines and title lines on every page
         for t in doc.tables:
-            for page, s, e, line in caption_lines(doc, t):
+            for page, s, e, line in caption_lines(ctx, t):
                 for m in _LABEL.finditer(line):
                     name = _clean_name(m.group(1))
                     if name and (page, s + m.start()) not in seen:

@@ -18,12 +18,11 @@ is not flagged for the tables it does not carry.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from extraction.model import Document
 from extraction.tables import classify_title, squash
-from rules.base import Evidence, Finding, Rule
+from rules.base import Evidence, Finding, Rule, RuleContext
 from rules.CF601 import page_lines, toc_span
 
 FINAL_ACCOUNT_TABLES = ("income_expenditure_summary", "income", "expenditure", "fiscal_summary",
@@ -89,7 +88,8 @@ class RequiredTables(Rule):
     name = "metadata.required_tables"
     severity = "warning"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         wanted = standard_kinds(doc)
         have = {t.kind for t in doc.tables}
         if len(have & set(wanted)) < 3:

@@ -12,11 +12,9 @@ figure named as such) is not a finding: only sentences whose own figures are thi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
-from rules.base import Finding, Rule
+from rules.base import Finding, Rule, RuleContext
 from rules.prose import prose_evidence
 
 _OPEN = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
@@ -33,7 +31,8 @@ class SentenceYear(Rule):
     name = "metadata.sentence_year"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims = ctx.doc, ctx.claims
         year = doc.meta.year
         if not year:
             return

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from extraction.datafiles import code_names, package_yaml
 from extraction.model import Document
-from rules.base import Evidence, Finding, Rule
+from rules.base import Evidence, Finding, Rule, RuleContext
 from rules.CF601 import prose_evidence
 
 # project tables print project names next to the code they are funded under: not a code name
@@ -101,7 +101,8 @@ class CodeName(Rule):
     name = "classification.code_name"
     severity = "warning"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for t in doc.tables:
             prefix = "func:" if t.kind in FUNC_KINDS else "econ:" if t.kind in ECON_KINDS else None
             if prefix is None:

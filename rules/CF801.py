@@ -10,11 +10,9 @@ or codes (XXL, ABXX1) are not placeholders.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator
 
-from extraction.model import Document
-from rules.base import Evidence, Finding, Rule
+from rules.base import Evidence, Finding, Rule, RuleContext
 from rules.CF601 import caption_lines, in_spans, prose_evidence, prose_spans
 
 PLACEHOLDER = re.compile(
@@ -38,9 +36,9 @@ class Placeholder(Rule):
     name = "hygiene.placeholder"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
         seen: set[tuple[int | None, int | None]] = set()
-        for where_zh, where_en, text, marks, ev in self._units(doc):
+        for where_zh, where_en, text, marks, ev in self._units(ctx):
             key = (ev.page, ev.start)
             if key in seen:
                 continue
@@ -51,7 +49,8 @@ class Placeholder(Rule):
                 f"template placeholder '{shown}' left in the {where_en}: {text[:60]}",
                 evidence=[ev])
 
-    def _units(self, doc: Document) -> Iterator[tuple[str, str, str, list[str], Evidence]]:
+    def _units(self, ctx: RuleContext) -> Iterator[tuple[str, str, str, list[str], Evidence]]:
+        doc = ctx.doc
         for p in doc.paragraphs:
             ms = _placeholders(p.text)
             if ms:
@@ -64,7 +63,7 @@ class Placeholder(Rule):
                     "prose", s.page, s.title, start=s.start, end=s.start + len(s.title))
         spans = prose_spans(doc)
         for t in doc.tables:
-            for page, st, en, line in caption_lines(doc, t):
+            for page, st, en, line in caption_lines(ctx, t):
                 if in_spans(spans, page, st, en):
                     continue  # already read as prose or a heading
                 ms = _placeholders(line)

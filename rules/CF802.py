@@ -9,11 +9,9 @@ ordinary punctuation and are not reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from extraction.model import Document
-from rules.base import Finding, Rule
+from rules.base import Finding, Rule, RuleContext
 from rules.CF601 import prose_evidence
 
 DOUBLED = re.compile(r"，{2,}|。{2,}|；{2,}|：{2,}|、{2,}")
@@ -26,7 +24,8 @@ class DoubledPunctuation(Rule):
     name = "hygiene.doubled_punctuation"
     severity = "info"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for p in doc.paragraphs:
             text = p.text
             # a paragraph holding none of the doubled marks has no match: the search is not run

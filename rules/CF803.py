@@ -12,12 +12,11 @@ any table (a prose-only file whose tables are published apart) are not checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from extraction.model import Document
 from extraction.tables import classify_title, squash
-from rules.base import Evidence, Finding, Rule
+from rules.base import Evidence, Finding, Rule, RuleContext
 from rules.CF601 import page_lines, toc_span
 from rules.CF603 import printed_title_kinds
 
@@ -53,7 +52,8 @@ class TocVsTables(Rule):
     name = "hygiene.toc_vs_tables"
     severity = "warning"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         if not doc.tables:
             return
         have = {t.kind for t in doc.tables}

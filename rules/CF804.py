@@ -11,11 +11,10 @@ sentence such as "本部门2020年度没有政府性基金预算财政拨款收�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from extraction.model import Document, Table
-from rules.base import Evidence, Finding, Rule
+from rules.base import Evidence, Finding, Rule, RuleContext
 from rules.CF601 import page_lines
 from rules.CF603 import FINAL_ACCOUNT_TABLES
 
@@ -60,7 +59,8 @@ class EmptyTableStatement(Rule):
     name = "hygiene.empty_table_statement"
     severity = "warning"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for t in doc.tables:
             if t.kind not in FINAL_ACCOUNT_TABLES or t.empty:
                 continue

@@ -13,13 +13,11 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import chain
-from typing import Any
 
-from extraction.model import Document
 from extraction.numbers import is_empty_mark, normalize_digits
-from rules.base import Finding, Rule, cell_evidence, column_label
+from rules.base import Finding, Rule, RuleContext, cell_evidence, column_label
 
 _CHECKED_KINDS = ("income_expenditure_summary", "income", "expenditure", "fiscal_summary",
                   "general_budget_expenditure", "basic_expenditure_economic", "gov_fund", "state_capital",
@@ -56,7 +54,8 @@ class MalformedNumber(Rule):
     name = "hygiene.malformed_number"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         for t in doc.tables:
             if t.kind not in _CHECKED_KINDS:
                 continue

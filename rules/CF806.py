@@ -15,11 +15,10 @@ shows it was never finished (the XX placeholders of the same templates are CF801
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from extraction.model import Document
-from rules.base import Finding, Rule
+from rules.base import Finding, Rule, RuleContext
 from rules.CF601 import prose_evidence
 
 _UP = ("增加", "增长", "上升", "提高", "大于", "高于", "多于")
@@ -66,7 +65,8 @@ class TemplateLeftover(Rule):
     name = "hygiene.template_leftover"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         # a sentence the reader split into paragraphs (a line that ends without 。) is one
         # sentence: its leftovers make one finding
         pending: list[tuple[list[tuple[int, int, str, str]], Any]] = []

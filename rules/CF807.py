@@ -15,11 +15,10 @@ its department's template, and neither word is wrong by itself).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator
 
 from extraction.model import Document
-from rules.base import Evidence, Finding, Rule
+from rules.base import Evidence, Finding, Rule, RuleContext
 from rules.CF601 import prose_evidence
 
 SELF_NAME = re.compile(r"(20\d\d)\s*年\s*度?\s*(部门|单位)\s*(决算|预算)\s*(?=公开|情况说明|编制说明|编制范围|表|报告)")
@@ -49,7 +48,8 @@ class SelfKind(Rule):
     name = "hygiene.self_kind"
     severity = "error"
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc = ctx.doc
         if not doc.meta.year:
             return
         kind = KIND_WORD.get(doc.meta.kind or "")

@@ -19,12 +19,12 @@ same department and kind — never files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from extraction.model import Document
-from rules.base import Figure, Finding, SetRule, agrees, fmt
+from rules.base import Figure, Finding, RuleContext, SetRule, agrees, fmt
 from rules.lookup import norm_name
 from rules.prose import (
     claim_figure,
@@ -50,7 +50,8 @@ class PriorYearRestated(SetRule):
     name = "cross_year.change_vs_prior_report"
     severity = "warning"
 
-    def check_pair(self, doc: Document, claims: Sequence[Any], prior: Document) -> Iterable[Finding]:
+    def check_pair(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims, prior = ctx.doc, ctx.claims, ctx.other
         if not (doc.meta.year and prior.meta.year == doc.meta.year - 1 and prior.meta.kind == doc.meta.kind):
             return
         for c in claims:
@@ -62,18 +63,18 @@ class PriorYearRestated(SetRule):
             if money_kind(metric) is not True:
                 # words that name no line the lexicon knows ("收入预算较2023年预算增加…"): the line of
                 # the report's totals its paragraph's figure is, if it is one
-                found = self._headline_total(doc, claims, c)
+                found = self._headline_total(ctx, c)
                 if found is None:
                     continue
                 metric, anchor = found
             else:
-                anchor = None if label_names_metric(c) else self._named_current(doc, claims, c)
+                anchor = None if label_names_metric(c) else self._named_current(ctx, c)
                 if anchor is False:
                     continue  # a line only inferred from context
             if metric.startswith("econ:"):
                 continue  # an economic item's only line is basic expenditure's: a part of the sentence's figure
             period = c.period or "current"
-            now, before = targets_of(doc, metric, period), targets_of(prior, metric, period)
+            now, before = targets_of(ctx, metric, period), targets_of(ctx.of(prior), metric, period)
             # the lines of the claim's own scope first (all funds when it names none: "一般公共服务（类）
             # 支出20153.75万元，与上年相比增加3161.38万元" is the 支出预算总表's line, not the 财政拨款 one,
             # which in 2017 left out 147.20 of 财政专户 money)
@@ -83,7 +84,7 @@ class PriorYearRestated(SetRule):
             if not pairs:
                 continue  # not printed alike in both reports
             if (pairs[0][0].scope != own or (c.scope is None and _fiscal_section(doc, c))) \
-                    and _other_scope_money(doc, prior):
+                    and _other_scope_money(ctx, ctx.of(prior)):
                 # a report with money outside 财政拨款: a change of unstated scope in the 财政拨款
                 # section ("收、支预算总计各增加3756.18万元" under 财政拨款收支预算总表情况说明) is the
                 # fiscal line's, not the all-funds line a total of its name finds
@@ -92,10 +93,10 @@ class PriorYearRestated(SetRule):
             k = yuan_factor(c)
             t_now, t_before = pair
             f_now, f_before = target_in_unit(t_now, k), target_in_unit(t_before, k)
-            if anchor is not None and not agrees(claim_figure(doc, anchor), target_in_unit(t_now, yuan_factor(anchor))):
+            if anchor is not None and not agrees(claim_figure(ctx, anchor), target_in_unit(t_now, yuan_factor(anchor))):
                 continue  # the paragraph's figure is not this line's: the change may be another line's
             implied = Figure(f_now.value - f_before.value, f_now.tol + f_before.tol)
-            cf = claim_figure(doc, c)
+            cf = claim_figure(ctx, c)
             if agrees(cf, implied):
                 self.tie(c, t_before.figure)
                 continue
@@ -118,11 +119,11 @@ class PriorYearRestated(SetRule):
             )
 
     @staticmethod
-    def _headline_total(doc: Document, claims: Sequence[Any], c: Any) -> tuple[str, Any] | None:
+    def _headline_total(ctx: RuleContext, c: Any) -> tuple[str, Any] | None:
         """(metric, amount) for a change whose words name no known line: the amount read alike
         before it in its paragraph ("X收入预算2,830.79万元，…。收入预算较2023年预算增加357.01万元"), when
         it is one of the totals of the report's 收支总表 (收入总计, 本年收入合计, 总计, 本年支出合计)."""
-        group = group_by_paragraph(doc, claims).get(paragraph_key(doc, c)) or []
+        group = group_by_paragraph(ctx).get(paragraph_key(ctx.doc, c)) or []
         a = nearest_amount(group, c.metric, c, periods=None)  # (a budget's figures are of the budget)
         if a is None or (a.page, a.start) > (c.page, c.start) or not yuan_factor(a):
             return None
@@ -130,18 +131,18 @@ class PriorYearRestated(SetRule):
             # the amount names a line of its own ("一般公共预算收入预算24458.43万元，与上年相比增加
             # 3756.18万元"): the change is of that line, which may print as much as a total does
             return a.metric, a
-        fa, k = claim_figure(doc, a), yuan_factor(a)
+        fa, k = claim_figure(ctx, a), yuan_factor(a)
         for metric in _HEADLINE_TOTALS:
-            if any(agrees(fa, target_in_unit(t, k)) for t in targets_of(doc, metric, "current")):
+            if any(agrees(fa, target_in_unit(t, k)) for t in targets_of(ctx, metric, "current")):
                 return metric, a
         return None
 
     @staticmethod
-    def _named_current(doc: Document, claims: Sequence[Any], c: Any) -> Any:
+    def _named_current(ctx: RuleContext, c: Any) -> Any:
         """For a change whose words do not name its line ("2024年度收入支出总计3,210.55万元。比2023年
         增加99.64万元"), the current amount of its metric printed before it in its paragraph, when
         that one names the line (False when there is none): the change is of that figure's line."""
-        group = group_by_paragraph(doc, claims).get(paragraph_key(doc, c)) or []
+        group = group_by_paragraph(ctx).get(paragraph_key(ctx.doc, c)) or []
         a = nearest_amount(group, c.metric, c)
         if a is None or (a.page, a.start) > (c.page, c.start) or not label_names_metric(a) or not yuan_factor(a):
             return False
@@ -180,10 +181,10 @@ def _fiscal_section(doc: Document, c: Any) -> bool:
     return False
 
 
-def _other_scope_money(*docs: Document) -> bool:
-    """Whether either report has money outside 财政拨款 (its all-funds totals differ from its fiscal
-    ones): then a line of one scope does not stand for the other's."""
-    for d in docs:
+def _other_scope_money(*contexts: RuleContext) -> bool:
+    """Whether either report (by its context) has money outside 财政拨款 (its all-funds totals differ
+    from its fiscal ones): then a line of one scope does not stand for the other's."""
+    for d in contexts:
         alls = [t.figure.value for t in targets_of(d, "grand_total", "current") if t.scope == "all"]
         fiscal = [t.figure.value for t in targets_of(d, "grand_total", "current") if t.scope == "fiscal"]
         if alls and fiscal and abs(alls[0] - fiscal[0]) > 0.01:  # (apart by more than rounding)

@@ -18,12 +18,12 @@ the same department and year — never files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from extraction.model import Document, Row, Table
-from rules.base import Figure, Finding, SetRule, agrees, figure_at, fmt
+from rules.base import Figure, Finding, RuleContext, SetRule, agrees, figure_at, fmt
 from rules.lookup import norm_name, row_unit, table_index, unit_factor
 from rules.prose import claim_figure, label_names_metric, targets_of, yuan_factor
 
@@ -39,16 +39,17 @@ class InitialBudgetVsBudget(SetRule):
     name = "cross_kind.initial_budget_vs_budget"
     severity = "warning"
 
-    def check_pair(self, doc: Document, claims: Sequence[Any], other: Document) -> Iterable[Finding]:
+    def check_pair(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims, other = ctx.doc, ctx.claims, ctx.other
         if not (doc.meta.kind == "final_account" and other.meta.kind == "budget" and doc.meta.year
                 and other.meta.year == doc.meta.year):
             return
-        budget = self._budget_lines(other)
+        budget = self._budget_lines(ctx.of(other))
         if not budget:
             return
         compared = False
         for table in doc.tables:
-            for key, row, fig in self._initial_lines(table):
+            for key, row, fig in self._initial_lines(ctx, table):
                 b = budget.get(key)
                 if b is None:
                     continue
@@ -69,7 +70,7 @@ class InitialBudgetVsBudget(SetRule):
                     or not yuan_factor(c) or not label_names_metric(c)):
                 continue
             k = yuan_factor(c)
-            cf = claim_figure(doc, c)
+            cf = claim_figure(ctx, c)
             f_budget = total.scaled(budget["_k"] / k)
             if agrees(cf, f_budget):
                 self.tie(c, total)
@@ -91,10 +92,10 @@ class InitialBudgetVsBudget(SetRule):
             expected=budget.value, observed=printed.value, tolerance=printed.tol + budget.tol, evidence=ev)
 
     @staticmethod
-    def _initial_lines(table: Table) -> list[tuple[str, Row, Figure]]:
+    def _initial_lines(ctx: RuleContext, table: Table) -> list[tuple[str, Row, Figure]]:
         """(line, row, figure) of a table's 年初预算数 column, when its total row says it is the
         一般公共预算财政拨款's (the scope of the budget's 一般公共预算支出 table)."""
-        col = table_index(table).column(("年初预算",))
+        col = table_index(ctx, table).column(("年初预算",))
         if col is None:
             return []
         out: list[tuple[str, Row, Figure]] = []
@@ -116,8 +117,8 @@ class InitialBudgetVsBudget(SetRule):
         return out if total_seen else []
 
     @staticmethod
-    def _budget_lines(other: Document) -> dict[str, Any]:
-        """The budget report's 一般公共预算 expenditure lines (合计, 基本支出, 项目支出 of its total
+    def _budget_lines(other: RuleContext) -> dict[str, Any]:
+        """(By its context) the budget report's 一般公共预算 expenditure lines (合计, 基本支出, 项目支出 of its total
         row), in its table's unit (``_k``: yuan per unit)."""
         targets = [t for t in targets_of(other, "general_budget_expenditure", "current")
                    if t.table.kind == "general_budget_expenditure"]
@@ -125,7 +126,7 @@ class InitialBudgetVsBudget(SetRule):
             return {}
         t = targets[0]
         out: dict[str, Any] = {"_k": unit_factor(row_unit(t.table, t.row)), "total": t.figure}
-        idx = table_index(t.table)
+        idx = table_index(other, t.table)
         for key, _, cols in _LINES[1:]:
             col = idx.column(cols)
             fig = figure_at(t.table, t.row, col.index) if col is not None else None

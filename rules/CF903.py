@@ -24,8 +24,8 @@ from dataclasses import replace
 from typing import Any
 
 from extraction.model import Column, Document, Row, Table
-from rules.base import Evidence, Figure, Finding, SetRule, agrees, fmt
-from rules.lookup import norm_name, row_unit
+from rules.base import Evidence, Figure, Finding, RuleContext, SetRule, agrees, fmt
+from rules.lookup import norm_name, row_unit, table_index
 from rules.prior_columns import (
     PriorColumn,
     change_columns,
@@ -52,7 +52,9 @@ class PriorColumnVsPriorReport(SetRule):
     name = "cross_year.prior_column_vs_prior_report"
     severity = "warning"
 
-    def check_pair(self, doc: Document, claims: Sequence[Any], prior: Document) -> Iterable[Finding]:
+    def check_pair(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, prior = ctx.doc, ctx.other
+        self._prior_ctx = ctx.of(prior)  # last year's lookups (its tables' indexes), once for the run
         year = doc.meta.year
         if not (year and prior.meta.year == year - 1 and prior.meta.kind == doc.meta.kind):
             return
@@ -138,15 +140,14 @@ class PriorColumnVsPriorReport(SetRule):
             return self._change(doc, prior, table, row, fig, nfig, lfig_here, lfig, implied)
         return None
 
-    @staticmethod
-    def _last_years(prior: Document, table: Table, row: Row, key: str, block: Any,
+    def _last_years(self, prior: Document, table: Table, row: Row, key: str, block: Any,
                     others: list[Table]) -> tuple[tuple[Figure, float], Table, Row] | None:
         """The line's figure in last year's report: the same line of a table of the same kind,
         in the column of the same key (this year's figure there)."""
         year = prior.meta.year
         single = len(lines_with_figures(table)) == 1
         for t in others:
-            r = same_row(t, row)
+            r = same_row(table_index(self._prior_ctx, t), row)
             if r is None and single:
                 lines = lines_with_figures(t)
                 r = lines[0] if len(lines) == 1 else None

@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from extraction.model import Document, Row, Table
-from rules.base import Figure, Finding, SetRule, agrees, fmt
+from rules.base import Figure, Finding, RuleContext, SetRule, agrees, fmt
 from rules.lookup import row_unit
 from rules.prior_columns import figure_in_yuan, prior_columns
 from rules.prose import Target, claim_figure, target_in_unit, targets_of, yuan_factor
@@ -38,7 +38,8 @@ class ExecutionVsPriorFinalAccount(SetRule):
     name = "cross_kind.prior_execution_vs_final_account"
     severity = "warning"
 
-    def check_pair(self, doc: Document, claims: Sequence[Any], other: Document) -> Iterable[Finding]:
+    def check_pair(self, ctx: RuleContext) -> Iterable[Finding]:
+        doc, claims, other = ctx.doc, ctx.claims, ctx.other
         year = doc.meta.year
         if not (doc.meta.kind == "budget" and other.meta.kind == "final_account" and year
                 and other.meta.year == year - 1):
@@ -47,11 +48,11 @@ class ExecutionVsPriorFinalAccount(SetRule):
             if (c.kind != "amount" or c.period != "prior" or not (c.metric or "").startswith("func:")
                     or not (c.explanation or "").startswith("item_statement.prior") or not yuan_factor(c)):
                 continue
-            targets = _fiscal_lines(other, c.metric)
+            targets = _fiscal_lines(ctx.of(other), c.metric)
             if not targets:
                 continue  # the final account prints no such line
             k = yuan_factor(c)
-            cf = claim_figure(doc, c)
+            cf = claim_figure(ctx, c)
             if any(agrees(cf, target_in_unit(t, k)) for t in targets):
                 self.tie(c, targets[0].figure)
                 continue
@@ -64,12 +65,13 @@ class ExecutionVsPriorFinalAccount(SetRule):
             cols = [p for p in prior_columns(table, year) if p.measure in _EXECUTION_MEASURES]
             for p in cols:
                 for row in table.rows:
-                    found = self._column_line(doc, other, table, row, p.column)
+                    found = self._column_line(ctx, table, row, p.column)
                     if found is not None:
                         yield found
 
-    def _column_line(self, doc: Document, other: Document, table: Table, row: Row, column: Any) -> Finding | None:
+    def _column_line(self, ctx: RuleContext, table: Table, row: Row, column: Any) -> Finding | None:
         """A table's 上年执行数 of a coded line against the final account's line of that code."""
+        doc, other = ctx.doc, ctx.other
         if not row.code or not row.code.isdigit():
             return None
         printed = figure_in_yuan(table, row, column)
@@ -77,7 +79,7 @@ class ExecutionVsPriorFinalAccount(SetRule):
             return None
         fig, k = printed
         metric = ("econ:" if table.kind == "basic_expenditure_economic" else "func:") + row.code
-        targets = _fiscal_lines(other, metric)
+        targets = _fiscal_lines(ctx.of(other), metric)
         if not targets:
             return None
         if any(agrees(fig, target_in_unit(t, k)) for t in targets):
@@ -103,9 +105,10 @@ class ExecutionVsPriorFinalAccount(SetRule):
             expected=final.value, observed=printed.value, tolerance=printed.tol + final.tol, evidence=ev)
 
 
-def _fiscal_lines(final: Document, metric: str) -> list[Target]:
+def _fiscal_lines(final: RuleContext, metric: str) -> list[Target]:
     """The final account's lines of a metric in the 一般公共预算财政拨款 tables, the scope a budget's
-    execution figure is of (the 支出决算表's all-funds line may hold other money as well)."""
+    execution figure is of (the 支出决算表's all-funds line may hold other money as well); ``final``:
+    the final account's context."""
     return [t for t in targets_of(final, metric, "current") if t.scope == "general_budget"]
 
 

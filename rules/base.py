@@ -8,11 +8,12 @@ fail cases under ``tests/rules/`` that one test generator turns into tests.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
-import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from extraction.limits import MAX_WHOLE_SENTENCE, clip_around
 from extraction.model import Cell, Document, Row, Table
@@ -106,54 +107,6 @@ class Finding:
 
 def _r(v: float | None) -> float | None:
     return None if v is None else round(v, 6)
-
-
-# ---------------------------------------------------------------- per-document memo
-
-_MEMOS: dict[int, dict[Any, Any]] = {}
-_REFS: dict[int, weakref.ref] = {}
-
-
-def memo_of(obj: Any) -> dict[Any, Any]:
-    """A dict for what several rules compute alike from one object of a document (a claim's table
-    targets, a table's caption lines, a table's footing), kept for as long as the object lives.
-
-    Keyed by identity (hashing a document or a table is costly) and dropped with the object (a
-    weak reference's callback): nothing is kept past it, and nothing kept may refer to the object
-    itself (that would keep it alive).  An entry under an object's id is that object's: it goes
-    before the object's memory (and so its id) can be reused.  What goes in must be read only by
-    its callers.
-    """
-    memo = _MEMOS.get(id(obj))
-    if memo is not None:
-        return memo
-    key = id(obj)
-    try:
-        ref = weakref.ref(obj, lambda r, key=key: _forget(key, r))
-    except TypeError:  # an object that takes no weak reference: nothing is kept for it
-        return {}
-    memo = _MEMOS[key] = {}
-    _REFS[key] = ref
-    return memo
-
-
-def _forget(key: int, ref: weakref.ref) -> None:
-    if _REFS.get(key) is ref:
-        del _REFS[key]
-        del _MEMOS[key]
-
-
-doc_memo = memo_of  # the memo of a document (see memo_of)
-
-
-def per_table(doc: Any, name: str, table: Any, compute: Any) -> Any:
-    """``compute(doc, table)``, worked out once per table of a document and kept in the document's
-    memo under ``name`` (the result is shared: callers only read it)."""
-    memo = doc_memo(doc).setdefault(name, {})
-    hit = memo.get(id(table))
-    if hit is None or hit[0] is not table:
-        hit = memo[id(table)] = (table, compute(doc, table))
-    return hit[1]
 
 
 # ---------------------------------------------------------------- tolerance
@@ -287,6 +240,79 @@ def fmt(v: float | None) -> str:
     return f"{v:,.2f}" if abs(v) >= 0.01 else f"{v:.4g}"
 
 
+# ---------------------------------------------------------------- the rule context
+
+_T = TypeVar("_T")
+_MISSING = object()
+
+
+@dataclass(eq=False)
+class RuleContext:
+    """What the engine hands to each rule of one run: the document, its claims, its document set,
+    the configuration, and the lookups several rules share.
+
+    The engine (rules/engine.py) builds one per document run and gives it to every rule, in order;
+    ``rules/status.py`` reads the same one after them.  A lookup (a claim's table targets and
+    figure, a table's index, caption lines and footing, …) is computed on its first use by the
+    function that defines it (:meth:`shared`, :meth:`per_object`) and kept here, so it lives
+    exactly as long as the run: nothing is global, nothing is shared between two runs (or the
+    threads of a Dask worker).  What is kept is shared: callers only read it.
+
+    ``documents`` is the document set the run reads: ``(doc,)`` for a single report; a rule of a
+    document set (CF9xx, ``SetRule.check_pair``) sees ``(doc, other)`` and reads the other report's
+    lookups through :meth:`of`.
+    """
+
+    doc: Document
+    claims: Sequence[Any] = ()
+    config: dict[str, Any] = field(default_factory=dict)
+    documents: tuple[Document, ...] = ()
+    _shared: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    _objects: dict[str, dict[int, tuple[Any, Any]]] = field(default_factory=dict, init=False, repr=False)
+    _others: dict[int, RuleContext] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.documents:
+            self.documents = (self.doc,)
+        if self.config is None:
+            self.config = {}
+
+    @property
+    def other(self) -> Document | None:
+        """The other report of a pair (a rule of a document set), None when the set is one report."""
+        return self.documents[1] if len(self.documents) > 1 else None
+
+    def of(self, doc: Document) -> RuleContext:
+        """The context of a document of the set (this one for ``self.doc``): its own lookups, built
+        once for the run.  Its claims are not this run's (a set rule reads the other report's tables)."""
+        if doc is self.doc:
+            return self
+        hit = self._others.get(id(doc))
+        if hit is None or hit.doc is not doc:
+            others = tuple(d for d in self.documents if d is not doc)
+            hit = self._others[id(doc)] = RuleContext(doc, (), self.config, (doc, *others))
+        return hit
+
+    def shared(self, name: str, compute: Callable[[RuleContext], _T]) -> _T:
+        """``compute(self)``, worked out once per run and kept under ``name``."""
+        hit = self._shared.get(name, _MISSING)
+        if hit is _MISSING:
+            hit = self._shared[name] = compute(self)
+        return hit
+
+    def per_object(self, name: str, obj: Any, compute: Callable[[RuleContext, Any], _T]) -> _T:
+        """``compute(self, obj)`` for one object of the run (a table, a claim), worked out once and
+        kept under ``name``.  By identity, not equality (hashing a table is costly); the object is
+        kept with its result, so its id is not reused while the context lives."""
+        memo = self._objects.get(name)
+        if memo is None:
+            memo = self._objects[name] = {}
+        hit = memo.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            hit = memo[id(obj)] = (obj, compute(self, obj))
+        return hit[1]
+
+
 # ---------------------------------------------------------------- rule base
 
 
@@ -317,8 +343,16 @@ class Rule:
     def description(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:  # pragma: no cover
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover
+        """The rule's findings on the run's document (``ctx.doc``, ``ctx.claims``)."""
         raise NotImplementedError
+
+    def run(self, ctx: RuleContext) -> Iterable[Finding]:
+        """What the engine calls: ``check(ctx)``; a rule written the older way, ``check(self, doc,
+        claims)``, is called so (it reads no shared lookup through the context)."""
+        if _takes_context(type(self).check):
+            return self.check(ctx)
+        return self.check(ctx.doc, ctx.claims)  # type: ignore[call-arg]
 
     def finding(
         self,
@@ -353,11 +387,28 @@ class SetRule(Rule):
 
     set_rule: ClassVar[bool] = True
 
-    def check(self, doc: Document, claims: Sequence[Any]) -> Iterable[Finding]:
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
         return ()
 
-    def check_pair(self, doc: Document, claims: Sequence[Any], other: Document) -> Iterable[Finding]:  # pragma: no cover
+    def check_pair(self, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover
+        """The rule's findings on the report ``ctx.doc`` (its claims ``ctx.claims``) read with the
+        other report of its set, ``ctx.other`` (its lookups through ``ctx.of(ctx.other)``)."""
         raise NotImplementedError
+
+    def run_pair(self, ctx: RuleContext) -> Iterable[Finding]:
+        """What the engine calls: ``check_pair(ctx)``; one written the older way, ``check_pair(self,
+        doc, claims, other)``, is called so."""
+        if _takes_context(type(self).check_pair):
+            return self.check_pair(ctx)
+        return self.check_pair(ctx.doc, ctx.claims, ctx.other)  # type: ignore[call-arg]
+
+
+@functools.cache
+def _takes_context(method: Any) -> bool:
+    """Whether a rule's ``check`` takes the context (``check(self, ctx)``) rather than the document
+    and its claims (``check(self, doc, claims)``, the older form): told by its parameters, once per
+    method."""
+    return len(inspect.signature(method).parameters) == 2
 
 
 # ---------------------------------------------------------------- table helpers
@@ -521,13 +572,6 @@ def zero_figure(table: Table, row: Row, column_index: int) -> Figure:
     if f is not None:
         return f
     return new_figure(0.0, 0.0, None, None)
-
-
-@dataclass
-class RuleContext:
-    """What the engine hands to rules besides the document: configuration and shared lookups."""
-
-    config: dict[str, Any] = field(default_factory=dict)
 
 
 def last_digit_slip(printed: Figure, lo: float, hi: float) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from extraction.datafiles import load_yaml
 from extraction.limits import MAX_RULE_FINDINGS
 from extraction.model import Document
-from rules.base import Finding, Tie
+from rules.base import Finding, RuleContext, Tie
 from rules.positions import demote_uncertain
 from rules.registry import RULES, SET_RULES
 from rules.version import RULES_VERSION  # noqa: F401 (re-exported: appdata, the tests)
@@ -38,6 +38,9 @@ class RuleRun:
     # (rules/status.py turns them into each claim's status)
     ties: tuple[Tie, ...] = ()
     notes: tuple[str, ...] = ()  # a rule cut at MAX_RULE_FINDINGS
+    # the run's context (its document, claims and shared lookups): rules/status.py reads the
+    # lookups the rules built instead of building them again; it goes with the run
+    context: RuleContext | None = field(default=None, compare=False, repr=False)
 
 
 def load_config(path: str | Path | None) -> dict[str, Any]:
@@ -61,24 +64,29 @@ def enabled_rules(config: dict[str, Any] | None = None, rules: Sequence[Any] | N
 def run_set_rules(doc: Document, claims: Sequence[Any], prior: Document,
                   config: dict[str, Any] | None = None) -> RuleRun:
     """The document-set rules (CF9xx) on a report and another report of its department (``prior``:
-    last year's); findings unnumbered (the caller numbers them on after the report's own)."""
+    last year's); findings unnumbered (the caller numbers them on after the report's own).  The
+    rules share one context, whose set is the two reports."""
+    ctx = RuleContext(doc, claims, config or {}, (doc, prior))
     findings: list[Finding] = []
     errors: list[RuleError] = []
     ties: list[Tie] = []
     for rule_cls in enabled_rules(config, SET_RULES):
         rule = rule_cls()
         try:
-            findings.extend(rule.check_pair(doc, claims, prior))
+            findings.extend(rule.run_pair(ctx))
         except Exception as e:  # one broken rule must not stop the others
             log.exception("rule %s failed on %s with %s", rule_cls.code, doc.path, prior.path)
             errors.append(RuleError(rule_cls.code, f"{type(e).__name__}: {e}"))
             continue
         ties.extend(rule.ties)
     findings = demote_uncertain((doc, prior), findings)
-    return RuleRun(tuple(findings), tuple(errors), tuple(ties))
+    return RuleRun(tuple(findings), tuple(errors), tuple(ties), context=ctx)
 
 
 def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] | None = None) -> RuleRun:
+    """The registered rules on one document and its claims: one context for the run (a set of one
+    document), handed to each rule in order; findings numbered in the order of their pages."""
+    ctx = RuleContext(doc, claims, config or {})
     findings: list[Finding] = []
     errors: list[RuleError] = []
     ties: list[Tie] = []
@@ -87,7 +95,7 @@ def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] 
         rule = rule_cls()
         try:
             # (one more than the limit is taken, to know that it was reached; the rest is not made)
-            found = list(islice(rule.check(doc, claims), MAX_RULE_FINDINGS + 1))
+            found = list(islice(rule.run(ctx), MAX_RULE_FINDINGS + 1))
         except MemoryError:  # the document is over its memory budget, not the rule broken
             raise
         except Exception as e:  # one broken rule must not stop the others
@@ -104,4 +112,4 @@ def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] 
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (f.evidence[0].page or 0 if f.evidence else 0, order[f.severity], f.rule))
     numbered = tuple(replace(f, id=f"f{i + 1}") for i, f in enumerate(findings))
-    return RuleRun(numbered, tuple(errors), tuple(ties), tuple(notes))
+    return RuleRun(numbered, tuple(errors), tuple(ties), tuple(notes), ctx)

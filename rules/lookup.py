@@ -11,7 +11,7 @@ from typing import Any
 from extraction.datafiles import package_yaml
 from extraction.model import Column, Row, Table
 from extraction.tables import squash
-from rules.base import memo_of
+from rules.base import RuleContext
 
 _NAME = operator.attrgetter("name")
 _PREFIX = re.compile(r"^(其中[:：]?|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])+")
@@ -38,9 +38,9 @@ def find_rows(table: Table, names: Iterable[str], block: str | None | type(...) 
 
 
 def find_row(table: Table, names: Iterable[str], block=..., exact: bool = True) -> Row | None:
-    if block is ... and exact:
-        # the first row bearing any of the names: the earliest of each name's first row
-        return table_index(table).row_named(tuple(names))
+    """The first row bearing one of the names (within a block; ``exact`` False: a name starting
+    with one of them).  A scan: the prose rules, which look lines up for every claim, ask the
+    table's :class:`TableIndex` (:func:`table_index`) instead."""
     rows = find_rows(table, names, block, exact)
     return rows[0] if rows else None
 
@@ -49,8 +49,7 @@ class TableIndex:
     """Lookups in one table, kept for the next: the position of the first row of each normalised
     name and of each code (a name or code printed twice is found at its first printing, like a
     scan), each built on the first lookup of its kind, and the answers of :func:`find_row` (by
-    the names asked for) and :func:`find_column`.  It holds the table's rows, not the table (it
-    is kept in the table's memo, which must not refer to the table)."""
+    the names asked for) and :func:`find_column`.  Kept by the run's context (:func:`table_index`)."""
 
     __slots__ = ("_by_code", "_by_name", "_columns", "_rows", "columns", "rows")
 
@@ -103,16 +102,14 @@ class TableIndex:
         return None if i is None else self._rows[i]
 
 
-def table_index(table: Table) -> TableIndex:
-    """The table's :class:`TableIndex`, built once: the prose rules look lines up for every claim.
+def table_index(ctx: RuleContext, table: Table) -> TableIndex:
+    """The table's :class:`TableIndex`, built once per run (kept by the context): the prose rules
+    look lines up for every claim."""
+    return ctx.per_object("table_index", table, _new_index)
 
-    Kept in the table's memo (by identity, not equality: hashing a table is costly) for as long
-    as the table lives."""
-    memo = memo_of(table)
-    idx = memo.get("index")
-    if idx is None:
-        idx = memo["index"] = TableIndex(table)
-    return idx
+
+def _new_index(_ctx: RuleContext, table: Table) -> TableIndex:
+    return TableIndex(table)
 
 
 def first_value_column(table: Table, row: Row) -> int | None:
@@ -121,8 +118,10 @@ def first_value_column(table: Table, row: Row) -> int | None:
 
 
 def find_column(table: Table, *needles: str, block=..., exclude: tuple[str, ...] = ()) -> Column | None:
-    """The first column whose label holds every needle and none of ``exclude`` (within a block)."""
-    return table_index(table).column(needles, block, exclude)
+    """The first column whose label holds every needle and none of ``exclude`` (within a block);
+    a scan, as :meth:`TableIndex.column` answers it."""
+    return next((c for c in table.columns if (block is ... or c.block == block)
+                 and all(n in c.label for n in needles) and not any(x in c.label for x in exclude)), None)
 
 
 def block_with(table: Table, names: Iterable[str]) -> str | None | type(...):

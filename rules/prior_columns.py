@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from extraction.model import Column, Document, Row, Table
 from rules.base import Figure, figure_at
-from rules.lookup import norm_name, row_unit, table_index, unit_factor
+from rules.lookup import TableIndex, norm_name, row_unit, unit_factor
 
 _BALANCE = ("结转", "结余", "年初", "年末", "上年末")
 _CHANGE = ("增减", "增加额", "减少额", "变动", "比上年")
@@ -120,10 +120,9 @@ def current_column(table: Table, key: str, year: int | None,
     return None
 
 
-def same_row(table: Table, row: Row) -> Row | None:
-    """The line of another report's table that is ``row``: by its code, else by its name; the only
+def same_row(idx: TableIndex, row: Row) -> Row | None:
+    """The line of another report's table (``idx``: its index) that is ``row``: by its code, else by its name; the only
     line with figures when both tables print a single one (a "三公" table laid out across)."""
-    idx = table_index(table)
     if row.code:
         found = idx.row_with_code(row.code)
         if found is not None:

@@ -15,8 +15,8 @@ from rules.base import (
     _HALF_UNIT,
     Evidence,
     Figure,
+    RuleContext,
     agrees,
-    doc_memo,
     figure_at,
     new_figure,
     prose_claim_evidence,
@@ -43,27 +43,23 @@ def decimals_of(doc: Document, claim: Any) -> int:
     return len(m.group(1) or "")
 
 
-def claim_figure(doc: Document, claim: Any) -> Figure:
+def claim_figure(ctx: RuleContext, claim: Any) -> Figure:
     """The claim's value with the rounding its printed decimals allow, and its evidence.
 
-    Built once per claim (by identity) for all the rules that read it."""
-    figs = doc_memo(doc).get("claim_figure")
-    if figs is None:
-        figs = doc_memo(doc)["claim_figure"] = {}
-    hit = figs.get(id(claim))
-    if hit is not None and hit[0] is claim:
-        return hit[1]
-    d = decimals_of(doc, claim)
+    Built once per claim (by identity) and run for all the rules that read it."""
+    return ctx.per_object("claim_figure", claim, _claim_figure)
+
+
+def _claim_figure(ctx: RuleContext, claim: Any) -> Figure:
+    d = decimals_of(ctx.doc, claim)
     # its evidence is built when a finding asks for it (most claims agree with their tables)
-    f = new_figure(float(claim.value), _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), None,
-                   (claim,))
-    figs[id(claim)] = (claim, f)
-    return f
+    return new_figure(float(claim.value), _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d), None,
+                      (claim,))
 
 
-def money_figure(doc: Document, claim: Any) -> Figure:
+def money_figure(ctx: RuleContext, claim: Any) -> Figure:
     """A money claim in 元, with its printed rounding (also in 元)."""
-    f = claim_figure(doc, claim)
+    f = claim_figure(ctx, claim)
     k = yuan_factor(claim) or 1.0
     return f.scaled(k)
 
@@ -110,36 +106,38 @@ def _specs(metric: str) -> tuple[list[dict[str, Any]], str | None]:
     return specs or [], None
 
 
-def table_targets(doc: Document, claim: Any) -> list[Target]:
+def table_targets(ctx: RuleContext, claim: Any) -> list[Target]:
     """The table figures a claim restates, for its period (current or budget).
 
-    They depend on the claim's metric and period alone: found once per document for each pair
+    They depend on the claim's metric and period alone: found once per run for each pair
     (the list is shared: callers only read it)."""
-    return targets_of(doc, claim.metric or "", claim.period or "current")
+    return targets_of(ctx, claim.metric or "", claim.period or "current")
 
 
-def targets_of(doc: Document, metric: str, period: str, confirm: bool = False) -> list[Target]:
+def targets_of(ctx: RuleContext, metric: str, period: str, confirm: bool = False) -> list[Target]:
     """:func:`table_targets` of a claim of that metric and period (both given, "" and "current"
-    for none), found once per document.  ``confirm``: the lines of the ``confirm_only`` specs
+    for none), found once per run.  ``confirm``: the lines of the ``confirm_only`` specs
     instead (claim_tables.yaml), which may tie a claim that agrees but never accuse one."""
-    memo = doc_memo(doc).get("table_targets")
-    if memo is None:
-        memo = doc_memo(doc)["table_targets"] = {}
+    memo = ctx.shared("table_targets", _no_targets_yet)
     # the period only says whether budget targets are meant (or none: a prior year's figure), so
     # budget, initial_budget and adjusted_budget claims share their targets
     key = (metric, "budget" if period in BUDGET_PERIODS else period, confirm)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = _table_targets(doc, metric, period, confirm)
+        found = memo[key] = _table_targets(ctx, metric, period, confirm)
     return found
 
 
-def confirming_targets(doc: Document, claim: Any) -> list[Target]:
+def _no_targets_yet(_ctx: RuleContext) -> dict[tuple[str, str, bool], list[Target]]:
+    return {}
+
+
+def confirming_targets(ctx: RuleContext, claim: Any) -> list[Target]:
     """The table lines that may confirm a claim but not accuse it (``confirm_only`` specs)."""
-    return targets_of(doc, claim.metric or "", claim.period or "current", confirm=True)
+    return targets_of(ctx, claim.metric or "", claim.period or "current", confirm=True)
 
 
-def _sum_targets(doc: Document, metric: str, period: str) -> list[Target]:
+def _sum_targets(ctx: RuleContext, metric: str, period: str) -> list[Target]:
     """The ``sum_of_codes`` lines of a metric (confirm_only): the sum of the first figure of each
     of those code lines the table prints (人员经费 = 301 + 303), as one target."""
     if period not in ("current", *BUDGET_PERIODS):
@@ -149,8 +147,8 @@ def _sum_targets(doc: Document, metric: str, period: str) -> list[Target]:
         codes = sp.get("sum_of_codes")
         if not codes:
             continue
-        for table in tables_by_kind(doc).get(sp["table"], ()):
-            idx = table_index(table)
+        for table in tables_by_kind(ctx).get(sp["table"], ()):
+            idx = table_index(ctx, table)
             parts = []
             for code in codes:
                 row = idx.row_with_code(str(code))
@@ -170,17 +168,17 @@ def _sum_targets(doc: Document, metric: str, period: str) -> list[Target]:
             break
     for sp in _specs(metric)[0]:
         columns = sp.get("sum_of_columns")
-        if columns and (sp.get("period") != "budget" or period in BUDGET_PERIODS or doc.meta.kind == "budget"):
-            out.extend(_column_sum_target(doc, sp, columns))
+        if columns and (sp.get("period") != "budget" or period in BUDGET_PERIODS or ctx.doc.meta.kind == "budget"):
+            out.extend(_column_sum_target(ctx, sp, columns))
     return out
 
 
-def _column_sum_target(doc: Document, sp: dict[str, Any], columns: list[list[str]]) -> list[Target]:
+def _column_sum_target(ctx: RuleContext, sp: dict[str, Any], columns: list[list[str]]) -> list[Target]:
     """The ``sum_of_columns`` line of a spec (confirm_only): on the spec's row, the sum of one column
     for each group of needles (公务用车购置费 + 公务用车运行维护费 of a "三公" table laid out across),
     an empty cell read as 0; every group must find its column."""
-    for table in tables_by_kind(doc).get(sp["table"], ()):
-        idx = table_index(table)
+    for table in tables_by_kind(ctx).get(sp["table"], ()):
+        idx = table_index(ctx, table)
         row = idx.row_named(tuple(sp.get("rows") or ("",)))
         if row is None or not row.columns:
             continue
@@ -204,26 +202,26 @@ def _column_sum_target(doc: Document, sp: dict[str, Any], columns: list[list[str
     return []
 
 
-def _table_targets(doc: Document, metric: str, period: str, confirm: bool = False) -> list[Target]:
+def _table_targets(ctx: RuleContext, metric: str, period: str, confirm: bool = False) -> list[Target]:
     plain, budget_first, code = _plan(metric, confirm)
     if confirm:
-        return _table_targets_of(doc, plain, budget_first, code, period) + _sum_targets(doc, metric, period)
-    return _table_targets_of(doc, plain, budget_first, code, period)
+        return _table_targets_of(ctx, plain, budget_first, code, period) + _sum_targets(ctx, metric, period)
+    return _table_targets_of(ctx, plain, budget_first, code, period)
 
 
-def _table_targets_of(doc: Document, plain: tuple[tuple[Any, ...], ...], budget_first: tuple[tuple[Any, ...], ...],
+def _table_targets_of(ctx: RuleContext, plain: tuple[tuple[Any, ...], ...], budget_first: tuple[tuple[Any, ...], ...],
                       code: str | None, period: str) -> list[Target]:
     if not plain:
         return []
     if period not in ("current", *BUDGET_PERIODS):
         return []  # prior-year figures are not printed in this year's tables
-    is_budget_doc = doc.meta.kind == "budget"
+    is_budget_doc = ctx.doc.meta.kind == "budget"
     budget = period in BUDGET_PERIODS or is_budget_doc
     out: list[Target] = []
     # in a budget report every figure of the year is a budget figure: budget targets first,
     # then the plain ones (a budget's 收支总表 prints 本年收入合计 like a final account does)
     ordered = budget_first if is_budget_doc else plain
-    by_kind = tables_by_kind(doc)
+    by_kind = tables_by_kind(ctx)
     for kind, budget_spec, by_code, names, skip_blank, needles, scope, unless in ordered:
         if not is_budget_doc and budget_spec != budget:
             continue
@@ -233,7 +231,7 @@ def _table_targets_of(doc: Document, plain: tuple[tuple[Any, ...], ...], budget_
         for table in tables:
             if table.empty:
                 continue
-            idx = table_index(table)  # find_row and find_column below, on the table's index
+            idx = table_index(ctx, table)  # find_row and find_column below, on the table's index
             if unless is not None and idx.row_named(unless) is not None:
                 continue  # a fallback line (合计 for 总计) where the table prints the line itself
             row = None
@@ -350,14 +348,15 @@ def _budget_first(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return hit[1]
 
 
-def tables_by_kind(doc: Document) -> dict[str, list[Table]]:
-    """Kind -> ``doc.tables_of(kind)`` for every kind the document prints, built once per document."""
-    memo = doc_memo(doc)
-    out = memo.get("tables_by_kind")
-    if out is None:
-        out = memo["tables_by_kind"] = {}
-        for t in doc.tables:
-            out.setdefault(t.kind, []).append(t)
+def tables_by_kind(ctx: RuleContext) -> dict[str, list[Table]]:
+    """Kind -> ``doc.tables_of(kind)`` for every kind the document prints, built once per run."""
+    return ctx.shared("tables_by_kind", _tables_by_kind)
+
+
+def _tables_by_kind(ctx: RuleContext) -> dict[str, list[Table]]:
+    out: dict[str, list[Table]] = {}
+    for t in ctx.doc.tables:
+        out.setdefault(t.kind, []).append(t)
     return out
 
 
@@ -377,19 +376,19 @@ def target_in_unit(t: Target, k_claim: float) -> Figure:
     return f
 
 
-def agreeing_target(doc: Document, claim: Any, targets: Sequence[Target] | None = None) -> Target | None:
+def agreeing_target(ctx: RuleContext, claim: Any, targets: Sequence[Target] | None = None) -> Target | None:
     """The first table figure that a prose amount restates within the rounding of both, or None.
 
     A claim without a unit ("无…支出") is a zero and agrees with an empty or 0.00 cell; a zero
     also agrees with a table of its line printed empty (本表无数据), when no line was found.
     """
-    cf = claim_figure(doc, claim) if claim.unit else Figure(0.0, 0.0)
-    for t in table_targets(doc, claim) if targets is None else targets:
+    cf = claim_figure(ctx, claim) if claim.unit else Figure(0.0, 0.0)
+    for t in table_targets(ctx, claim) if targets is None else targets:
         tf = target_in_claim_unit(t, claim) if claim.unit else t.figure
         if tf is not None and agrees(cf, tf):
             return t
     if targets is None and claim.value == 0:
-        return empty_table_target(doc, claim)
+        return empty_table_target(ctx, claim)
     return None
 
 
@@ -403,7 +402,7 @@ ZERO_TABLE_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def empty_table_target(doc: Document, claim: Any) -> Target | None:
+def empty_table_target(ctx: RuleContext, claim: Any) -> Target | None:
     """The table of the claim's line when the report prints it empty (本表无数据, 不涉及, or no
     figure at all) and every other table that can print the line is empty too: a target of 0
     whose evidence is the table itself.  None otherwise.
@@ -415,7 +414,7 @@ def empty_table_target(doc: Document, claim: Any) -> Target | None:
         return None
     kinds = set(ZERO_TABLE_KINDS.get(metric, ()))
     kinds.update(sp["table"] for sp in _specs(metric)[0])
-    by_kind = tables_by_kind(doc)
+    by_kind = tables_by_kind(ctx)
     tables = [t for kind in sorted(kinds) for t in by_kind.get(kind) or ()]
     # every table that can print the line is empty (one with figures may print it unread)
     if not tables or not all(_printed_empty(t) for t in tables):
@@ -452,12 +451,13 @@ def paragraph_key(doc: Document, claim: Any) -> int:
     return -1
 
 
-def group_by_paragraph(doc: Document, claims: Sequence[Any]) -> dict[int, list[Any]]:
-    """Claims by the paragraph that holds them (computed once per document and claim list)."""
-    memo = doc_memo(doc)
-    hit = memo.get(("group_by_paragraph", id(claims)))
-    if hit is not None and hit[0] is claims:
-        return hit[1]
+def group_by_paragraph(ctx: RuleContext) -> dict[int, list[Any]]:
+    """The run's claims by the paragraph that holds them (computed once per run)."""
+    return ctx.shared("group_by_paragraph", _group_by_paragraph)
+
+
+def _group_by_paragraph(ctx: RuleContext) -> dict[int, list[Any]]:
+    doc, claims = ctx.doc, ctx.claims
     by_page: dict[int, list[tuple[int, int, int]]] = {}
     for i, p in enumerate(doc.paragraphs):
         for piece in p.pieces:
@@ -472,7 +472,6 @@ def group_by_paragraph(doc: Document, claims: Sequence[Any]) -> dict[int, list[A
         if j >= 0 and pieces[j][0] <= c.start <= pieces[j][1]:
             key_i = pieces[j][2]
         out.setdefault(key_i, []).append(c)
-    memo[("group_by_paragraph", id(claims))] = (claims, out)
     return out
 
 
@@ -493,18 +492,17 @@ def amounts_of(claims: Iterable[Any], metric: str | None, periods: tuple[str, ..
     return out
 
 
-def first_amount(doc: Document, claims: Sequence[Any], metric: str | None,
-                 periods: tuple[str, ...] | None = None) -> Any | None:
-    """``next(iter(amounts_of(claims, metric, periods)), None)``, kept per document and claim list."""
-    memo = doc_memo(doc)
-    hit = memo.get(("first_amount", id(claims)))
-    if hit is None or hit[0] is not claims:
-        hit = memo[("first_amount", id(claims))] = (claims, {})
-    found = hit[1]
+def first_amount(ctx: RuleContext, metric: str | None, periods: tuple[str, ...] | None = None) -> Any | None:
+    """``next(iter(amounts_of(ctx.claims, metric, periods)), None)``, kept for the run."""
+    found = ctx.shared("first_amount", _no_amounts_yet)
     key = (metric, periods)
     if key not in found:
-        found[key] = next(iter(amounts_of(claims, metric, periods)), None)
+        found[key] = next(iter(amounts_of(ctx.claims, metric, periods)), None)
     return found[key]
+
+
+def _no_amounts_yet(_ctx: RuleContext) -> dict[tuple[str | None, tuple[str, ...] | None], Any]:
+    return {}
 
 
 def nearest_amount(group: list[Any], metric: str | None, anchor: Any,
@@ -520,9 +518,9 @@ def nearest_amount(group: list[Any], metric: str | None, anchor: Any,
     return min(pool, key=lambda c: abs((c.page, c.start)[1] - anchor.start) + 10**6 * abs(c.page - anchor.page))
 
 
-def percent_figure(doc: Document, claim: Any) -> Figure:
+def percent_figure(ctx: RuleContext, claim: Any) -> Figure:
     """A printed percentage with its rounding (an integer percentage is exact to ±0.5 points)."""
-    return claim_figure(doc, claim)
+    return claim_figure(ctx, claim)
 
 
 def interval_text(lo: float, hi: float) -> str:
@@ -630,7 +628,7 @@ _PATH_KINDS = ("general_budget_expenditure", "expenditure")
 _PATH_COLUMNS = ("本年支出合计", "本年支出/合计", "合计", "本年预算数", "预算数", "金额")
 
 
-def name_path_target(doc: Document, claim: Any) -> Target | None:
+def name_path_target(ctx: RuleContext, claim: Any) -> Target | None:
     """The line of a 款 or 项 claim found by the names its label gives ("法院（款）行政运行（项）"),
     in an expenditure table that prints its lines by name without their codes: the first row
     bearing the 款 name, then the first row after it bearing the 项 name.  For confirming only
@@ -641,7 +639,7 @@ def name_path_target(doc: Document, claim: Any) -> Target | None:
     period = claim.period or "current"
     if len(code) not in (5, 7) or period not in ("current", *BUDGET_PERIODS):
         return None
-    if period in BUDGET_PERIODS and doc.meta.kind != "budget":
+    if period in BUDGET_PERIODS and ctx.doc.meta.kind != "budget":
         return None  # a final account's tables print what was spent, not the budget
     from rules.lookup import norm_name
 
@@ -650,7 +648,7 @@ def name_path_target(doc: Document, claim: Any) -> Target | None:
     if not path or path[-1][1] != want_last:
         return None
     names = [norm_name(re.sub(r"^[\d一二三四五六七八九十]+[、.．]\s*", "", n.strip())) for n, _lv in path]
-    by_kind = tables_by_kind(doc)
+    by_kind = tables_by_kind(ctx)
     for kind in _PATH_KINDS:
         for table in by_kind.get(kind, ()):
             rows = table.rows
@@ -664,7 +662,7 @@ def name_path_target(doc: Document, claim: Any) -> Target | None:
             if pos < 0:
                 continue
             row = rows[pos]
-            idx = table_index(table)
+            idx = table_index(ctx, table)
             fig = None
             for needle in _PATH_COLUMNS:
                 col = idx.column((needle,), row.block) or idx.column((needle,))
@@ -686,7 +684,7 @@ _PROJECT_TOTAL_ROWS = ("年度资金总额", "资金总额")
 _SENTENCE_END = re.compile(r"[。；;！？\n]")
 
 
-def project_target(doc: Document, claim: Any) -> Target | None:
+def project_target(ctx: RuleContext, claim: Any) -> Target | None:
     """The line of a project figure (全年执行数, 年初预算数, 全年预算数 of one project) in the project's
     own 项目支出绩效自评表: the table whose project name (the block of its 年度资金总额 line) the
     claim's words name — the name nearest before the figure in its sentence ("1、矛盾纠纷排查化解
@@ -696,7 +694,8 @@ def project_target(doc: Document, claim: Any) -> Target | None:
     needle = PROJECT_COLUMNS.get(claim.metric or "")
     if needle is None or (claim.period or "current") == "prior":
         return None
-    projects = _project_lines(doc)
+    doc = ctx.doc
+    projects = ctx.shared("project_lines", _project_lines)
     if not projects:
         return None
     try:
@@ -712,22 +711,19 @@ def project_target(doc: Document, claim: Any) -> Target | None:
     if named is None:
         return None
     table, row = projects[named[1]]
-    col = table_index(table).column((needle,), row.block)
+    col = table_index(ctx, table).column((needle,), row.block)
     fig = figure_at(table, row, col.index) if col is not None and col.index in row.columns else None
     return None if fig is None else _target(table, row, fig, "all")
 
 
-def _project_lines(doc: Document) -> dict[str, tuple[Table, Row]]:
-    """Project name -> its 项目支出绩效自评表 and that table's 年度资金总额 line (built once per document)."""
-    memo = doc_memo(doc)
-    out = memo.get("project_lines")
-    if out is None:
-        out = memo["project_lines"] = {}
-        for table in tables_by_kind(doc).get("performance_project", ()):
-            for row in table.rows:
-                name = re.sub(r"\s+", "", row.block or "")
-                if len(name) >= 4 and row.name in _PROJECT_TOTAL_ROWS and name not in out:
-                    out[name] = (table, row)
+def _project_lines(ctx: RuleContext) -> dict[str, tuple[Table, Row]]:
+    """Project name -> its 项目支出绩效自评表 and that table's 年度资金总额 line (once per run)."""
+    out: dict[str, tuple[Table, Row]] = {}
+    for table in tables_by_kind(ctx).get("performance_project", ()):
+        for row in table.rows:
+            name = re.sub(r"\s+", "", row.block or "")
+            if len(name) >= 4 and row.name in _PROJECT_TOTAL_ROWS and name not in out:
+                out[name] = (table, row)
     return out
 
 

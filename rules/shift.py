@@ -8,7 +8,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from extraction.model import Row, Table
-from rules.base import Figure, memo_of, zero_columns
+from rules.base import Figure, RuleContext, zero_columns
 
 _CODE = attrgetter("code")
 
@@ -151,23 +151,23 @@ def _shift(slides: _Slides, column: int) -> tuple[int, frozenset[str]] | None:
     return near
 
 
-def shift_start(table: Table, column: int) -> int | None:
+def shift_start(ctx: RuleContext, table: Table, column: int) -> int | None:
     """Index (in coded_rows) of the first row whose figure belongs to the row above, or None.
 
     None when the hierarchy already holds or when no single slide of one row explains it.
     """
-    found = _cached_shift(table, column)
+    found = _cached_shift(ctx, table, column)
     return None if found is None else found[0]
 
 
-def shift_residual(table: Table, column: int) -> frozenset[str]:
+def shift_residual(ctx: RuleContext, table: Table, column: int) -> frozenset[str]:
     """The 类/款 codes that still do not foot once the slid column is put back (an error of its
     own, for CF101 to report)."""
-    found = _cached_shift(table, column)
+    found = _cached_shift(ctx, table, column)
     return frozenset() if found is None else found[1]
 
 
-def footing_failures(table: Table, column: int) -> frozenset[str]:
+def footing_failures(ctx: RuleContext, table: Table, column: int) -> frozenset[str]:
     """The 类/款 codes of the table's coded rows (:func:`coded_rows`) whose figure in the column is
     not the sum of their next-level lines' (empty cells read as 0 ± 0).
 
@@ -176,27 +176,26 @@ def footing_failures(table: Table, column: int) -> frozenset[str]:
     order) as CF101 and CF501 read: those rules ask this, built once per table and column, instead
     of adding up every class again.
     """
-    return _slides(table).failures(column)
+    return _slides(ctx, table).failures(column)
 
 
-def any_footing_failure(table: Table) -> bool:
+def any_footing_failure(ctx: RuleContext, table: Table) -> bool:
     """Whether :func:`footing_failures` is non-empty for some column the coded rows print in."""
-    slides = _slides(table)
+    slides = _slides(ctx, table)
     return any(slides.failures(ci) for ci in slides.columns)
 
 
-def _slides(table: Table) -> _Slides:
-    """The table's :class:`_Slides`, built once and kept as long as the table (it holds no
-    reference to the table)."""
-    memo = memo_of(table)
-    slides = memo.get("slides")
-    if slides is None:
-        slides = memo["slides"] = _Slides(table)
-    return slides
+def _slides(ctx: RuleContext, table: Table) -> _Slides:
+    """The table's :class:`_Slides`, built once per run (kept by the context)."""
+    return ctx.per_object("slides", table, _new_slides)
 
 
-def _cached_shift(table: Table, column: int) -> tuple[int, frozenset[str]] | None:
-    slides = _slides(table)
+def _new_slides(_ctx: RuleContext, table: Table) -> _Slides:
+    return _Slides(table)
+
+
+def _cached_shift(ctx: RuleContext, table: Table, column: int) -> tuple[int, frozenset[str]] | None:
+    slides = _slides(ctx, table)
     if column not in slides.found:
         slides.found[column] = _shift(slides, column)
     return slides.found[column]

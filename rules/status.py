@@ -1,7 +1,8 @@
 """Each prose claim's status once the rules ran: tied, contradicted, or not checkable and why.
 
 ``claim_statuses(doc, claims, run)`` is called by the pipeline after the rules (so the CLI's
-JSON, the review store and the app all carry the same status).  Nothing is checked here: a claim
+JSON, the review store and the app all carry the same status); it reads the lookups of the run's
+context (``run.context``: the claims' table targets the rules found) rather than building them again.  Nothing is checked here: a claim
 is
 
 * ``tied`` when a rule compared it and found it right (the rule records a :class:`rules.base.Tie`
@@ -81,7 +82,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extraction.model import Cell, Document, Row, Table
-from rules.base import _HALF_UNIT, Evidence, column_label, doc_memo
+from rules.base import _HALF_UNIT, Evidence, RuleContext, column_label
 from rules.lookup import row_unit
 from rules.prose import BUDGET_PERIODS, MONEY_UNITS, _specs, decimals_of, money_kind, targets_of
 
@@ -131,16 +132,24 @@ class ClaimStatus:
                 "findings": list(self.findings)}
 
 
-def target_of(ev: Evidence | None, doc: Document | None = None, money: bool = True) -> dict[str, Any] | None:
+def target_of(ev: Evidence | None, ctx: RuleContext | None = None, money: bool = True) -> dict[str, Any] | None:
     """The ``target`` of a tie: the table figure's table id, row, column, value and page (and,
-    for a money figure, the table's unit)."""
+    for a money figure, the unit of its table in the run's document)."""
     if ev is None or ev.source != "table":
         return None
     tid = ev.table.split(" ", 1)[0] if ev.table else None
     unit = None
-    if doc is not None and tid and money:
-        unit = next((t.unit for t in doc.tables if t.id == tid), None)
+    if ctx is not None and tid and money:
+        unit = ctx.shared("table_units", _table_units).get(tid)
     return {"table": tid, "row": ev.row, "column": ev.column, "value": ev.value, "page": ev.page, "unit": unit}
+
+
+def _table_units(ctx: RuleContext) -> dict[str, str | None]:
+    """Table id -> its unit (the first table of an id, as a scan of the tables finds it)."""
+    units: dict[str, str | None] = {}
+    for t in ctx.doc.tables:
+        units.setdefault(t.id, t.unit)
+    return units
 
 
 def cell_target(table: Table, row: Row, ci: int, cell: Cell) -> dict[str, Any]:
@@ -171,15 +180,15 @@ class _PrintedCells:
         self.max_tol = max((x[1] for x in found), default=0.0)
 
 
-def _printed(doc: Document) -> _PrintedCells:
-    memo = doc_memo(doc)
-    hit = memo.get("printed_cells")
-    if hit is None:
-        hit = memo["printed_cells"] = _PrintedCells(doc)
-    return hit
+def _printed(ctx: RuleContext) -> _PrintedCells:
+    return ctx.shared("printed_cells", _new_printed_cells)
 
 
-def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[float, Table, Row, int, Cell]]:
+def _new_printed_cells(ctx: RuleContext) -> _PrintedCells:
+    return _PrintedCells(ctx.doc)
+
+
+def cells_printing(ctx: RuleContext, claim: Any, limit: int = 3) -> list[tuple[float, Table, Row, int, Cell]]:
     """The table cells that print the claim's number (as printed, ×10⁴ or ÷10⁴) within the
     rounding of both: (scale, table, row, column index, cell), nearest scale first.
 
@@ -188,6 +197,7 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
     行次 or a code column prints small numbers too), not in a column of money, rates or scores.
     Otherwise a match must be closer than a tenth of the figure (rounding wider than that says
     nothing: 80.81 ÷ 10⁴ "is" any 0.01)."""
+    doc = ctx.doc
     if not claim.value or not doc.tables:
         return []
     count = claim.kind == "count"
@@ -197,7 +207,7 @@ def cells_printing(doc: Document, claim: Any, limit: int = 3) -> list[tuple[floa
     else:
         d = decimals_of(doc, claim)
         tol = _HALF_UNIT[d] if 0 <= d < len(_HALF_UNIT) else 0.5 * 10 ** (-d)
-    pc = _printed(doc)
+    pc = _printed(ctx)
     out: list[tuple[float, Table, Row, int, Cell]] = []
     # ×10⁴ and ÷10⁴ are the steps between 元 and 万元: a figure in another unit (平方米, 人) is
     # searched as printed only (13459平方米 is not a 1.35 ÷ 10⁴)
@@ -266,8 +276,9 @@ def _prior_year(doc: Document, claim: Any) -> bool:
     return any(m in lead for m in marks)
 
 
-def _reason(doc: Document, claim: Any) -> str:
+def _reason(ctx: RuleContext, claim: Any) -> str:
     """Why an untied, uncontradicted claim could not be checked (module docstring, in order)."""
+    doc = ctx.doc
     if not doc.tables:
         return "table_in_another_file"
     if all(t.kind == "other" for t in doc.tables):
@@ -284,7 +295,7 @@ def _reason(doc: Document, claim: Any) -> str:
     if _prior_year(doc, claim):
         return "prior_year_figure"
     period = claim.period or "current"
-    if period in BUDGET_PERIODS and doc.meta.kind != "budget" and not targets_of(doc, claim.metric, period):
+    if period in BUDGET_PERIODS and doc.meta.kind != "budget" and not targets_of(ctx, claim.metric, period):
         return "budget_figure_without_budget_table"
     specs, _code = _specs(claim.metric)
     if claim.value == 0:
@@ -294,16 +305,20 @@ def _reason(doc: Document, claim: Any) -> str:
             return "narrative_only_metric"
         printed = any(doc.tables_of(sp["table"]) for sp in specs)
     else:
-        printed = bool(cells_printing(doc, claim, limit=1))
+        printed = bool(cells_printing(ctx, claim, limit=1))
     if not specs:
         return "metric_without_table_line" if printed else "narrative_only_metric"
-    if targets_of(doc, claim.metric, period):
+    if targets_of(ctx, claim.metric, period):
         return "not_compared"
     return "table_line_not_found" if printed else "no_table_prints_it"
 
 
 def claim_statuses(doc: Document, claims: Sequence[Any], run: Any) -> list[ClaimStatus]:
-    """The status of each claim (in order), from the findings and ties of one rules run."""
+    """The status of each claim (in order), from the findings and ties of one rules run (and the
+    lookups of its context, when it is a run on this document)."""
+    ctx = getattr(run, "context", None)
+    if ctx is None or ctx.doc is not doc:
+        ctx = RuleContext(doc, claims)
     by_place: dict[tuple[Any, Any, Any], list[str]] = {}
     for f in run.findings:
         for ev in f.evidence:
@@ -326,9 +341,9 @@ def claim_statuses(doc: Document, claims: Sequence[Any], run: Any) -> list[Claim
             continue
         t = tied.get(c.id)
         if t is not None:
-            out.append(ClaimStatus("tied", target=target_of(t.target, doc, c.unit in MONEY_UNITS), tied_by=t.rule))
+            out.append(ClaimStatus("tied", target=target_of(t.target, ctx, c.unit in MONEY_UNITS), tied_by=t.rule))
             continue
-        out.append(ClaimStatus("not_checkable", reason=passed.get(c.id) or _reason(doc, c)))
+        out.append(ClaimStatus("not_checkable", reason=passed.get(c.id) or _reason(ctx, c)))
     return out
 
 

@@ -63,9 +63,11 @@ def test_every_limit_stands_far_above_the_real_reports(real_docs):
         if f.suffix == ".pdf":
             with pymupdf.open(f) as pdf:
                 words = max(words, max(len(pg.get_text("words")) for pg in pdf))
+    from rules.base import RuleContext
     from rules.prose import group_by_paragraph
 
-    per_para = max(len(g) for _, d, cs, _ in real_docs for k, g in group_by_paragraph(d, cs).items() if k >= 0)
+    per_para = max(len(g) for _, d, cs, _ in real_docs
+                   for k, g in group_by_paragraph(RuleContext(d, cs)).items() if k >= 0)
     assert (para, per_doc, sentence, words, per_para) > (1000, 250, 300, 150, 15)  # 1076, 277, 382, 212, 21
     assert per_para * 5 < limits.MAX_PARAGRAPH_CLAIMS
     per_rule = 0

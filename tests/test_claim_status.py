@@ -12,6 +12,7 @@ from crossfoot import appdata as A
 from crossfoot.pipeline import check_document
 from crossfoot.store import COLUMNS, SCHEMA_VERSION, Batch, Store
 from extraction.claims import JSON_FIELDS
+from rules.base import RuleContext
 from rules.status import REASONS, STATUSES
 
 DATA = Path(__file__).parent / "data"
@@ -281,11 +282,12 @@ def test_only_money_is_searched_in_another_unit():
     doc = read_document(WANLI)
     # "本工程规划建筑面积约为 13459平方米": not the 1.35 of the 三公 table ÷ 10⁴
     area = next(c for c in extract_claims(doc) if c.value == 13459)
-    assert area.unit == "平方米" and cells_printing(doc, area) == []
+    ctx = RuleContext(doc)
+    assert area.unit == "平方米" and cells_printing(ctx, area) == []
     # a money figure is: "公务用车购置费25万元" is printed 250000.00 in a 元 table
     money = next(c for c in extract_claims(doc)
                  if c.value == 25 and c.metric == "three_public_vehicle_purchase")
-    assert {k for k, *_rest in cells_printing(doc, money)} == {1e4}
+    assert {k for k, *_rest in cells_printing(ctx, money)} == {1e4}
 
 
 def test_a_count_is_not_found_in_a_money_or_score_column(seed000):
@@ -297,10 +299,11 @@ def test_a_count_is_not_found_in_a_money_or_score_column(seed000):
     claims = extract_claims(doc)
     # "组织党组理论中心组集中学习5次": the 5.0 of a 执行率 column is no count of 次
     five = next(c for c in claims if c.kind == "count" and c.value == 5 and c.unit == "次")
-    assert cells_printing(doc, five) == []
+    ctx = RuleContext(doc, claims)
+    assert cells_printing(ctx, five) == []
     # "共安排国内公务接待 8 批次": the line 国内公务接待批次（个） of the 三公 table prints it
     eight = next(c for c in claims if c.kind == "count" and c.value == 8 and c.unit == "批次")
-    assert [r.name for _k, _t, r, _ci, _c in cells_printing(doc, eight)][0] == "5.国内公务接待批次（个）"
+    assert [r.name for _k, _t, r, _ci, _c in cells_printing(ctx, eight)][0] == "5.国内公务接待批次（个）"
 
 
 def test_money_given_a_rates_metric_has_no_metric(seed004):

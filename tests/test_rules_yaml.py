@@ -10,6 +10,7 @@ import yaml
 
 from crossfoot.pipeline import extract_claims
 from extraction.reader import read_text
+from rules.base import RuleContext
 from rules.registry import RULES, SET_RULES, rule_by_code
 
 CASES_DIR = Path(__file__).parent / "rules"
@@ -31,9 +32,9 @@ def test_rule_case(code, case):
     if other_key:  # a rule of a document set (CF9xx): last year's report, the year's budget, last year's final account
         other = read_text(case[other_key], f"{code}-{case['id']}-{other_key}.txt")
         assert other.error is None, other.error
-        findings = list(rule_by_code(code)().check_pair(doc, claims, other))
+        findings = list(rule_by_code(code)().run_pair(RuleContext(doc, claims, documents=(doc, other))))
     else:
-        findings = list(rule_by_code(code)().check(doc, claims))
+        findings = list(rule_by_code(code)().run(RuleContext(doc, claims)))
     if case["expect"] == "pass":
         assert findings == [], [f.message for f in findings]
         return
