@@ -59,6 +59,9 @@ def _batch_seconds() -> float:
 IN_FLIGHT_PER_WORKER = 3
 # Files hashed and looked up in the store together.
 LOOKUP_CHUNK = 64
+# Departments whose stored readings the set phase fetches in one query (a query costs more than
+# the rows of a few departments).
+FETCH_JOBS = 32
 # A local worker is replaced after this many documents (bounds any leak in the PDF library).
 TASKS_PER_WORKER = 500
 
@@ -798,10 +801,15 @@ def review(
         gone = sorted(set(stored) - reports)
         return list(units.values()), gone
 
-    def send(job: list[dict[str, Any]]) -> Future:
-        members_of = {m.sha256: m for u in job for st in (u["set"], *(b for _, b in u["pairs"])) for m in st.members}
-        data = db.document_data(members_of)
-        files = {m.path: str(Path(m.path).absolute()) for sha, m in members_of.items()
+    def members_of(job: list[dict[str, Any]]) -> dict[str, Any]:
+        return {m.sha256: m for u in job for st in (u["set"], *(b for _, b in u["pairs"])) for m in st.members}
+
+    def send(job: list[dict[str, Any]], blobs: dict[str, bytes]) -> Future:
+        """Submit one job with the stored readings of its documents (``blobs``: fetched for this
+        job and the next ones in one query)."""
+        members = members_of(job)
+        data = {sha: blobs.pop(sha) for sha in members if sha in blobs}
+        files = {m.path: str(Path(m.path).absolute()) for sha, m in members.items()
                  if sha not in data and Path(m.path).is_file()}
         try:
             return pool.submit(review_department, job, data, files, config)
@@ -830,12 +838,17 @@ def review(
         pending = iter(jobs)
         running: dict[Future, list[dict[str, Any]]] = {}
         broken: list[list[dict[str, Any]]] = []
+        ahead: list[list[dict[str, Any]]] = []  # jobs whose readings are fetched, not yet sent
+        blobs: dict[str, bytes] = {}
         while True:
             while not broken and len(running) < max_in_flight:
-                job = next(pending, None)
-                if job is None:
+                if not ahead:
+                    ahead = list(itertools.islice(pending, FETCH_JOBS))
+                    blobs = db.document_data({sha for job in ahead for sha in members_of(job)}) if ahead else {}
+                if not ahead:
                     break
-                running[send(job)] = job
+                job = ahead.pop(0)
+                running[send(job, blobs)] = job
             if not running:
                 break
             stop_point()
@@ -856,7 +869,7 @@ def review(
             flush()
             if broken and not running:
                 pool.restart()
-                return broken, list(pending)
+                return broken, ahead + list(pending)
         return [], []
 
     def review_sets() -> None:

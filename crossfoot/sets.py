@@ -135,11 +135,16 @@ def combine_split(text_doc: Any, tables_doc: Any) -> Any:
     entry of the combined document back to the two files."""
     from dataclasses import replace
 
+    from extraction.model import new_cell, new_row
+
     off = len(text_doc.pages)
 
     def shift_row(row: Any) -> Any:
-        cells = tuple(None if c is None else replace(c, page=c.page + off) for c in row.cells)
-        return replace(row, page=row.page + off, cells=cells)
+        # (the fast constructors, not dataclasses.replace: a split report's every cell is made again)
+        cells = tuple(None if c is None else new_cell(c.text, c.value, c.decimals, c.page + off, c.bbox, c.start, c.end)
+                      for c in row.cells)
+        return new_row(row.index, row.block, row.code, row.name, cells, row.columns, row.page + off, row.line_no,
+                       row.name_bbox, row.unit)
 
     tables = tuple(replace(t, pages=tuple(p + off for p in t.pages), rows=tuple(shift_row(r) for r in t.rows))
                    for t in tables_doc.tables)

@@ -213,3 +213,28 @@ def test_review_killed_in_its_set_phase_is_finished_by_the_next_run(years3, tmp_
     assert stats.reviewed == 0
     with Store(store, read_only=True) as a, Store(full, read_only=True) as b:
         assert a.snapshot() == b.snapshot()
+
+
+def test_the_department_view_shows_the_stored_set_findings(years3, tmp_path):
+    from crossfoot.appdata import cross_document_findings
+    from crossfoot.sets import normalise_department
+
+    store = tmp_path / "s.duckdb"
+    review([years3], store, workers=1)
+    with Store(store, read_only=True) as db:
+        rows = db.con.execute(
+            "SELECT d.department, f.rule, f.finding_id, o.path, d.path FROM findings f JOIN documents d USING (sha256) "
+            "JOIN documents o ON o.sha256 = f.prior_sha256 ORDER BY 1, 3").fetchall()
+    assert rows
+    dept = rows[0][0]
+    shown = cross_document_findings(store, normalise_department(dept))
+    mine = [r for r in rows if r[0] == dept]
+    got = {(r["rule"], r["finding_id"]) for _, r in shown.iterrows() if r["rule"].startswith("CF9")}
+    assert got == {(r[1], r[2]) for r in mine}
+    with Store(store, read_only=True) as db:
+        files = {p for (p, d) in db.con.execute("SELECT path, department FROM documents").fetchall()
+                 if normalise_department(d) == normalise_department(dept)}
+    for _, r in shown.iterrows():
+        if r["rule"].startswith("CF9"):  # its evidence in the files of both reports (a split one's tables file)
+            docs = set(r["documents"].split(" | "))
+            assert len(docs) >= 2 and docs <= files
