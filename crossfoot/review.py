@@ -792,8 +792,7 @@ def review(
                     pairs = []  # stored as they are
             if split or pairs:
                 units.setdefault(st.department, []).append({"set": st, "split": split, "pairs": pairs})
-        own = db.own_findings(u["set"].member("text").sha256 if u["split"] else entry_member(u["set"]).sha256
-                              for us in units.values() for u in us if u["pairs"])
+        own = db.own_findings(entry_member(u["set"]).sha256 for us in units.values() for u in us if u["pairs"])
         for us in units.values():
             for u in us:
                 if u["pairs"]:
@@ -827,6 +826,9 @@ def review(
                                entry.get("seconds"))
         if result["set_checks"]:
             from crossfoot.sets import entry_member
+
+            for f in result["findings"]:
+                stats.findings[f.get("severity", "info")] = stats.findings.get(f.get("severity", "info"), 0) + 1
 
             batch.add_set_results(entry_member(st).sha256, st.id, result["findings"], result["rule_errors"],
                                   result["set_checks"], RULES_VERSION)
