@@ -31,12 +31,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def corpus(out: Path, departments: int) -> list[Path]:
+def corpus(out: Path, departments: int, fmt: str) -> list[Path]:
     from corpus.generate import generate_corpus
 
     if not (out / "truth.jsonl").exists():
         generate_corpus(out, departments=departments, years=(2023, 2024), errors=0.3, anomalies=0.1, seed=5,
-                        fmt="txt", error_kinds=None, workers=2, split=0.3, cross_errors=0.1)
+                        fmt=fmt, error_kinds=None, workers=2, split=0.3, cross_errors=0.1)
     return [out]
 
 
@@ -73,10 +73,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cache", type=Path, default=None, help="where the corpus is kept between runs")
+    ap.add_argument("--format", choices=("txt", "pdf"), default="txt",
+                    help="text exports (default: the checking is cheapest there, so the set phase weighs most) or PDFs")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="cf-sets-") as tmp:
-        folder = (args.cache or Path(tmp)) / f"corpus-{args.departments}"
-        paths = corpus(folder, args.departments)
+        folder = (args.cache or Path(tmp)) / f"corpus-{args.departments}-{args.format}"
+        paths = corpus(folder, args.departments, args.format)
         rates: dict[bool, list[float]] = {False: [], True: []}
         for run in range(1, args.runs + 1):
             for sets in (False, True):

@@ -962,6 +962,7 @@ class Store:
         con = self.con
         con.execute("BEGIN")
         try:
+            shas: list[str] = []
             if batch.replaced:
                 # Only documents stored before have rows to replace: look them up by key (cheap)
                 # rather than scanning every child table for each batch of new documents.
@@ -977,9 +978,9 @@ class Store:
                         con.execute(
                             f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas]
                         )
-            if batch.data_replaced:
-                con.execute("DELETE FROM document_data WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))",
-                            [sorted(set(batch.data_replaced))])
+            old_data = sorted(set(batch.data_replaced) & set(shas))  # (a document's data is stored with it)
+            if old_data:
+                con.execute("DELETE FROM document_data WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [old_data])
             set_shas = sorted(set(batch.set_replaced))
             if set_shas:
                 self._delete_set_rows(set_shas)
