@@ -41,7 +41,9 @@ def encode(doc: M.Document, claims: Any = ()) -> bytes:
     data = (FORMAT, doc.path, doc.sha256, doc.format, _values(doc.meta), [_values(p) for p in doc.pages],
             [_values(s) for s in doc.sections], paragraphs, tables, list(doc.notes),
             [_values(c) for c in claims])
-    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    # (a path that is not UTF-8 keeps its lone surrogates: os.fsdecode's, given back as they were)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
 def _box(b: Any) -> Any:
@@ -50,7 +52,7 @@ def _box(b: Any) -> Any:
 
 def decode(blob: bytes) -> tuple[M.Document, list[Any]] | None:
     """The document and claims :func:`encode` made (None for a blob of another layout)."""
-    data = json.loads(zlib.decompress(blob))
+    data = json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
     if not data or data[0] != FORMAT:
         return None
     _, path, sha, fmt, meta, pages, sections, paragraphs, tables, notes, claims = data

@@ -129,7 +129,10 @@ def check_read_claims(doc: Document, config: dict[str, Any] | None = None,
     if data:
         from crossfoot.docdata import encode
 
-        entry["document_data"] = encode(doc, claims)
+        try:
+            entry["document_data"] = encode(doc, claims)
+        except (ValueError, TypeError) as e:  # the set phase reads the file instead
+            log.warning("%s: its reading cannot be kept (%s: %s)", doc.path, type(e).__name__, e)
     return entry, claims
 
 

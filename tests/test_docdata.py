@@ -35,3 +35,13 @@ def test_a_blob_of_another_layout_is_not_decoded():
     import zlib
 
     assert decode(zlib.compress(json.dumps([999, "x"]).encode())) is None
+
+
+def test_a_path_that_is_not_utf8_comes_back_as_it_was(tmp_path):
+    import os
+    from dataclasses import replace
+
+    doc = read_document(FILES[0])
+    odd = replace(doc, path=os.fsdecode(b"x\xed\xa0\x80y.txt"))
+    back, _ = decode(encode(odd))
+    assert back.path == odd.path and back == odd
