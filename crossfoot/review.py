@@ -16,6 +16,15 @@ limit (``CROSSFOOT_DOCUMENT_SECONDS``), and the parent kills a worker still on o
 the hard limit — that document is ``too_complex``.  When a worker dies (a crash in the PDF library,
 the kernel's OOM killer), the documents it and the others were reading are checked again one at a
 time: the one that kills its worker again, alone, is the error record; the others are stored as usual.
+
+At the end of each run comes the set phase (crossfoot/sets.py): the whole store is grouped into
+document sets, and one job per department — run by the workers, from each document's reading kept
+in the store (``document_data``, crossfoot/docdata.py), never from its file unless none was kept —
+checks each report split over two files as one and runs the document-set rules (CF9xx) on each
+report with last year's report of its kind and a final account with its year's budget, exactly as
+``crossfoot check`` does (crossfoot.pipeline.set_pairs, compare_pair).  Only the reports whose
+stored ``set_checks`` are not what the store's sets now give are done again, so a second review
+does nothing there and a killed one is finished by the next.
 """
 
 from __future__ import annotations
