@@ -47,12 +47,13 @@ EXPORTS: dict[str, str] = {
                                          coalesce(e.table_id || ' ', ''), coalesce(e.row_label || ' ', ''),
                                          coalesce(e.column_label || ' ', ''), '「', e.text, '」'),
                                   ' | ' ORDER BY e.seq)
-                FROM evidence e WHERE e.sha256 = f.sha256 AND e.finding_id = f.finding_id) AS evidence
-        FROM findings f JOIN documents d USING (sha256)
+                FROM evidence e WHERE e.sha256 = f.sha256 AND e.finding_id = f.finding_id) AS evidence,
+               f.prior_sha256, o.path AS prior_path
+        FROM findings f JOIN documents d USING (sha256) LEFT JOIN documents o ON o.sha256 = f.prior_sha256
         ORDER BY d.path, f.finding_id""",
     "evidence": """
         SELECT e.sha256, d.path, e.finding_id, e.seq, e.source, e.page, e.text, e.value, e.table_id,
-               e.row_label, e.column_label, e.start_char, e.end_char, e.bbox
+               e.row_label, e.column_label, e.start_char, e.end_char, e.bbox, e.document_sha256
         FROM evidence e JOIN documents d USING (sha256)
         ORDER BY d.path, e.finding_id, e.seq""",
     "errors": "SELECT path, sha256, code, message, rules_version, seen_at FROM errors ORDER BY path",

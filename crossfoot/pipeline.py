@@ -58,8 +58,10 @@ def claim_entries(doc: Document, claims: list[Any], run: Any) -> list[dict[str, 
 
 
 def check_document(path: Path, display_name: str | None = None,
-                   config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Read one file and return its entry of the ``crossfoot check`` JSON.
+                   config: dict[str, Any] | None = None, data: bool = False) -> dict[str, Any]:
+    """Read one file and return its entry of the ``crossfoot check`` JSON (``data``: with the
+    document as read and its claims as bytes, ``entry["document_data"]``, for the review store; see
+    crossfoot/docdata.py).
 
     A document that takes longer than its time budget (``CROSSFOOT_DOCUMENT_SECONDS``) or runs out
     of memory is an error entry with code ``too_complex`` (see :mod:`crossfoot.budget`).
@@ -69,7 +71,7 @@ def check_document(path: Path, display_name: str | None = None,
     seconds = budget.document_seconds()
     try:
         with budget.time_limit(seconds):
-            return _check_document(path, display_name, config)
+            return _check_document(path, display_name, config, data)
     except budget.OverBudget:
         reason = f"checking it took longer than the {seconds:g} s allowed (CROSSFOOT_DOCUMENT_SECONDS)"
     except MemoryError:
@@ -92,19 +94,27 @@ def too_complex_entry(path: Path, display_name: str | None, reason: str) -> dict
     return _error(name, sha, "too_complex", f"{name}: too complex to check: {reason}").summary()
 
 
-def _check_document(path: Path, display_name: str | None, config: dict[str, Any] | None) -> dict[str, Any]:
+def _check_document(path: Path, display_name: str | None, config: dict[str, Any] | None,
+                    data: bool = False) -> dict[str, Any]:
     from extraction.reader import read_document  # here, not above: walking files needs no reader
 
-    return check_read(read_document(path, display_name), config)
+    return check_read(read_document(path, display_name), config, data)
 
 
-def check_read(doc: Document, config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``crossfoot check`` entry of a document already read: its claims, findings and statuses."""
+def check_read(doc: Document, config: dict[str, Any] | None = None, data: bool = False) -> dict[str, Any]:
+    """The ``crossfoot check`` entry of a document already read: its claims, findings and statuses
+    (``data``: and the document with its claims as bytes, ``entry["document_data"]``)."""
+    return check_read_claims(doc, config, data)[0]
+
+
+def check_read_claims(doc: Document, config: dict[str, Any] | None = None,
+                      data: bool = False) -> tuple[dict[str, Any], list[Any]]:
+    """:func:`check_read`, and the claims of the document."""
     entry = doc.summary()
     if doc.notes:
         entry["notes"] = list(doc.notes)
     if not doc.ok:
-        return entry
+        return entry, []
     claim_notes: list[str] = []
     claims = extract_claims(doc, claim_notes)
     if claim_notes:
@@ -116,7 +126,14 @@ def check_read(doc: Document, config: dict[str, Any] | None = None) -> dict[str,
         entry["notes"] = [*entry.get("notes", ()), *run.notes]
     _mark_damaged_text(doc, entry["findings"])
     entry["rule_errors"] = [e.to_dict() for e in run.errors]
-    return entry
+    if data:
+        from crossfoot.docdata import encode
+
+        try:
+            entry["document_data"] = encode(doc, claims)
+        except (ValueError, TypeError) as e:  # the set phase reads the file instead
+            log.warning("%s: its reading cannot be kept (%s: %s)", doc.path, type(e).__name__, e)
+    return entry, claims
 
 
 REPLACEMENT = "\ufffd"  # what a byte that could not be decoded, or a glyph without text, reads as
@@ -165,15 +182,25 @@ def check_split(text_path: Path, tables_path: Path, text: Any, tables: Any,
     """The text file's entry of a report published as a text file and a tables file, checked as one
     (the prose rules see the tables; evidence names the file of each side); None when either file
     cannot be read again."""
-    from crossfoot.sets import combine_split, split_back
+    from crossfoot.sets import split_reading
     from extraction.reader import read_document
 
-    text_doc, tables_doc = read_document(text_path, text.path), read_document(tables_path, tables.path)
-    if not (text_doc.ok and tables_doc.ok) or (text_doc.sha256, tables_doc.sha256) != (text.sha256, tables.sha256):
+    reading = split_reading(read_document(text_path, text.path), read_document(tables_path, tables.path),
+                            text, tables)
+    if reading is None:
         return None  # changed or gone since: the entries checked alone stand
-    entry = check_read(combine_split(text_doc, tables_doc), config)
+    return check_split_reading(reading, config)[0]
+
+
+def check_split_reading(reading: Any, config: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Any]]:
+    """The text file's entry of a split report (a crossfoot.sets.SetReading of its two files)
+    checked as one, and the claims of the report."""
+    from crossfoot.sets import split_back
+
+    entry, claims = check_read_claims(reading.doc, config)
+    tables = reading.tables_member
     entry["sibling"] = {"path": tables.path, "sha256": tables.sha256}
-    return split_back(entry, len(text_doc.pages), text, tables)
+    return split_back(entry, reading.text_pages, reading.entry_member, tables), claims
 
 
 def check_sets(entries: list[dict[str, Any]], files: dict[str, Path],
@@ -202,15 +229,56 @@ def check_sets(entries: list[dict[str, Any]], files: dict[str, Path],
     return sets
 
 
+def set_pairs(sets: list[Any]) -> list[tuple[Any, str, Any]]:
+    """The pairs of reports the document-set rules (CF9xx) read, in the order they run: each report
+    with last year's report of its department and kind (``prior_year``), a final account with
+    the budget report of its department and year (``same_year_budget``), and a budget with last
+    year's final account (``prior_year_final_account``: its 上年执行数, CF904); as (report's set,
+    relation, other report's set).  Sets that are not one report (``duplicate``) take no part."""
+    from crossfoot.sets import entry_member
+
+    by_key = {(s.department, s.kind, s.year): s for s in sets if s.department and s.year and s.form != "duplicate"}
+    out = []
+    for (dept, kind, year), s in sorted(by_key.items(), key=lambda kv: kv[0][2]):
+        others = [("prior_year", by_key.get((dept, kind, year - 1)))]
+        if kind == "final_account":
+            others.append(("same_year_budget", by_key.get((dept, "budget", year))))
+        else:  # a budget: last year's final account (its 上年执行数, CF904)
+            others.append(("prior_year_final_account", by_key.get((dept, "final_account", year - 1))))
+        out.extend((s, relation, before) for relation, before in others
+                   if before is not None and entry_member(s) is not None and entry_member(before) is not None)
+    return out
+
+
+def compare_pair(now: Any, claims: list[Any], prior: Any, prior_set_id: str, relation: str,
+                 config: dict[str, Any] | None, first_id: int) -> tuple[list[dict], list[dict], dict[str, Any]]:
+    """The document-set rules on one report (``now``: a crossfoot.sets.SetReading, and its claims)
+    and another of its department (``prior``): their findings as the report's entry holds them
+    (numbered from ``first_id``, ``documents`` both files, ``document`` on each evidence item), the
+    rules that failed, and the ``set_checks`` item that says what was compared."""
+    from rules.engine import run_set_rules
+
+    run = run_set_rules(now.doc, claims, prior.doc, config)
+    findings = []
+    for i, f in enumerate(run.findings, start=first_id):
+        d = replace(f, id=f"f{i}").to_dict()
+        for ev in d["evidence"]:
+            (prior if ev.pop("document", None) == prior.doc.sha256 else now).place(ev)
+        d["documents"] = [now.entry_member.to_dict(), prior.entry_member.to_dict()]
+        findings.append(d)
+    check = {"prior": prior_set_id, "prior_path": prior.entry_member.path,
+             "prior_sha256": prior.entry_member.sha256, "relation": relation,
+             "compared": sum(1 for t in run.ties if t.tied) + len(run.findings), "findings": len(run.findings)}
+    return findings, [e.to_dict() for e in run.errors], check
+
+
 def _check_across_years(sets: list[Any], entries: list[dict[str, Any]], by_path: dict[str, int],
                         files: dict[str, Path], config: dict[str, Any] | None) -> None:
     """CF9xx on each report that has another report of its department in the run: last year's
     report of its kind (CF901, CF903), for a final account the budget report of its year (CF902),
     and for a budget last year's final account (CF904)."""
     from crossfoot.sets import SetReading, read_set
-    from rules.engine import run_set_rules
 
-    by_key = {(s.department, s.kind, s.year): s for s in sets if s.department and s.year and s.form != "duplicate"}
     readings: dict[str, SetReading | None] = {}
     claims_of: dict[str, list[Any]] = {}
 
@@ -219,33 +287,18 @@ def _check_across_years(sets: list[Any], entries: list[dict[str, Any]], by_path:
             readings[s.id] = read_set(s, files)
         return readings[s.id]
 
-    for (dept, kind, year), s in sorted(by_key.items(), key=lambda kv: kv[0][2]):
-        others = [("prior_year", by_key.get((dept, kind, year - 1)))]
-        if kind == "final_account":
-            others.append(("same_year_budget", by_key.get((dept, "budget", year))))
-        else:  # a budget: last year's final account (its 上年执行数, CF904)
-            others.append(("prior_year_final_account", by_key.get((dept, "final_account", year - 1))))
-        for relation, before in others:
-            if before is None:
-                continue
-            now, prior = reading(s), reading(before)
-            if now is None or prior is None:
-                continue
-            if s.id not in claims_of:
-                claims_of[s.id] = extract_claims(now.doc)
-            run = run_set_rules(now.doc, claims_of[s.id], prior.doc, config)
-            entry = entries[by_path[now.entry_member.path]]
-            n = len(entry.get("findings") or [])
-            for i, f in enumerate(run.findings, start=n + 1):
-                d = replace(f, id=f"f{i}").to_dict()
-                for ev in d["evidence"]:
-                    (prior if ev.pop("document", None) == prior.doc.sha256 else now).place(ev)
-                d["documents"] = [now.entry_member.to_dict(), prior.entry_member.to_dict()]
-                entry.setdefault("findings", []).append(d)
-            entry.setdefault("rule_errors", []).extend(e.to_dict() for e in run.errors)
-            entry.setdefault("set_checks", []).append(
-                {"prior": before.id, "prior_path": prior.entry_member.path, "relation": relation,
-                 "compared": sum(1 for t in run.ties if t.tied) + len(run.findings), "findings": len(run.findings)})
+    for s, relation, before in set_pairs(sets):
+        now, prior = reading(s), reading(before)
+        if now is None or prior is None:
+            continue
+        if s.id not in claims_of:
+            claims_of[s.id] = extract_claims(now.doc)
+        entry = entries[by_path[now.entry_member.path]]
+        findings, errors, check = compare_pair(now, claims_of[s.id], prior, before.id, relation, config,
+                                               len(entry.get("findings") or []) + 1)
+        entry.setdefault("findings", []).extend(findings)
+        entry.setdefault("rule_errors", []).extend(errors)
+        entry.setdefault("set_checks", []).append(check)
 
 
 def render_text(docs: list[dict[str, Any]], claims: bool = False) -> str:

@@ -16,6 +16,15 @@ limit (``CROSSFOOT_DOCUMENT_SECONDS``), and the parent kills a worker still on o
 the hard limit — that document is ``too_complex``.  When a worker dies (a crash in the PDF library,
 the kernel's OOM killer), the documents it and the others were reading are checked again one at a
 time: the one that kills its worker again, alone, is the error record; the others are stored as usual.
+
+At the end of each run comes the set phase (crossfoot/sets.py): the whole store is grouped into
+document sets, and one job per department — run by the workers, from each document's reading kept
+in the store (``document_data``, crossfoot/docdata.py), never from its file unless none was kept —
+checks each report split over two files as one and runs the document-set rules (CF9xx) on each
+report with last year's report of its kind and a final account with its year's budget, exactly as
+``crossfoot check`` does (crossfoot.pipeline.set_pairs, compare_pair).  Only the reports whose
+stored ``set_checks`` are not what the store's sets now give are done again, so a second review
+does nothing there and a killed one is finished by the next.
 """
 
 from __future__ import annotations
@@ -59,6 +68,9 @@ def _batch_seconds() -> float:
 IN_FLIGHT_PER_WORKER = 3
 # Files hashed and looked up in the store together.
 LOOKUP_CHUNK = 64
+# Departments whose stored readings the set phase fetches in one query (a query costs more than
+# the rows of a few departments).
+FETCH_JOBS = 32
 # A local worker is replaced after this many documents (bounds any leak in the PDF library).
 TASKS_PER_WORKER = 500
 
@@ -111,8 +123,9 @@ _WORKER_CAP: int | None = None
 
 
 def review_document(path: str, display_name: str, config: dict[str, Any] | None = None,
-                    token: int | None = None) -> dict[str, Any]:
-    """The work a worker does for one file: ``check_document`` plus the seconds it took.
+                    token: int | None = None, data: bool = False) -> dict[str, Any]:
+    """The work a worker does for one file: ``check_document`` plus the seconds it took (``data``:
+    with the document as read and its claims, ``document_data``, for the set phase).
 
     Never raises for a bad file (it becomes an error entry); a bug becomes an
     ``internal_error`` entry, and running out of memory a ``too_complex`` one, so that one
@@ -136,7 +149,7 @@ def review_document(path: str, display_name: str, config: dict[str, Any] | None 
                     with time_limit(document_seconds()):  # the hook is part of the document's work
                         entry = hook(path, display_name)
                 if entry is None:
-                    entry = check_document(Path(path), display_name, config)
+                    entry = check_document(Path(path), display_name, config, data)
             except OverBudget:
                 entry = too_complex_entry(Path(path), display_name, f"checking it took longer than the "
                                           f"{document_seconds():g} s allowed (CROSSFOOT_DOCUMENT_SECONDS)")
@@ -156,31 +169,96 @@ def review_document(path: str, display_name: str, config: dict[str, Any] | None 
     return entry
 
 
-def review_split(text_path: str, tables_path: str, text: Any, tables: Any,
-                 config: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """The work for one report split over two files (crossfoot.sets): the text file's entry,
-    checked with the tables file's tables, plus the seconds it took; None when a file changed."""
-    from crossfoot.budget import OverBudget, document_seconds, time_limit
-    from crossfoot.pipeline import check_split
+def sets_enabled() -> bool:
+    """Whether a review runs its set phase (on unless ``CROSSFOOT_REVIEW_SETS=0``: for the bench
+    that measures what the phase costs, bench/review_sets.py, not for use)."""
+    return os.environ.get("CROSSFOOT_REVIEW_SETS", "1") != "0"
 
-    t0 = time.perf_counter()
+
+def review_department(units: list[dict[str, Any]], data: dict[str, bytes], files: dict[str, str],
+                      config: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The set phase's work for the reports of one department (a worker runs it).
+
+    Each unit is one report (a crossfoot.sets.DocumentSet): ``split`` (a report split over two
+    files, to be checked as one: its text file's new entry) and/or ``pairs`` (the other reports
+    the document-set rules read it with: (relation, set), crossfoot.pipeline.set_pairs; ``own``:
+    how many findings its stored entry holds).  Documents come from ``data`` (sha256 → the stored
+    reading, crossfoot/docdata.py) or else from their files (``files``: entry path → file), each
+    decoded once for the whole department.  Returns per unit ``entry`` (the split report's entry,
+    or None) and the set rules' ``findings``, ``rule_errors`` and ``set_checks`` (a pair that
+    could not be read has ``compared`` None).  A unit over its time or memory budget is left out."""
+    from crossfoot.budget import OverBudget, document_seconds, time_limit
+    from crossfoot.docdata import decode
+    from crossfoot.pipeline import check_split_reading, compare_pair, extract_claims
+    from crossfoot.sets import reading_of
+    from extraction.reader import read_document
+
+    decoded: dict[str, tuple[Any, list[Any] | None] | None] = {}
+    readings: dict[str, Any] = {}
+    claims_of: dict[str, list[Any]] = {}
+
+    def load(m: Any) -> Any:
+        if m.sha256 not in decoded:
+            blob = data.get(m.sha256)
+            got = decode(blob) if blob else None
+            if got is None and m.path in files:
+                got = (read_document(Path(files[m.path]), m.path), None)
+            decoded[m.sha256] = got
+        got = decoded[m.sha256]
+        return None if got is None else got[0]
+
+    def reading(st: Any) -> Any:
+        if st.id not in readings:
+            readings[st.id] = reading_of(st, load)
+        return readings[st.id]
+
+    def claims(st: Any, now: Any) -> list[Any]:
+        if st.id not in claims_of:
+            got = decoded.get(now.entry_member.sha256)
+            stored = got[1] if got is not None and st.form != "split" else None
+            claims_of[st.id] = stored if stored is not None else extract_claims(now.doc)
+        return claims_of[st.id]
+
+    def one(unit: dict[str, Any]) -> dict[str, Any]:
+        st = unit["set"]
+        out: dict[str, Any] = {"set": st, "entry": None, "findings": [], "rule_errors": [], "set_checks": []}
+        own = unit.get("own") or 0
+        if unit.get("split"):
+            hook = _worker_hook()
+            if hook is not None:  # named "pair:<text file>" so that a test hook can tell
+                hook(st.member("text").path, f"pair:{os.path.basename(st.member('text').path)}")
+            now = reading(st)
+            if now is not None:
+                entry, claims_of[st.id] = check_split_reading(now, config)
+                entry["set_id"] = st.id
+                out["entry"] = entry
+                own = len(entry.get("findings") or [])
+        now = reading(st) if unit.get("pairs") else None
+        for relation, before in unit.get("pairs") or ():
+            prior = reading(before)
+            if now is None or prior is None:
+                out["set_checks"].append({"prior": before.id, "prior_path": None, "prior_sha256": None,
+                                          "relation": relation, "compared": None, "findings": 0})
+                continue
+            findings, errors, check = compare_pair(now, claims(st, now), prior, before.id, relation, config,
+                                                   own + len(out["findings"]) + 1)
+            out["findings"].extend(findings)
+            out["rule_errors"].extend({**e, "prior_sha256": prior.entry_member.sha256} for e in errors)
+            out["set_checks"].append(check)
+        return out
+
+    results = []
     with _collection_paused():
-        try:
-            with time_limit(document_seconds()):
-                hook = _worker_hook()
-                if hook is not None:  # named "pair:<text file>" so that a test hook can tell
-                    hook(text_path, f"pair:{os.path.basename(text.path)}")
-                entry = check_split(Path(text_path), Path(tables_path), text, tables, config)
-        except (OverBudget, MemoryError) as e:
-            log.warning("%s with %s: over budget (%s); its own entry stands", text.path, tables.path,
-                        type(e).__name__)
-            return None
-        except Exception:
-            log.exception("internal error on %s with %s", text.path, tables.path)
-            return None  # the text file's own entry stands
-    if entry is not None:
-        entry["seconds"] = time.perf_counter() - t0
-    return entry
+        for unit in units:
+            try:
+                with time_limit(document_seconds()):
+                    results.append(one(unit))
+            except (OverBudget, MemoryError) as e:
+                log.warning("%s: the reports of its set over budget (%s); its stored entry stands",
+                            unit["set"].members[0].path, type(e).__name__)
+            except Exception:
+                log.exception("internal error on the set of %s", unit["set"].members[0].path)
+    return results
 
 
 def _format_size(n: int) -> str:
@@ -578,6 +656,7 @@ def review(
     recent: dict[str, tuple[str, str | None, str | None]] = {}
     checked_now: set[str] = set()  # sha256 of the documents checked in this run
     batch = Batch()
+    with_sets = sets_enabled()
     batch_seconds = _batch_seconds()
     batch_bytes = db.batch_bytes
     last_write = time.perf_counter()
@@ -596,8 +675,10 @@ def review(
         ):
             return
         if len(batch) or batch.rows["errors"]:
-            n = batch.n_documents
+            n, n_sets = batch.n_documents, len(batch.set_replaced)
             rejected = db.write(batch)
+            if n_sets:
+                log.info("stored the set results of %d reports", n_sets)
             stats.stored += n
             # A document stored as an error record because its results could not be: an error of this run.
             stats.errors += sum(1 for r in rejected if r.sha256)
@@ -686,62 +767,144 @@ def review(
             recover(broken)
         flush()
 
-    def check_pairs(pairs: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
-        """Check each text file with its tables file and store the result as the text file's entry;
-        return the pairs a worker death left unchecked (the pool is new again then)."""
-        jobs: dict[Future, tuple[Any, Any, Any]] = {}
-        for pair in pairs:
-            _, text, tables = pair
-            try:
-                fut = pool.submit(review_split, str(Path(text.path).absolute()),
-                                  str(Path(tables.path).absolute()), text, tables, config)
-            except BrokenProcessPool as e:  # broken by a pair before: this one was never sent
-                fut = Future()
-                fut.set_exception(e)
-            jobs[fut] = pair
-        broken = []
-        for fut, pair in jobs.items():
+    def department_jobs(sets: list[Any], members: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], list[str]]:
+        """The set phase's work, as jobs of one department each (lists of units, see
+        ``review_department``), and the reports whose stored set rows are to go (no pair left).
+
+        A split report is checked as one when either file was checked in this run, or its text was
+        stored without its sibling; a report's pairs are compared when what was stored for it
+        (crossfoot.store.Store.set_checks: its set, the rules version, the other reports' sets)
+        is not what the store's sets now give (a report or its other report new or changed, a
+        split report checked again, an interrupted run), and all of them with ``rescan``."""
+        from crossfoot.pipeline import set_pairs
+        from crossfoot.sets import entry_member
+
+        stored_sibling = {m["sha256"]: m.get("sibling_sha256") for m in members}
+        pairs_of: dict[str, list[tuple[str, Any]]] = {}
+        for st, relation, before in set_pairs(sets):
+            pairs_of.setdefault(st.id, []).append((relation, before))
+        stored = db.set_checks()
+        units: dict[str | None, list[dict[str, Any]]] = {}
+        reports: set[str] = set()
+        for st in sets:
+            split = False
+            if st.form == "split":
+                text, tables = st.member("text"), st.member("tables")
+                split = rescan or stored_sibling.get(text.sha256) != tables.sha256 or bool(
+                    {text.sha256, tables.sha256} & checked_now)
+            pairs = pairs_of.get(st.id, [])
+            head = entry_member(st)
+            if pairs and head is not None:
+                reports.add(head.sha256)
+                want = (st.id, RULES_VERSION, frozenset((r, b.id) for r, b in pairs))
+                if not (split or rescan or stored.get(head.sha256) != want):
+                    pairs = []  # stored as they are
+            if split or pairs:
+                units.setdefault(st.department, []).append({"set": st, "split": split, "pairs": pairs})
+        own = db.own_findings(entry_member(u["set"]).sha256 for us in units.values() for u in us if u["pairs"])
+        for us in units.values():
+            for u in us:
+                if u["pairs"]:
+                    u["own"] = own.get(entry_member(u["set"]).sha256, 0)
+        gone = sorted(set(stored) - reports)
+        return list(units.values()), gone
+
+    def members_of(job: list[dict[str, Any]]) -> dict[str, Any]:
+        return {m.sha256: m for u in job for st in (u["set"], *(b for _, b in u["pairs"])) for m in st.members}
+
+    def send(job: list[dict[str, Any]], blobs: dict[str, bytes]) -> Future:
+        """Submit one job with the stored readings of its documents (``blobs``: fetched for this
+        job and the next ones in one query)."""
+        members = members_of(job)
+        data = {sha: blobs.pop(sha) for sha in members if sha in blobs}
+        files = {m.path: str(Path(m.path).absolute()) for sha, m in members.items()
+                 if sha not in data and Path(m.path).is_file()}
+        try:
+            return pool.submit(review_department, job, data, files, config)
+        except BrokenProcessPool as e:  # broken by a job before: this one was never sent
+            fut: Future = Future()
+            fut.set_exception(e)
+            return fut
+
+    def store_unit(result: dict[str, Any]) -> None:
+        st, entry = result["set"], result["entry"]
+        if entry is not None:
+            text = st.member("text")
+            size = Path(text.path).stat().st_size if Path(text.path).is_file() else None
+            batch.add_document(entry, text.path, text.sha256, size, RULES_VERSION, __version__,
+                               entry.get("seconds"))
+        if result["set_checks"]:
+            from crossfoot.sets import entry_member
+
+            for f in result["findings"]:
+                stats.findings[f.get("severity", "info")] = stats.findings.get(f.get("severity", "info"), 0) + 1
+
+            batch.add_set_results(entry_member(st).sha256, st.id, result["findings"], result["rule_errors"],
+                                  result["set_checks"], RULES_VERSION)
+
+    def run_jobs(jobs: list[list[dict[str, Any]]]) -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]]]:
+        """Run the set phase's jobs, a few in flight per worker, storing each unit's results as they
+        come; return the jobs a worker death took down and those not yet sent then (the pool is
+        new again)."""
+        pending = iter(jobs)
+        running: dict[Future, list[dict[str, Any]]] = {}
+        broken: list[list[dict[str, Any]]] = []
+        ahead: list[list[dict[str, Any]]] = []  # jobs whose readings are fetched, not yet sent
+        blobs: dict[str, bytes] = {}
+        while True:
+            while not broken and len(running) < max_in_flight:
+                if not ahead:
+                    ahead = list(itertools.islice(pending, FETCH_JOBS))
+                    blobs = db.document_data({sha for job in ahead for sha in members_of(job)}) if ahead else {}
+                if not ahead:
+                    break
+                job = ahead.pop(0)
+                running[send(job, blobs)] = job
+            if not running:
+                break
             stop_point()
-            st, text, _ = pair
-            try:
-                entry = fut.result()
-            except BrokenProcessPool:
-                broken.append(pair)
-                continue
-            except Exception as e:  # the text file's own entry stands
-                log.warning("%s with its tables file: %s: %s", text.path, type(e).__name__, e)
-                continue
-            if entry is not None:
-                entry["set_id"] = st.id
-                size = Path(text.path).stat().st_size if Path(text.path).is_file() else None
-                batch.add_document(entry, text.path, text.sha256, size, RULES_VERSION, __version__,
-                                   entry.get("seconds"))
-        if broken:
-            pool.restart()
-        return broken
+            done, _ = wait(list(running), timeout=0.25, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = running.pop(fut)
+                try:
+                    results = fut.result()
+                except BrokenProcessPool:
+                    broken.append(job)
+                    continue
+                except Exception as e:  # the stored entries stand
+                    log.warning("%s and the other reports of its department: %s: %s",
+                                job[0]["set"].members[0].path, type(e).__name__, e)
+                    continue
+                for r in results:
+                    store_unit(r)
+            flush()
+            if broken and not running:
+                pool.restart()
+                return broken, ahead + list(pending)
+        return [], []
 
     def review_sets() -> None:
-        """Group every stored document into sets; check each report split over two files as one
-        (when either file was checked in this run, or its text was stored without its sibling)."""
+        """Group every stored document into sets; check each report split over two files as one, and
+        run the document-set rules (CF9xx) on each report with its department's other reports (see
+        ``department_jobs``); write the sets."""
         from crossfoot.sets import group
 
         members = db.set_members()
-        stored_sibling = {m["sha256"]: m.get("sibling_sha256") for m in members}
         sets = group(members)
-        pairs = []
-        for st in sets:
-            if st.form != "split":
-                continue
-            text, tables = st.member("text"), st.member("tables")
-            if stored_sibling.get(text.sha256) == tables.sha256 and not rescan and not (
-                    {text.sha256, tables.sha256} & checked_now):
-                continue
-            pairs.append((st, text, tables))
-        # All pairs at once; after a worker death, the pairs it took down with it one at a time
-        # (a pair that kills its worker alone keeps its files' own entries).
-        for one in check_pairs(pairs):
-            if check_pairs([one]):
-                log.warning("%s with its tables file: the worker process died", one[1].path)
+        jobs, gone = department_jobs(sets, members)
+        for sha in gone:
+            batch.add_set_results(sha, None, [], [], [], RULES_VERSION)
+        # All jobs; after a worker death, the units of the jobs it took down one at a time (a unit
+        # that kills its worker alone keeps its stored entries), and the jobs not yet sent as they were.
+        while jobs:
+            broken, jobs = run_jobs(jobs)
+            for job in broken:
+                for unit in job:
+                    if run_jobs([[unit]])[0]:
+                        st = unit["set"]
+                        what = "with its tables file" if unit["split"] else "with its department's other reports"
+                        log.warning("%s %s: the worker process died", st.members[0].path if not unit["split"]
+                                    else st.member("text").path, what)
         flush(force=True)
         db.write_sets(sets)
 
@@ -797,7 +960,8 @@ def review(
         item.token = next(tokens)
         item.alone = alone
         try:
-            fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config, item.token)
+            fut = pool.submit(review_document, str(item.path.absolute()), str(item.path), config, item.token,
+                              with_sets)
         except BrokenProcessPool as e:
             # A worker died since the last collect: this item was never read -- the next collect
             # finds the break and ``recover`` resubmits it with the other queued ones.
@@ -870,7 +1034,8 @@ def review(
                 collect(block=False)
         make_room(0)
         flush(force=True)
-        review_sets()
+        if with_sets:
+            review_sets()
         pool.close()
     except KeyboardInterrupt:
         stats.interrupted = True

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,11 +135,16 @@ def combine_split(text_doc: Any, tables_doc: Any) -> Any:
     entry of the combined document back to the two files."""
     from dataclasses import replace
 
+    from extraction.model import new_cell, new_row
+
     off = len(text_doc.pages)
 
     def shift_row(row: Any) -> Any:
-        cells = tuple(None if c is None else replace(c, page=c.page + off) for c in row.cells)
-        return replace(row, page=row.page + off, cells=cells)
+        # (the fast constructors, not dataclasses.replace: a split report's every cell is made again)
+        cells = tuple(None if c is None else new_cell(c.text, c.value, c.decimals, c.page + off, c.bbox, c.start, c.end)
+                      for c in row.cells)
+        return new_row(row.index, row.block, row.code, row.name, cells, row.columns, row.page + off, row.line_no,
+                       row.name_bbox, row.unit)
 
     tables = tuple(replace(t, pages=tuple(p + off for p in t.pages), rows=tuple(shift_row(r) for r in t.rows))
                    for t in tables_doc.tables)
@@ -199,23 +204,48 @@ class SetReading:
             item["document"] = {"path": self.entry_member.path, "sha256": self.entry_member.sha256}
 
 
+def split_reading(text_doc: Any, tables_doc: Any, text: Member, tables: Member) -> SetReading | None:
+    """The report a text file and its tables file make (None when either document is not the one
+    grouped: a file changed since)."""
+    if not (text_doc.ok and tables_doc.ok) or (text_doc.sha256, tables_doc.sha256) != (text.sha256, tables.sha256):
+        return None
+    return SetReading(combine_split(text_doc, tables_doc), text, tables, len(text_doc.pages))
+
+
+def entry_member(s: DocumentSet) -> Member | None:
+    """The file whose entry holds a set's report (the text of a split report, the one report of a
+    single set); None for a set that is not one report (several texts, no prose)."""
+    if s.form == "split":
+        return s.member("text")
+    reports = [m for m in s.members if m.role == "report"]
+    return reports[0] if s.form == "single" and len(reports) == 1 else None
+
+
 def read_set(s: DocumentSet, files: Mapping[str, Any]) -> SetReading | None:
     """The report of a set read again from its files (``files``: entry path → file); None for a set
     that is not one report (several texts, no prose) or whose files changed."""
     from extraction.reader import read_document
 
     def read(m: Member) -> Any:
-        doc = read_document(files[m.path], m.path)
-        return doc if doc.ok and doc.sha256 == m.sha256 else None
+        return read_document(files[m.path], m.path)
+
+    return reading_of(s, read)
+
+
+def reading_of(s: DocumentSet, load: Callable[[Member], Any]) -> SetReading | None:
+    """The report of a set from its members' documents (``load``: a member → its Document, or None
+    when it cannot be had); None for a set that is not one report (several texts, no prose) or
+    whose documents are not the ones grouped (a file changed since)."""
+    def doc_of(m: Member) -> Any:
+        doc = load(m)
+        return doc if doc is not None and doc.ok and doc.sha256 == m.sha256 else None
 
     if s.form == "split":
         text, tables = s.member("text"), s.member("tables")
-        t, tb = read(text), read(tables)
-        if t is None or tb is None:
-            return None
-        return SetReading(combine_split(t, tb), text, tables, len(t.pages))
-    reports = [m for m in s.members if m.role == "report"]
-    if s.form != "single" or len(reports) != 1:
+        t, tb = doc_of(text), doc_of(tables)
+        return None if t is None or tb is None else split_reading(t, tb, text, tables)
+    report = entry_member(s)
+    if report is None:
         return None
-    doc = read(reports[0])
-    return None if doc is None else SetReading(doc, reports[0])
+    doc = doc_of(report)
+    return None if doc is None else SetReading(doc, report)

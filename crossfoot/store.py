@@ -29,7 +29,7 @@ from typing import Any, Self
 
 log = logging.getLogger("crossfoot")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The document sets of the store (crossfoot/sets.py), rewritten by each review: in SCHEMA_SQL, and added
 # to a version-2 store by its migration.
@@ -43,6 +43,27 @@ CREATE TABLE IF NOT EXISTS document_sets (
     year              INTEGER,
     kind              VARCHAR,
     form              VARCHAR
+);
+'''
+
+# Per document, the document as read and its claims (crossfoot/docdata.py), and the pairs of
+# reports the document-set rules (CF9xx) compared: in SCHEMA_SQL, and added to a version-3 store.
+_SET_RULES_SQL = '''
+CREATE TABLE IF NOT EXISTS document_data (
+    sha256            VARCHAR NOT NULL,
+    format            INTEGER,
+    data              BLOB
+);
+CREATE TABLE IF NOT EXISTS set_checks (
+    sha256            VARCHAR NOT NULL,
+    set_id            VARCHAR,
+    relation          VARCHAR NOT NULL,
+    prior_set_id      VARCHAR,
+    prior_sha256      VARCHAR,
+    prior_path        VARCHAR,
+    compared          INTEGER,
+    n_findings        INTEGER,
+    rules_version     VARCHAR
 );
 '''
 
@@ -70,6 +91,14 @@ ALTER TABLE documents ADD COLUMN set_id VARCHAR;
 ALTER TABLE documents ADD COLUMN sibling_sha256 VARCHAR;
 ALTER TABLE evidence ADD COLUMN document_sha256 VARCHAR;
 """ + _DOCUMENT_SETS_SQL,
+    # 3 -> 4: the document-set rules (CF9xx) in review: their findings and rule errors name the
+    # other report (prior_sha256), each pair compared is a row of set_checks, and each document's
+    # reading is kept (document_data) so that the pairs are read without reading the files again.
+    # A version-3 store's documents have no data: their files are read again when paired.
+    3: """
+ALTER TABLE findings ADD COLUMN prior_sha256 VARCHAR;
+ALTER TABLE rule_errors ADD COLUMN prior_sha256 VARCHAR;
+""" + _SET_RULES_SQL,
 }
 
 # Child tables carry no primary key: DuckDB keeps an index per key, which costs on every insert,
@@ -164,7 +193,8 @@ CREATE TABLE IF NOT EXISTS findings (
     difference        DOUBLE,
     tolerance         DOUBLE,
     page              INTEGER,
-    n_evidence        INTEGER NOT NULL
+    n_evidence        INTEGER NOT NULL,
+    prior_sha256      VARCHAR
 );
 CREATE TABLE IF NOT EXISTS evidence (
     sha256            VARCHAR NOT NULL,
@@ -185,9 +215,10 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE TABLE IF NOT EXISTS rule_errors (
     sha256            VARCHAR NOT NULL,
     rule              VARCHAR NOT NULL,
-    message           VARCHAR
+    message           VARCHAR,
+    prior_sha256      VARCHAR
 );
-""" + _DOCUMENT_SETS_SQL + """CREATE TABLE IF NOT EXISTS errors (
+""" + _DOCUMENT_SETS_SQL + _SET_RULES_SQL + """CREATE TABLE IF NOT EXISTS errors (
     path              VARCHAR PRIMARY KEY,
     sha256            VARCHAR,
     code              VARCHAR NOT NULL,
@@ -270,6 +301,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "tolerance",
         "page",
         "n_evidence",
+        "prior_sha256",
     ),
     "evidence": (
         "sha256",
@@ -287,13 +319,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "bbox",
         "document_sha256",
     ),
-    "rule_errors": ("sha256", "rule", "message"),
+    "rule_errors": ("sha256", "rule", "message", "prior_sha256"),
     "errors": ("path", "sha256", "code", "message", "rules_version", "seen_at"),
     "paths": ("path", "sha256", "seen_at"),
     "document_sets": ("set_id", "sha256", "path", "role", "department", "year", "kind", "form"),
+    "document_data": ("sha256", "format", "data"),
+    "set_checks": ("sha256", "set_id", "relation", "prior_set_id", "prior_sha256", "prior_path", "compared",
+                   "n_findings", "rules_version"),
 }
-# Tables that hang off a document and are replaced with it.
-CHILD_TABLES = ("tables", "claims", "findings", "evidence", "rule_errors")
+# Tables that hang off a document and are replaced with it.  (``document_data`` is replaced only by
+# an entry that brings its own: a split report's text checked again with its tables keeps it.)
+CHILD_TABLES = ("tables", "claims", "findings", "evidence", "rule_errors", "set_checks")
+# The rows of the document-set rules, replaced per report by the set phase of a review.
+SET_TABLES = ("findings", "evidence", "rule_errors", "set_checks")
 # Columns that differ from run to run by nature (clock times); left out when two stores are compared.
 VOLATILE_COLUMNS = {"seconds", "reviewed_at", "seen_at", "created_at"}
 
@@ -351,12 +389,14 @@ class Batch:
 
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
     replaced: list[str] = field(default_factory=list)  # sha256 whose stored rows are replaced
+    data_replaced: list[str] = field(default_factory=list)  # sha256 whose document_data is replaced
+    set_replaced: list[str] = field(default_factory=list)  # sha256 whose document-set rows are replaced
     n_documents: int = 0
     # What the rows take once written (UTF-8 text, 8 bytes a number): batches are sized by it.
     n_bytes: int = 0
 
     def __len__(self) -> int:
-        return self.n_documents + len(self.rows["paths"])
+        return self.n_documents + len(self.rows["paths"]) + len(self.set_replaced)
 
     @property
     def columns(self) -> dict[str, dict[str, list[Any]]]:
@@ -382,9 +422,13 @@ class Batch:
                 if part is None:
                     part = parts[key] = Batch()
                 part._add(table, row)
-        for part in parts.values():
+        for sha in self.set_replaced:  # (a report whose pairs are gone has no rows, only the deletion)
+            parts.setdefault(sha, Batch())
+        for key, part in parts.items():
             part.replaced = [r[0] for r in part.rows["documents"]]
             part.n_documents = len(part.replaced)
+            part.data_replaced = [r[0] for r in part.rows["document_data"]]
+            part.set_replaced = [key] if key in self.set_replaced else []
         return list(parts.values())
 
     @classmethod
@@ -394,6 +438,8 @@ class Batch:
             for table, rows in part.rows.items():
                 out.rows[table].extend(rows)
             out.replaced.extend(part.replaced)
+            out.data_replaced.extend(part.data_replaced)
+            out.set_replaced.extend(part.set_replaced)
             out.n_documents += part.n_documents
             out.n_bytes += part.n_bytes
         return out
@@ -550,6 +596,35 @@ class Batch:
                     [str(f) for f in c["findings"]] if c.get("findings") is not None else None,
                 ),
             )
+        self._add_findings(sha, findings, None)
+        for r in entry.get("rule_errors") or []:
+            self._add("rule_errors", (sha, str(r.get("rule")), _str(r.get("message")), None))
+        data = entry.get("document_data")
+        if data:
+            from crossfoot.docdata import FORMAT
+
+            self.data_replaced.append(sha)
+            self._add("document_data", (sha, FORMAT, data))
+
+    def add_set_results(self, sha256: str, set_id: str | None, findings: list[dict[str, Any]],
+                        rule_errors: list[dict[str, Any]], checks: list[dict[str, Any]],
+                        rules_version: str) -> None:
+        """Queue the document-set rules' results of one stored report (crossfoot.pipeline.compare_pair
+        of each of its pairs): they replace the set rows stored for it, and its counts of findings
+        and rule errors are made again."""
+        self.set_replaced.append(sha256)
+        for f in findings:
+            docs = f.get("documents") or []
+            prior = _str(docs[1].get("sha256")) if len(docs) > 1 else None
+            self._add_findings(sha256, [f], prior)
+        for c in checks:
+            self._add("set_checks", (sha256, set_id, str(c["relation"]), _str(c["prior"]), _str(c.get("prior_sha256")),
+                                     escape_surrogates(_str(c.get("prior_path"))), _int(c.get("compared")),
+                                     _int(c.get("findings")), rules_version))
+        for r in rule_errors:
+            self._add("rule_errors", (sha256, str(r.get("rule")), _str(r.get("message")), _str(r.get("prior_sha256"))))
+
+    def _add_findings(self, sha: str, findings: list[dict[str, Any]], prior_sha256: str | None) -> None:
         for f in findings:
             ev = f.get("evidence") or []
             fid = str(f.get("id"))
@@ -569,6 +644,7 @@ class Batch:
                     _float(f.get("tolerance")),
                     _int(ev[0].get("page")) if ev else None,
                     len(ev),
+                    prior_sha256,
                 ),
             )
             for i, e in enumerate(ev):
@@ -592,8 +668,6 @@ class Batch:
                         _str((e.get("document") or {}).get("sha256")),
                     ),
                 )
-        for r in entry.get("rule_errors") or []:
-            self._add("rule_errors", (sha, str(r.get("rule")), _str(r.get("message"))))
 
 
 class Store:
@@ -785,6 +859,31 @@ class Store:
             "WHERE documents.set_id IS DISTINCT FROM document_sets.set_id").fetchone()
         return not stale
 
+    def set_checks(self) -> dict[str, tuple[str | None, str | None, frozenset[tuple[str, str]]]]:
+        """What the document-set rules compared, per report: sha256 → (its set, the rules version,
+        the (relation, other report's set) pairs)."""
+        out: dict[str, tuple[str | None, str | None, set[tuple[str, str]]]] = {}
+        for sha, set_id, version, relation, prior in self.con.execute(
+                "SELECT sha256, set_id, rules_version, relation, prior_set_id FROM set_checks").fetchall():
+            out.setdefault(sha, (set_id, version, set()))[2].add((relation, prior))
+        return {k: (a, b, frozenset(c)) for k, (a, b, c) in out.items()}
+
+    def own_findings(self, sha256s: Iterable[str]) -> dict[str, int]:
+        """How many findings of each of these documents are its own (not of a document-set rule)."""
+        rows = self.con.execute(
+            "SELECT sha256, count(*) FROM findings WHERE prior_sha256 IS NULL "
+            "AND sha256 IN (SELECT unnest(?::VARCHAR[])) GROUP BY sha256", [sorted(set(sha256s))]).fetchall()
+        return dict(rows)
+
+    def document_data(self, sha256s: Iterable[str]) -> dict[str, bytes]:
+        """The stored readings of these documents (crossfoot/docdata.py, of its current format)."""
+        from crossfoot.docdata import FORMAT
+
+        rows = self.con.execute(
+            "SELECT sha256, data FROM document_data WHERE format = ? AND sha256 IN (SELECT unnest(?::VARCHAR[]))",
+            [FORMAT, sorted(set(sha256s))]).fetchall()
+        return {r[0]: bytes(r[1]) for r in rows}
+
     def set_members(self) -> list[dict[str, Any]]:
         """Every stored document that was read, as the entries crossfoot.sets.group takes (its
         department, year, kind, and whether it holds tables and claims), with the sibling its
@@ -876,6 +975,7 @@ class Store:
         con = self.con
         con.execute("BEGIN")
         try:
+            shas: list[str] = []
             if batch.replaced:
                 # Only documents stored before have rows to replace: look them up by key (cheap)
                 # rather than scanning every child table for each batch of new documents.
@@ -891,6 +991,12 @@ class Store:
                         con.execute(
                             f"DELETE FROM {table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas]
                         )
+            old_data = sorted(set(batch.data_replaced) & set(shas))  # (a document's data is stored with it)
+            if old_data:
+                con.execute("DELETE FROM document_data WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [old_data])
+            set_shas = sorted(set(batch.set_replaced))
+            if set_shas:
+                self._delete_set_rows(set_shas)
             paths = sorted({row[0] for row in batch.rows["paths"]})
             if paths:
                 con.execute("DELETE FROM paths WHERE path IN (SELECT unnest(?::VARCHAR[]))", [paths])
@@ -903,11 +1009,38 @@ class Store:
                 if table in ("paths", "errors"):
                     cols = _last_per_key(cols, "path")
                 _insert(con, table, cols)
+            if set_shas:
+                self._count_findings(set_shas)
             con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
+
+    def _delete_set_rows(self, shas: list[str]) -> None:
+        """Delete the document-set rules' rows of these reports (in the caller's transaction)."""
+        con = self.con
+        con.execute("DELETE FROM evidence WHERE sha256 IN (SELECT unnest(?::VARCHAR[])) AND (sha256, finding_id) IN "
+                    "(SELECT sha256, finding_id FROM findings WHERE prior_sha256 IS NOT NULL "
+                    "AND sha256 IN (SELECT unnest(?::VARCHAR[])))", [shas, shas])
+        for table in ("findings", "rule_errors"):
+            con.execute(f"DELETE FROM {table} WHERE prior_sha256 IS NOT NULL "
+                        "AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
+        con.execute("DELETE FROM set_checks WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
+
+    def _count_findings(self, shas: list[str]) -> None:
+        """The counts of findings and rule errors of these documents made again from their rows."""
+        self.con.execute(
+            "UPDATE documents SET n_findings = c.n, n_error_findings = c.e, n_warning_findings = c.w, "
+            "n_info_findings = c.i, n_rule_errors = c.r FROM ("
+            " SELECT d.sha256,"
+            " (SELECT count(*) FROM findings f WHERE f.sha256 = d.sha256) AS n,"
+            " (SELECT count(*) FROM findings f WHERE f.sha256 = d.sha256 AND severity = 'error') AS e,"
+            " (SELECT count(*) FROM findings f WHERE f.sha256 = d.sha256 AND severity = 'warning') AS w,"
+            " (SELECT count(*) FROM findings f WHERE f.sha256 = d.sha256 AND severity = 'info') AS i,"
+            " (SELECT count(*) FROM rule_errors r WHERE r.sha256 = d.sha256) AS r"
+            " FROM documents d WHERE d.sha256 IN (SELECT unnest(?::VARCHAR[]))) c "
+            "WHERE documents.sha256 = c.sha256", [shas])
 
 
 def _insert(con: Any, table: str, cols: dict[str, list[Any]]) -> None:
@@ -954,6 +1087,8 @@ def _row_bytes(row: tuple[Any, ...]) -> int:
     for v in row:
         if v.__class__ is str:
             n += len(v) if v.isascii() else 3 * len(v)
+        elif v.__class__ is bytes:
+            n += len(v)
     return n
 
 
@@ -1007,12 +1142,16 @@ def _arrow_types() -> dict[tuple[str, str], Any]:
         "seq",
         "n_evidence",
         "target_page",
+        "format",
+        "compared",
     }
     floats = {"value", "yuan", "expected", "observed", "difference", "tolerance", "seconds", "target_value"}
     for table, cols in COLUMNS.items():
         for c in cols:
             if (table, c) == ("tables", "pages"):
                 types[(table, c)] = pa.list_(pa.int64())
+            elif c == "data":
+                types[(table, c)] = pa.binary()
             elif c == "bbox":
                 types[(table, c)] = pa.list_(pa.float64())
             elif c in ("notes", "finding_ids"):

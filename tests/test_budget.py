@@ -184,7 +184,7 @@ from pathlib import Path
 from crossfoot import budget
 import crossfoot.pipeline as pipeline
 
-def hog(path, name, config):
+def hog(path, name, config, data=False):
     held = []
     while True:
         held.append(bytearray(50_000_000))
@@ -192,7 +192,7 @@ def hog(path, name, config):
 files = [Path(p) for p in sys.argv[1:]]
 before = resource.getrlimit(resource.RLIMIT_AS)
 real = pipeline._check_document
-pipeline._check_document = lambda p, n, c: (hog if p.name.startswith("hog-") else real)(p, n, c)
+pipeline._check_document = lambda p, n, c, d=False: (hog if p.name.startswith("hog-") else real)(p, n, c, d)
 docs = pipeline.check_paths(files, memory=budget.parse_size("400MB"))
 print(json.dumps({"docs": [(d["path"], d["status"], (d["error"] or {}).get("code"), len(d["claims"])) for d in docs],
                   "restored": resource.getrlimit(resource.RLIMIT_AS) == before}))

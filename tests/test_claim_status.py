@@ -142,12 +142,17 @@ def test_the_store_keeps_the_statuses(tmp_path, seed000):
 
 
 def _make_v1_store(path: Path, entry: dict, version: int = 1) -> None:
-    """A store as schema version 1 (or 2) wrote it: no status columns on claims (version 1), no
-    document sets (versions 1 and 2)."""
+    """A store as schema version 1 (or 2, 3) wrote it: no status columns on claims (version 1), no
+    document sets (versions 1 and 2), no document-set rules' rows (versions 1 to 3)."""
     with Store(path) as db:
         b = Batch()
         b.add_document(entry, str(SEED000), entry["sha256"], 1, "1", "0.1.0", 0.1)
         db.write(b)
+        if version < 4:
+            db.con.execute("DROP TABLE document_data")
+            db.con.execute("DROP TABLE set_checks")
+            for table in ("findings", "rule_errors"):
+                db.con.execute(f"ALTER TABLE {table} DROP COLUMN prior_sha256")
         if version < 2:
             for col in COLUMNS["claims"][COLUMNS["claims"].index("status"):]:
                 db.con.execute(f"ALTER TABLE claims DROP COLUMN {col}")
@@ -166,7 +171,7 @@ def test_a_version_1_store_is_migrated(tmp_path, seed000, read_only):
     _make_v1_store(store, seed000)
     with Store(store, read_only=read_only) as db:
         versions = [r[0] for r in db.con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
-        assert versions == [1, 2, 3] and SCHEMA_VERSION == 3  # each step recorded
+        assert versions == [1, 2, 3, 4] and SCHEMA_VERSION == 4  # each step recorded
         cols = [r[0] for r in db.con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'claims' "
             "ORDER BY ordinal_position").fetchall()]

@@ -301,11 +301,11 @@ def test_a_worker_collects_no_garbage_while_checking_a_document(corpus, monkeypa
 
     seen = []
 
-    def fake_check(path, name, config=None):
+    def fake_check(path, name, config=None, data=False):
         seen.append(gc.isenabled())
         if "boom" in name:
             raise RuntimeError("boom")
-        return check_document(path, name, config)
+        return check_document(path, name, config, data)
 
     monkeypatch.setattr(crossfoot.pipeline, "check_document", fake_check)
     report = sorted((corpus / "reports").iterdir())[0]
