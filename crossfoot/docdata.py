@@ -21,7 +21,7 @@ from typing import Any
 from extraction import model as M
 from extraction.claims.claim import make_claim
 
-FORMAT = 1
+FORMAT = 2  # 2: a row's ``uncertain``, a table's ``notes``
 
 
 def _values(obj: Any) -> tuple[Any, ...]:
@@ -34,8 +34,8 @@ def encode(doc: M.Document, claims: Any = ()) -> bytes:
     """The bytes of a document that was read (``doc.ok``) and of its claims."""
     tables = [(t.id, t.kind, t.number, t.title, t.unit, t.pages, [_values(c) for c in t.columns],
                [(r.index, r.block, r.code, r.name, [None if c is None else _values(c) for c in r.cells],
-                 r.columns, r.page, r.line_no, r.name_bbox, r.unit) for r in t.rows],
-               t.empty, t.blocks, t.bbox) for t in doc.tables]
+                 r.columns, r.page, r.line_no, r.name_bbox, r.unit, r.uncertain) for r in t.rows],
+               t.empty, t.blocks, t.bbox, t.notes) for t in doc.tables]
     paragraphs = [(p.id, p.text, p.section, [_values(x) for x in p.pieces],
                    None if p.cell is None else _values(p.cell)) for p in doc.paragraphs]
     data = (FORMAT, doc.path, doc.sha256, doc.format, _values(doc.meta), [_values(p) for p in doc.pages],
@@ -68,9 +68,10 @@ def decode(blob: bytes) -> tuple[M.Document, list[Any]] | None:
                       tuple(new_row(index, block, code, name,
                                     tuple(None if c is None else new_cell(c[0], c[1], c[2], c[3], _box(c[4]), c[5], c[6])
                                           for c in cells),
-                                    tuple(cols), page, line_no, _box(name_bbox), runit)
-                            for index, block, code, name, cells, cols, page, line_no, name_bbox, runit in rows),
-                      empty, tuple(blocks), _box(bbox))
-              for i, kind, number, title, unit, tpages, columns, rows, empty, blocks, bbox in tables),
+                                    tuple(cols), page, line_no, _box(name_bbox), runit, uncertain)
+                            for index, block, code, name, cells, cols, page, line_no, name_bbox, runit, uncertain
+                            in rows),
+                      empty, tuple(blocks), _box(bbox), tuple(tnotes))
+              for i, kind, number, title, unit, tpages, columns, rows, empty, blocks, bbox, tnotes in tables),
         None, tuple(notes))
     return doc, [make_claim(*c) for c in claims]

@@ -92,8 +92,9 @@ def test_review_stores_the_set_findings_check_gives(years3, tmp_path):
     with Store(store, read_only=True) as db:
         checks = db.con.execute("SELECT relation, count(*) FROM set_checks WHERE compared IS NOT NULL "
                                 "GROUP BY ALL ORDER BY 1").fetchall()
-        # 4 departments: 2 years of prior-year pairs of each kind, 3 years of budgets beside final accounts
-        assert checks == [("prior_year", 16), ("same_year_budget", 12)]
+        # 4 departments: 2 years of prior-year pairs of each kind, 2 years of budgets beside last
+        # year's final account, 3 years of budgets beside final accounts
+        assert checks == [("prior_year", 16), ("prior_year_final_account", 8), ("same_year_budget", 12)]
 
     # a second review adds nothing and loses nothing
     with Store(store, read_only=True) as db:
