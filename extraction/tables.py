@@ -604,6 +604,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations);
     ``read`` is what ``subtables_read`` already read of this very grid."""
     paired = pair_cell_per_line(grid)
+    one_cell_per_line = paired is not grid
     figures: list[bool] | None = None
     if paired is grid and read is not None:
         texts, figures = read
@@ -615,7 +616,9 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
         n_cols = grid.n_cols
     if not texts or n_cols == 0:
         return None
-    split = _header_split(texts)
+    # a form exported one cell per line, once paired, is label | figure rows from its first line:
+    # it prints no header (a lone figure such as "80000" is not the code that starts a body)
+    split = 0 if one_cell_per_line else _header_split(texts)
     header = texts[:split]
     if not header and header_hint:
         header = [h + [""] * (n_cols - len(h)) for h in header_hint]

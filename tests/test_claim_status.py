@@ -260,6 +260,26 @@ def test_a_projects_figures_tie_to_its_own_performance_table(seed000):
     assert _claim(seed000, metric="project_spent", value=0.5)["target"]["table"] == "t15"
 
 
+
+def test_a_projects_figures_tie_to_its_form_printed_in_yuan_under_a_wan_heading():
+    # seed 002: "（1）保安费用：绩效目标为8万元，完成情况为8万元" and "（3）矛盾化解和疑难信访问题专项资金绩效目标
+    # 完成情况综述。项目全年预算数18.73万元，执行数为18.73万元" against the forms (one cell a line) that print
+    # 80000 and 187300 under "预算执行情况(万元)": the lines 预算数 / 执行数 of the project's own form
+    entry = check_document(DATA / "seeds" / "002_8541718f7ac07511.txt")
+    for metric, row in (("perf_target_amount", "预算数"), ("perf_actual_amount", "执行数")):
+        c = _claim(entry, metric=metric, value=8)
+        assert c["status"] == "tied", c
+        assert (c["target"]["table"], c["target"]["row"], c["target"]["value"]) == ("t1", row, 80000.0)
+    for metric, row in (("project_budget_full_year", "预算数"), ("project_spent", "执行数")):
+        c = _claim(entry, metric=metric, value=18.73)
+        assert (c["status"], c["target"]["table"], c["target"]["row"]) == ("tied", "t3", row)
+        assert c["target"]["value"] == 187300.0
+    # "（4）驻京驻蓉：绩效目标为5万元" names the project shorter than its form (驻京驻蓉费用): not tied
+    c = _claim(entry, metric="perf_target_amount", value=5)
+    assert c["status"] == "not_checkable"
+    # no finding from a form read in 元 (a confirm-only tie: a figure that differs says nothing)
+    assert not [f for f in entry["findings"] if f["rule"] == "CF301"]
+
 def test_an_item_statements_rate_and_unchanged_tie_when_they_fit_both_figures():
     wanli = check_document(WANLI)
     # "…2023年当年预算执行数为45.41万元，2024年预算安排42.60万元，比2023年预算执行数减少6.19%"

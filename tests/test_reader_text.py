@@ -15,6 +15,25 @@ def test_one_cell_per_line_form_pairs_labels_and_figures():
     assert got == {"预算数": 8.0, "执行数": 7.5, "其中-财政拨款": 7.5}
 
 
+
+def test_a_one_cell_per_line_form_has_no_header_even_when_a_figure_looks_like_a_code():
+    # seed 002, 保安费用 (and 接访费用, 驻京驻蓉费用): a lone "80000" (the 成本指标's second value) looks
+    # like a five-digit code; the paired form is still label | figure rows from its first line, not a
+    # header of 40 lines over the rows after that lone figure
+    from pathlib import Path
+
+    from extraction.reader import read_document
+
+    doc = read_document(Path(__file__).parent / "data" / "seeds" / "002_8541718f7ac07511.txt")
+    forms = doc.tables_of("performance_project")
+    assert len(forms) == 4
+    for t, name, figure in zip(forms, ("保安费用", "接访费用", "矛盾化解和疑难信访问题专项资金", "驻京驻蓉费用"),
+                               (80000.0, 20000.0, 187300.0, 50000.0)):
+        assert [c.label for c in t.columns] == [""]
+        assert [r.name for r in t.rows][:3] == ["项目名称", name, "预算单位"]
+        assert [(r.name, r.values[0]) for r in t.rows if r.name in ("预算数", "执行数")] == [
+            ("预算数", figure), ("执行数", figure)]
+
 def test_caption_with_tab_stays_a_caption_and_html_is_stripped():
     text = ("## <b>收入决算表</b>\n\n部门：某局\t公开02表\n金额单位：万元\n\n"
             "科目编码\t科目名称\t本年收入合计\n\t合计\t<b>10.00</b>\n201\t一般公共服务支出\t10.00\n")
