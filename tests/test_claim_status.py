@@ -280,6 +280,17 @@ def test_a_projects_figures_tie_to_its_form_printed_in_yuan_under_a_wan_heading(
     # no finding from a form read in 元 (a confirm-only tie: a figure that differs says nothing)
     assert not [f for f in entry["findings"] if f["rule"] == "CF301"]
 
+
+def test_the_vehicle_purchase_of_a_three_public_table_laid_across_ties():
+    # 万里24 p.32 "公务用车购置及运行费46.56万元…其中：公务用车购置费25万元" against the one line of its
+    # 三公 table (p.31), whose 购置费 cell "25" was read as a code part and lost
+    wanli = check_document(WANLI)
+    purchase = _claim(wanli, kind="amount", metric="three_public_vehicle_purchase", value=25)
+    assert purchase["status"] == "tied", purchase
+    assert purchase["target"]["column"].endswith("购置费") and purchase["target"]["value"] == 25.0
+    vehicle = _claim(wanli, kind="amount", metric="three_public_vehicle", value=46.56)
+    assert vehicle["status"] == "tied" and vehicle["target"]["column"].endswith("小计")
+
 def test_an_item_statements_rate_and_unchanged_tie_when_they_fit_both_figures():
     wanli = check_document(WANLI)
     # "…2023年当年预算执行数为45.41万元，2024年预算安排42.60万元，比2023年预算执行数减少6.19%"
@@ -302,10 +313,12 @@ def test_only_money_is_searched_in_another_unit():
     # "本工程规划建筑面积约为 13459平方米": not the 1.35 of the 三公 table ÷ 10⁴
     area = next(c for c in extract_claims(doc) if c.value == 13459)
     assert area.unit == "平方米" and cells_printing(doc, area) == []
-    # a money figure is: "公务用车购置费25万元" is printed 250000.00 in a 元 table
+    # a money figure is: "公务用车购置费25万元" is printed 250000.00 in a 元 table (and, as printed,
+    # in the 购置费 column of the 三公 table)
     money = next(c for c in extract_claims(doc)
                  if c.value == 25 and c.metric == "three_public_vehicle_purchase")
-    assert {k for k, *_rest in cells_printing(doc, money)} == {1e4}
+    found = {(k, t.kind) for k, t, *_rest in cells_printing(doc, money)}
+    assert {k for k, _ in found} == {1.0, 1e4} and (1.0, "three_public") in found
 
 
 def test_a_count_is_not_found_in_a_money_or_score_column(seed000):
