@@ -135,8 +135,47 @@ def targets_of(doc: Document, metric: str, period: str, confirm: bool = False) -
 
 
 def confirming_targets(doc: Document, claim: Any) -> list[Target]:
-    """The table lines that may confirm a claim but not accuse it (``confirm_only`` specs)."""
-    return targets_of(doc, claim.metric or "", claim.period or "current", confirm=True)
+    """The table lines that may confirm a claim but not accuse it (``confirm_only`` specs); and for
+    a part stated as the whole of a total ("授予中小企业合同金额18.11万元，占政府采购支出总额的
+    100.00%"), the lines of that total (:func:`whole_of_total`)."""
+    period = claim.period or "current"
+    found = targets_of(doc, claim.metric or "", period, confirm=True)
+    total = whole_of_total(doc, claim)
+    if total is not None and total != claim.metric:
+        found = [*found, *targets_of(doc, total, period), *targets_of(doc, total, period, confirm=True)]
+    return found
+
+
+# right after an amount: its share of a named total, stated as all of it ("，占政府采购支出总额的100.00%")
+_WHOLE_SHARE = re.compile(r"^\s*[，,]?\s*占(?:本年|全年|当年)?([^，,。；;：:%]{2,24}?)的?\s*100(?:\.0+)?\s*[%％]")
+
+
+def whole_of_total(doc: Document, claim: Any) -> str | None:
+    """The metric of the total an amount is stated to be all of, in the words right after it, by
+    the total's official name or alias (metrics.yaml): the part then equals that total, and may be
+    confirmed by the total's lines (for confirming only: a rounded 100 % may hide a small rest)."""
+    if claim.kind != "amount" or not claim.unit:
+        return None
+    try:
+        after = doc.pages[claim.page - 1].text[claim.end:claim.end + 40]
+    except (IndexError, TypeError):
+        return None
+    m = _WHOLE_SHARE.match(after)
+    return None if m is None else _metric_names().get(re.sub(r"\s+", "", m.group(1)))
+
+
+@functools.cache
+def _metric_names() -> dict[str, str]:
+    """Official names and aliases of the money metrics (metrics.yaml, metrics_extra.yaml) -> metric id."""
+    out: dict[str, str] = {}
+    for name in ("metrics.yaml", "metrics_extra.yaml"):
+        for m in lexicon(name):
+            if m.get("unit_kind") != "money":
+                continue
+            for n in (m.get("zh"), *(m.get("aliases") or ())):
+                if n:
+                    out.setdefault(n, m["id"])
+    return out
 
 
 def _sum_targets(doc: Document, metric: str, period: str) -> list[Target]:

@@ -291,6 +291,32 @@ def test_the_vehicle_purchase_of_a_three_public_table_laid_across_ties():
     vehicle = _claim(wanli, kind="amount", metric="three_public_vehicle", value=46.56)
     assert vehicle["status"] == "tied" and vehicle["target"]["column"].endswith("小计")
 
+
+def test_a_part_stated_as_all_of_its_total_ties_to_the_totals_line(seed004):
+    # seed 004: "政府采购授予中小企业合同金额18.11万元，占政府采购支出总额的100.00%。其中：授予小微企业合同
+    # 金额18.11万元，占政府采购支出总额的100.00%" — the 政府采购情况 table prints the 合计 (18.11), no SME line
+    for metric in ("procurement_sme", "procurement_micro"):
+        c = _claim(seed004, kind="amount", metric=metric, value=18.11)
+        assert c["status"] == "tied", c
+        assert (c["target"]["row"], c["target"]["value"]) == ("合计", 18.11)
+
+
+def test_only_a_share_of_all_makes_a_part_its_total():
+    from rules.prose import whole_of_total
+
+    class _Doc:
+        def __init__(self, text):
+            self.pages = [type("P", (), {"text": text})()]
+
+    class _Claim:
+        kind, unit, page, end = "amount", "万元", 1, 0
+
+    assert whole_of_total(_Doc("，占政府采购支出总额的100.00%。"), _Claim()) == "procurement_total"
+    assert whole_of_total(_Doc("，占政府采购支出总额的100%"), _Claim()) == "procurement_total"
+    assert whole_of_total(_Doc("，占政府采购支出总额的60.00%。"), _Claim()) is None
+    assert whole_of_total(_Doc("，占政府采购支出总额的100.50%"), _Claim()) is None
+    assert whole_of_total(_Doc("，占某某事项的100%"), _Claim()) is None  # no money metric of that name
+
 def test_an_item_statements_rate_and_unchanged_tie_when_they_fit_both_figures():
     wanli = check_document(WANLI)
     # "…2023年当年预算执行数为45.41万元，2024年预算安排42.60万元，比2023年预算执行数减少6.19%"
