@@ -249,6 +249,7 @@ def _roles(body: list[list[str]], n_cols: int, hinfo: tuple[_HeaderColumn, ...])
             _column_stats(body_cols[c] if body_cols else ())
         n = len(data)
         texty = n - numbers
+        lone_sum = n == 1 and _money_header(hdr_text)
         if line_header:
             role = "line"
         elif all_units and (unit_header or n >= 3):
@@ -257,9 +258,9 @@ def _roles(body: list[list[str]], n_cols: int, hinfo: tuple[_HeaderColumn, ...])
             role = "code_part"
         elif code_header and (codes or not n) and codes >= 0.3 * n:
             role = "code"
-        elif n and codes >= 0.6 * n and codes >= 1 and not any_dot:
+        elif n and codes >= 0.6 * n and codes >= 1 and not any_dot and not lone_sum:
             role = "code"
-        elif n and code_parts >= 0.6 * n and nums - code_parts <= 0:
+        elif n and code_parts >= 0.6 * n and nums - code_parts <= 0 and not lone_sum:
             role = "code_part"
         elif name_header and texty >= nums:
             role = "name"
@@ -271,6 +272,16 @@ def _roles(body: list[list[str]], n_cols: int, hinfo: tuple[_HeaderColumn, ...])
             role = "value"
         roles.append(role)
     return tuple(roles)
+
+
+# a column label that names a sum of money (购置费, 预算数, 金额, 合计): a lone figure under it is not a
+# code, as the "25" of a one-line 三公 table's 购置费 column (a two-digit code part by its look) is
+# not; a column of several such figures is judged by them as before
+_MONEY_LABEL = re.compile(r"(费|数|额|计|资金|支出|收入)$")
+
+
+def _money_header(hdr_text: str) -> bool:
+    return bool(hdr_text) and bool(_MONEY_LABEL.search(hdr_text.rsplit("/", 1)[-1]))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -604,6 +615,7 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
     """Build a Table from a grid.  ``header_hint`` is a previous page's header (continuations);
     ``read`` is what ``subtables_read`` already read of this very grid."""
     paired = pair_cell_per_line(grid)
+    one_cell_per_line = paired is not grid
     figures: list[bool] | None = None
     if paired is grid and read is not None:
         texts, figures = read
@@ -615,7 +627,9 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
         n_cols = grid.n_cols
     if not texts or n_cols == 0:
         return None
-    split = _header_split(texts)
+    # a form exported one cell per line, once paired, is label | figure rows from its first line:
+    # it prints no header (a lone figure such as "80000" is not the code that starts a body)
+    split = 0 if one_cell_per_line else _header_split(texts)
     header = texts[:split]
     if not header and header_hint:
         header = [h + [""] * (n_cols - len(h)) for h in header_hint]

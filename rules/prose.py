@@ -6,7 +6,7 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extraction.datafiles import package_yaml
@@ -133,8 +133,47 @@ def _no_targets_yet(_ctx: RuleContext) -> dict[tuple[str, str, bool], list[Targe
 
 
 def confirming_targets(ctx: RuleContext, claim: Any) -> list[Target]:
-    """The table lines that may confirm a claim but not accuse it (``confirm_only`` specs)."""
-    return targets_of(ctx, claim.metric or "", claim.period or "current", confirm=True)
+    """The table lines that may confirm a claim but not accuse it (``confirm_only`` specs); and for
+    a part stated as the whole of a total ("授予中小企业合同金额18.11万元，占政府采购支出总额的
+    100.00%"), the lines of that total (:func:`whole_of_total`)."""
+    period = claim.period or "current"
+    found = targets_of(ctx, claim.metric or "", period, confirm=True)
+    total = whole_of_total(ctx.doc, claim)
+    if total is not None and total != claim.metric:
+        found = [*found, *targets_of(ctx, total, period), *targets_of(ctx, total, period, confirm=True)]
+    return found
+
+
+# right after an amount: its share of a named total, stated as all of it ("，占政府采购支出总额的100.00%")
+_WHOLE_SHARE = re.compile(r"^\s*[，,]?\s*占(?:本年|全年|当年)?([^，,。；;：:%]{2,24}?)的?\s*100(?:\.0+)?\s*[%％]")
+
+
+def whole_of_total(doc: Document, claim: Any) -> str | None:
+    """The metric of the total an amount is stated to be all of, in the words right after it, by
+    the total's official name or alias (metrics.yaml): the part then equals that total, and may be
+    confirmed by the total's lines (for confirming only: a rounded 100 % may hide a small rest)."""
+    if claim.kind != "amount" or not claim.unit:
+        return None
+    try:
+        after = doc.pages[claim.page - 1].text[claim.end:claim.end + 40]
+    except (IndexError, TypeError):
+        return None
+    m = _WHOLE_SHARE.match(after)
+    return None if m is None else _metric_names().get(re.sub(r"\s+", "", m.group(1)))
+
+
+@functools.cache
+def _metric_names() -> dict[str, str]:
+    """Official names and aliases of the money metrics (metrics.yaml, metrics_extra.yaml) -> metric id."""
+    out: dict[str, str] = {}
+    for name in ("metrics.yaml", "metrics_extra.yaml"):
+        for m in lexicon(name):
+            if m.get("unit_kind") != "money":
+                continue
+            for n in (m.get("zh"), *(m.get("aliases") or ())):
+                if n:
+                    out.setdefault(n, m["id"])
+    return out
 
 
 def _sum_targets(ctx: RuleContext, metric: str, period: str) -> list[Target]:
@@ -677,20 +716,31 @@ def name_path_target(ctx: RuleContext, claim: Any) -> Target | None:
     return None
 
 
-# a project's own figures, as its 项目支出绩效自评表 prints them on its 年度资金总额 line
+# a project's own figures, as its 项目支出绩效自评表 prints them on its 年度资金总额 line; a project's
+# 绩效目标 / 完成情况 in money ("保安费用：绩效目标为8万元，完成情况为8万元") are its budget and its spending
 PROJECT_COLUMNS = {"project_spent": "全年执行数", "project_budget_initial": "年初预算数",
-                   "project_budget_full_year": "全年预算数"}
+                   "project_budget_full_year": "全年预算数", "perf_target_amount": "全年预算数",
+                   "perf_actual_amount": "全年执行数"}
 _PROJECT_TOTAL_ROWS = ("年度资金总额", "资金总额")
+# the lines of a 项目绩效目标完成情况表 exported one cell per line (项目名称 / <name> / 预算执行情况 /
+# 预算数: 80000 / 执行数: 80000): the column a project figure is read from, as the line it is printed on
+_PROJECT_FORM_LINES = {"全年预算数": "预算数", "全年执行数": "执行数"}
 _SENTENCE_END = re.compile(r"[。；;！？\n]")
 
 
 def project_target(ctx: RuleContext, claim: Any) -> Target | None:
     """The line of a project figure (全年执行数, 年初预算数, 全年预算数 of one project) in the project's
-    own 项目支出绩效自评表: the table whose project name (the block of its 年度资金总额 line) the
-    claim's words name — the name nearest before the figure in its sentence ("1、矛盾纠纷排查化解
-    工作经费支出 2.45 万元"), else in the title of the claim's section ("（1）项目一：矛盾纠纷排查化解
-    工作经费" over "本项目年初预算数2.50万元").  For confirming only (a name may be cut or repeated);
-    None when no project table is so named."""
+    own 项目支出绩效自评表: the table whose project name (the block of its 年度资金总额 line, or the
+    line after a form's 项目名称) the claim's words name — the name nearest before the figure in its
+    sentence ("1、矛盾纠纷排查化解工作经费支出 2.45 万元"), else in its paragraph line before it
+    ("（3）矛盾化解和疑难信访问题专项资金绩效目标完成情况综述。项目全年预算数18.73万元"), else in the
+    title of the claim's section ("（1）项目一：矛盾纠纷排查化解工作经费" over "本项目年初预算数2.50万元").
+    For confirming only (a name may be cut or repeated); None when no project table is so named.
+
+    A form that names no unit for its table and prints its figures in 元 under a "预算执行情况(万元)"
+    line (80000 for the 8万元 the prose states): the line is taken in 元 when, and only when, the
+    figure agrees with the claim so and not in 万元 — for this confirm-only tie, never a unit given
+    to the table."""
     needle = PROJECT_COLUMNS.get(claim.metric or "")
     if needle is None or (claim.period or "current") == "prior":
         return None
@@ -706,24 +756,54 @@ def project_target(ctx: RuleContext, claim: Any) -> Target | None:
     sentence = re.sub(r"\s+", "", text[ends[-1]:] if ends else text)
     named = max(((sentence.rfind(name), name) for name in projects if name in sentence), default=None)
     if named is None:
+        line = re.sub(r"\s+", "", text[text.rfind("\n") + 1:])
+        named = max(((line.rfind(name), name) for name in projects if name in line), default=None)
+    if named is None:
         named = next(((0, name) for title in _section_titles(doc, claim) for name in projects
                       if name in re.sub(r"\s+", "", title)), None)
     if named is None:
         return None
-    table, row = projects[named[1]]
-    col = table_index(ctx, table).column((needle,), row.block)
-    fig = figure_at(table, row, col.index) if col is not None and col.index in row.columns else None
-    return None if fig is None else _target(table, row, fig, "all")
+    table, lines = projects[named[1]]
+    if isinstance(lines, dict):  # a form: one line per figure
+        row = lines.get(needle)
+        if row is None or not row.columns:
+            return None
+        fig = figure_at(table, row, row.columns[0])
+    else:
+        row = lines
+        col = table_index(ctx, table).column((needle,), row.block)
+        fig = figure_at(table, row, col.index) if col is not None and col.index in row.columns else None
+    if fig is None:
+        return None
+    target = _target(table, row, fig, "all")
+    k_claim = MONEY_UNITS.get(claim.unit or "")
+    if (table.unit is None and row_unit(table, row) is None and k_claim is not None
+            and not agrees(claim_figure(ctx, claim), target_in_unit(target, k_claim))):
+        in_yuan = _target(table, replace(row, unit="元"), fig, "all")
+        if agrees(claim_figure(ctx, claim), target_in_unit(in_yuan, k_claim)):
+            return in_yuan
+    return target
 
 
-def _project_lines(ctx: RuleContext) -> dict[str, tuple[Table, Row]]:
-    """Project name -> its 项目支出绩效自评表 and that table's 年度资金总额 line (once per run)."""
-    out: dict[str, tuple[Table, Row]] = {}
+def _project_lines(ctx: RuleContext) -> dict[str, tuple[Table, Any]]:
+    """Project name -> its 项目支出绩效自评表 and that table's 年度资金总额 line, or for a form exported
+    one cell per line its lines by column (``_PROJECT_FORM_LINES``) (once per run)."""
+    out: dict[str, tuple[Table, Any]] = {}
     for table in tables_by_kind(ctx).get("performance_project", ()):
-        for row in table.rows:
+        rows = table.rows
+        for i, row in enumerate(rows):
             name = re.sub(r"\s+", "", row.block or "")
             if len(name) >= 4 and row.name in _PROJECT_TOTAL_ROWS and name not in out:
                 out[name] = (table, row)
+            elif (row.name == "项目名称" and not any(row.values) and i + 1 < len(rows)
+                    and not any(rows[i + 1].values)):
+                name = re.sub(r"\s+", "", rows[i + 1].name or "")
+                lines = {}
+                for col, label in _PROJECT_FORM_LINES.items():
+                    # the first such line after the name (其中-财政拨款 and the rest follow it)
+                    lines[col] = next((r for r in rows[i + 2:i + 12] if r.name == label), None)
+                if len(name) >= 4 and name not in out and any(lines.values()):
+                    out[name] = (table, lines)
     return out
 
 

@@ -266,6 +266,63 @@ def test_a_projects_figures_tie_to_its_own_performance_table(seed000):
     assert _claim(seed000, metric="project_spent", value=0.5)["target"]["table"] == "t15"
 
 
+
+def test_a_projects_figures_tie_to_its_form_printed_in_yuan_under_a_wan_heading():
+    # seed 002: "（1）保安费用：绩效目标为8万元，完成情况为8万元" and "（3）矛盾化解和疑难信访问题专项资金绩效目标
+    # 完成情况综述。项目全年预算数18.73万元，执行数为18.73万元" against the forms (one cell a line) that print
+    # 80000 and 187300 under "预算执行情况(万元)": the lines 预算数 / 执行数 of the project's own form
+    entry = check_document(DATA / "seeds" / "002_8541718f7ac07511.txt")
+    for metric, row in (("perf_target_amount", "预算数"), ("perf_actual_amount", "执行数")):
+        c = _claim(entry, metric=metric, value=8)
+        assert c["status"] == "tied", c
+        assert (c["target"]["table"], c["target"]["row"], c["target"]["value"]) == ("t1", row, 80000.0)
+    for metric, row in (("project_budget_full_year", "预算数"), ("project_spent", "执行数")):
+        c = _claim(entry, metric=metric, value=18.73)
+        assert (c["status"], c["target"]["table"], c["target"]["row"]) == ("tied", "t3", row)
+        assert c["target"]["value"] == 187300.0
+    # "（4）驻京驻蓉：绩效目标为5万元" names the project shorter than its form (驻京驻蓉费用): not tied
+    c = _claim(entry, metric="perf_target_amount", value=5)
+    assert c["status"] == "not_checkable"
+    # no finding from a form read in 元 (a confirm-only tie: a figure that differs says nothing)
+    assert not [f for f in entry["findings"] if f["rule"] == "CF301"]
+
+
+def test_the_vehicle_purchase_of_a_three_public_table_laid_across_ties():
+    # 万里24 p.32 "公务用车购置及运行费46.56万元…其中：公务用车购置费25万元" against the one line of its
+    # 三公 table (p.31), whose 购置费 cell "25" was read as a code part and lost
+    wanli = check_document(WANLI)
+    purchase = _claim(wanli, kind="amount", metric="three_public_vehicle_purchase", value=25)
+    assert purchase["status"] == "tied", purchase
+    assert purchase["target"]["column"].endswith("购置费") and purchase["target"]["value"] == 25.0
+    vehicle = _claim(wanli, kind="amount", metric="three_public_vehicle", value=46.56)
+    assert vehicle["status"] == "tied" and vehicle["target"]["column"].endswith("小计")
+
+
+def test_a_part_stated_as_all_of_its_total_ties_to_the_totals_line(seed004):
+    # seed 004: "政府采购授予中小企业合同金额18.11万元，占政府采购支出总额的100.00%。其中：授予小微企业合同
+    # 金额18.11万元，占政府采购支出总额的100.00%" — the 政府采购情况 table prints the 合计 (18.11), no SME line
+    for metric in ("procurement_sme", "procurement_micro"):
+        c = _claim(seed004, kind="amount", metric=metric, value=18.11)
+        assert c["status"] == "tied", c
+        assert (c["target"]["row"], c["target"]["value"]) == ("合计", 18.11)
+
+
+def test_only_a_share_of_all_makes_a_part_its_total():
+    from rules.prose import whole_of_total
+
+    class _Doc:
+        def __init__(self, text):
+            self.pages = [type("P", (), {"text": text})()]
+
+    class _Claim:
+        kind, unit, page, end = "amount", "万元", 1, 0
+
+    assert whole_of_total(_Doc("，占政府采购支出总额的100.00%。"), _Claim()) == "procurement_total"
+    assert whole_of_total(_Doc("，占政府采购支出总额的100%"), _Claim()) == "procurement_total"
+    assert whole_of_total(_Doc("，占政府采购支出总额的60.00%。"), _Claim()) is None
+    assert whole_of_total(_Doc("，占政府采购支出总额的100.50%"), _Claim()) is None
+    assert whole_of_total(_Doc("，占某某事项的100%"), _Claim()) is None  # no money metric of that name
+
 def test_an_item_statements_rate_and_unchanged_tie_when_they_fit_both_figures():
     wanli = check_document(WANLI)
     # "…2023年当年预算执行数为45.41万元，2024年预算安排42.60万元，比2023年预算执行数减少6.19%"
@@ -289,10 +346,12 @@ def test_only_money_is_searched_in_another_unit():
     area = next(c for c in extract_claims(doc) if c.value == 13459)
     ctx = RuleContext(doc)
     assert area.unit == "平方米" and cells_printing(ctx, area) == []
-    # a money figure is: "公务用车购置费25万元" is printed 250000.00 in a 元 table
+    # a money figure is: "公务用车购置费25万元" is printed 250000.00 in a 元 table (and, as printed,
+    # in the 购置费 column of the 三公 table)
     money = next(c for c in extract_claims(doc)
                  if c.value == 25 and c.metric == "three_public_vehicle_purchase")
-    assert {k for k, *_rest in cells_printing(ctx, money)} == {1e4}
+    found = {(k, t.kind) for k, t, *_rest in cells_printing(ctx, money)}
+    assert {k for k, _ in found} == {1.0, 1e4} and (1.0, "three_public") in found
 
 
 def test_a_count_is_not_found_in_a_money_or_score_column(seed000):
