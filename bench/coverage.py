@@ -2,7 +2,7 @@
 
     python bench/coverage.py [PATH ...] [--json FILE|-] [--audit [N]] [--seed S] [--legacy] [--no-list]
 
-For every document under ``tests/data`` (or the paths given) each claim has the status the
+For every real document under ``tests/data`` (seeds and real; or the paths given) each claim has the status the
 pipeline gives it (``rules/status.py``: ``tied``, ``contradicted``, ``not_checkable`` with a
 reason).  Printed: coverage per document, per claim kind and in total, the not-checkable claims
 by reason, and the **missed ties** — not-checkable claims whose value (as printed, ×10⁴ or
@@ -42,7 +42,9 @@ from rules.prose import (  # noqa: E402
 )
 from rules.status import cells_printing, cell_target  # noqa: E402
 
-DEFAULT_PATHS = [ROOT / "tests" / "data"]
+# the real documents: not tests/data/derived, the seeds made into web pages and Word files (the same
+# reports again; bench/formats.py measures that they read the same)
+DEFAULT_PATHS = [ROOT / "tests" / "data" / "seeds", ROOT / "tests" / "data" / "real"]
 # the claim kinds whose figure a table may print (a share or a growth rate found in a money cell
 # is a coincidence): only these are searched for missed ties
 TABLE_KINDS = ("amount", "count", "change")
