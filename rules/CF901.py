@@ -78,12 +78,18 @@ class PriorYearRestated(SetRule):
             # the lines of the claim's own scope first (all funds when it names none: "一般公共服务（类）
             # 支出20153.75万元，与上年相比增加3161.38万元" is the 支出预算总表's line, not the 财政拨款 one,
             # which in 2017 left out 147.20 of 财政专户 money)
-            own = c.scope or "all"
+            # (a change that names no scope is of its paragraph's figure's: "财政拨款收入支出总计1895.14万元。
+            # 比2023年减少373.55万元" is the 财政拨款 total's)
+            scope = c.scope or (getattr(anchor, "scope", None) if anchor is not None else None)
+            own = scope or "all"
             pairs = [(a, b) for a in now for b in before if same_line(a, b)]
             pairs.sort(key=lambda ab: ab[0].scope != own)
             if not pairs:
                 continue  # not printed alike in both reports
-            if (pairs[0][0].scope != own or (c.scope is None and _fiscal_section(doc, c))) \
+            # (a line of another scope only when the claim's own scope prints lines of its own: 机关运行经费
+            # has none but the 财政拨款 one, which is then the line whatever the money outside it)
+            other_scope = pairs[0][0].scope != own and any(t.scope == own for t in (*now, *before))
+            if (other_scope or (scope is None and _fiscal_section(doc, c))) \
                     and _other_scope_money(ctx, ctx.of(prior)):
                 # a report with money outside 财政拨款: a change of unstated scope in the 财政拨款
                 # section ("收、支预算总计各增加3756.18万元" under 财政拨款收支预算总表情况说明) is the
@@ -102,7 +108,8 @@ class PriorYearRestated(SetRule):
                 continue
             if cf.value and implied.value and abs(abs(cf.value / implied.value) - 1e4) < 1:
                 continue  # 10^4 apart: a unit slip, CF5xx's
-            label = c.label or metric
+            # (a change whose words name no line is told by its paragraph's figure's words)
+            label = (anchor.label if anchor is not None and anchor.label else None) or c.label or metric
             unit = c.unit or ""
             before_ev = t_before.figure.evidence
             evidence = [e for e in (cf.evidence, t_now.figure.evidence) if e is not None]
