@@ -113,13 +113,18 @@ def _department_task(args: tuple) -> list[dict]:
             files: dict[str, list[str]] = {}
             for part, lay in lays.items():
                 files[part] = []
+                title = f"{dept.name}{year}" + ("" if part == "report" else names[part][len(dept.name) + 4:])
                 if fmt in ("pdf", "both"):
-                    title = f"{dept.name}{year}" + ("" if part == "report" else names[part][len(dept.name) + 4:])
                     (out / f"{names[part]}.pdf").write_bytes(layout.render_pdf(lay, title))
                     files[part].append(f"{names[part]}.pdf")
                 if fmt in ("txt", "both"):
                     (out / f"{names[part]}.txt").write_text(layout.render_text(lay), encoding="utf-8")
                     files[part].append(f"{names[part]}.txt")
+                if fmt == "scan":  # the PDF's pages as page images: an image-only PDF
+                    from corpus.render_scan import scan_pdf
+
+                    (out / f"{names[part]}.pdf").write_bytes(scan_pdf(layout.render_pdf(lay, title)))
+                    files[part].append(f"{names[part]}.pdf")
             all_files = [f for fs in files.values() for f in fs]
             record = {
                 "file": all_files[0], "files": all_files, "department": dept.name, "department_id": dept.id,
@@ -194,8 +199,8 @@ def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors:
     Both 0 by default, so that a corpus of a seed stays what it was."""
     from corpus.errors import CROSS_KINDS, ERROR_KINDS
 
-    if fmt not in ("pdf", "txt", "both"):
-        raise ValueError(f"format must be pdf, txt or both, not {fmt!r}")
+    if fmt not in ("pdf", "txt", "both", "scan"):
+        raise ValueError(f"format must be pdf, txt, both or scan, not {fmt!r}")
     if error_kinds:
         unknown = [k for k in error_kinds if k not in ERROR_KINDS]
         if unknown:

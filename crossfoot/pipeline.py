@@ -57,6 +57,17 @@ def claim_entries(doc: Document, claims: list[Any], run: Any) -> list[dict[str, 
     return [{**c.to_dict(), **s.to_dict()} for c, s in zip(claims, claim_statuses(doc, claims, run))]
 
 
+def reader_options(config: dict[str, Any] | None) -> dict[str, Any]:
+    """The reader's options of a run's config (``reader: {ocr: auto|always|never}``, which
+    ``--ocr`` sets): the keyword arguments of ``read_document``."""
+    from extraction.ocr import MODES
+
+    ocr = ((config or {}).get("reader") or {}).get("ocr") or "auto"
+    if ocr not in MODES:
+        raise ValueError(f"reader.ocr must be one of {', '.join(MODES)}, not {ocr!r}")
+    return {"ocr": ocr}
+
+
 def check_document(path: Path, display_name: str | None = None,
                    config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Read one file and return its entry of the ``crossfoot check`` JSON.
@@ -95,7 +106,7 @@ def too_complex_entry(path: Path, display_name: str | None, reason: str) -> dict
 def _check_document(path: Path, display_name: str | None, config: dict[str, Any] | None) -> dict[str, Any]:
     from extraction.reader import read_document  # here, not above: walking files needs no reader
 
-    return check_read(read_document(path, display_name), config)
+    return check_read(read_document(path, display_name, **reader_options(config)), config)
 
 
 def check_read(doc: Document, config: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -168,7 +179,9 @@ def check_split(text_path: Path, tables_path: Path, text: Any, tables: Any,
     from crossfoot.sets import combine_split, split_back
     from extraction.reader import read_document
 
-    text_doc, tables_doc = read_document(text_path, text.path), read_document(tables_path, tables.path)
+    options = reader_options(config)
+    text_doc = read_document(text_path, text.path, **options)
+    tables_doc = read_document(tables_path, tables.path, **options)
     if not (text_doc.ok and tables_doc.ok) or (text_doc.sha256, tables_doc.sha256) != (text.sha256, tables.sha256):
         return None  # changed or gone since: the entries checked alone stand
     entry = check_read(combine_split(text_doc, tables_doc), config)
@@ -215,7 +228,7 @@ def _check_across_years(sets: list[Any], entries: list[dict[str, Any]], by_path:
 
     def reading(s: Any) -> SetReading | None:
         if s.id not in readings:
-            readings[s.id] = read_set(s, files)
+            readings[s.id] = read_set(s, files, **reader_options(config))
         return readings[s.id]
 
     for (dept, kind, year), s in sorted(by_key.items(), key=lambda kv: kv[0][2]):

@@ -199,13 +199,14 @@ class SetReading:
             item["document"] = {"path": self.entry_member.path, "sha256": self.entry_member.sha256}
 
 
-def read_set(s: DocumentSet, files: Mapping[str, Any]) -> SetReading | None:
-    """The report of a set read again from its files (``files``: entry path → file); None for a set
-    that is not one report (several texts, no prose) or whose files changed."""
+def read_set(s: DocumentSet, files: Mapping[str, Any], ocr: str = "auto") -> SetReading | None:
+    """The report of a set read again from its files (``files``: entry path → file; ``ocr``: as
+    ``read_document``'s); None for a set that is not one report (several texts, no prose) or whose
+    files changed."""
     from extraction.reader import read_document
 
     def read(m: Member) -> Any:
-        doc = read_document(files[m.path], m.path)
+        doc = read_document(files[m.path], m.path, ocr=ocr)
         return doc if doc.ok and doc.sha256 == m.sha256 else None
 
     if s.form == "split":
