@@ -151,8 +151,11 @@ def main() -> None:
         reports.append(t)
     paths = [str(out / n) for n in sorted(report_of)]
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(args.workers) as ex:
-        results = list(ex.map(_check, paths, chunksize=4))
+    if args.workers == 1:  # in this process: what OCR read of a scan serves check_sets' second reading
+        results = list(map(_check, paths))
+    else:
+        with ProcessPoolExecutor(args.workers) as ex:
+            results = list(ex.map(_check, paths, chunksize=4))
     t1 = time.perf_counter()
     entries = [d for _, d, _ in results]
     sets = check_sets(entries, {p: Path(p) for p in paths})

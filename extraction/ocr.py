@@ -201,6 +201,13 @@ def _characters(result: Any) -> list[tuple[tuple[float, float, float, float], li
         chars = []
         if words is not None:
             chars = [(ch, float(conf), _box(q)) for ch, conf, q in words[i] if q is not None and ch.strip()]
+            if " " in txt.strip() and chars:
+                # rapidocr pairs the characters with the confidences of all the line's tokens,
+                # spaces included: the k-th character's is at its place in the text (when there)
+                given = [c[1] for c in chars]
+                at = [k for k, ch in enumerate(txt) if ch.strip()]
+                chars = [(ch, given[at[j]] if j < len(at) and at[j] < len(given) else min(given), b)
+                         for j, (ch, _, b) in enumerate(chars)]
         if not chars or sum(len(c[0]) for c in chars) != len(txt.replace(" ", "")):
             # no character boxes: the line's width shared out over its characters
             shown = [ch for ch in txt if ch.strip()]
@@ -256,9 +263,26 @@ def _words(lines: list, vs: list[tuple[float, float, float]], scale: float) -> l
             text = normalise_word("".join(c[0] for c in w))
             if not text:
                 continue
-            out.append((min(c[2][0] for c in w), min(c[2][1] for c in w), max(c[2][2] for c in w),
-                        max(c[2][3] for c in w), text, li, 0, wi, min(c[1] for c in w)))
+            x0, y0 = min(c[2][0] for c in w), min(c[2][1] for c in w)
+            x1, y1 = max(c[2][2] for c in w), max(c[2][3] for c in w)
+            shift = _centred_over_rule(x0, y0, x1, y1, vpos, xs)
+            out.append((x0 + shift, y0, x1 + shift, y1, text, li, 0, wi, min(c[1] for c in w)))
     return out
+
+
+def _centred_over_rule(x0: float, y0: float, x1: float, y1: float, vpos: list, xs: list[float]) -> float:
+    """How far to move a word that is centred over a column rule starting just below it (a header
+    label spanning the columns either side) for its centre to fall just left of the rule, where
+    the text layer's exactly centred labels fall: the table reader gives such a label to the left
+    column and spreads it over the columns it spans.  OCR's boxes are a few points off centre,
+    which would give the label to either column by chance.  0 for any other word."""
+    cx, h = (x0 + x1) / 2, y1 - y0
+    tol = max(2.0, 0.15 * (x1 - x0))
+    for k in range(bisect.bisect_left(xs, cx - tol), bisect.bisect_right(xs, cx + tol)):
+        x, top, _ = vpos[k]
+        if x0 < x < x1 and y1 - 2 <= top <= y1 + 3 * h:
+            return x - 0.25 - cx
+    return 0.0
 
 
 # ------------------------------------------------------------------ pages

@@ -157,6 +157,35 @@ def test_the_time_budget_stops_ocr_with_a_note(tmp_path, monkeypatch):
     assert "time budget" in note and "1 pages" in note and "p. 2" in note
 
 
+def test_an_image_pdf_of_500_pages_is_read_in_bounded_time(tmp_path, monkeypatch):
+    """Past the time budget no page is read by OCR: 500 scanned pages end as a no_text record that
+    says why, in seconds (the pages are only opened, one at a time)."""
+    import time
+
+    from crossfoot import budget
+
+    one = pymupdf.open(stream=scan_pdf(_table_pdf(), dpi=30), filetype="pdf")
+    big = pymupdf.open()
+    for _ in range(500):
+        big.insert_pdf(one)
+    f = tmp_path / "scan-500.pdf"
+    f.write_bytes(big.tobytes(garbage=3, deflate=True))
+    monkeypatch.setattr(budget, "document_budget", lambda: (3.0, 120.0))
+    t0 = time.process_time()
+    doc = read_document(f)
+    assert time.process_time() - t0 < 20
+    assert doc.error is not None and doc.error.code == "no_text" and "time budget" in doc.error.message
+
+
+def test_ocr_always_reads_pages_with_a_text_layer_too(tmp_path):
+    f = tmp_path / "table.pdf"
+    f.write_bytes(_table_pdf())
+    doc = read_document(f, ocr="always")
+    assert any("1 of 1 pages read by OCR" in n for n in doc.notes)
+    assert [r.values for r in doc.tables[0].rows] == [(1234.56, 1200.0), (1000.06, 966.5), (234.5, 233.5)]
+    assert all(c.confidence is not None for r in doc.tables[0].rows for c in r.cells)
+
+
 def test_the_document_budget_is_known_inside_a_time_limit():
     from crossfoot import budget
 
