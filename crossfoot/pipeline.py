@@ -59,13 +59,13 @@ def claim_entries(doc: Document, claims: list[Any], run: Any) -> list[dict[str, 
 
 def reader_options(config: dict[str, Any] | None) -> dict[str, Any]:
     """The reader's options of a run's config (``reader: {ocr: auto|always|never}``, which
-    ``--ocr`` sets): the keyword arguments of ``read_document``."""
+    ``--ocr`` sets): the keyword arguments of ``read_document`` (none for the defaults)."""
     from extraction.ocr import MODES
 
     ocr = ((config or {}).get("reader") or {}).get("ocr") or "auto"
     if ocr not in MODES:
         raise ValueError(f"reader.ocr must be one of {', '.join(MODES)}, not {ocr!r}")
-    return {"ocr": ocr}
+    return {} if ocr == "auto" else {"ocr": ocr}
 
 
 def check_document(path: Path, display_name: str | None = None,
