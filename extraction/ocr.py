@@ -128,7 +128,15 @@ def render(page: Any, dpi: int = OCR_DPI) -> tuple[Any, float]:
     return img, rect.width / pix.w
 
 
-def ruling_lines(gray: Any, scale: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+def binarised(gray: Any) -> Any:
+    """The page's ink: 255 where dark (Otsu's threshold), else 0."""
+    import cv2
+
+    return cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+
+
+def ruling_lines(gray: Any, scale: float, ink: Any = None) -> tuple[list[tuple[float, float, float]],
+                                                                    list[tuple[float, float, float]]]:
     """The page image's ruling lines in points, horizontal and vertical, as extraction.pdf's rules
     are: (position, start, end), collinear pieces joined.
 
@@ -140,7 +148,8 @@ def ruling_lines(gray: Any, scale: float) -> tuple[list[tuple[float, float, floa
 
     from extraction.pdf import _merge_collinear, _piece
 
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if ink is None:
+        ink = binarised(gray)
     out = []
     for horizontal, length in ((True, 40), (False, 14)):
         k = max(8, int(round(length / scale)))
@@ -312,12 +321,62 @@ _cache_lock = threading.Lock()
 def scan_page(page: Any) -> tuple[list[tuple], list, list]:
     """OCR of one page: its words (see :func:`_words`) and its horizontal and vertical rules."""
     gray, scale = render(page)
-    hs, vs = ruling_lines(gray, scale)
+    ink = binarised(gray)
+    hs, vs = ruling_lines(gray, scale, ink)
     ocr = engine()
     with _call_lock:
         result = ocr(gray, return_word_box=True, return_single_char_box=True)
-    del gray
-    return _words(_characters(result), vs, scale), hs, vs
+        lines = _recover_lead(_characters(result), gray, ink, [(x / scale, a / scale, b / scale) for x, a, b in vs], ocr)
+    del gray, ink
+    return _words(lines, vs, scale), hs, vs
+
+
+def _recover_lead(lines: list, gray: Any, ink: Any, vs: list[tuple[float, float, float]], ocr: Any) -> list:
+    """The lines with the characters detection left out at their start read again.
+
+    The detector sometimes starts a line's box after a thin first character (一、 二、 of an
+    enumeration: 一、一般公共预算拨款收入 read as 、一般公共预算拨款收入).  Where ink lies between a
+    line's box and what stands left of it (a ruling line, the line before it, the page's edge), the
+    box is widened to that ink and recognised again; when the new text ends with the old, the
+    characters before it are added, spread over the ink, with the new reading's confidence."""
+    if not lines:
+        return lines
+    out = []
+    for box, chars in lines:
+        x0, y0, x1, y1 = box
+        h = y1 - y0
+        mid = (y0 + y1) / 2
+        left = 0.0
+        for x, a, b in vs:
+            if x < x0 - 1 and a - 1 <= mid <= b + 1 and x > left:
+                left = x
+        for (bx0, by0, bx1, by1), _ in lines:
+            if bx1 <= x0 + 1 and by0 < mid < by1 and bx1 > left:
+                left = bx1
+        lo, hi = int(left) + 3, int(x0) - 1
+        top, bottom = int(y0 + 0.2 * h), int(y1 - 0.2 * h)
+        if hi - lo < 2 or bottom <= top or hi - lo > 4 * h:
+            out.append((box, chars))
+            continue
+        cols = (ink[top:bottom, lo:hi] > 0).any(axis=0).nonzero()[0]
+        if len(cols) < 2:
+            out.append((box, chars))
+            continue
+        start = lo + int(cols[0]) - 2
+        crop = gray[max(0, int(y0) - 1):int(y1) + 2, max(0, start):int(x1) + 1]
+        again = ocr(crop, use_det=False, use_cls=False)
+        text = (again.txts or ("",))[0] if getattr(again, "txts", None) else ""
+        old = "".join(c[0] for c in chars)
+        new = "".join(text.split())
+        if len(new) > len(old) and new.endswith(old) and len(new) - len(old) <= 3:
+            lead = new[:len(new) - len(old)]
+            conf = float(again.scores[0])
+            w = (x0 - start) / len(lead)
+            added = [(ch, conf, (start + k * w, y0, start + (k + 1) * w, y1)) for k, ch in enumerate(lead)]
+            box = (start, y0, x1, y1)
+            chars = added + list(chars)
+        out.append((box, chars))
+    return out
 
 
 def read_scanned_page(page: Any, notes: list[str] | None = None,
