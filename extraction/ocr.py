@@ -325,7 +325,9 @@ def scan_page(page: Any) -> tuple[list[tuple], list, list]:
     hs, vs = ruling_lines(gray, scale, ink)
     ocr = engine()
     with _call_lock:
-        result = ocr(gray, return_word_box=True, return_single_char_box=True)
+        # (every switch named on every call: rapidocr keeps the last call's switches)
+        result = ocr(gray, use_det=True, use_cls=False, use_rec=True, return_word_box=True,
+                     return_single_char_box=True)
         lines = _recover_lead(_characters(result), gray, ink, [(x / scale, a / scale, b / scale) for x, a, b in vs], ocr)
     del gray, ink
     return _words(lines, vs, scale), hs, vs
@@ -364,7 +366,8 @@ def _recover_lead(lines: list, gray: Any, ink: Any, vs: list[tuple[float, float,
             continue
         start = lo + int(cols[0]) - 2
         crop = gray[max(0, int(y0) - 1):int(y1) + 2, max(0, start):int(x1) + 1]
-        again = ocr(crop, use_det=False, use_cls=False)
+        again = ocr(crop, use_det=False, use_cls=False, use_rec=True, return_word_box=False,
+                    return_single_char_box=False)
         text = (again.txts or ("",))[0] if getattr(again, "txts", None) else ""
         old = "".join(c[0] for c in chars)
         new = "".join(text.split())

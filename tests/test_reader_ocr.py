@@ -116,6 +116,17 @@ def test_a_scanned_table_is_read_with_its_figures_and_confidences(scanned):
     assert c.confidence == ocr.span_confidence(page, c.start, c.end)
 
 
+def test_a_page_reads_the_same_after_a_recognition_without_detection(scan_file):
+    """rapidocr keeps a call's switches for the next: reading a line again without detection
+    (a widened box) must not leave the next page read without it."""
+    import numpy as np
+
+    with pymupdf.open(scan_file) as doc:
+        first = ocr.scan_page(doc[0])
+        ocr.engine()(np.full((48, 200, 3), 255, np.uint8), use_det=False, use_cls=False)
+        assert ocr.scan_page(doc[0]) == first
+
+
 def test_a_page_with_a_text_layer_is_not_read_by_ocr(tmp_path):
     f = tmp_path / "table.pdf"
     f.write_bytes(_table_pdf())
