@@ -56,7 +56,8 @@ def figures(doc: Document, pages: set[int]) -> list[tuple[str, list[tuple[tuple,
     return out
 
 
-def compare(original: Document, scan: Document, pages: list[int], misses: list | None = None) -> dict[str, int]:
+def compare(original: Document, scan: Document, pages: list[int],
+            misses: list | None = None) -> dict[str, int]:
     """Figures and table kinds of the original's tables on ``pages`` against the scan of those
     pages (the scan's page k is the original's ``pages[k - 1]``)."""
     want = figures(original, set(pages))
@@ -86,7 +87,8 @@ def compare(original: Document, scan: Document, pages: list[int], misses: list |
     kinds_right = sum(1 for a, b in zip(kinds_w, kinds_g) if a == b) if len(kinds_w) == len(kinds_g) else \
         sum(min(kinds_w.count(k), kinds_g.count(k)) for k in set(kinds_w))
     return {"figures": n, "exact": exact, "tables": len(kinds_w), "kinds_right": kinds_right,
-            "scan_tables": len(kinds_g), "unsure": unsure, "misread": misread, "unsure_misread": unsure_misread}
+            "scan_tables": len(kinds_g), "unsure": unsure, "misread": misread,
+            "unsure_misread": unsure_misread}
 
 
 def main(argv: list[str] | None = None) -> int:

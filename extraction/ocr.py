@@ -199,7 +199,10 @@ def _box(quad: Any) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _characters(result: Any) -> list[tuple[tuple[float, float, float, float], list[tuple[str, float, tuple]]]]:
+_Box = tuple[float, float, float, float]
+
+
+def _characters(result: Any) -> list[tuple[_Box, list[tuple[str, float, _Box]]]]:
     """Each text line OCR found: its box and its characters (text, confidence, box), in pixels."""
     if not result or result.txts is None:
         return []
@@ -328,7 +331,8 @@ def scan_page(page: Any) -> tuple[list[tuple], list, list]:
         # (every switch named on every call: rapidocr keeps the last call's switches)
         result = ocr(gray, use_det=True, use_cls=False, use_rec=True, return_word_box=True,
                      return_single_char_box=True)
-        lines = _recover_lead(_characters(result), gray, ink, [(x / scale, a / scale, b / scale) for x, a, b in vs], ocr)
+        rules_px = [(x / scale, a / scale, b / scale) for x, a, b in vs]
+        lines = _recover_lead(_characters(result), gray, ink, rules_px, ocr)
     del gray, ink
     return _words(lines, vs, scale), hs, vs
 
