@@ -356,10 +356,14 @@ def _recover_lead(lines: list, gray: Any, ink: Any, vs: list[tuple[float, float,
         for x, a, b in vs:
             if x < x0 - 1 and a - 1 <= mid <= b + 1 and x > left:
                 left = x
-        for (bx0, by0, bx1, by1), _ in lines:
-            if bx1 <= x0 + 1 and by0 < mid < by1 and bx1 > left:
-                left = bx1
-        lo, hi = int(left) + 3, int(x0) - 1
+        gap = 3
+        # a box starting left of this one on its line (touching or overlapping it, even): the ink
+        # must lie clear of it, or it is that box's own
+        box_left = max((bx1 for (bx0, by0, bx1, by1), _ in lines if bx0 < x0 - 1 and by0 < mid < by1),
+                       default=-1.0)
+        if box_left >= left:
+            left, gap = box_left, int(0.25 * h) + 1
+        lo, hi = int(left) + gap, int(x0) - 1
         top, bottom = int(y0 + 0.2 * h), int(y1 - 0.2 * h)
         if hi - lo < 2 or bottom <= top or hi - lo > 4 * h:
             out.append((box, chars))
