@@ -127,6 +127,38 @@ def test_a_page_reads_the_same_after_a_recognition_without_detection(scan_file):
         assert ocr.scan_page(doc[0]) == first
 
 
+class _Again:
+    """A recognition of a widened box: what the engine would read there."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __call__(self, img, **kw):
+        assert kw["use_det"] is False
+        return type("Rec", (), {"txts": (self.text,), "scores": (0.97,)})()
+
+
+def _line(x0: float, x1: float, text: str) -> tuple:
+    w = (x1 - x0) / len(text)
+    return (x0, 100.0, x1, 120.0), [(ch, 1.0, (x0 + k * w, 100.0, x0 + (k + 1) * w, 120.0)) for k, ch in enumerate(text)]
+
+
+def test_a_character_detection_left_out_is_read_again_from_the_ink():
+    import numpy as np
+
+    gray = np.full((200, 400), 255, np.uint8)
+    ink = np.zeros((200, 400), np.uint8)
+    ink[104:116, 24:36] = 255  # the thin 一、 before the box
+    (box, chars), = ocr._recover_lead([_line(40, 100, "一般公共")], gray, ink, [(10.0, 90.0, 130.0)],
+                                      _Again("一、一般公共"))
+    assert "".join(c[0] for c in chars) == "一、一般公共" and box[0] < 40
+    assert [c[1] for c in chars[:2]] == [0.97, 0.97]
+    # ink that is the box's left neighbour's own (a code box touching its name box) is left alone
+    ink[104:116, 10:40] = 255
+    lines = [_line(10, 43, "310"), _line(40, 100, "资本性支出")]  # overlapping by 3 px
+    assert ocr._recover_lead(lines, gray, ink, [], _Again("310资本性支出")) == lines
+
+
 def test_a_page_with_a_text_layer_is_not_read_by_ocr(tmp_path):
     f = tmp_path / "table.pdf"
     f.write_bytes(_table_pdf())
