@@ -128,8 +128,8 @@ def _department_task(args: tuple) -> list[dict]:
             files: dict[str, list[str]] = {}
             for part, lay in lays.items():
                 files[part] = []
+                title = f"{dept.name}{year}" + ("" if part == "report" else names[part][len(dept.name) + 4:])
                 if fmt in ("pdf", "both"):
-                    title = f"{dept.name}{year}" + ("" if part == "report" else names[part][len(dept.name) + 4:])
                     (out / f"{names[part]}.pdf").write_bytes(layout.render_pdf(lay, title))
                     files[part].append(f"{names[part]}.pdf")
                 if fmt in ("txt", "both"):
@@ -143,6 +143,11 @@ def _department_task(args: tuple) -> list[dict]:
                     data = render_web.render_report(layout.render_text(lay), fmt, "gb2312" if gb else "utf-8")
                     (out / f"{names[part]}.{fmt}").write_bytes(data)
                     files[part].append(f"{names[part]}.{fmt}")
+                if fmt == "scan":  # the PDF's pages as page images: an image-only PDF
+                    from corpus.render_scan import scan_pdf
+
+                    (out / f"{names[part]}.pdf").write_bytes(scan_pdf(layout.render_pdf(lay, title)))
+                    files[part].append(f"{names[part]}.pdf")
             all_files = [f for fs in files.values() for f in fs]
             record = {
                 "file": all_files[0], "files": all_files, "department": dept.name, "department_id": dept.id,
@@ -230,8 +235,8 @@ def generate_corpus(out: Path, departments: int, years: tuple[int, int], errors:
     All off by default, so that a corpus of a seed stays what it was."""
     from corpus.errors import CROSS_KINDS, ERROR_KINDS
 
-    if fmt not in ("pdf", "txt", "both", "xlsx", *render_web.FORMATS):
-        raise ValueError(f"format must be pdf, txt, both, xlsx, html or docx, not {fmt!r}")
+    if fmt not in ("pdf", "txt", "both", "xlsx", "scan", *render_web.FORMATS):
+        raise ValueError(f"format must be pdf, txt, both, xlsx, html, docx or scan, not {fmt!r}")
     if error_kinds:
         unknown = [k for k in error_kinds if k not in ERROR_KINDS]
         if unknown:

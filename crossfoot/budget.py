@@ -28,6 +28,7 @@ import os
 import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
 
 DEFAULT_DOCUMENT_SECONDS = 120.0
@@ -161,6 +162,19 @@ def memory_limit(headroom: int | None) -> Iterator[int | None]:
             resource.setrlimit(resource.RLIMIT_AS, before)
 
 
+_budget = threading.local()  # this thread's document budget: (deadline on time.monotonic, seconds)
+
+
+def document_budget() -> tuple[float | None, float]:
+    """(Seconds left, seconds allowed) of the time budget the current thread's document runs
+    under (:func:`time_limit`); (None, 0) when none.  Work that can stop part-way and say so
+    (OCR, page by page) stops before the budget does."""
+    current = getattr(_budget, "value", None)
+    if current is None:
+        return None, 0.0
+    return current[0] - time.monotonic(), current[1]
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise :class:`OverBudget` in this thread once ``seconds`` have passed in the block (then every
@@ -168,12 +182,18 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     if not seconds or seconds <= 0:
         yield
         return
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        with _alarm(seconds):
-            yield
-    else:
-        with _watchdog(seconds):
-            yield
+    outer = getattr(_budget, "value", None)
+    deadline = time.monotonic() + seconds
+    _budget.value = (deadline, seconds) if outer is None or deadline < outer[0] else outer
+    try:
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            with _alarm(seconds):
+                yield
+        else:
+            with _watchdog(seconds):
+                yield
+    finally:
+        _budget.value = outer
 
 
 @contextlib.contextmanager

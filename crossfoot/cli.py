@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 when a finding of this severity (or worse) is found (default: error)")
     c.add_argument("--config", metavar="FILE", help="YAML config, e.g. rules: {disable: [CF101]}")
     c.add_argument("--annotate", metavar="DIR", help="write a copy of each PDF with the findings highlighted")
+    _add_ocr(c)
     c.set_defaults(func=_cmd_check)
 
     g = sub.add_parser("corpus", help="the generated corpus")
@@ -56,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--errors", type=float, default=0.3, metavar="RATE")
     gen.add_argument("--anomalies", type=float, default=0.05, metavar="RATE")
     gen.add_argument("--seed", type=int, default=0, metavar="S")
-    gen.add_argument("--format", choices=["pdf", "txt", "both", "xlsx", "html", "docx"], default="pdf")
+    gen.add_argument("--format", choices=["pdf", "txt", "both", "xlsx", "html", "docx", "scan"], default="pdf",
+                     help="scan: the PDF's pages as 200-dpi images, an image-only PDF (default pdf)")
     gen.add_argument("--error-kinds", default=None, metavar="K1,K2", help="only plant these error kinds")
     gen.add_argument("--workers", type=int, default=None, metavar="N")
     gen.add_argument("--split", type=float, default=0.0, metavar="RATE",
@@ -107,6 +109,7 @@ def _add_review_commands(sub: argparse._SubParsersAction) -> None:
                    help="check documents again even when stored with the same content and rules version")
     r.add_argument("--quiet", action="store_true", help="no progress bar and no summary (for scripts)")
     r.add_argument("--config", metavar="FILE", help="YAML config, e.g. rules: {disable: [CF101]}")
+    _add_ocr(r)
     r.set_defaults(func=_cmd_review)
 
     x = sub.add_parser("export", help="export a review store to Parquet, CSV or Excel")
@@ -122,18 +125,29 @@ def _add_review_commands(sub: argparse._SubParsersAction) -> None:
     h.set_defaults(func=_cmd_report)
 
 
-def _rules_config(path: str | None) -> dict | None:
-    """The --config file, validated (unknown rule codes refused); None after printing a usage error.
+def _add_ocr(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default=None,
+                   help="read PDF pages by OCR: auto (default) those without a text layer, always every "
+                        "page, never none (a scan is then a no_text error)")
 
-    Without a file the config is empty and nothing is loaded: a review's parent never imports the
-    rules (its workers do), which would cost it a third of a CPU-second."""
+
+def _rules_config(path: str | None, ocr: str | None = None) -> dict | None:
+    """The --config file, validated (unknown rule codes refused), with --ocr in it as ``reader:
+    {ocr: …}``; None after printing a usage error.
+
+    Without a file the config holds --ocr alone and nothing is loaded: a review's parent never imports
+    the rules (its workers do), which would cost it a third of a CPU-second."""
     if path is None:
-        return {}
+        return {} if ocr is None else {"reader": {"ocr": ocr}}
+    from crossfoot.pipeline import reader_options
     from rules.engine import enabled_rules, load_config
 
     try:
         config = load_config(path)
         enabled_rules(config)
+        if ocr is not None:
+            config = {**config, "reader": {**(config.get("reader") or {}), "ocr": ocr}}
+        reader_options(config)
     except (OSError, ValueError) as e:
         print(f"crossfoot: error: --config: {e}", file=sys.stderr)
         return None
@@ -144,7 +158,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from crossfoot.output import write_report
     from crossfoot.pipeline import check_paths, check_sets, iter_files, render_text
 
-    config = _rules_config(args.config)
+    config = _rules_config(args.config, args.ocr)
     if config is None:
         return EXIT_USAGE
     from crossfoot.budget import worker_memory
@@ -219,7 +233,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("crossfoot: error: --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    config = _rules_config(args.config)
+    config = _rules_config(args.config, args.ocr)
     if config is None:
         return EXIT_USAGE
     paths = [Path(p) for p in args.paths]

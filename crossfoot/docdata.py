@@ -21,7 +21,7 @@ from typing import Any
 from extraction import model as M
 from extraction.claims.claim import make_claim
 
-FORMAT = 2  # 2: a row's ``uncertain``, a table's ``notes``
+FORMAT = 3  # 2: a row's ``uncertain``, a table's ``notes``; 3: OCR confidences (a page's, a cell's)
 
 
 def _values(obj: Any) -> tuple[Any, ...]:
@@ -59,14 +59,15 @@ def decode(blob: bytes) -> tuple[M.Document, list[Any]] | None:
     new_cell, new_row, new_piece = M.new_cell, M.new_row, M.new_piece
     doc = M.Document(
         path, sha, fmt, M.DocumentMeta(*meta),
-        tuple(M.Page(*p) for p in pages),
+        tuple(M.Page(n, text, w, h, None if conf is None else tuple(map(tuple, conf)))
+              for n, text, w, h, conf in pages),
         tuple(M.new_section(*s) for s in sections),
         tuple(M.new_paragraph(i, text, section, tuple(new_piece(*x) for x in pieces),
                               None if cell is None else M.CellPlace(cell[0], cell[1], _box(cell[2])))
               for i, text, section, pieces, cell in paragraphs),
         tuple(M.Table(i, kind, number, title, unit, tuple(tpages), tuple(M.Column(*c) for c in columns),
                       tuple(new_row(index, block, code, name,
-                                    tuple(None if c is None else new_cell(c[0], c[1], c[2], c[3], _box(c[4]), c[5], c[6])
+                                    tuple(None if c is None else new_cell(c[0], c[1], c[2], c[3], _box(c[4]), c[5], c[6], c[7])
                                           for c in cells),
                                     tuple(cols), page, line_no, _box(name_bbox), runit, uncertain)
                             for index, block, code, name, cells, cols, page, line_no, name_bbox, runit, uncertain

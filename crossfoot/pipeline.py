@@ -57,6 +57,17 @@ def claim_entries(doc: Document, claims: list[Any], run: Any) -> list[dict[str, 
     return [{**c.to_dict(), **s.to_dict()} for c, s in zip(claims, claim_statuses(doc, claims, run))]
 
 
+def reader_options(config: dict[str, Any] | None) -> dict[str, Any]:
+    """The reader's options of a run's config (``reader: {ocr: auto|always|never}``, which
+    ``--ocr`` sets): the keyword arguments of ``read_document`` (none for the defaults)."""
+    from extraction.ocr import MODES
+
+    ocr = ((config or {}).get("reader") or {}).get("ocr") or "auto"
+    if ocr not in MODES:
+        raise ValueError(f"reader.ocr must be one of {', '.join(MODES)}, not {ocr!r}")
+    return {} if ocr == "auto" else {"ocr": ocr}
+
+
 def check_document(path: Path, display_name: str | None = None,
                    config: dict[str, Any] | None = None, data: bool = False) -> dict[str, Any]:
     """Read one file and return its entry of the ``crossfoot check`` JSON (``data``: with the
@@ -98,7 +109,7 @@ def _check_document(path: Path, display_name: str | None, config: dict[str, Any]
                     data: bool = False) -> dict[str, Any]:
     from extraction.reader import read_document  # here, not above: walking files needs no reader
 
-    return check_read(read_document(path, display_name), config, data)
+    return check_read(read_document(path, display_name, **reader_options(config)), config, data)
 
 
 def check_read(doc: Document, config: dict[str, Any] | None = None, data: bool = False) -> dict[str, Any]:
@@ -185,8 +196,9 @@ def check_split(text_path: Path, tables_path: Path, text: Any, tables: Any,
     from crossfoot.sets import split_reading
     from extraction.reader import read_document
 
-    reading = split_reading(read_document(text_path, text.path), read_document(tables_path, tables.path),
-                            text, tables)
+    options = reader_options(config)
+    reading = split_reading(read_document(text_path, text.path, **options),
+                            read_document(tables_path, tables.path, **options), text, tables)
     if reading is None:
         return None  # changed or gone since: the entries checked alone stand
     return check_split_reading(reading, config)[0]
@@ -284,7 +296,7 @@ def _check_across_years(sets: list[Any], entries: list[dict[str, Any]], by_path:
 
     def reading(s: Any) -> SetReading | None:
         if s.id not in readings:
-            readings[s.id] = read_set(s, files)
+            readings[s.id] = read_set(s, files, **reader_options(config))
         return readings[s.id]
 
     for s, relation, before in set_pairs(sets):

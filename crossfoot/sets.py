@@ -221,13 +221,14 @@ def entry_member(s: DocumentSet) -> Member | None:
     return reports[0] if s.form == "single" and len(reports) == 1 else None
 
 
-def read_set(s: DocumentSet, files: Mapping[str, Any]) -> SetReading | None:
-    """The report of a set read again from its files (``files``: entry path → file); None for a set
-    that is not one report (several texts, no prose) or whose files changed."""
+def read_set(s: DocumentSet, files: Mapping[str, Any], ocr: str = "auto") -> SetReading | None:
+    """The report of a set read again from its files (``files``: entry path → file; ``ocr``: as
+    ``read_document``'s); None for a set that is not one report (several texts, no prose) or whose
+    files changed."""
     from extraction.reader import read_document
 
     def read(m: Member) -> Any:
-        return read_document(files[m.path], m.path)
+        return read_document(files[m.path], m.path, ocr=ocr)
 
     return reading_of(s, read)
 

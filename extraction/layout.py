@@ -34,6 +34,7 @@ class RawCell:
     bbox: BBox | None = None
     start: int | None = None
     end: int | None = None
+    confidence: float | None = None  # the lowest OCR confidence of its words (None: not read by OCR)
 
 
 @dataclass

@@ -29,6 +29,9 @@ class Page:
     text: str
     width: float | None = None
     height: float | None = None
+    # A page read by OCR (extraction/ocr.py): each word's (start, end) in ``text`` and the lowest
+    # confidence of its characters, in text order; None for a page read from its text layer.
+    confidences: tuple[tuple[int, int, float], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -179,9 +182,11 @@ class Cell:
     bbox: BBox | None = None
     start: int | None = None  # offset in the page text (text exports)
     end: int | None = None
+    # how sure OCR is of the cell's text (its least sure character, 0–1); None: not read by OCR
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "text": self.text,
             "value": self.value,
             "decimals": self.decimals,
@@ -190,6 +195,9 @@ class Cell:
             "start": self.start,
             "end": self.end,
         }
+        if self.confidence is not None:  # (only OCR cells carry it: the JSON of other cells is as before)
+            d["confidence"] = round(self.confidence, 4)
+        return d
 
 
 # The table reader builds a Cell for every printed value and a Row for every line of every
@@ -200,7 +208,7 @@ _new = object.__new__
 
 
 def new_cell(text: str, value: float | None, decimals: int | None, page: int, bbox: BBox | None,
-             start: int | None, end: int | None) -> Cell:
+             start: int | None, end: int | None, confidence: float | None = None) -> Cell:
     c = _new(Cell)
     # item by item into the instance dict: cheaper than update() with keywords, same dict
     d = c.__dict__
@@ -211,6 +219,7 @@ def new_cell(text: str, value: float | None, decimals: int | None, page: int, bb
     d["bbox"] = bbox
     d["start"] = start
     d["end"] = end
+    d["confidence"] = confidence
     return c
 
 

@@ -540,6 +540,7 @@ def _grid(hs: list[_Rule], vs: list[_Rule], words: list[_Word], page_no: int, us
                     cell.bbox = c[:4]
                     cell.start = c[5]
                     cell.end = c[6]
+                    cell.confidence = None
                     row[k] = cell
             grid_rows.append(row)
     if not grid_rows:
@@ -571,14 +572,34 @@ def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page,
     page_no = page.number + 1
     tp = page.get_textpage(flags=TEXT_FLAGS)
     raw = tp.extractWORDS()
+    turn = _turn(page)
+    if turn is not None:
+        raw = [(*turn(x0, y0, x1, y1), *rest) for x0, y0, x1, y1, *rest in raw]
+    blocks = mupdf_blocks.blocks(tp)
+    if turn is not None:
+        blocks = [(*turn(x0, y0, x1, y1), *rest) for x0, y0, x1, y1, *rest in blocks]
+    hs, vs = _segments(blocks)
+    rect = page.rect
+    text, flow = lay_out(page_no, raw, hs, vs, rect.width, notes)
+    if turn is not None:
+        _turn_back(page, flow)
+    return Page(page_no, text, rect.width, rect.height), flow
+
+
+def lay_out(page_no: int, raw: list[tuple], hs: list[_Rule], vs: list[_Rule], width: float,
+            notes: list[str] | None = None) -> tuple[str, list[FlowItem]]:
+    """A page's text and flow from its words and ruling lines, as the page is shown: the one table
+    reconstruction of every reader of pages (the PDF text layer here, OCR in extraction/ocr.py).
+
+    ``raw``: the words as MuPDF's ``extractWORDS`` gives them, (x0, y0, x1, y1, text, block, line,
+    word), the words of a line together; ``hs``, ``vs``: the horizontal and vertical rules
+    (position, start, end); ``width``: the page's, the right edge of prose when no line shows it.
+    Only the first ``MAX_PAGE_WORDS`` words are read, the cut said in ``notes``."""
     if len(raw) > MAX_PAGE_WORDS:
         if notes is not None:
             notes.append(f"page {page_no} has {len(raw)} words: the words after the first {MAX_PAGE_WORDS} "
                          "are not read (MAX_PAGE_WORDS)")
         del raw[MAX_PAGE_WORDS:]
-    turn = _turn(page)
-    if turn is not None:
-        raw = [(*turn(x0, y0, x1, y1), *rest) for x0, y0, x1, y1, *rest in raw]
     # Lines in content order: words sharing (block, line) with a space between them.  MuPDF lists
     # the words of a line together, so a line ends where (block, line) changes.
     text_parts: list[str] = []
@@ -614,11 +635,6 @@ def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page,
 
     grids: list[RawGrid] = []
     used = bytearray(len(words))  # 1: the word is in a grid
-    rect = page.rect
-    blocks = mupdf_blocks.blocks(tp)
-    if turn is not None:
-        blocks = [(*turn(x0, y0, x1, y1), *rest) for x0, y0, x1, y1, *rest in blocks]
-    hs, vs = _segments(blocks)
     regions = _regions(hs, vs)
     if len(regions) > MAX_PAGE_TABLES:
         # (the words of the regions beyond are read as lines; assemble's own cut at the same
@@ -658,7 +674,7 @@ def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page,
         lefts = sorted(b[0] for _, _, b in prose_lines)
         left_edge = lefts[len(lefts) // 10] if lefts else 0.0
         rights = sorted(b[2] for _, _, b in prose_lines)
-        right_edge = rights[int(len(rights) * 0.9)] if rights else rect.width
+        right_edge = rights[int(len(rights) * 0.9)] if rights else width
         for lstart, lend, bx in prose_lines:
             flow.append(
                 Line(
@@ -673,9 +689,7 @@ def read_page(page: pymupdf.Page, notes: list[str] | None = None) -> tuple[Page,
             )
     flow.extend(grids)
     flow.sort(key=lambda it: (round(it.bbox[1] / 2) if it.bbox else 0, it.bbox[0] if it.bbox else 0))
-    if turn is not None:
-        _turn_back(page, flow)
-    return Page(page_no, text, rect.width, rect.height), flow
+    return text, flow
 
 
 def _turn_back(page: pymupdf.Page, flow: list[FlowItem]) -> None:

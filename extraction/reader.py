@@ -82,8 +82,11 @@ def decode_text(data: bytes) -> str | None:
     return decoded.text if decoded is not None else None
 
 
-def read_document(path: str | Path, display_name: str | None = None) -> Document:
-    """Read a PDF or text export from disk.  ``display_name`` replaces the path in the record."""
+def read_document(path: str | Path, display_name: str | None = None, ocr: str = "auto") -> Document:
+    """Read a PDF or text export from disk.  ``display_name`` replaces the path in the record.
+
+    ``ocr``: which PDF pages are read by OCR (extraction/ocr.py) — ``auto`` those without a text
+    layer, ``always`` every page, ``never`` none (a PDF without text is then ``no_text``)."""
     p = Path(path)
     name = display_name or str(path)
     if not p.exists():
@@ -108,7 +111,7 @@ def read_document(path: str | Path, display_name: str | None = None) -> Document
     kind = _sniff(head)
     try:
         if kind == "pdf":
-            return _read_pdf(p, name, sha)
+            return _read_pdf(p, name, sha, ocr)
         if p.suffix.lower() in PDF_SUFFIXES:
             return _error(name, sha, "not_pdf", f"{name}: named .pdf but the content is not a PDF "
                           f"(starts with {head[:8]!r})")
@@ -179,20 +182,21 @@ def _read_workbook(p: Path, name: str, sha: str, sniffed: str) -> Document | Non
     return replace(document, notes=document.notes + tuple(notes)) if notes else document
 
 
-def _read_pdf(p: Path, name: str, sha: str) -> Document:
+def _read_pdf(p: Path, name: str, sha: str, ocr: str = "auto") -> Document:
     """The PDF read, with MuPDF's messages on it as notes (never on stdout)."""
     from extraction.mupdf_messages import captured
 
     with captured() as messages:
-        document = _read_pdf_pages(p, name, sha)
+        document = _read_pdf_pages(p, name, sha, ocr)
     if messages:
         document = replace(document, notes=document.notes + tuple(messages))
     return document
 
 
-def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
+def _read_pdf_pages(p: Path, name: str, sha: str, ocr: str = "auto") -> Document:
     import pymupdf
 
+    from extraction.ocr import OcrPass
     from extraction.pdf import read_page
 
     try:
@@ -220,9 +224,10 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
         flow = []
         damaged = 0
         limit_notes: list[str] = []  # pages cut at MAX_PAGE_WORDS
+        scan = OcrPass(name, n, ocr, sha)
         for i in range(n):
             try:
-                page, items = read_page(doc[i], limit_notes)
+                page, items = scan.page(doc[i], *read_page(doc[i], limit_notes), limit_notes)
             except MemoryError:
                 raise
             except Exception as e:
@@ -238,8 +243,10 @@ def _read_pdf_pages(p: Path, name: str, sha: str) -> Document:
         if not any(pg.text.strip() for pg in pages):
             return _error(name, sha, "no_text",
                           f"{name}: no text layer on any of its {n} pages (a scanned document?); "
-                          "run OCR first", n)
+                          f"{scan.no_text_message()}", n)
         document = assemble(name, sha, "pdf", pages, flow)
+        if scan.notes():
+            document = replace(document, notes=document.notes + tuple(scan.notes()))
         if limit_notes:
             if len(limit_notes) > 10:  # one note per page would grow with the pages
                 limit_notes = [*limit_notes[:10], f"and {len(limit_notes) - 10} more pages over MAX_PAGE_WORDS"]

@@ -510,7 +510,7 @@ def pair_cell_per_line(grid: RawGrid) -> RawGrid:
         c = cells[i]
         nxt = cells[i + 1] if i + 1 < len(cells) else None
         if parse_cell_number(c.text) is None and nxt is not None and parse_cell_number(nxt.text) is not None:
-            rows.append([RawCell(c.text.rstrip(":：").strip(), c.page, c.bbox, c.start, c.end), nxt])
+            rows.append([RawCell(c.text.rstrip(":：").strip(), c.page, c.bbox, c.start, c.end, c.confidence), nxt])
             pairs += 1
             i += 2
         else:
@@ -713,9 +713,9 @@ def interpret_grid(grid: RawGrid, table_id: str, title: str, number: str | None,
                     continue
                 p = _cell_value(c.text)
                 if p is None:
-                    values.append(new_cell(c.text, None, None, c.page, c.bbox, c.start, c.end))
+                    values.append(new_cell(c.text, None, None, c.page, c.bbox, c.start, c.end, c.confidence))
                 else:
-                    values.append(new_cell(c.text, p[0], p[1], c.page, c.bbox, c.start, c.end))
+                    values.append(new_cell(c.text, p[0], p[1], c.page, c.bbox, c.start, c.end, c.confidence))
                     has_value = True
             # (every part is squashed already: code and name cells give parts of their squashed text)
             name = "".join(name_parts) if name_parts else ""

@@ -41,6 +41,9 @@ class Evidence:
     # the sha256 of the document the place is in, when a rule reads several (CF9xx); None: the
     # document checked (the check JSON then names the file as ``document``: path and sha256)
     document: str | None = None
+    # how sure OCR was of the figure or words (their least sure character, 0–1); None: not read by
+    # OCR (extraction/ocr.py; a finding resting on an unsure one is a warning, rules/confidence.py)
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -55,6 +58,10 @@ class Evidence:
             d["text"] = clip_around(text, at, at + ((end or 0) - (start or 0)))
         if self.document is None:
             del d["document"]
+        if self.confidence is None:
+            del d["confidence"]
+        else:
+            d["confidence"] = round(self.confidence, 4)
         return d
 
 
@@ -426,6 +433,7 @@ def cell_evidence(table: Table, row: Row, cell: Cell, column_label: str) -> Evid
         start=cell.start,
         end=cell.end,
         bbox=cell.bbox,
+        confidence=cell.confidence,
     )
 
 

@@ -13,6 +13,7 @@ from extraction.datafiles import load_yaml
 from extraction.limits import MAX_RULE_FINDINGS
 from extraction.model import Document
 from rules.base import Finding, RuleContext, Tie
+from rules.confidence import with_confidence
 from rules.positions import demote_uncertain
 from rules.registry import RULES, SET_RULES
 from rules.version import RULES_VERSION  # noqa: F401 (re-exported: appdata, the tests)
@@ -79,7 +80,7 @@ def run_set_rules(doc: Document, claims: Sequence[Any], prior: Document,
             errors.append(RuleError(rule_cls.code, f"{type(e).__name__}: {e}"))
             continue
         ties.extend(rule.ties)
-    findings = demote_uncertain((doc, prior), findings)
+    findings = with_confidence(doc, demote_uncertain((doc, prior), findings))
     return RuleRun(tuple(findings), tuple(errors), tuple(ties), context=ctx)
 
 
@@ -109,6 +110,7 @@ def run_rules(doc: Document, claims: Sequence[Any] = (), config: dict[str, Any] 
         findings.extend(found)
         ties.extend(getattr(rule, "ties", ()))
     findings = demote_uncertain((doc,), findings)  # no error from a figure off its column
+    findings = with_confidence(doc, findings)  # a scan's unsure figures (rules/confidence.py)
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (f.evidence[0].page or 0 if f.evidence else 0, order[f.severity], f.rule))
     numbered = tuple(replace(f, id=f"f{i + 1}") for i, f in enumerate(findings))

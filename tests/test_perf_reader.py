@@ -700,10 +700,10 @@ def _fuzz_page(rnd: random.Random) -> tuple[list[tuple], list[tuple]]:
 
 
 def test_fast_raw_cell_fills_every_field():
-    """_grid fills a one-word cell's slots itself: the class must still be those five slots."""
-    assert [f.name for f in fields(RawCell)] == ["text", "page", "bbox", "start", "end"]
+    """_grid fills a one-word cell's slots itself: the class must still be those six slots."""
+    assert [f.name for f in fields(RawCell)] == ["text", "page", "bbox", "start", "end", "confidence"]
     assert not hasattr(RawCell, "__post_init__")
-    assert RawCell.__slots__ == ("text", "page", "bbox", "start", "end")
+    assert RawCell.__slots__ == ("text", "page", "bbox", "start", "end", "confidence")
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
