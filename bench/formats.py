@@ -1,9 +1,9 @@
 """Each reader's speed and its reading equivalence: the same report in another form reads the same.
 
 Usage:
-  python bench/formats.py [--repeat N]
+  python bench/formats.py [--repeat N] [--scan-pages N]
 
-For each reader (text, pdf, html, docx; the readers other forms get add one entry to READERS):
+For each reader (text, pdf, html, docx, xlsx; the readers other forms get add one entry to READERS):
 the files of tests/data it reads, their pages, pages/s and thousands of characters of page text
 per second (CPU time of ``read_document``, the best of ``--repeat`` runs, since the machine is
 shared; a text export, and the web page and Word file made from it, is one long page, so its
@@ -11,13 +11,19 @@ characters say more than its pages), and for files derived from another (the see
 web pages and Word files, tests/data/derived, made by tests/formats.py) how many of the
 original's tables, table figures, claims and findings the derived file's reading gives the same
 (``tests/formats.py equivalence``: tables by kind, number, unit and every row's code, name and
-values; claims without offsets; findings by rule, severity, message and evidence).
+values; claims without offsets; findings by rule, severity, message and evidence).  tests/data holds
+no real workbook: the xlsx reader reads workbooks the generator writes here (4 reports, seed 5),
+each against its text export written with the same seed.  Last, the scan (OCR) reader:
+``bench/formats_scan.py`` on the first ``--scan-pages`` table pages of each real final account
+(0: skipped; its full run is ``python bench/formats_scan.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,10 +44,26 @@ class Reader:
     format: str
     files: Callable[[], list[Path]]
     original: Callable[[Path], Path | None] = lambda p: None
+    pages_alike: bool = True  # False: the derived form numbers its pages otherwise (a workbook's sheets)
 
 
 def _seed_of(p: Path) -> Path:
     return DATA / "seeds" / f"{p.stem}.txt"
+
+
+@functools.cache
+def _generated() -> Path:
+    """A folder of generated reports, each as a workbook and as a text export (same seed, same report)."""
+    from corpus.generate import generate_corpus
+
+    out = Path(tempfile.mkdtemp(prefix="crossfoot-formats-"))
+    for fmt in ("xlsx", "txt"):
+        generate_corpus(out / fmt, 2, (2024, 2024), 0.5, 0.0, 5, fmt, None, 1)
+    return out
+
+
+def _text_export_of(p: Path) -> Path:
+    return p.parent.parent / "txt" / f"{p.stem}.txt"
 
 
 READERS = [
@@ -49,7 +71,7 @@ READERS = [
     Reader("pdf", lambda: sorted((DATA / "real").rglob("*.pdf"))),
     Reader("html", lambda: sorted((DATA / "derived").glob("*.html")), _seed_of),
     Reader("docx", lambda: sorted((DATA / "derived").glob("*.docx")), _seed_of),
-    # the workbook (xlsx) and scan (OCR) readers add their entries here
+    Reader("xlsx", lambda: sorted((_generated() / "xlsx").glob("*.xlsx")), _text_export_of, pages_alike=False),
 ]
 
 
@@ -69,6 +91,8 @@ def _read_seconds(path: Path, repeat: int) -> tuple[float, int, int, str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3, help="runs per file; the fastest counts")
+    ap.add_argument("--scan-pages", type=int, default=3, help="table pages per real final account read by OCR "
+                    "(0: none)")
     args = ap.parse_args()
 
     from formats import equivalence
@@ -95,7 +119,7 @@ def main() -> None:
             orig = r.original(p)
             if orig is not None:
                 derived = True
-                for k, (same, of) in equivalence(orig, p).items():
+                for k, (same, of) in equivalence(orig, p, r.pages_alike).items():
                     totals[k][0] += same
                     totals[k][1] += of
 
@@ -108,6 +132,11 @@ def main() -> None:
               f"{cell('tables'):>12s} {cell('figures'):>13s} {cell('claims'):>12s} {cell('findings'):>14s}")
         for b in bad:
             print(f"  not read by the {r.format} reader: {b}")
+    if args.scan_pages:
+        import formats_scan
+
+        print(f"scan (OCR), the first {args.scan_pages} table pages of each real final account:")
+        formats_scan.main(["--pages", str(args.scan_pages)])
 
 
 if __name__ == "__main__":

@@ -56,21 +56,25 @@ def table_key(table) -> tuple:
             tuple((r.code, r.name, r.values) for r in table.rows))
 
 
-def claim_key(claim: dict) -> tuple:
-    """A claim of the check JSON without its offsets and ids (they point into another page text)."""
+def claim_key(claim: dict, pages: bool = True) -> tuple:
+    """A claim of the check JSON without its offsets and ids (they point into another page text);
+    without its page too when ``pages`` is false."""
     return tuple(claim.get(k) for k in ("kind", "metric", "label", "value", "unit", "period", "scope", "base",
-                                        "direction", "page", "status", "reason", "tied_by"))
+                                        "direction", "page" if pages else "", "status", "reason", "tied_by"))
 
 
-def finding_key(f: dict) -> tuple:
-    """A finding without its ids: its rule, severity, message and the evidence's page and value."""
+def finding_key(f: dict, pages: bool = True) -> tuple:
+    """A finding without its ids: its rule, severity, message and the evidence's page and value
+    (not its page when ``pages`` is false)."""
     return (f["rule"], f["severity"], f["message"],
-            tuple((e.get("page"), e.get("value"), e.get("table"), e.get("row")) for e in f.get("evidence", [])))
+            tuple((e.get("page") if pages else None, e.get("value"), e.get("table"), e.get("row"))
+                  for e in f.get("evidence", [])))
 
 
-def equivalence(original: Path, other: Path) -> dict[str, tuple[int, int]]:
+def equivalence(original: Path, other: Path, pages: bool = True) -> dict[str, tuple[int, int]]:
     """How many tables, figures (table cell values), claims and findings of ``other`` read the same
-    as ``original``'s: each as (same, of the original's)."""
+    as ``original``'s: each as (same, of the original's).  ``pages`` false: the two forms number
+    their pages differently (a workbook's pages are its sheets), so pages are not compared."""
     from collections import Counter
 
     from crossfoot.pipeline import check_document
@@ -88,8 +92,9 @@ def equivalence(original: Path, other: Path) -> dict[str, tuple[int, int]]:
     return {
         "tables": same(ta, tb),
         "figures": (sum((fa & fb).values()), sum(fa.values())),
-        "claims": same([claim_key(c) for c in ca["claims"]], [claim_key(c) for c in cb["claims"]]),
-        "findings": same([finding_key(f) for f in ca["findings"]], [finding_key(f) for f in cb["findings"]]),
+        "claims": same([claim_key(c, pages) for c in ca["claims"]], [claim_key(c, pages) for c in cb["claims"]]),
+        "findings": same([finding_key(f, pages) for f in ca["findings"]],
+                         [finding_key(f, pages) for f in cb["findings"]]),
     }
 
 
