@@ -322,9 +322,11 @@ def _inner_captions(grid: RawGrid) -> list[tuple[int, _Caption]]:
     out: list[tuple[int, _Caption]] = []
     rows = grid.rows
     for i, r in enumerate(rows):
-        # (most rows hold no 表 at all: spare them the rest)
-        printed = [c.text.strip() for c in r if c is not None and c.text.strip()]
-        if not printed or len(printed) > 4 or not any("表" in t or "自评情况" in t for t in printed):
+        # (most rows hold no 表 at all: spare them the rest, the stripping included)
+        if not any(c is not None and ("表" in c.text or "自评情况" in c.text) for c in r):
+            continue
+        printed = [t for c in r if c is not None and (t := c.text.strip())]
+        if len(printed) > 4:
             continue
         if i + 1 >= len(rows) or any(_is_figure_text(t) for t in printed):
             continue
