@@ -229,7 +229,8 @@ def review_department(units: list[dict[str, Any]], data: dict[str, bytes], files
                 hook(st.member("text").path, f"pair:{os.path.basename(st.member('text').path)}")
             now = reading(st)
             if now is not None:
-                entry, claims_of[st.id] = check_split_reading(now, config)
+                kept = decoded.get(now.entry_member.sha256)  # the text file's claims, checked alone
+                entry, claims_of[st.id] = check_split_reading(now, config, kept[1] if kept else None)
                 entry["set_id"] = st.id
                 out["entry"] = entry
                 own = len(entry.get("findings") or [])
