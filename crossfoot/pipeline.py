@@ -194,22 +194,29 @@ def check_split(text_path: Path, tables_path: Path, text: Any, tables: Any,
     return check_split_reading(reading, config)[0]
 
 
-def check_split_reading(reading: Any, config: dict[str, Any] | None = None,
-                        text_claims: list[Any] | None = None) -> tuple[dict[str, Any], list[Any]]:
-    """The text file's entry of a split report (a crossfoot.sets.SetReading of its two files)
-    checked as one, and the claims of the report.
+def split_claims(reading: Any, text_claims: list[Any] | None) -> list[Any] | None:
+    """The claims of a split report (a crossfoot.sets.SetReading of its two files) from the claims of
+    its text file checked alone, kept (crossfoot/docdata.py); None when they are to be extracted again.
 
-    ``text_claims``: the claims of the text file checked alone, when kept (crossfoot/docdata.py).
-    They are the report's, and are not extracted again, when extraction cannot have read the tables
-    (the report's prose is the text's: extraction.claims.reads_tables) and none was cut (fewer than
-    MAX_PARAGRAPH_CLAIMS: a cut paragraph alone gives that many, and its note is not kept)."""
-    from crossfoot.sets import split_back
+    They are the report's when extraction cannot have read the tables (the report's prose is the
+    text's: extraction.claims.reads_tables) and none was cut (fewer than MAX_PARAGRAPH_CLAIMS: a cut
+    paragraph alone gives that many, and the note of a cut is not kept)."""
     from extraction.claims import reads_tables
     from extraction.limits import MAX_PARAGRAPH_CLAIMS
 
-    if text_claims is not None and (len(text_claims) >= MAX_PARAGRAPH_CLAIMS or reads_tables(reading.doc)):
-        text_claims = None
-    entry, claims = check_read_claims(reading.doc, config, claims=text_claims)
+    if text_claims is None or len(text_claims) >= MAX_PARAGRAPH_CLAIMS or reads_tables(reading.doc):
+        return None
+    return text_claims
+
+
+def check_split_reading(reading: Any, config: dict[str, Any] | None = None,
+                        text_claims: list[Any] | None = None) -> tuple[dict[str, Any], list[Any]]:
+    """The text file's entry of a split report (a crossfoot.sets.SetReading of its two files)
+    checked as one, and the claims of the report (``text_claims``: the text file's kept claims, used
+    when they are the report's: :func:`split_claims`)."""
+    from crossfoot.sets import split_back
+
+    entry, claims = check_read_claims(reading.doc, config, claims=split_claims(reading, text_claims))
     tables = reading.tables_member
     entry["sibling"] = {"path": tables.path, "sha256": tables.sha256}
     return split_back(entry, reading.text_pages, reading.entry_member, tables), claims
