@@ -119,15 +119,17 @@ def check_read(doc: Document, config: dict[str, Any] | None = None, data: bool =
 
 
 def check_read_claims(doc: Document, config: dict[str, Any] | None = None,
-                      data: bool = False) -> tuple[dict[str, Any], list[Any]]:
-    """:func:`check_read`, and the claims of the document."""
+                      data: bool = False, claims: list[Any] | None = None) -> tuple[dict[str, Any], list[Any]]:
+    """:func:`check_read`, and the claims of the document (``claims``: its claims, known to be what
+    extraction gives, with no note of a cut; extracted when None)."""
     entry = doc.summary()
     if doc.notes:
         entry["notes"] = list(doc.notes)
     if not doc.ok:
         return entry, []
     claim_notes: list[str] = []
-    claims = extract_claims(doc, claim_notes)
+    if claims is None:
+        claims = extract_claims(doc, claim_notes)
     if claim_notes:
         entry["notes"] = [*entry.get("notes", ()), *claim_notes]
     run = check_findings(doc, claims, config)
@@ -204,12 +206,29 @@ def check_split(text_path: Path, tables_path: Path, text: Any, tables: Any,
     return check_split_reading(reading, config)[0]
 
 
-def check_split_reading(reading: Any, config: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Any]]:
+def split_claims(reading: Any, text_claims: list[Any] | None) -> list[Any] | None:
+    """The claims of a split report (a crossfoot.sets.SetReading of its two files) from the claims of
+    its text file checked alone, kept (crossfoot/docdata.py); None when they are to be extracted again.
+
+    They are the report's when extraction cannot have read the tables (the report's prose is the
+    text's: extraction.claims.reads_tables) and none was cut (fewer than MAX_PARAGRAPH_CLAIMS: a cut
+    paragraph alone gives that many, and the note of a cut is not kept)."""
+    from extraction.claims import reads_tables
+    from extraction.limits import MAX_PARAGRAPH_CLAIMS
+
+    if text_claims is None or len(text_claims) >= MAX_PARAGRAPH_CLAIMS or reads_tables(reading.doc):
+        return None
+    return text_claims
+
+
+def check_split_reading(reading: Any, config: dict[str, Any] | None = None,
+                        text_claims: list[Any] | None = None) -> tuple[dict[str, Any], list[Any]]:
     """The text file's entry of a split report (a crossfoot.sets.SetReading of its two files)
-    checked as one, and the claims of the report."""
+    checked as one, and the claims of the report (``text_claims``: the text file's kept claims, used
+    when they are the report's: :func:`split_claims`)."""
     from crossfoot.sets import split_back
 
-    entry, claims = check_read_claims(reading.doc, config)
+    entry, claims = check_read_claims(reading.doc, config, claims=split_claims(reading, text_claims))
     tables = reading.tables_member
     entry["sibling"] = {"path": tables.path, "sha256": tables.sha256}
     return split_back(entry, reading.text_pages, reading.entry_member, tables), claims

@@ -189,7 +189,7 @@ def review_department(units: list[dict[str, Any]], data: dict[str, bytes], files
     could not be read has ``compared`` None).  A unit over its time or memory budget is left out."""
     from crossfoot.budget import OverBudget, document_seconds, time_limit
     from crossfoot.docdata import decode
-    from crossfoot.pipeline import check_split_reading, compare_pair, extract_claims
+    from crossfoot.pipeline import check_split_reading, compare_pair, extract_claims, split_claims
     from crossfoot.sets import reading_of
     from extraction.reader import read_document
 
@@ -215,7 +215,9 @@ def review_department(units: list[dict[str, Any]], data: dict[str, bytes], files
     def claims(st: Any, now: Any) -> list[Any]:
         if st.id not in claims_of:
             got = decoded.get(now.entry_member.sha256)
-            stored = got[1] if got is not None and st.form != "split" else None
+            stored = got[1] if got is not None else None
+            if st.form == "split":  # stored are the text file's claims
+                stored = split_claims(now, stored)
             claims_of[st.id] = stored if stored is not None else extract_claims(now.doc)
         return claims_of[st.id]
 
@@ -229,7 +231,8 @@ def review_department(units: list[dict[str, Any]], data: dict[str, bytes], files
                 hook(st.member("text").path, f"pair:{os.path.basename(st.member('text').path)}")
             now = reading(st)
             if now is not None:
-                entry, claims_of[st.id] = check_split_reading(now, config)
+                kept = decoded.get(now.entry_member.sha256)  # the text file's claims, checked alone
+                entry, claims_of[st.id] = check_split_reading(now, config, kept[1] if kept else None)
                 entry["set_id"] = st.id
                 out["entry"] = entry
                 own = len(entry.get("findings") or [])

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from extraction.claims.claim import JSON_FIELDS, KINDS, Claim, make_claim
 from extraction.claims.core import DIGIT, ParagraphExtractor, ParagraphState, RawClaim
-from extraction.claims.items import ItemContext, apply_items
+from extraction.claims.items import ItemContext, apply_items, item_heads
 from extraction.claims.lexicon import load_lexicon
 from extraction.claims.patterns import load_patterns
 from extraction.limits import MAX_DOCUMENT_CLAIMS, MAX_PARAGRAPH_CLAIMS
@@ -365,6 +365,19 @@ def extract_claims(doc: Document, notes: list[str] | None = None) -> list[Claim]
     return out
 
 
+def reads_tables(doc: Document) -> bool:
+    """Whether :func:`extract_claims` of ``doc`` may read its tables: their classification lines are
+    read only for an item statement's head that names an item (items.item_heads), in a paragraph as
+    extraction joins them.  When it is False, the document's claims are those of its prose alone,
+    whatever tables it holds (a report split over two files: its text's claims, crossfoot.sets.combine_split)."""
+    ip = get_extractor().p.items
+    for para in _joined(doc, _reading_order(doc)):
+        got = item_heads(para.text, ip)
+        if got is not None and any(h.item for h in got[1]):
+            return True
+    return False
+
+
 def _add_claim_notes(notes: list[str] | None, cut_paragraphs: int, stopped_at: Paragraph | None) -> None:
     if notes is None:
         return
@@ -376,4 +389,4 @@ def _add_claim_notes(notes: list[str] | None, cut_paragraphs: int, stopped_at: P
                      f"paragraph {stopped_at.id} on page {stopped_at.page} (MAX_DOCUMENT_CLAIMS)")
 
 
-__all__ = ["Claim", "extract_claims", "paragraph_claims", "KINDS", "JSON_FIELDS"]
+__all__ = ["Claim", "extract_claims", "paragraph_claims", "reads_tables", "KINDS", "JSON_FIELDS"]

@@ -323,16 +323,25 @@ class ItemContext:
         return self._index
 
 
+def item_heads(raw_text: str, ip: ItemPatterns | None) -> tuple[str, list[Head], list[tuple[int, int]]] | None:
+    """A paragraph's text as item statements are read in it, with their heads and classification
+    references (:func:`find_heads`); None when it has none.  Only a head that names an item
+    (``item``) reads the document's classification lines (``ItemContext.index``)."""
+    if ip is None or HINT.search(raw_text) is None:
+        return None
+    text = normalize(raw_text)
+    heads, refs = find_heads(text, ip)
+    return (text, heads, refs) if heads else None
+
+
 def apply_items(raw_text: str, raws: list[RawClaim], state: Any, ip: ItemPatterns | None,
                 ctx: ItemContext | None) -> list[RawClaim]:
     """The paragraph's claims with those of its item statements tied to their lines (see the
     module docstring); ``state.item_path`` carries the last line named to the next paragraph."""
-    if ip is None or HINT.search(raw_text) is None:
+    got = item_heads(raw_text, ip)
+    if got is None:
         return raws
-    text = normalize(raw_text)
-    heads, refs = find_heads(text, ip)
-    if not heads:
-        return raws
+    text, heads, refs = got
     ctx = ctx or ItemContext()
     # each head with its levels completed from the line before it, its metric and the end of its figures
     spans: list[list[Any]] = []  # [start, end of its figures, metric, label, end of the name, levels]
